@@ -1,0 +1,238 @@
+import { defineSchema, defineTable } from "convex/server";
+import { v } from "convex/values";
+
+/**
+ * The component's data model. Every planned lookup has an index here; nothing
+ * on a request path scans a table. Field sets grow with the features that use
+ * them (see DESIGN.md, "Data model").
+ */
+
+/** A person who can sign in. `extend` holds app data. */
+export const userFields = {
+  name: v.optional(v.string()),
+  /** Stored normalised (trimmed, lower case); unique among users. */
+  email: v.optional(v.string()),
+  emailVerificationTime: v.optional(v.number()),
+  phone: v.optional(v.string()),
+  phoneVerificationTime: v.optional(v.number()),
+  image: v.optional(v.string()),
+  isAnonymous: v.optional(v.boolean()),
+  extend: v.optional(v.any()),
+};
+
+/** One provider identity of a user; the password hash lives in `secret`. */
+export const accountFields = {
+  userId: v.id("users"),
+  provider: v.string(),
+  providerAccountId: v.string(),
+  secret: v.optional(v.string()),
+  emailVerified: v.optional(v.boolean()),
+  extend: v.optional(v.any()),
+};
+
+/** A signed-in device. Revoked sessions stay for the audit trail until swept. */
+export const sessionFields = {
+  userId: v.id("users"),
+  expirationTime: v.number(),
+  lastActiveTime: v.number(),
+  revokedTime: v.optional(v.number()),
+  revokedReason: v.optional(v.string()),
+  userAgent: v.optional(v.string()),
+  ip: v.optional(v.string()),
+  /** When a second factor was last verified in this session (step-up). */
+  factorVerifiedTime: v.optional(v.number()),
+};
+
+/** A refresh token, stored only as its SHA-256 hash (base64url). */
+export const refreshTokenFields = {
+  sessionId: v.id("sessions"),
+  tokenHash: v.string(),
+  expirationTime: v.number(),
+  /** Set when the token is first exchanged; starts the reuse window. */
+  firstUsedTime: v.optional(v.number()),
+  parentRefreshTokenId: v.optional(v.id("refreshTokens")),
+};
+
+/** A one-time code (password reset, email/phone sign-in), stored hashed. */
+export const verificationCodeFields = {
+  accountId: v.optional(v.id("accounts")),
+  userId: v.optional(v.id("users")),
+  provider: v.string(),
+  purpose: v.string(),
+  codeHash: v.string(),
+  /** The address the code was sent to; the code is bound to it. */
+  address: v.optional(v.string()),
+  expirationTime: v.number(),
+  usedTime: v.optional(v.number()),
+};
+
+/** Short-lived state of a multi-step sign-in (OAuth PKCE, WebAuthn or TOTP challenge). */
+export const verifierFields = {
+  kind: v.string(),
+  /** Hash of the value handed to the client; the verifier is found by it. */
+  verifierHash: v.string(),
+  userId: v.optional(v.id("users")),
+  sessionId: v.optional(v.id("sessions")),
+  challenge: v.optional(v.string()),
+  data: v.optional(v.any()),
+  expirationTime: v.number(),
+};
+
+/** A token bucket for failed attempts per identifier (or any other key). */
+export const rateLimitFields = {
+  key: v.string(),
+  tokens: v.number(),
+  updatedTime: v.number(),
+};
+
+/** A WebAuthn credential. */
+export const passkeyFields = {
+  userId: v.id("users"),
+  /** Credential ID, base64url. One credential belongs to one user. */
+  credentialId: v.string(),
+  publicKey: v.bytes(),
+  algorithm: v.number(),
+  counter: v.number(),
+  transports: v.optional(v.array(v.string())),
+  deviceType: v.optional(v.string()),
+  backedUp: v.optional(v.boolean()),
+  name: v.string(),
+  lastUsedTime: v.optional(v.number()),
+};
+
+/** A TOTP second factor. The secret is AES-GCM encrypted at rest. */
+export const totpFactorFields = {
+  userId: v.id("users"),
+  secretCiphertext: v.bytes(),
+  secretIv: v.bytes(),
+  name: v.optional(v.string()),
+  /** Unset until the first correct code; an inactive factor does not count. */
+  activatedTime: v.optional(v.number()),
+  /** Last accepted time step; a code from this step or earlier is refused. */
+  lastUsedStep: v.optional(v.number()),
+};
+
+/** One recovery code, stored hashed, usable once. */
+export const recoveryCodeFields = {
+  userId: v.id("users"),
+  codeHash: v.string(),
+  usedTime: v.optional(v.number()),
+};
+
+/** A scope granted to an API key: `actions` on `resource`, `*` wildcards allowed. */
+export const apiKeyScope = v.object({
+  resource: v.string(),
+  actions: v.array(v.string()),
+});
+
+/** An API key. Only its SHA-256 hash and a display prefix are stored. */
+export const apiKeyFields = {
+  userId: v.id("users"),
+  name: v.string(),
+  keyHash: v.string(),
+  displayPrefix: v.string(),
+  scopes: v.array(apiKeyScope),
+  rateLimit: v.optional(
+    v.object({ maxRequests: v.number(), windowMs: v.number() }),
+  ),
+  /** Token bucket state for the per-key rate limit. */
+  bucket: v.optional(v.object({ tokens: v.number(), updatedTime: v.number() })),
+  expiresAt: v.optional(v.number()),
+  revokedTime: v.optional(v.number()),
+  lastUsedAt: v.optional(v.number()),
+};
+
+/** A group of users, optionally nested under a parent. */
+export const groupFields = {
+  name: v.string(),
+  /** Unique among siblings (same `parentGroupId`). */
+  slug: v.optional(v.string()),
+  parentGroupId: v.optional(v.id("groups")),
+  extend: v.optional(v.any()),
+};
+
+/** A user's membership of a group, with a role. */
+export const memberFields = {
+  groupId: v.id("groups"),
+  userId: v.id("users"),
+  role: v.string(),
+  extend: v.optional(v.any()),
+};
+
+/** The states an invite moves through. */
+export const inviteStatus = v.union(
+  v.literal("pending"),
+  v.literal("accepted"),
+  v.literal("revoked"),
+  v.literal("expired"),
+);
+
+/** An invitation; only the token's hash is stored. */
+export const inviteFields = {
+  groupId: v.optional(v.id("groups")),
+  email: v.optional(v.string()),
+  role: v.optional(v.string()),
+  tokenHash: v.string(),
+  status: inviteStatus,
+  invitedByUserId: v.optional(v.id("users")),
+  acceptedByUserId: v.optional(v.id("users")),
+  expiresTime: v.optional(v.number()),
+  acceptedTime: v.optional(v.number()),
+  extend: v.optional(v.any()),
+};
+
+/** The audit log: sign-ins, revocations (with a reason), factor changes. */
+export const eventFields = {
+  type: v.string(),
+  userId: v.optional(v.id("users")),
+  sessionId: v.optional(v.id("sessions")),
+  reason: v.optional(v.string()),
+  data: v.optional(v.any()),
+};
+
+export default defineSchema({
+  users: defineTable(userFields)
+    .index("by_email", ["email"])
+    .index("by_phone", ["phone"]),
+  accounts: defineTable(accountFields)
+    .index("by_provider_account", ["provider", "providerAccountId"])
+    .index("by_user_provider", ["userId", "provider"]),
+  sessions: defineTable(sessionFields)
+    .index("by_user", ["userId"])
+    .index("by_expiration", ["expirationTime"]),
+  refreshTokens: defineTable(refreshTokenFields)
+    .index("by_hash", ["tokenHash"])
+    .index("by_session", ["sessionId"]),
+  verificationCodes: defineTable(verificationCodeFields)
+    .index("by_code_hash", ["codeHash"])
+    .index("by_account_purpose", ["accountId", "purpose"])
+    .index("by_user", ["userId"]),
+  verifiers: defineTable(verifierFields)
+    .index("by_hash", ["verifierHash"])
+    .index("by_expiration", ["expirationTime"]),
+  rateLimits: defineTable(rateLimitFields).index("by_key", ["key"]),
+  passkeys: defineTable(passkeyFields)
+    .index("by_credential", ["credentialId"])
+    .index("by_user", ["userId"]),
+  totpFactors: defineTable(totpFactorFields).index("by_user", ["userId"]),
+  recoveryCodes: defineTable(recoveryCodeFields)
+    .index("by_user", ["userId"])
+    .index("by_user_hash", ["userId", "codeHash"]),
+  apiKeys: defineTable(apiKeyFields)
+    .index("by_hash", ["keyHash"])
+    .index("by_user", ["userId"]),
+  groups: defineTable(groupFields)
+    .index("by_parent_slug", ["parentGroupId", "slug"]),
+  members: defineTable(memberFields)
+    .index("by_group_user", ["groupId", "userId"])
+    .index("by_group_role", ["groupId", "role"])
+    .index("by_user", ["userId"]),
+  invites: defineTable(inviteFields)
+    .index("by_token_hash", ["tokenHash"])
+    .index("by_group_status", ["groupId", "status"])
+    .index("by_email_group_status", ["email", "groupId", "status"])
+    .index("by_status", ["status"]),
+  events: defineTable(eventFields)
+    .index("by_user", ["userId"])
+    .index("by_type", ["type"]),
+});
