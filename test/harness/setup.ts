@@ -21,6 +21,11 @@ export type TestOptions = {
   around?: Around;
   /** Leave out the production runtime rules (only to prove they matter). */
   lenient?: boolean;
+  /**
+   * Extra modules mounted inside the component, keyed like src/test.ts's glob
+   * (`./component/<name>.ts`): test-only helpers such as bulk seeding.
+   */
+  componentModules?: Record<string, () => Promise<unknown>>;
 };
 
 /** A fresh example app with the auth component mounted as `auth`. */
@@ -43,7 +48,11 @@ export function makeTestOf(
   });
   register({
     registerComponent: (name, schema, modules) =>
-      t.registerComponent(name, schema, instrumentModules(modules, around)),
+      t.registerComponent(
+        name,
+        schema,
+        instrumentModules({ ...modules, ...options.componentModules }, around),
+      ),
   });
   return t;
 }
