@@ -1,0 +1,34 @@
+import { StrictMode } from "react";
+import { createRoot } from "react-dom/client";
+import { ConvexProvider, ConvexReactClient } from "convex/react";
+import { App } from "./App";
+import { MissingConvexUrl } from "./MissingConvexUrl";
+import "./styles.css";
+
+function createClient(): { client: ConvexReactClient } | { problem: string } {
+  const url = import.meta.env.VITE_CONVEX_URL?.trim();
+  if (!url) {
+    return { problem: "VITE_CONVEX_URL is not set." };
+  }
+  try {
+    return { client: new ConvexReactClient(url) };
+  } catch (error) {
+    // The client rejects malformed URLs; show why instead of a blank page.
+    const reason = error instanceof Error ? error.message : String(error);
+    return { problem: `VITE_CONVEX_URL is "${url}", which Convex rejects: ${reason}` };
+  }
+}
+
+const setup = createClient();
+
+createRoot(document.getElementById("root")!).render(
+  <StrictMode>
+    {"client" in setup ? (
+      <ConvexProvider client={setup.client}>
+        <App />
+      </ConvexProvider>
+    ) : (
+      <MissingConvexUrl problem={setup.problem} />
+    )}
+  </StrictMode>,
+);
