@@ -1,6 +1,22 @@
 import { v } from "convex/values";
+import { action, mutation, query } from "./_generated/server";
 import { components } from "./_generated/api";
-import { mutation, query } from "./_generated/server";
+import { auth } from "./auth";
+
+/** The signed-in user, or null. */
+export const viewer = query({
+  args: {},
+  handler: async (ctx) => {
+    const user = await auth.user.get(ctx);
+    return user === null ? null : { id: user._id, name: user.name ?? null, email: user.email ?? null };
+  },
+});
+
+/** The signed-in user's id, or null: no database read. */
+export const viewerId = query({
+  args: {},
+  handler: async (ctx) => await auth.user.id(ctx),
+});
 
 /** Looks a user up by email through the auth component. */
 export const byEmail = query({
@@ -11,10 +27,27 @@ export const byEmail = query({
   },
 });
 
-/** Creates a user through the auth component (a stand-in until sign-up lands). */
-export const create = mutation({
-  args: { name: v.string(), email: v.string() },
+/** Renames the signed-in user. */
+export const rename = mutation({
+  args: { name: v.string() },
+  handler: async (ctx, { name }) => {
+    const userId = await auth.user.require(ctx);
+    await auth.user.update(ctx, userId, { name });
+  },
+});
+
+/** Deletes the signed-in user and everything of theirs. */
+export const deleteMe = mutation({
+  args: {},
+  handler: async (ctx) => {
+    await auth.user.delete(ctx, await auth.user.require(ctx));
+  },
+});
+
+/** Changes the signed-in user's password; other sessions end. */
+export const changePassword = action({
+  args: { currentPassword: v.string(), newPassword: v.string() },
   handler: async (ctx, args) => {
-    return await ctx.runMutation(components.auth.users.create, args);
+    await auth.password.change(ctx, args);
   },
 });

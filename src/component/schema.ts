@@ -30,13 +30,20 @@ export const accountFields = {
   extend: v.optional(v.any()),
 };
 
-/** A signed-in device. Revoked sessions stay for the audit trail until swept. */
+/**
+ * A signed-in device. Signing out or revoking deletes the session (the
+ * reason goes to `events`); its refresh tokens then lead nowhere and are swept
+ * when they expire.
+ */
 export const sessionFields = {
   userId: v.id("users"),
+  /** Absolute end of the session, however active it is. */
   expirationTime: v.number(),
-  lastActiveTime: v.number(),
-  revokedTime: v.optional(v.number()),
-  revokedReason: v.optional(v.string()),
+  /**
+   * The user's n-th session. A new session evicts those `maxSessionsPerUser`
+   * or more creations older, without counting the user's sessions.
+   */
+  ordinal: v.number(),
   userAgent: v.optional(v.string()),
   ip: v.optional(v.string()),
   /** When a second factor was last verified in this session (step-up). */
@@ -50,10 +57,9 @@ export const refreshTokenFields = {
   expirationTime: v.number(),
   /** Set when the token is first exchanged; starts the reuse window. */
   firstUsedTime: v.optional(v.number()),
-  parentRefreshTokenId: v.optional(v.id("refreshTokens")),
 };
 
-/** A one-time code (password reset, email/phone sign-in), stored hashed. */
+/** A one-time code (password reset, email verification, sign-in codes), stored hashed. */
 export const verificationCodeFields = {
   accountId: v.optional(v.id("accounts")),
   userId: v.optional(v.id("users")),
@@ -63,7 +69,6 @@ export const verificationCodeFields = {
   /** The address the code was sent to; the code is bound to it. */
   address: v.optional(v.string()),
   expirationTime: v.number(),
-  usedTime: v.optional(v.number()),
 };
 
 /** Short-lived state of a multi-step sign-in (OAuth PKCE, WebAuthn or TOTP challenge). */
@@ -83,6 +88,8 @@ export const rateLimitFields = {
   key: v.string(),
   tokens: v.number(),
   updatedTime: v.number(),
+  /** When the bucket will be full again; after that the row can be deleted. */
+  fullTime: v.number(),
 };
 
 /** A WebAuthn credential. */
@@ -198,19 +205,23 @@ export default defineSchema({
     .index("by_provider_account", ["provider", "providerAccountId"])
     .index("by_user_provider", ["userId", "provider"]),
   sessions: defineTable(sessionFields)
-    .index("by_user", ["userId"])
+    .index("by_user_ordinal", ["userId", "ordinal"])
     .index("by_expiration", ["expirationTime"]),
   refreshTokens: defineTable(refreshTokenFields)
     .index("by_hash", ["tokenHash"])
-    .index("by_session", ["sessionId"]),
+    .index("by_session", ["sessionId"])
+    .index("by_expiration", ["expirationTime"]),
   verificationCodes: defineTable(verificationCodeFields)
-    .index("by_code_hash", ["codeHash"])
     .index("by_account_purpose", ["accountId", "purpose"])
-    .index("by_user", ["userId"]),
+    .index("by_user", ["userId"])
+    .index("by_expiration", ["expirationTime"]),
   verifiers: defineTable(verifierFields)
     .index("by_hash", ["verifierHash"])
+    .index("by_user", ["userId"])
     .index("by_expiration", ["expirationTime"]),
-  rateLimits: defineTable(rateLimitFields).index("by_key", ["key"]),
+  rateLimits: defineTable(rateLimitFields)
+    .index("by_key", ["key"])
+    .index("by_full_time", ["fullTime"]),
   passkeys: defineTable(passkeyFields)
     .index("by_credential", ["credentialId"])
     .index("by_user", ["userId"]),

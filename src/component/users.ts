@@ -1,8 +1,15 @@
 import { v } from "convex/values";
 import type { Id } from "./_generated/dataModel.js";
-import { mutation, query, type MutationCtx, type QueryCtx } from "./_generated/server.js";
+import {
+  internalMutation,
+  mutation,
+  query,
+  type MutationCtx,
+  type QueryCtx,
+} from "./_generated/server.js";
+import { deleteUserData } from "./model/userData.js";
 import { userFields } from "./schema.js";
-import { normalizeEmail } from "./model/email.js";
+import { normalizeEmail } from "../server/email.js";
 import { authError } from "../server/errors.js";
 
 /** A user document as it leaves the component. */
@@ -103,7 +110,13 @@ export const patch = mutation({
   },
 });
 
-/** Deletes a user. Throws `NOT_FOUND` for an unknown user. */
+/**
+ * Deletes a user and everything of theirs: accounts, sessions, refresh
+ * tokens, codes, factors, keys, memberships, audit events. The user is gone at
+ * once (their refresh tokens stop working); the rest is deleted in bounded
+ * batches, continuing in background transactions for users with thousands of
+ * sessions. Throws `NOT_FOUND` for an unknown user.
+ */
 const deleteUser = mutation({
   args: { userId: v.id("users") },
   returns: v.null(),
@@ -111,7 +124,18 @@ const deleteUser = mutation({
     const user = await ctx.db.get(userId);
     if (user === null) throw authError("NOT_FOUND", "No such user");
     await ctx.db.delete(userId);
+    await deleteUserData(ctx, userId);
     return null;
   },
 });
 export { deleteUser as delete };
+
+/** Background continuation of `delete`. */
+export const deleteDataContinue = internalMutation({
+  args: { userId: v.id("users") },
+  returns: v.null(),
+  handler: async (ctx, { userId }) => {
+    await deleteUserData(ctx, userId);
+    return null;
+  },
+});

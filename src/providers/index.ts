@@ -1,17 +1,8 @@
 /**
- * Sign-in providers (Password, Passkey, TOTP, Email/Phone codes, Anonymous,
- * OAuth via `@auth/core`), one file each. Today it exports the contract every
- * provider meets.
+ * Sign-in providers, one file each. Pass them to `Auth({ providers })`.
  *
  * @module
  */
-
-/** The kinds of provider `Auth({ providers })` accepts. */
-export type ProviderType = "credentials" | "passkey" | "totp" | "email" | "phone" | "anonymous" | "oauth";
-
-/** What every provider is: a unique id (the first argument of `signIn`) and its type. */
-export interface AuthProviderConfig {
-  /** The name the client passes to `signIn(id, params)`, e.g. `"password"`. */
-  readonly id: string;
-  readonly type: ProviderType;
-}
+export { Password, type PasswordOptions, type PasswordProvider, type CodeDelivery } from "./Password.js";
+export { DEFAULT_ARGON2ID, type Argon2idParams } from "./password/hash.js";
+export type { AuthProvider, ProviderType } from "../server/provider.js";

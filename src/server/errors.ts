@@ -16,6 +16,18 @@ export const ERROR_CODES = [
   "NOT_SIGNED_IN",
   /** The deployment is misconfigured (missing or malformed key, env var). */
   "CONFIGURATION",
+  /** `signIn` named a provider the app did not configure. */
+  "UNKNOWN_PROVIDER",
+  /** Sign-up for an identity (email, provider account) that already has an account. */
+  "ACCOUNT_EXISTS",
+  /** Wrong email or password; deliberately the same for an unknown email. */
+  "INVALID_CREDENTIALS",
+  /** A new password breaks the rules (8..256 characters, the app's own check). */
+  "INVALID_PASSWORD",
+  /** A one-time code is wrong, expired, used, or for another address. */
+  "INVALID_CODE",
+  /** Too many failed attempts for this identifier; retry later. */
+  "RATE_LIMITED",
 ] as const;
 
 /** One of the stable error codes in {@link ERROR_CODES}. */

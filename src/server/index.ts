@@ -1,10 +1,12 @@
 /**
- * What runs in the host app: the `Auth()` wrapper, sign-in flows, token
- * minting and HTTP routes land here (see DESIGN.md). Today it exports the
- * error contract every layer shares.
+ * What runs in the host app: `Auth()`, the sign-in flows, token minting, HTTP
+ * routes, and the error contract every layer shares.
  *
  * @module
  */
+export { Auth, signInResultValidator, type AuthConfig } from "./auth.js";
+export { DEFAULT_OPTIONS, type AuthOptions, type SessionOptions, type FailedAttemptOptions } from "./config.js";
+export type { AuthProvider, ProviderType, SignInContext, SignInResult, Tokens } from "./provider.js";
 export {
   ERROR_CODES,
   authError,

@@ -8,8 +8,22 @@
  * @module
  */
 
-import type * as model_email from "../model/email.js";
+import type * as accounts from "../accounts.js";
+import type * as codes from "../codes.js";
+import type * as crons from "../crons.js";
+import type * as events from "../events.js";
+import type * as limits from "../limits.js";
+import type * as model_codes from "../model/codes.js";
+import type * as model_events from "../model/events.js";
+import type * as model_hashes from "../model/hashes.js";
+import type * as model_rateLimit from "../model/rateLimit.js";
+import type * as model_sessions from "../model/sessions.js";
+import type * as model_userData from "../model/userData.js";
+import type * as model_validators from "../model/validators.js";
+import type * as sessions from "../sessions.js";
+import type * as sweep from "../sweep.js";
 import type * as users from "../users.js";
+import type * as verifiers from "../verifiers.js";
 
 import type {
   ApiFromModules,
@@ -19,8 +33,22 @@ import type {
 import { anyApi, componentsGeneric } from "convex/server";
 
 const fullApi: ApiFromModules<{
-  "model/email": typeof model_email;
+  accounts: typeof accounts;
+  codes: typeof codes;
+  crons: typeof crons;
+  events: typeof events;
+  limits: typeof limits;
+  "model/codes": typeof model_codes;
+  "model/events": typeof model_events;
+  "model/hashes": typeof model_hashes;
+  "model/rateLimit": typeof model_rateLimit;
+  "model/sessions": typeof model_sessions;
+  "model/userData": typeof model_userData;
+  "model/validators": typeof model_validators;
+  sessions: typeof sessions;
+  sweep: typeof sweep;
   users: typeof users;
+  verifiers: typeof verifiers;
 }> = anyApi as any;
 
 /**

@@ -23,6 +23,342 @@ import type { FunctionReference } from "convex/server";
  */
 export type ComponentApi<Name extends string | undefined = string | undefined> =
   {
+    accounts: {
+      changeSecret: FunctionReference<
+        "mutation",
+        "internal",
+        { accountId: string; exceptSessionId?: string; secret: string },
+        null,
+        Name
+      >;
+      completeSignIn: FunctionReference<
+        "mutation",
+        "internal",
+        {
+          accountId: string;
+          policy: {
+            inactiveDurationMs: number;
+            maxSessionsPerUser: number;
+            totalDurationMs: number;
+          };
+          refreshTokenHash: string;
+          upgradedSecret?: string;
+          userId: string;
+        },
+        { expirationTime: number; sessionId: string },
+        Name
+      >;
+      createWithUser: FunctionReference<
+        "mutation",
+        "internal",
+        {
+          emailVerified?: boolean;
+          provider: string;
+          providerAccountId: string;
+          secret?: string;
+          session?: {
+            policy: {
+              inactiveDurationMs: number;
+              maxSessionsPerUser: number;
+              totalDurationMs: number;
+            };
+            refreshTokenHash: string;
+          };
+          user: { email?: string; extend?: any; image?: string; name?: string };
+        },
+        {
+          accountId: string;
+          session: { expirationTime: number; sessionId: string } | null;
+          userId: string;
+        },
+        Name
+      >;
+      getByProvider: FunctionReference<
+        "query",
+        "internal",
+        { provider: string; providerAccountId: string },
+        {
+          _creationTime: number;
+          _id: string;
+          emailVerified?: boolean;
+          extend?: any;
+          provider: string;
+          providerAccountId: string;
+          userId: string;
+        } | null,
+        Name
+      >;
+      getForSignIn: FunctionReference<
+        "query",
+        "internal",
+        {
+          limit: { key: string; max: number; periodMs: number };
+          provider: string;
+          providerAccountId: string;
+        },
+        {
+          account: {
+            accountId: string;
+            emailVerified: boolean;
+            secret?: string;
+            userId: string;
+          } | null;
+          limit: { ok: boolean; remaining: number; retryAfterMs: number };
+        },
+        Name
+      >;
+      getSecretByUser: FunctionReference<
+        "query",
+        "internal",
+        { provider: string; userId: string },
+        { accountId: string; secret?: string } | null,
+        Name
+      >;
+      listByUser: FunctionReference<
+        "query",
+        "internal",
+        { userId: string },
+        Array<{
+          _creationTime: number;
+          _id: string;
+          emailVerified?: boolean;
+          extend?: any;
+          provider: string;
+          providerAccountId: string;
+          userId: string;
+        }>,
+        Name
+      >;
+      resetSecretWithCode: FunctionReference<
+        "mutation",
+        "internal",
+        {
+          accountId: string;
+          codeHash: string;
+          limit: { key: string; max: number; periodMs: number };
+          purpose: string;
+          secret: string;
+          session: {
+            policy: {
+              inactiveDurationMs: number;
+              maxSessionsPerUser: number;
+              totalDurationMs: number;
+            };
+            refreshTokenHash: string;
+          };
+        },
+        | {
+            session: { expirationTime: number; sessionId: string };
+            status: "ok";
+            userId: string;
+          }
+        | { status: "invalid" }
+        | { retryAfterMs: number; status: "rate_limited" },
+        Name
+      >;
+      verifyEmailWithCode: FunctionReference<
+        "mutation",
+        "internal",
+        {
+          accountId: string;
+          codeHash: string;
+          limit: { key: string; max: number; periodMs: number };
+          purpose: string;
+          session: {
+            policy: {
+              inactiveDurationMs: number;
+              maxSessionsPerUser: number;
+              totalDurationMs: number;
+            };
+            refreshTokenHash: string;
+          };
+        },
+        | {
+            session: { expirationTime: number; sessionId: string };
+            status: "ok";
+            userId: string;
+          }
+        | { status: "invalid" }
+        | { retryAfterMs: number; status: "rate_limited" },
+        Name
+      >;
+    };
+    codes: {
+      consume: FunctionReference<
+        "mutation",
+        "internal",
+        {
+          accountId: string;
+          address?: string;
+          codeHash: string;
+          limit: { key: string; max: number; periodMs: number };
+          purpose: string;
+        },
+        | { address?: string; status: "ok"; userId: string }
+        | { status: "invalid" }
+        | { retryAfterMs: number; status: "rate_limited" },
+        Name
+      >;
+      create: FunctionReference<
+        "mutation",
+        "internal",
+        {
+          accountId: string;
+          address?: string;
+          codeHash: string;
+          expirationTime: number;
+          provider: string;
+          purpose: string;
+        },
+        string,
+        Name
+      >;
+    };
+    events: {
+      listByUser: FunctionReference<
+        "query",
+        "internal",
+        { limit?: number; userId: string },
+        Array<{
+          _creationTime: number;
+          _id: string;
+          data?: any;
+          reason?: string;
+          sessionId?: string;
+          type: string;
+          userId?: string;
+        }>,
+        Name
+      >;
+    };
+    limits: {
+      check: FunctionReference<
+        "query",
+        "internal",
+        { limit: { key: string; max: number; periodMs: number } },
+        { ok: boolean; remaining: number; retryAfterMs: number },
+        Name
+      >;
+      consume: FunctionReference<
+        "mutation",
+        "internal",
+        { limit: { key: string; max: number; periodMs: number } },
+        { ok: boolean; remaining: number; retryAfterMs: number },
+        Name
+      >;
+      reset: FunctionReference<
+        "mutation",
+        "internal",
+        { key: string },
+        null,
+        Name
+      >;
+    };
+    sessions: {
+      create: FunctionReference<
+        "mutation",
+        "internal",
+        {
+          policy: {
+            inactiveDurationMs: number;
+            maxSessionsPerUser: number;
+            totalDurationMs: number;
+          };
+          provider: string;
+          refreshTokenHash: string;
+          userId: string;
+        },
+        { expirationTime: number; sessionId: string },
+        Name
+      >;
+      get: FunctionReference<
+        "query",
+        "internal",
+        { sessionId: string },
+        {
+          _creationTime: number;
+          _id: string;
+          expirationTime: number;
+          factorVerifiedTime?: number;
+          ip?: string;
+          ordinal: number;
+          userAgent?: string;
+          userId: string;
+        } | null,
+        Name
+      >;
+      list: FunctionReference<
+        "query",
+        "internal",
+        { userId: string },
+        Array<{
+          _creationTime: number;
+          _id: string;
+          expirationTime: number;
+          factorVerifiedTime?: number;
+          ip?: string;
+          ordinal: number;
+          userAgent?: string;
+          userId: string;
+        }>,
+        Name
+      >;
+      refresh: FunctionReference<
+        "mutation",
+        "internal",
+        {
+          newTokenHash: string;
+          policy: {
+            inactiveDurationMs: number;
+            maxSessionsPerUser: number;
+            totalDurationMs: number;
+          };
+          reuseWindowMs: number;
+          tokenHash: string;
+        },
+        | { sessionId: string; status: "ok"; userId: string }
+        | { status: "reused" }
+        | { status: "invalid" },
+        Name
+      >;
+      revoke: FunctionReference<
+        "mutation",
+        "internal",
+        {
+          reason:
+            | "logout"
+            | "user_revoke"
+            | "revoke_all"
+            | "password_change"
+            | "password_reset"
+            | "refresh_reuse"
+            | "evicted"
+            | "banned";
+          sessionId: string;
+        },
+        boolean,
+        Name
+      >;
+      revokeAll: FunctionReference<
+        "mutation",
+        "internal",
+        {
+          exceptSessionId?: string;
+          reason:
+            | "logout"
+            | "user_revoke"
+            | "revoke_all"
+            | "password_change"
+            | "password_reset"
+            | "refresh_reuse"
+            | "evicted"
+            | "banned";
+          userId: string;
+        },
+        { continuing: boolean; revoked: number },
+        Name
+      >;
+    };
     users: {
       create: FunctionReference<
         "mutation",
@@ -100,6 +436,40 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
           userId: string;
         },
         null,
+        Name
+      >;
+    };
+    verifiers: {
+      consume: FunctionReference<
+        "mutation",
+        "internal",
+        { kind: string; verifierHash: string },
+        {
+          _creationTime: number;
+          _id: string;
+          challenge?: string;
+          data?: any;
+          expirationTime: number;
+          kind: string;
+          sessionId?: string;
+          userId?: string;
+          verifierHash: string;
+        } | null,
+        Name
+      >;
+      create: FunctionReference<
+        "mutation",
+        "internal",
+        {
+          challenge?: string;
+          data?: any;
+          expirationTime: number;
+          kind: string;
+          sessionId?: string;
+          userId?: string;
+          verifierHash: string;
+        },
+        string,
         Name
       >;
     };

@@ -1,4 +1,4 @@
-import { authError } from "../../server/errors.js";
+import { authError } from "./errors.js";
 
 /** The longest address RFC 5321 allows in a path. */
 const MAX_EMAIL_LENGTH = 320;

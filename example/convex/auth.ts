@@ -1,0 +1,22 @@
+import { Auth } from "convex-auth-kit/server";
+import { Password } from "convex-auth-kit/providers";
+import { components, internal } from "./_generated/api";
+
+/** The example's auth: email + password, with reset codes "sent" to the outbox table. */
+export const auth = Auth({
+  component: components.auth,
+  providers: [
+    Password({
+      sendResetCode: async (ctx, { email, code, expiresAt }) => {
+        await ctx.runMutation(internal.outbox.deliver, {
+          to: email,
+          subject: "Your password reset code",
+          code,
+          expiresAt,
+        });
+      },
+    }),
+  ],
+});
+
+export const { signIn, signOut } = auth;

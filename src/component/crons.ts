@@ -1,0 +1,9 @@
+import { cronJobs } from "convex/server";
+import { internal } from "./_generated/api.js";
+
+const crons = cronJobs();
+
+/** Expired tokens, sessions, codes and verifiers are deleted every hour. */
+crons.interval("sweep expired auth data", { hours: 1 }, internal.sweep.expired, {});
+
+export default crons;

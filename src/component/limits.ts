@@ -1,0 +1,31 @@
+import { v } from "convex/values";
+import { mutation, query } from "./_generated/server.js";
+import { peekLimit, resetLimit, takeToken } from "./model/rateLimit.js";
+import { limitConfig, limitState } from "./model/validators.js";
+
+/** The bucket's state now, without changing it. */
+export const check = query({
+  args: { limit: limitConfig },
+  returns: limitState,
+  handler: async (ctx, { limit }) => await peekLimit(ctx, limit),
+});
+
+/**
+ * Records one failed attempt (takes a token). Returns the state before: `ok`
+ * false means the bucket was already empty and nothing changed.
+ */
+export const consume = mutation({
+  args: { limit: limitConfig },
+  returns: limitState,
+  handler: async (ctx, { limit }) => await takeToken(ctx, limit),
+});
+
+/** Empties the record for `key` (a full bucket again). */
+export const reset = mutation({
+  args: { key: v.string() },
+  returns: v.null(),
+  handler: async (ctx, { key }) => {
+    await resetLimit(ctx, key);
+    return null;
+  },
+});

@@ -1,0 +1,31 @@
+import type { Id } from "../_generated/dataModel.js";
+import type { MutationCtx } from "../_generated/server.js";
+import type { Infer } from "convex/values";
+import type { revocationReason } from "./validators.js";
+
+/** Why a session ended. */
+export type RevocationReason = Infer<typeof revocationReason>;
+
+/** Audit-log event types the component writes. */
+export type EventType =
+  | "sign_up"
+  | "sign_in"
+  | "session_revoked"
+  | "password_changed"
+  | "password_reset"
+  | "email_verified"
+  | "user_deleted";
+
+/** Appends one event to the audit log. Never carries a secret. */
+export async function recordEvent(
+  ctx: MutationCtx,
+  event: {
+    type: EventType;
+    userId?: Id<"users">;
+    sessionId?: Id<"sessions">;
+    reason?: string;
+    data?: Record<string, string | number | boolean | null>;
+  },
+): Promise<void> {
+  await ctx.db.insert("events", event);
+}

@@ -1,0 +1,80 @@
+import { internal } from "../_generated/api.js";
+import type { Id } from "../_generated/dataModel.js";
+import type { MutationCtx } from "../_generated/server.js";
+
+/**
+ * Deletes everything that belongs to a user, a bounded amount per
+ * transaction (at most DELETE_BUDGET documents and SESSIONS_PER_BATCH
+ * sessions, well inside Convex's write and index-range limits), scheduling
+ * itself to go on until nothing is left.
+ */
+const DELETE_BUDGET = 4000;
+const SESSIONS_PER_BATCH = 500;
+
+/** One kind of data to delete: reports how many it deleted and whether it is all gone. */
+type Step = (ctx: MutationCtx, userId: Id<"users">, budget: number) => Promise<{ deleted: number; done: boolean }>;
+
+/** The user's sessions, each after its refresh tokens. */
+const sessionsAndTokens: Step = async (ctx, userId, budget) => {
+  let deleted = 0;
+  for (let i = 0; i < SESSIONS_PER_BATCH; i++) {
+    const session = await ctx.db
+      .query("sessions")
+      .withIndex("by_user_ordinal", (q) => q.eq("userId", userId))
+      .first();
+    if (session === null) return { deleted, done: true };
+    const room = budget - deleted - 1;
+    if (room <= 0) return { deleted, done: false };
+    const tokens = await ctx.db
+      .query("refreshTokens")
+      .withIndex("by_session", (q) => q.eq("sessionId", session._id))
+      .take(room);
+    for (const token of tokens) await ctx.db.delete(token._id);
+    deleted += tokens.length;
+    if (tokens.length === room) return { deleted, done: false };
+    await ctx.db.delete(session._id);
+    deleted += 1;
+  }
+  return { deleted, done: false };
+};
+
+/** Rows of one table found through its by-user index. */
+function byUser(
+  take: (ctx: MutationCtx, userId: Id<"users">, n: number) => Promise<{ _id: Id<any> }[]>,
+): Step {
+  return async (ctx, userId, budget) => {
+    const rows = await take(ctx, userId, budget);
+    for (const row of rows) await ctx.db.delete(row._id);
+    return { deleted: rows.length, done: rows.length < budget };
+  };
+}
+
+const STEPS: Step[] = [
+  sessionsAndTokens,
+  byUser((ctx, u, n) => ctx.db.query("accounts").withIndex("by_user_provider", (q) => q.eq("userId", u)).take(n)),
+  byUser((ctx, u, n) => ctx.db.query("verificationCodes").withIndex("by_user", (q) => q.eq("userId", u)).take(n)),
+  byUser((ctx, u, n) => ctx.db.query("verifiers").withIndex("by_user", (q) => q.eq("userId", u)).take(n)),
+  byUser((ctx, u, n) => ctx.db.query("passkeys").withIndex("by_user", (q) => q.eq("userId", u)).take(n)),
+  byUser((ctx, u, n) => ctx.db.query("totpFactors").withIndex("by_user", (q) => q.eq("userId", u)).take(n)),
+  byUser((ctx, u, n) => ctx.db.query("recoveryCodes").withIndex("by_user", (q) => q.eq("userId", u)).take(n)),
+  byUser((ctx, u, n) => ctx.db.query("apiKeys").withIndex("by_user", (q) => q.eq("userId", u)).take(n)),
+  byUser((ctx, u, n) => ctx.db.query("members").withIndex("by_user", (q) => q.eq("userId", u)).take(n)),
+  byUser((ctx, u, n) => ctx.db.query("events").withIndex("by_user", (q) => q.eq("userId", u)).take(n)),
+];
+
+/**
+ * Runs the deletion steps within this transaction's budget. Returns true
+ * when everything is gone; otherwise schedules `users.deleteDataContinue`.
+ */
+export async function deleteUserData(ctx: MutationCtx, userId: Id<"users">): Promise<boolean> {
+  let budget = DELETE_BUDGET;
+  for (const step of STEPS) {
+    const { deleted, done } = await step(ctx, userId, budget);
+    budget -= deleted;
+    if (!done || budget <= 0) {
+      await ctx.scheduler.runAfter(0, internal.users.deleteDataContinue, { userId });
+      return false;
+    }
+  }
+  return true;
+}

@@ -1,0 +1,27 @@
+import { v } from "convex/values";
+
+/** Why a session ended; recorded in the audit log. */
+export const revocationReason = v.union(
+  v.literal("logout"),
+  v.literal("user_revoke"),
+  v.literal("revoke_all"),
+  v.literal("password_change"),
+  v.literal("password_reset"),
+  v.literal("refresh_reuse"),
+  v.literal("evicted"),
+  v.literal("banned"),
+);
+
+/** A failed-attempt bucket: `max` attempts per `periodMs`, under `key`. */
+export const limitConfig = v.object({
+  key: v.string(),
+  max: v.number(),
+  periodMs: v.number(),
+});
+
+/** Whether an attempt may go ahead, and if not, when. */
+export const limitState = v.object({
+  ok: v.boolean(),
+  retryAfterMs: v.number(),
+  remaining: v.number(),
+});

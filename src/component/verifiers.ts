@@ -1,0 +1,47 @@
+import { v } from "convex/values";
+import { mutation } from "./_generated/server.js";
+import { verifierFields } from "./schema.js";
+
+/** A verifier as it leaves the component. */
+export const verifierDoc = v.object({
+  _id: v.id("verifiers"),
+  _creationTime: v.number(),
+  ...verifierFields,
+});
+
+/**
+ * Stores the state of a multi-step sign-in (OAuth PKCE and state, a WebAuthn
+ * or TOTP challenge), found later by the hash of the value the client holds.
+ */
+export const create = mutation({
+  args: {
+    kind: v.string(),
+    verifierHash: v.string(),
+    userId: v.optional(v.id("users")),
+    sessionId: v.optional(v.id("sessions")),
+    challenge: v.optional(v.string()),
+    data: v.optional(v.any()),
+    expirationTime: v.number(),
+  },
+  returns: v.id("verifiers"),
+  handler: async (ctx, args) => await ctx.db.insert("verifiers", args),
+});
+
+/**
+ * Takes a verifier of `kind` by hash: returns it and deletes it (single use).
+ * `null` when unknown, of another kind, or expired (an expired one is deleted
+ * too).
+ */
+export const consume = mutation({
+  args: { kind: v.string(), verifierHash: v.string() },
+  returns: v.union(verifierDoc, v.null()),
+  handler: async (ctx, { kind, verifierHash }) => {
+    const verifier = await ctx.db
+      .query("verifiers")
+      .withIndex("by_hash", (q) => q.eq("verifierHash", verifierHash))
+      .unique();
+    if (verifier === null || verifier.kind !== kind) return null;
+    await ctx.db.delete(verifier._id);
+    return verifier.expirationTime > Date.now() ? verifier : null;
+  },
+});

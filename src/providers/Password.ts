@@ -1,0 +1,285 @@
+/**
+ * `Password(options)`: email + password sign-in.
+ *
+ * Flows (`signIn("password", { flow, ... })`):
+ * - `signUp` `{ email, password, name? }`: creates the user and signs in (or,
+ *   with `sendVerificationCode`, sends a code and returns `{ started: true }`);
+ * - `signIn` `{ email, password }`;
+ * - `reset` `{ email }`: sends a reset code (always `{ started: true }`, so
+ *   the answer never says whether the email has an account);
+ * - `reset-verification` `{ email, code, newPassword }`: sets the password,
+ *   ends every session and signs in;
+ * - `email-verification` `{ email, code }`: marks the email verified and signs in.
+ *
+ * Passwords are hashed with argon2id (OWASP minimum, m=19 MiB t=2 p=1) in the
+ * `signIn` action, never in a query or mutation; a stored hash weaker than the
+ * configured setting is upgraded at the next sign-in. Wrong passwords and
+ * codes count against the identifier's failed-attempt bucket.
+ */
+import { authError } from "../server/errors.js";
+import { normalizeEmail } from "../server/email.js";
+import type { ActionCtx, AuthProvider, SignInContext, SignInResult } from "../server/provider.js";
+import { hashCode, newNumericCode } from "../server/tokens/oneTimeCode.js";
+import { DEFAULT_ARGON2ID, hashPassword, needsRehash, verifyPassword, type Argon2idParams } from "./password/hash.js";
+import { checkNewPassword, isPlausiblePassword, type PasswordValidator } from "./password/rules.js";
+
+/** What the app's send functions receive. */
+export type CodeDelivery = { email: string; code: string; expiresAt: number };
+
+/** Options of {@link Password}. */
+export type PasswordOptions = {
+  /** Provider id for `signIn(id, ...)`. Default `"password"`. */
+  id?: string;
+  /** argon2id cost. Default OWASP's minimum: `{ memoryKiB: 19456, iterations: 2, parallelism: 1 }`. */
+  hash?: Argon2idParams;
+  /** Extra rules for new passwords: return a message to refuse. */
+  validatePassword?: PasswordValidator;
+  /** Delivers a password reset code (e.g. by email). Enables `reset` flows. */
+  sendResetCode?: (ctx: ActionCtx, delivery: CodeDelivery) => Promise<void>;
+  /** Delivers an email verification code. When set, an email must be verified before sign-in. */
+  sendVerificationCode?: (ctx: ActionCtx, delivery: CodeDelivery) => Promise<void>;
+  /** Digits in a code. Default 8. */
+  codeLength?: number;
+  /** How long a code works. Default 15 minutes. */
+  codeTtlMs?: number;
+  /** Maps sign-up params to profile fields (`name` by default). */
+  profile?: (params: Record<string, unknown>) => { name?: string; image?: string; extend?: unknown };
+};
+
+/** The Password provider, with the helper `auth.password.change` uses. */
+export interface PasswordProvider extends AuthProvider {
+  readonly type: "credentials";
+  /**
+   * Changes the signed-in user's password: needs the current one, then ends
+   * every other session of the user (`password_change`).
+   */
+  changePassword(
+    context: SignInContext,
+    session: { userId: string; sessionId: string },
+    args: { currentPassword: string; newPassword: string },
+  ): Promise<void>;
+}
+
+const RESET = "password_reset";
+const VERIFY_EMAIL = "email_verification";
+
+/** Sign-in with an email and a password. */
+export function Password(options: PasswordOptions = {}): PasswordProvider {
+  const id = options.id ?? "password";
+  const hashParams = options.hash ?? DEFAULT_ARGON2ID;
+  const codeLength = options.codeLength ?? 8;
+  const codeTtlMs = options.codeTtlMs ?? 15 * 60 * 1000;
+  const profile =
+    options.profile ??
+    ((params: Record<string, unknown>) => (typeof params.name === "string" ? { name: params.name } : {}));
+
+  function emailOf(params: Record<string, unknown>): string {
+    if (typeof params.email !== "string") throw authError("INVALID_ARGUMENT", "An email is required");
+    return normalizeEmail(params.email);
+  }
+
+  async function sendCode(
+    sc: SignInContext,
+    send: (ctx: ActionCtx, delivery: CodeDelivery) => Promise<void>,
+    account: { accountId: string },
+    email: string,
+    purpose: string,
+  ): Promise<void> {
+    const code = newNumericCode(codeLength);
+    const expiresAt = Date.now() + codeTtlMs;
+    await sc.ctx.runMutation(sc.component.codes.create, {
+      accountId: account.accountId,
+      provider: id,
+      purpose,
+      codeHash: hashCode(code, account.accountId, purpose),
+      address: email,
+      expirationTime: expiresAt,
+    });
+    await send(sc.ctx, { email, code, expiresAt });
+  }
+
+  /** Sends a code if the send bucket allows; refuses with RATE_LIMITED otherwise. */
+  async function takeSendToken(sc: SignInContext, email: string): Promise<void> {
+    const limit = { ...sc.attemptLimit(email), key: `send:${id}:${email}` };
+    const state = await sc.ctx.runMutation(sc.component.limits.consume, { limit });
+    if (!state.ok) throw rateLimited(state.retryAfterMs);
+  }
+
+  async function signUp(sc: SignInContext, params: Record<string, unknown>): Promise<SignInResult> {
+    const email = emailOf(params);
+    const password = await checkNewPassword(params.password, email, options.validatePassword);
+    const secret = await hashPassword(password, hashParams);
+    const refresh = sc.newRefreshToken();
+    const verify = options.sendVerificationCode;
+    const created = await sc.ctx.runMutation(sc.component.accounts.createWithUser, {
+      provider: id,
+      providerAccountId: email,
+      secret,
+      emailVerified: false,
+      user: { email, ...profile(params) },
+      ...(verify ? {} : { session: { refreshTokenHash: refresh.hash, policy: sc.sessionPolicy } }),
+    });
+    if (verify) {
+      await takeSendToken(sc, email);
+      await sendCode(sc, verify, created, email, VERIFY_EMAIL);
+      return { started: true };
+    }
+    return { tokens: await sc.tokensFor({ userId: created.userId, sessionId: created.session!.sessionId }, refresh.raw) };
+  }
+
+  async function signIn(sc: SignInContext, params: Record<string, unknown>): Promise<SignInResult> {
+    const email = emailOf(params);
+    const limit = sc.attemptLimit(email);
+    const { account, limit: state } = await sc.ctx.runQuery(sc.component.accounts.getForSignIn, {
+      provider: id,
+      providerAccountId: email,
+      limit,
+    });
+    if (!state.ok) throw rateLimited(state.retryAfterMs);
+    const password = params.password;
+    const matches =
+      isPlausiblePassword(password) && account?.secret !== undefined
+        ? await verifyPassword(password, account.secret)
+        : await burnVerification(password);
+    if (!matches || account === null) {
+      await sc.ctx.runMutation(sc.component.limits.consume, { limit });
+      throw authError("INVALID_CREDENTIALS", "Wrong email or password");
+    }
+    if (options.sendVerificationCode && !account.emailVerified) {
+      await takeSendToken(sc, email);
+      await sendCode(sc, options.sendVerificationCode, account, email, VERIFY_EMAIL);
+      return { started: true };
+    }
+    const upgraded = needsRehash(account.secret!, hashParams)
+      ? await hashPassword(password as string, hashParams)
+      : undefined;
+    const refresh = sc.newRefreshToken();
+    const session = await sc.ctx.runMutation(sc.component.accounts.completeSignIn, {
+      accountId: account.accountId,
+      userId: account.userId,
+      refreshTokenHash: refresh.hash,
+      policy: sc.sessionPolicy,
+      ...(upgraded ? { upgradedSecret: upgraded } : {}),
+    });
+    return { tokens: await sc.tokensFor({ userId: account.userId, sessionId: session.sessionId }, refresh.raw) };
+  }
+
+  async function requestReset(sc: SignInContext, params: Record<string, unknown>): Promise<SignInResult> {
+    const send = options.sendResetCode;
+    if (!send) throw authError("INVALID_ARGUMENT", "Password reset is not enabled (no sendResetCode)");
+    const email = emailOf(params);
+    await takeSendToken(sc, email);
+    const account = await sc.ctx.runQuery(sc.component.accounts.getByProvider, {
+      provider: id,
+      providerAccountId: email,
+    });
+    if (account !== null) await sendCode(sc, send, { accountId: account._id }, email, RESET);
+    return { started: true };
+  }
+
+  /** Checks a code for `purpose`, then runs the all-or-nothing mutation. */
+  async function redeemCode(
+    sc: SignInContext,
+    params: Record<string, unknown>,
+    purpose: string,
+    newPassword?: string,
+  ): Promise<SignInResult> {
+    const email = emailOf(params);
+    const limit = sc.attemptLimit(email);
+    const code = typeof params.code === "string" ? params.code.trim() : "";
+    const account = await sc.ctx.runQuery(sc.component.accounts.getByProvider, {
+      provider: id,
+      providerAccountId: email,
+    });
+    if (account === null || code === "") {
+      const state = await sc.ctx.runMutation(sc.component.limits.consume, { limit });
+      if (!state.ok) throw rateLimited(state.retryAfterMs);
+      throw authError("INVALID_CODE", "The code is wrong or has expired");
+    }
+    const refresh = sc.newRefreshToken();
+    const common = {
+      accountId: account._id,
+      purpose,
+      codeHash: hashCode(code, account._id, purpose),
+      limit,
+      session: { refreshTokenHash: refresh.hash, policy: sc.sessionPolicy },
+    };
+    const outcome =
+      newPassword === undefined
+        ? await sc.ctx.runMutation(sc.component.accounts.verifyEmailWithCode, common)
+        : await sc.ctx.runMutation(sc.component.accounts.resetSecretWithCode, {
+            ...common,
+            secret: await hashPassword(newPassword, hashParams),
+          });
+    if (outcome.status === "rate_limited") throw rateLimited(outcome.retryAfterMs);
+    if (outcome.status === "invalid") throw authError("INVALID_CODE", "The code is wrong or has expired");
+    return { tokens: await sc.tokensFor({ userId: outcome.userId, sessionId: outcome.session.sessionId }, refresh.raw) };
+  }
+
+  return {
+    id,
+    type: "credentials",
+    async signIn(sc, params) {
+      switch (params.flow) {
+        case "signUp":
+          return await signUp(sc, params);
+        case "signIn":
+          return await signIn(sc, params);
+        case "reset":
+          return await requestReset(sc, params);
+        case "reset-verification": {
+          const email = emailOf(params);
+          const newPassword = await checkNewPassword(params.newPassword, email, options.validatePassword);
+          return await redeemCode(sc, params, RESET, newPassword);
+        }
+        case "email-verification":
+          return await redeemCode(sc, params, VERIFY_EMAIL);
+        default:
+          throw authError(
+            "INVALID_ARGUMENT",
+            'flow must be one of "signUp", "signIn", "reset", "reset-verification", "email-verification"',
+          );
+      }
+    },
+    async changePassword(sc, session, { currentPassword, newPassword }) {
+      const account = await sc.ctx.runQuery(sc.component.accounts.getSecretByUser, {
+        userId: session.userId,
+        provider: id,
+      });
+      if (account === null || account.secret === undefined) {
+        throw authError("NOT_FOUND", "This user has no password");
+      }
+      const limit = sc.attemptLimit(`user:${session.userId}`);
+      const state = await sc.ctx.runQuery(sc.component.limits.check, { limit });
+      if (!state.ok) throw rateLimited(state.retryAfterMs);
+      if (!isPlausiblePassword(currentPassword) || !(await verifyPassword(currentPassword, account.secret))) {
+        await sc.ctx.runMutation(sc.component.limits.consume, { limit });
+        throw authError("INVALID_CREDENTIALS", "The current password is wrong");
+      }
+      const user = await sc.ctx.runQuery(sc.component.users.get, { userId: session.userId });
+      const password = await checkNewPassword(newPassword, user?.email ?? "", options.validatePassword);
+      await sc.ctx.runMutation(sc.component.accounts.changeSecret, {
+        accountId: account.accountId,
+        secret: await hashPassword(password, hashParams),
+        exceptSessionId: session.sessionId,
+      });
+    },
+  };
+}
+
+function rateLimited(retryAfterMs: number) {
+  return authError(
+    "RATE_LIMITED",
+    `Too many failed attempts; try again in ${Math.ceil(retryAfterMs / 1000)} s`,
+  );
+}
+
+/** A stored hash to verify against when there is no account, so both paths take as long. */
+let decoyHash: string | undefined;
+
+/** Spends the time of a verification and returns false. */
+async function burnVerification(password: unknown): Promise<false> {
+  decoyHash ??= await hashPassword("decoy password for unknown accounts");
+  await verifyPassword(typeof password === "string" && password !== "" ? password.slice(0, 256) : "x", decoyHash);
+  return false;
+}

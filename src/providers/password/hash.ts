@@ -1,0 +1,280 @@
+/**
+ * Password hashing for the Password provider: argon2id (RFC 9106), computed by
+ * hash-wasm's WebAssembly build so it runs in Convex's default runtime (a V8
+ * isolate without Node APIs). Hashes are stored as PHC strings,
+ * `$argon2id$v=19$m=<KiB>,t=<passes>,p=<lanes>$<salt>$<hash>` (standard Base64
+ * without padding), so each hash carries its own parameters: raising
+ * {@link DEFAULT_ARGON2ID} (or passing stronger params) leaves old hashes
+ * verifiable, and {@link needsRehash} says which to re-hash at the next sign-in.
+ *
+ * Every function here draws random bytes or does heavy work: call them from
+ * actions, never from queries or mutations.
+ *
+ * Error policy:
+ * - a password that is not a string is a programming error: both functions throw `TypeError`;
+ * - {@link hashPassword} throws `RangeError` for an empty password, one longer than
+ *   {@link MAX_PASSWORD_LENGTH}, or parameters outside {@link ARGON2ID_LIMITS};
+ * - {@link verifyPassword} never throws for string inputs: a stored hash that is not a
+ *   well-formed argon2id v=19 PHC string within {@link ARGON2ID_LIMITS}, an empty password
+ *   or an over-long one all return `false`, exactly like a wrong password, so a
+ *   corrupt or tampered row cannot be told apart from a failed sign-in (use
+ *   {@link parsePasswordHash} to detect corrupt rows).
+ *
+ * Passwords are normalized to Unicode NFKC before UTF-8 encoding (NIST SP 800-63B
+ * §5.1.1.2), so the same password typed on different keyboards matches.
+ *
+ * @module
+ */
+import { constantTimeEqual } from "@oslojs/crypto/subtle";
+import { decodeBase64IgnorePadding, encodeBase64NoPadding } from "@oslojs/encoding";
+import { argon2id } from "hash-wasm";
+
+/** The cost parameters of argon2id. */
+export type Argon2idParams = {
+  /** Memory in KiB (`m`). Must be at least `8 * parallelism`. */
+  memoryKiB: number;
+  /** Number of passes over memory (`t`). */
+  iterations: number;
+  /** Number of lanes (`p`); hash-wasm computes them one after another. */
+  parallelism: number;
+};
+
+/**
+ * OWASP's minimum argon2id setting (Password Storage Cheat Sheet): 19 MiB,
+ * 2 passes, 1 lane. About 19 MiB of WebAssembly memory per hash.
+ */
+export const DEFAULT_ARGON2ID: Readonly<Argon2idParams> = Object.freeze({
+  memoryKiB: 19456,
+  iterations: 2,
+  parallelism: 1,
+});
+
+/**
+ * Bounds on parameters, applied to the ones we hash with and to every stored
+ * hash before it is recomputed, so a tampered row cannot make a function
+ * allocate more than 64 MiB or run more than 10 passes. Salt and hash lengths
+ * accept hashes made elsewhere (the reference implementation allows 8-byte
+ * salts); {@link needsRehash} flags those shorter than ours.
+ */
+export const ARGON2ID_LIMITS = Object.freeze({
+  maxMemoryKiB: 65536,
+  maxIterations: 10,
+  maxParallelism: 16,
+  minSaltBytes: 8,
+  maxSaltBytes: 64,
+  minHashBytes: 16,
+  maxHashBytes: 64,
+});
+
+/** Salt length of the hashes we produce, in bytes. */
+export const SALT_BYTES = 16;
+
+/** Output (tag) length of the hashes we produce, in bytes. */
+export const HASH_BYTES = 32;
+
+/**
+ * Longest password accepted, in UTF-16 code units. A defensive bound only: the
+ * Password provider applies its own 8..256 rule first.
+ */
+export const MAX_PASSWORD_LENGTH = 1024;
+
+/** A stored hash, decoded: its parameters, salt and tag. */
+export type PasswordHash = {
+  params: Argon2idParams;
+  salt: Uint8Array;
+  hash: Uint8Array;
+};
+
+/** Longest PHC string we parse; ours are about 100 characters. */
+const MAX_PHC_LENGTH = 256;
+
+const PHC_PATTERN =
+  /^\$argon2id\$v=19\$m=([1-9][0-9]{0,9}),t=([1-9][0-9]{0,9}),p=([1-9][0-9]{0,9})\$([A-Za-z0-9+/]+)\$([A-Za-z0-9+/]+)$/;
+
+/**
+ * Hashes `password` with argon2id under `params` and a fresh 16-byte random
+ * salt, and returns the PHC string to store (about 100 characters).
+ *
+ * @throws TypeError if `password` is not a string.
+ * @throws RangeError if `password` is empty or longer than {@link MAX_PASSWORD_LENGTH},
+ *   or `params` are not integers within {@link ARGON2ID_LIMITS}.
+ */
+export async function hashPassword(
+  password: string,
+  params: Argon2idParams = DEFAULT_ARGON2ID,
+): Promise<string> {
+  assertString(password);
+  if (password.length === 0 || password.length > MAX_PASSWORD_LENGTH) {
+    throw new RangeError(`Password must be 1 to ${MAX_PASSWORD_LENGTH} characters long`);
+  }
+  const error = paramsError(params);
+  if (error !== null) throw new RangeError(`Invalid argon2id parameters: ${error}`);
+  const salt = crypto.getRandomValues(new Uint8Array(SALT_BYTES));
+  const hash = await deriveArgon2id(encodePassword(password), salt, params, HASH_BYTES);
+  return formatPasswordHash({ params: copyParams(params), salt, hash });
+}
+
+/**
+ * Whether `password` matches the stored PHC string `phc`: recomputes argon2id
+ * with the stored salt and parameters and compares in constant time.
+ * Returns `false` (never throws) for a malformed, non-argon2id or out-of-bounds
+ * stored hash, and for an empty or over-long password.
+ *
+ * @throws TypeError if `password` is not a string.
+ */
+export async function verifyPassword(password: string, phc: string): Promise<boolean> {
+  assertString(password);
+  if (password.length === 0 || password.length > MAX_PASSWORD_LENGTH) return false;
+  const stored = parsePasswordHash(phc);
+  if (stored === null) return false;
+  const computed = await deriveArgon2id(
+    encodePassword(password),
+    stored.salt,
+    stored.params,
+    stored.hash.length,
+  );
+  return constantTimeEqual(computed, stored.hash);
+}
+
+/**
+ * Whether the stored hash should be replaced (after a successful verify) by
+ * {@link hashPassword} under `params`: true when it is not a valid argon2id
+ * PHC string, or is weaker than `params` in memory, passes or lanes, or has a
+ * salt or tag shorter than ours. A stored hash stronger than `params` is kept.
+ *
+ * @throws RangeError if `params` are not integers within {@link ARGON2ID_LIMITS}.
+ */
+export function needsRehash(phc: string, params: Argon2idParams = DEFAULT_ARGON2ID): boolean {
+  const error = paramsError(params);
+  if (error !== null) throw new RangeError(`Invalid argon2id parameters: ${error}`);
+  const stored = parsePasswordHash(phc);
+  if (stored === null) return true;
+  return (
+    stored.params.memoryKiB < params.memoryKiB ||
+    stored.params.iterations < params.iterations ||
+    stored.params.parallelism < params.parallelism ||
+    stored.salt.length < SALT_BYTES ||
+    stored.hash.length < HASH_BYTES
+  );
+}
+
+/**
+ * Decodes a stored PHC string, strictly: only `$argon2id$v=19$m=..,t=..,p=..$salt$hash`
+ * in that order, decimal numbers without leading zeros, canonical unpadded
+ * standard Base64, and everything within {@link ARGON2ID_LIMITS}. Returns `null`
+ * for anything else (including non-strings).
+ */
+export function parsePasswordHash(phc: string): PasswordHash | null {
+  if (typeof phc !== "string" || phc.length > MAX_PHC_LENGTH) return null;
+  const match = PHC_PATTERN.exec(phc);
+  if (match === null) return null;
+  const params: Argon2idParams = {
+    memoryKiB: Number(match[1]),
+    iterations: Number(match[2]),
+    parallelism: Number(match[3]),
+  };
+  if (paramsError(params) !== null) return null;
+  const salt = decodeCanonicalBase64(match[4]);
+  const hash = decodeCanonicalBase64(match[5]);
+  if (salt === null || hash === null) return null;
+  const limits = ARGON2ID_LIMITS;
+  if (salt.length < limits.minSaltBytes || salt.length > limits.maxSaltBytes) return null;
+  if (hash.length < limits.minHashBytes || hash.length > limits.maxHashBytes) return null;
+  return { params, salt, hash };
+}
+
+/** Encodes a hash as its PHC string (the inverse of {@link parsePasswordHash}). */
+export function formatPasswordHash({ params, salt, hash }: PasswordHash): string {
+  const { memoryKiB: m, iterations: t, parallelism: p } = params;
+  return `$argon2id$v=19$m=${m},t=${t},p=${p}$${encodeBase64NoPadding(salt)}$${encodeBase64NoPadding(hash)}`;
+}
+
+/** The end of the last queued derivation (see deriveArgon2id). */
+let lastDerivation: Promise<unknown> = Promise.resolve();
+
+/**
+ * argon2id version 0x13 of `password` and `salt`, `length` bytes long.
+ * hash-wasm gives each call its own WebAssembly instance with `memoryKiB` of
+ * memory, so calls are queued one after another: concurrent hashes in one
+ * function (e.g. `Promise.all`) never hold more than one such block at a time.
+ */
+function deriveArgon2id(
+  password: Uint8Array,
+  salt: Uint8Array,
+  params: Argon2idParams,
+  length: number,
+): Promise<Uint8Array> {
+  const result = lastDerivation.then(() => runArgon2id(password, salt, params, length));
+  lastDerivation = result.catch(() => undefined);
+  return result;
+}
+
+async function runArgon2id(
+  password: Uint8Array,
+  salt: Uint8Array,
+  params: Argon2idParams,
+  length: number,
+): Promise<Uint8Array> {
+  try {
+    return await argon2id({
+      password,
+      salt,
+      memorySize: params.memoryKiB,
+      iterations: params.iterations,
+      parallelism: params.parallelism,
+      hashLength: length,
+      outputType: "binary",
+    });
+  } finally {
+    password.fill(0);
+  }
+}
+
+/** The UTF-8 bytes of the NFKC form of `password`. */
+function encodePassword(password: string): Uint8Array {
+  return new TextEncoder().encode(password.normalize("NFKC"));
+}
+
+function assertString(password: unknown): asserts password is string {
+  if (typeof password !== "string") throw new TypeError("Password must be a string");
+}
+
+/** Why `params` are unusable, or null when they are fine. */
+function paramsError(params: Argon2idParams): string | null {
+  if (typeof params !== "object" || params === null) return "not an object";
+  const { memoryKiB, iterations, parallelism } = params;
+  const limits = ARGON2ID_LIMITS;
+  if (!isIntIn(parallelism, 1, limits.maxParallelism)) {
+    return `parallelism must be an integer from 1 to ${limits.maxParallelism}`;
+  }
+  if (!isIntIn(iterations, 1, limits.maxIterations)) {
+    return `iterations must be an integer from 1 to ${limits.maxIterations}`;
+  }
+  if (!isIntIn(memoryKiB, 8 * parallelism, limits.maxMemoryKiB)) {
+    return `memoryKiB must be an integer from 8 * parallelism to ${limits.maxMemoryKiB}`;
+  }
+  return null;
+}
+
+function isIntIn(value: unknown, min: number, max: number): boolean {
+  return typeof value === "number" && Number.isInteger(value) && value >= min && value <= max;
+}
+
+function copyParams({ memoryKiB, iterations, parallelism }: Argon2idParams): Argon2idParams {
+  return { memoryKiB, iterations, parallelism };
+}
+
+/**
+ * Decodes unpadded standard Base64, or null unless `text` is the canonical
+ * encoding of its bytes (no stray trailing bits, no impossible length).
+ */
+function decodeCanonicalBase64(text: string): Uint8Array | null {
+  if (text.length % 4 === 1) return null;
+  let bytes: Uint8Array;
+  try {
+    bytes = decodeBase64IgnorePadding(text);
+  } catch {
+    return null;
+  }
+  return encodeBase64NoPadding(bytes) === text ? bytes : null;
+}

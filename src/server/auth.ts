@@ -1,0 +1,180 @@
+/**
+ * `Auth({ component, providers, ...options })`: everything the host app needs,
+ * built once in `convex/auth.ts`.
+ *
+ * @example
+ * ```ts
+ * // convex/auth.ts
+ * import { Auth } from "convex-auth-kit/server";
+ * import { Password } from "convex-auth-kit/providers";
+ * import { components } from "./_generated/api";
+ *
+ * export const auth = Auth({ component: components.auth, providers: [Password()] });
+ * export const { signIn, signOut } = auth;
+ * ```
+ */
+import { actionGeneric, httpActionGeneric, type HttpRouter } from "convex/server";
+import { v } from "convex/values";
+import type { ComponentApi } from "../component/_generated/component.js";
+import { resolveOptions, type AuthOptions } from "./config.js";
+import { authError } from "./errors.js";
+import { JWKS_PATH, OPENID_CONFIGURATION_PATH, jwksResponse, openidConfiguration } from "./http/wellKnown.js";
+import { requireSignedIn, signedIn } from "./identity.js";
+import type { AuthProvider, SignInContext, SignInResult, Tokens } from "./provider.js";
+import { sessionHelpers } from "./helpers/session.js";
+import { userHelpers } from "./helpers/user.js";
+import { signAccessToken, siteUrlFromEnv } from "./tokens/accessToken.js";
+import { isRefreshTokenShaped, newRefreshToken } from "./tokens/refreshToken.js";
+import { hashSecret } from "./tokens/secretHash.js";
+import { signingKeyFromEnv } from "./tokens/signingKey.js";
+import type { PasswordProvider } from "../providers/Password.js";
+
+/** `Auth()`'s configuration. */
+export type AuthConfig = AuthOptions & {
+  /** The mounted component: `components.auth` from `./_generated/api`. */
+  component: ComponentApi;
+  /** The sign-in providers, e.g. `[Password()]`. Ids must be unique. */
+  providers: AuthProvider[];
+};
+
+const tokensValidator = v.object({ token: v.string(), refreshToken: v.string() });
+
+/** The result validator of `signIn` (the sign-in protocol so far). */
+export const signInResultValidator = v.union(
+  v.object({ tokens: v.union(tokensValidator, v.null()) }),
+  v.object({ started: v.literal(true) }),
+);
+
+/** Builds the auth API of the app. See the module docs. */
+export function Auth(config: AuthConfig) {
+  const { component } = config;
+  const options = resolveOptions(config);
+  const providers = new Map<string, AuthProvider>();
+  for (const provider of config.providers) {
+    if (providers.has(provider.id)) throw new Error(`Auth(): two providers have the id "${provider.id}"`);
+    providers.set(provider.id, provider);
+  }
+
+  async function tokensFor(session: { userId: string; sessionId: string }, refreshToken: string): Promise<Tokens> {
+    const key = await signingKeyFromEnv();
+    const token = await signAccessToken(key, {
+      ...session,
+      issuer: siteUrlFromEnv(),
+      now: Date.now(),
+      ttlMs: options.accessTokenTtlMs,
+    });
+    return { token, refreshToken };
+  }
+
+  function contextFor(ctx: SignInContext["ctx"]): SignInContext {
+    return {
+      ctx,
+      component,
+      options,
+      sessionPolicy: options.session,
+      newRefreshToken,
+      tokensFor,
+      attemptLimit: (identifier) => ({
+        key: `attempts:${identifier}`,
+        max: options.failedAttempts.max,
+        periodMs: options.failedAttempts.periodMs,
+      }),
+    };
+  }
+
+  /** Exchanges a refresh token; `{ tokens: null }` when it no longer works. */
+  async function refresh(ctx: SignInContext["ctx"], refreshToken: string): Promise<SignInResult> {
+    if (!isRefreshTokenShaped(refreshToken)) return { tokens: null };
+    const next = newRefreshToken();
+    const outcome = await ctx.runMutation(component.sessions.refresh, {
+      tokenHash: hashSecret(refreshToken),
+      newTokenHash: next.hash,
+      policy: options.session,
+      reuseWindowMs: options.refreshReuseWindowMs,
+    });
+    if (outcome.status !== "ok") return { tokens: null };
+    return { tokens: await tokensFor(outcome, next.raw) };
+  }
+
+  /**
+   * The public sign-in action (re-export it from `convex/auth.ts`).
+   * `signIn({ provider, params })` runs a provider's flow;
+   * `signIn({ refreshToken })` exchanges a refresh token.
+   */
+  const signIn = actionGeneric({
+    args: {
+      provider: v.optional(v.string()),
+      params: v.optional(v.record(v.string(), v.any())),
+      refreshToken: v.optional(v.string()),
+    },
+    returns: signInResultValidator,
+    handler: async (ctx, args): Promise<SignInResult> => {
+      if (args.refreshToken !== undefined) return await refresh(ctx, args.refreshToken);
+      if (args.provider === undefined) {
+        throw authError("INVALID_ARGUMENT", "signIn needs a provider or a refreshToken");
+      }
+      const provider = providers.get(args.provider);
+      if (provider === undefined) throw authError("UNKNOWN_PROVIDER", `No provider "${args.provider}"`);
+      // Fail on a misconfigured deployment before a provider writes anything.
+      await signingKeyFromEnv();
+      siteUrlFromEnv();
+      return await provider.signIn(contextFor(ctx), args.params ?? {});
+    },
+  });
+
+  /** The public sign-out action: ends the caller's session. Signed out already is fine. */
+  const signOut = actionGeneric({
+    args: {},
+    returns: v.null(),
+    handler: async (ctx) => {
+      const who = await signedIn(ctx);
+      if (who !== null) {
+        await ctx.runMutation(component.sessions.revoke, { sessionId: who.sessionId, reason: "logout" });
+      }
+      return null;
+    },
+  });
+
+  const password = {
+    /**
+     * Changes the signed-in user's password (in an action): checks the
+     * current one, ends every other session. Needs the Password provider.
+     */
+    async change(ctx: SignInContext["ctx"], args: { currentPassword: string; newPassword: string }): Promise<void> {
+      const provider = [...providers.values()].find(
+        (p): p is PasswordProvider => "changePassword" in p && p.type === "credentials",
+      );
+      if (provider === undefined) throw authError("UNKNOWN_PROVIDER", "No Password provider configured");
+      const who = await requireSignedIn(ctx);
+      await provider.changePassword(contextFor(ctx), who, args);
+    },
+  };
+
+  const http = {
+    /**
+     * Serves `/.well-known/openid-configuration` and `/.well-known/jwks.json`
+     * from the app's router, so `auth.config.ts` can trust our tokens.
+     */
+    add(router: HttpRouter): void {
+      router.route({
+        path: OPENID_CONFIGURATION_PATH,
+        method: "GET",
+        handler: httpActionGeneric(async () => openidConfiguration(siteUrlFromEnv())),
+      });
+      router.route({
+        path: JWKS_PATH,
+        method: "GET",
+        handler: httpActionGeneric(async () => jwksResponse((await signingKeyFromEnv()).publicJwks)),
+      });
+    },
+  };
+
+  return {
+    signIn,
+    signOut,
+    user: userHelpers(component),
+    session: sessionHelpers(component),
+    password,
+    http,
+  };
+}

@@ -1,0 +1,53 @@
+import type { FunctionReturnType } from "convex/server";
+import type { ComponentApi } from "../../component/_generated/component.js";
+import { authError } from "../errors.js";
+import { requireSignedIn, signedIn } from "../identity.js";
+import type { ReadCtx, WriteCtx } from "./ctx.js";
+
+/** `auth.session.*`: the signed-in user's devices. */
+export function sessionHelpers(component: ComponentApi) {
+  type Session = NonNullable<FunctionReturnType<ComponentApi["sessions"]["get"]>>;
+  return {
+    /** The caller's session, or `null` when signed out or the session has ended. */
+    async current(ctx: ReadCtx): Promise<Session | null> {
+      const who = await signedIn(ctx);
+      if (who === null) return null;
+      return await ctx.runQuery(component.sessions.get, { sessionId: who.sessionId });
+    },
+
+    /** Live sessions of the signed-in user (or of `userId`), newest first. */
+    async list(ctx: ReadCtx, options: { userId?: string } = {}): Promise<Session[]> {
+      const userId = options.userId ?? (await requireSignedIn(ctx)).userId;
+      return await ctx.runQuery(component.sessions.list, { userId });
+    },
+
+    /**
+     * Ends one of the signed-in user's sessions (a device in their list).
+     * `NOT_FOUND` when it is not theirs or already ended.
+     */
+    async revoke(ctx: WriteCtx, sessionId: string): Promise<void> {
+      const who = await requireSignedIn(ctx);
+      const session = await ctx.runQuery(component.sessions.get, { sessionId });
+      if (session === null || session.userId !== who.userId) {
+        throw authError("NOT_FOUND", "No such session");
+      }
+      await ctx.runMutation(component.sessions.revoke, { sessionId, reason: "user_revoke" });
+    },
+
+    /**
+     * Ends all the signed-in user's sessions, or all but one:
+     * `{ except: "current" }` keeps the caller's, `{ except: sessionId }` keeps that one.
+     * Returns how many ended now (the rest of a very long list continues in the background).
+     */
+    async revokeAll(ctx: WriteCtx, options: { except?: "current" | string } = {}): Promise<number> {
+      const who = await requireSignedIn(ctx);
+      const exceptSessionId = options.except === "current" ? who.sessionId : options.except;
+      const { revoked } = await ctx.runMutation(component.sessions.revokeAll, {
+        userId: who.userId,
+        reason: "revoke_all",
+        ...(exceptSessionId !== undefined ? { exceptSessionId } : {}),
+      });
+      return revoked;
+    },
+  };
+}

@@ -1,0 +1,60 @@
+/**
+ * The contract between `Auth()` and a sign-in provider. A provider turns
+ * `signIn(id, params)` into a result of the sign-in protocol; `Auth()` gives
+ * it what it needs through a {@link SignInContext}.
+ */
+import type { GenericActionCtx, GenericDataModel } from "convex/server";
+import type { ComponentApi } from "../component/_generated/component.js";
+import type { ResolvedOptions } from "./config.js";
+
+/** The tokens a finished sign-in returns to the client. */
+export type Tokens = { token: string; refreshToken: string };
+
+/**
+ * What `signIn` returns (DESIGN.md, "Sign-in protocol"):
+ * - `{ tokens }`: signed in; `tokens: null` means signed out for good;
+ * - `{ started: true }`: a step began out of band (a code was sent).
+ */
+export type SignInResult = { tokens: Tokens | null } | { started: true };
+
+/** A failed-attempt bucket for one identifier. */
+export type AttemptLimit = { key: string; max: number; periodMs: number };
+
+/**
+ * The app's action context, as the providers see it: the parts that do not
+ * depend on the app's data model, so any app's `ActionCtx` fits.
+ */
+export type ActionCtx = Pick<
+  GenericActionCtx<GenericDataModel>,
+  "auth" | "runQuery" | "runMutation" | "runAction" | "scheduler" | "storage"
+>;
+
+/** What `Auth()` hands a provider for one `signIn` call. */
+export interface SignInContext {
+  /** The `signIn` action's context (run queries, mutations; send email from here). */
+  readonly ctx: ActionCtx;
+  /** The mounted auth component (`components.auth`). */
+  readonly component: ComponentApi;
+  /** `Auth()`'s options with defaults filled in. */
+  readonly options: ResolvedOptions;
+  /** The session policy to pass to the component when starting a session. */
+  readonly sessionPolicy: ResolvedOptions["session"];
+  /** A fresh refresh token: raw value for the client, hash for the component. */
+  newRefreshToken(): { raw: string; hash: string };
+  /** Mints the access token for a session started with `refreshToken`, returning both. */
+  tokensFor(session: { userId: string; sessionId: string }, refreshToken: string): Promise<Tokens>;
+  /** The shared failed-attempt bucket of an identifier (an email, a phone number). */
+  attemptLimit(identifier: string): AttemptLimit;
+}
+
+/** The kinds of provider `Auth({ providers })` accepts. */
+export type ProviderType = "credentials" | "passkey" | "totp" | "email" | "phone" | "anonymous" | "oauth";
+
+/** A sign-in provider. */
+export interface AuthProvider {
+  /** The name the client passes to `signIn(id, params)`, e.g. `"password"`. */
+  readonly id: string;
+  readonly type: ProviderType;
+  /** Handles `signIn(id, params)`. Throws `ConvexError({ code })` to refuse. */
+  signIn(context: SignInContext, params: Record<string, unknown>): Promise<SignInResult>;
+}

@@ -1,0 +1,130 @@
+/**
+ * Access tokens: short-lived RS256 JWTs that Convex verifies through OIDC
+ * discovery (`auth.config.ts`: `{ domain: CONVEX_SITE_URL, applicationID:
+ * "convex" }`), so `ctx.auth.getUserIdentity()` works in the host app.
+ *
+ * Claims: `iss` = the deployment's site URL, `aud` = "convex",
+ * `sub` = `userId|sessionId`, `iat`, `exp`. Header: `alg: RS256`, `kid`,
+ * `typ: JWT`. Signing uses only Web Crypto RS256 `sign` with an imported key
+ * (no RNG), which Convex allows in every function type.
+ *
+ * @module
+ */
+import { SignJWT } from "jose";
+import { authError } from "../errors.js";
+import { processEnv, type SigningKey } from "./signingKey.js";
+
+/** Audience Convex checks against `applicationID` in `auth.config.ts`. */
+export const ACCESS_TOKEN_AUDIENCE = "convex";
+/** Default access token lifetime: 1 hour. */
+export const DEFAULT_ACCESS_TOKEN_TTL_MS = 60 * 60 * 1000;
+/** Separates the user id from the session id in `sub`. */
+export const SUBJECT_SEPARATOR = "|";
+
+/** `sub` for a session: `userId|sessionId`. */
+export function subjectOf(userId: string, sessionId: string): string {
+  for (const [name, value] of [
+    ["userId", userId],
+    ["sessionId", sessionId],
+  ] as const) {
+    if (value === "" || value.includes(SUBJECT_SEPARATOR)) {
+      throw authError(
+        "INVALID_ARGUMENT",
+        `${name} must be non-empty and must not contain "${SUBJECT_SEPARATOR}".`,
+      );
+    }
+  }
+  return userId + SUBJECT_SEPARATOR + sessionId;
+}
+
+/**
+ * Splits a `sub` made by {@link subjectOf}; `null` unless it is exactly two
+ * non-empty parts.
+ */
+export function parseSubject(
+  sub: string,
+): { userId: string; sessionId: string } | null {
+  if (typeof sub !== "string") return null;
+  const parts = sub.split(SUBJECT_SEPARATOR);
+  if (parts.length !== 2) return null;
+  const [userId, sessionId] = parts;
+  if (userId === "" || sessionId === "") return null;
+  return { userId, sessionId };
+}
+
+/**
+ * Signs an access token for `userId`'s session.
+ *
+ * `now` and `ttlMs` are milliseconds; `iat` is `now` in whole seconds and
+ * `exp` is `iat` plus the whole seconds of `ttlMs`.
+ *
+ * @throws `CONFIGURATION` for a ttl under one second or an empty issuer,
+ *   `INVALID_ARGUMENT` for ids that cannot form a subject.
+ */
+export async function signAccessToken(
+  key: SigningKey,
+  claims: {
+    userId: string;
+    sessionId: string;
+    issuer: string;
+    now: number;
+    ttlMs: number;
+  },
+): Promise<string> {
+  const { userId, sessionId, issuer, now, ttlMs } = claims;
+  if (!Number.isFinite(ttlMs) || ttlMs < 1000) {
+    throw authError(
+      "CONFIGURATION",
+      "The access token lifetime must be at least 1000 ms.",
+    );
+  }
+  if (typeof issuer !== "string" || issuer === "") {
+    throw authError("CONFIGURATION", "The access token issuer is empty.");
+  }
+  if (!Number.isFinite(now)) {
+    throw authError("INVALID_ARGUMENT", "now must be a finite number.");
+  }
+  const iat = Math.floor(now / 1000);
+  const exp = iat + Math.floor(ttlMs / 1000);
+  return await new SignJWT({})
+    .setProtectedHeader({ alg: "RS256", kid: key.kid, typ: "JWT" })
+    .setSubject(subjectOf(userId, sessionId))
+    .setIssuer(issuer)
+    .setAudience(ACCESS_TOKEN_AUDIENCE)
+    .setIssuedAt(iat)
+    .setExpirationTime(exp)
+    .sign(key.privateKey);
+}
+
+/**
+ * The token issuer: `CONVEX_SITE_URL` (set by Convex on every deployment)
+ * without trailing slashes. The same value must be the `domain` in the app's
+ * `auth.config.ts` and the `issuer` of the discovery document.
+ *
+ * @throws `CONFIGURATION` when it is missing or not an http(s) URL.
+ */
+export function siteUrlFromEnv(
+  env: Record<string, string | undefined> = processEnv(),
+): string {
+  const raw = env.CONVEX_SITE_URL?.trim();
+  if (raw === undefined || raw === "") {
+    throw authError(
+      "CONFIGURATION",
+      "CONVEX_SITE_URL is not set. Convex sets it on every deployment " +
+        "(https://<deployment>.convex.site); set it yourself in tests.",
+    );
+  }
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || (url.protocol !== "https:" && url.protocol !== "http:")) {
+    throw authError(
+      "CONFIGURATION",
+      "CONVEX_SITE_URL must be an http(s) URL such as https://<deployment>.convex.site.",
+    );
+  }
+  return raw.replace(/\/+$/, "");
+}

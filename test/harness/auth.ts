@@ -1,0 +1,74 @@
+/**
+ * Drives the example app's auth the way a client does: through its public
+ * `signIn`/`signOut` actions, holding the tokens they return.
+ */
+import { componentsGeneric, type AnyComponents, type FunctionReference } from "convex/server";
+import { decodeJwt } from "jose";
+import { expect } from "vitest";
+import { api } from "../../example/convex/_generated/api.js";
+import { makeTest, type TestOptions } from "./setup.js";
+
+/** A test app with the component probe mounted (see test/fixtures/componentProbe.ts). */
+export function makeAuthTest(options: TestOptions = {}) {
+  return makeTest({
+    ...options,
+    componentModules: {
+      "./component/testProbe.ts": () => import("../fixtures/componentProbe.js"),
+      ...options.componentModules,
+    },
+  });
+}
+export type AuthTest = ReturnType<typeof makeAuthTest>;
+
+const probeApi = (componentsGeneric() as AnyComponents).auth.testProbe;
+/** References to the component probe's functions. */
+export const probe = {
+  seedSessions: probeApi.seedSessions as FunctionReference<
+    "mutation",
+    "internal",
+    { userId: string; count: number; tokensEach: number; from: number },
+    null
+  >,
+  countUserData: probeApi.countUserData as FunctionReference<"query", "internal", { userId: string }, Record<string, number>>,
+  rows: probeApi.rows as FunctionReference<"query", "internal", { table: string }, Record<string, unknown>[]>,
+  setAccountSecret: probeApi.setAccountSecret as FunctionReference<
+    "mutation",
+    "internal",
+    { accountId: string; secret: string },
+    null
+  >,
+};
+
+/** Tokens as `signIn` returns them. */
+export type Tokens = { token: string; refreshToken: string };
+
+/** The claims of our access token. */
+export function claimsOf(token: string) {
+  const claims = decodeJwt(token);
+  const [userId, sessionId] = String(claims.sub).split("|");
+  return { ...claims, userId, sessionId };
+}
+
+/** `t` acting as the holder of `token` (Convex would verify it; convex-test takes the claims). */
+export function as(t: AuthTest, token: string) {
+  const claims = claimsOf(token);
+  return t.withIdentity({ subject: String(claims.sub), issuer: String(claims.iss) });
+}
+
+/** Asserts a `signIn` result carries tokens and returns them. */
+export function tokensOf(result: unknown): Tokens {
+  expect(result).toHaveProperty("tokens");
+  const tokens = (result as { tokens: Tokens | null }).tokens;
+  expect(tokens, "expected tokens, got { tokens: null }").not.toBeNull();
+  return tokens!;
+}
+
+export const password = {
+  signUp: (t: AuthTest, email: string, pw: string, extra: Record<string, unknown> = {}) =>
+    t.action(api.auth.signIn, { provider: "password", params: { flow: "signUp", email, password: pw, ...extra } }),
+  signIn: (t: AuthTest, email: string, pw: string) =>
+    t.action(api.auth.signIn, { provider: "password", params: { flow: "signIn", email, password: pw } }),
+};
+
+/** Exchanges a refresh token through `signIn`. */
+export const refresh = (t: AuthTest, refreshToken: string) => t.action(api.auth.signIn, { refreshToken });
