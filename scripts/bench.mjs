@@ -54,6 +54,19 @@ for (const file of fs.readdirSync(outDir).sort()) {
 }
 fs.rmSync(outDir, { recursive: true, force: true });
 
+// ours / peer, same run, for every operation both measured.
+for (const [peer, peerOps] of Object.entries(result.peers)) {
+  for (const [op, theirs] of Object.entries(peerOps)) {
+    const ours = result.ops[op];
+    if (!ours || !theirs.wallMsMedian) continue;
+    const key = op.endsWith("Ms") || op === "password.hash" ? op : `${op}.wallMs`;
+    if (!(key in result.ratios)) {
+      result.ratios[key] = Math.round((ours.wallMsMedian / theirs.wallMsMedian) * 1000) / 1000;
+    }
+  }
+  void peer;
+}
+
 if (json) {
   console.log(JSON.stringify(result));
 } else {
@@ -63,6 +76,7 @@ if (json) {
     read: f.documentsRead,
     written: f.documentsWritten,
     queries: f.databaseQueries,
+    "audit events": f.auditEventsWritten ?? "",
     "ms p50": f.wallMsMedian,
     "ms p95": f.wallMsP95,
   }));

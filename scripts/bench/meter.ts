@@ -51,6 +51,7 @@ export class Meter {
     runs: number,
     setup: (run: number) => Promise<T>,
     operation: (prepared: T) => Promise<unknown>,
+    teardown?: (prepared: T) => Promise<void>,
   ): Promise<OpFigures> {
     const times: number[] = [];
     let first: Counts | null = null;
@@ -65,6 +66,7 @@ export class Meter {
         this.active = false;
       }
       times.push(performance.now() - start);
+      if (teardown) await teardown(prepared);
       if (first === null) first = this.counts;
       else if (JSON.stringify(first) !== JSON.stringify(this.counts)) {
         throw new Error(
@@ -75,6 +77,48 @@ export class Meter {
     times.sort((a, b) => a - b);
     const pick = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))];
     return { ...first!, wallMsMedian: round(pick(0.5)), wallMsP95: round(pick(0.95)) };
+  }
+}
+
+/**
+ * Times top-level mutation handlers while an operation runs: the longest one
+ * per run is how long a single transaction holds the database.
+ */
+export class MutationTimer {
+  private longest = 0;
+  private active = false;
+  private readonly perRun: number[] = [];
+
+  /** Install next to the Meter's: `composeArounds(meter.around, timer.around)`. */
+  readonly around: Around = async (frame, run) => {
+    if (!this.active || frame.kind !== "mutation" || frame.depth > 0) return await run();
+    const start = performance.now();
+    try {
+      return await run();
+    } finally {
+      this.longest = Math.max(this.longest, performance.now() - start);
+    }
+  };
+
+  /** Wraps an operation so each of its runs records its longest mutation. */
+  wrap<T>(operation: (prepared: T) => Promise<unknown>): (prepared: T) => Promise<unknown> {
+    return async (prepared) => {
+      this.longest = 0;
+      this.active = true;
+      try {
+        return await operation(prepared);
+      } finally {
+        this.active = false;
+        this.perRun.push(this.longest);
+      }
+    };
+  }
+
+  /** Median and p95 over the runs recorded since the last call. */
+  take(): Pick<OpFigures, "wallMsMedian" | "wallMsP95"> {
+    const times = this.perRun.splice(0).sort((a, b) => a - b);
+    const pick = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))];
+    return { wallMsMedian: round(pick(0.5)), wallMsP95: round(pick(0.95)) };
   }
 }
 

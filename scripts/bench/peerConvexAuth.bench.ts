@@ -58,7 +58,7 @@ import { exportJWK, exportPKCS8, generateKeyPair, jwtVerify, type CryptoKey } fr
 import { test, vi } from "vitest";
 import { composeArounds, instrumentModules, type Around } from "../../test/harness/instrument.js";
 import { productionRuntime } from "../../test/harness/productionRuntime.js";
-import { Meter, type OpFigures } from "./meter.js";
+import { Meter, MutationTimer, type OpFigures } from "./meter.js";
 import schema from "./peers/convexDevAuth/schema.js";
 import { RUNS, saveResult } from "./results.js";
 
@@ -76,48 +76,6 @@ const api = anyApi;
 
 type Tokens = { token: string; refreshToken: string };
 type Identity = { subject: string; issuer: string; tokenIdentifier: string };
-
-/**
- * Times top-level mutation handlers while `start`ed: the longest one per run
- * is what a single transaction holds the database for.
- */
-class MutationTimer {
-  private longest = 0;
-  private active = false;
-  private readonly perRun: number[] = [];
-
-  readonly around: Around = async (frame, run) => {
-    if (!this.active || frame.kind !== "mutation" || frame.depth > 0) return await run();
-    const start = performance.now();
-    try {
-      return await run();
-    } finally {
-      this.longest = Math.max(this.longest, performance.now() - start);
-    }
-  };
-
-  /** Wraps an operation so each of its runs records its longest mutation. */
-  wrap<T>(operation: (prepared: T) => Promise<unknown>): (prepared: T) => Promise<unknown> {
-    return async (prepared) => {
-      this.longest = 0;
-      this.active = true;
-      try {
-        return await operation(prepared);
-      } finally {
-        this.active = false;
-        this.perRun.push(this.longest);
-      }
-    };
-  }
-
-  /** Median and p95 over the runs recorded since the last call. */
-  take(): Partial<OpFigures> {
-    const times = this.perRun.splice(0).sort((a, b) => a - b);
-    const pick = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))];
-    const round = (ms: number) => Math.round(ms * 100) / 100;
-    return { wallMsMedian: round(pick(0.5)), wallMsP95: round(pick(0.95)) };
-  }
-}
 
 /** An RS256 key pair and the environment the peer's docs have you set from it. */
 async function peerEnvironment(): Promise<{ env: Record<string, string>; publicKey: CryptoKey }> {

@@ -53,6 +53,8 @@ export const sessionFields = {
 /** A refresh token, stored only as its SHA-256 hash (base64url). */
 export const refreshTokenFields = {
   sessionId: v.id("sessions"),
+  /** The session's user, so deleting a user finds their tokens in one range. */
+  userId: v.id("users"),
   tokenHash: v.string(),
   expirationTime: v.number(),
   /** Set when the token is first exchanged; starts the reuse window. */
@@ -210,6 +212,7 @@ export default defineSchema({
   refreshTokens: defineTable(refreshTokenFields)
     .index("by_hash", ["tokenHash"])
     .index("by_session", ["sessionId"])
+    .index("by_user", ["userId"])
     .index("by_expiration", ["expirationTime"]),
   verificationCodes: defineTable(verificationCodeFields)
     .index("by_account_purpose", ["accountId", "purpose"])

@@ -87,7 +87,7 @@ export const list = query({
  *   exchanged less than `reuseWindowMs` ago also gets `ok` (two tabs racing).
  * - `reused`: the token was exchanged before the window: it may be stolen, so
  *   the whole session is revoked (`refresh_reuse`).
- * - `invalid`: unknown or expired token, or the session or user is gone.
+ * - `invalid`: unknown or expired token, or the session is gone.
  */
 export const refresh = mutation({
   args: {
@@ -108,10 +108,10 @@ export const refresh = mutation({
       .withIndex("by_hash", (q) => q.eq("tokenHash", tokenHash))
       .unique();
     if (token === null || token.expirationTime <= now) return { status: "invalid" as const };
+    // A deleted user has no sessions left: `users.delete` removes them first,
+    // in its own transaction (the per-user cap keeps them few).
     const session = await ctx.db.get(token.sessionId);
     if (session === null || session.expirationTime <= now) return { status: "invalid" as const };
-    const user = await ctx.db.get(session.userId);
-    if (user === null) return { status: "invalid" as const };
     if (token.firstUsedTime !== undefined && now - token.firstUsedTime > reuseWindowMs) {
       await endSession(ctx, session._id, session.userId, "refresh_reuse");
       return { status: "reused" as const };
@@ -121,6 +121,7 @@ export const refresh = mutation({
     }
     await ctx.db.insert("refreshTokens", {
       sessionId: session._id,
+      userId: session.userId,
       tokenHash: newTokenHash,
       expirationTime: refreshTokenExpiry(session.expirationTime, policy, now),
     });

@@ -4,6 +4,8 @@
  * production's runtime rules enforced (see productionRuntime.ts).
  */
 import { convexTest } from "convex-test";
+import type { GenericSchema, SchemaDefinition } from "convex/server";
+import appSchema from "../../example/convex/schema.js";
 import { register } from "../../src/test.js";
 import { composeArounds, instrumentModules, type Around } from "./instrument.js";
 import { productionRuntime } from "./productionRuntime.js";
@@ -26,11 +28,13 @@ export type TestOptions = {
    * (`./component/<name>.ts`): test-only helpers such as bulk seeding.
    */
   componentModules?: Record<string, () => Promise<unknown>>;
+  /** The app's schema, if it has one. */
+  schema?: SchemaDefinition<GenericSchema, boolean>;
 };
 
 /** A fresh example app with the auth component mounted as `auth`. */
 export function makeTest(options: TestOptions = {}) {
-  return makeTestOf(appModules, options);
+  return makeTestOf(appModules, { schema: appSchema, ...options });
 }
 
 /** A fresh convex-test instance of `modules` (an app's glob) with the auth component mounted. */
@@ -43,6 +47,7 @@ export function makeTestOf(
   if (options.around) arounds.push(options.around);
   const around = composeArounds(...arounds);
   const t = convexTest({
+    schema: options.schema,
     modules: instrumentModules(modules, around),
     transactionLimits: true,
   });

@@ -65,6 +65,7 @@ export async function createSession(
   });
   await ctx.db.insert("refreshTokens", {
     sessionId,
+    userId,
     tokenHash: refreshTokenHash,
     expirationTime: refreshTokenExpiry(expirationTime, policy, now),
   });

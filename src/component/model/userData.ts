@@ -4,39 +4,14 @@ import type { MutationCtx } from "../_generated/server.js";
 
 /**
  * Deletes everything that belongs to a user, a bounded amount per
- * transaction (at most DELETE_BUDGET documents and SESSIONS_PER_BATCH
- * sessions, well inside Convex's write and index-range limits), scheduling
- * itself to go on until nothing is left.
+ * transaction (at most DELETE_BUDGET documents, one index range per table,
+ * well inside Convex's limits), scheduling itself to go on until nothing is
+ * left.
  */
 const DELETE_BUDGET = 4000;
-const SESSIONS_PER_BATCH = 500;
 
 /** One kind of data to delete: reports how many it deleted and whether it is all gone. */
 type Step = (ctx: MutationCtx, userId: Id<"users">, budget: number) => Promise<{ deleted: number; done: boolean }>;
-
-/** The user's sessions, each after its refresh tokens. */
-const sessionsAndTokens: Step = async (ctx, userId, budget) => {
-  let deleted = 0;
-  for (let i = 0; i < SESSIONS_PER_BATCH; i++) {
-    const session = await ctx.db
-      .query("sessions")
-      .withIndex("by_user_ordinal", (q) => q.eq("userId", userId))
-      .first();
-    if (session === null) return { deleted, done: true };
-    const room = budget - deleted - 1;
-    if (room <= 0) return { deleted, done: false };
-    const tokens = await ctx.db
-      .query("refreshTokens")
-      .withIndex("by_session", (q) => q.eq("sessionId", session._id))
-      .take(room);
-    for (const token of tokens) await ctx.db.delete(token._id);
-    deleted += tokens.length;
-    if (tokens.length === room) return { deleted, done: false };
-    await ctx.db.delete(session._id);
-    deleted += 1;
-  }
-  return { deleted, done: false };
-};
 
 /** Rows of one table found through its by-user index. */
 function byUser(
@@ -49,8 +24,14 @@ function byUser(
   };
 }
 
+/**
+ * Sessions go first: without its session a refresh token is refused, so the
+ * user is signed out everywhere by the first transaction (the per-user cap
+ * keeps sessions well under one batch).
+ */
 const STEPS: Step[] = [
-  sessionsAndTokens,
+  byUser((ctx, u, n) => ctx.db.query("sessions").withIndex("by_user_ordinal", (q) => q.eq("userId", u)).take(n)),
+  byUser((ctx, u, n) => ctx.db.query("refreshTokens").withIndex("by_user", (q) => q.eq("userId", u)).take(n)),
   byUser((ctx, u, n) => ctx.db.query("accounts").withIndex("by_user_provider", (q) => q.eq("userId", u)).take(n)),
   byUser((ctx, u, n) => ctx.db.query("verificationCodes").withIndex("by_user", (q) => q.eq("userId", u)).take(n)),
   byUser((ctx, u, n) => ctx.db.query("verifiers").withIndex("by_user", (q) => q.eq("userId", u)).take(n)),

@@ -1,0 +1,187 @@
+/** Sessions: refresh rotation and reuse detection, expiry, the per-user cap, sign-out and the helpers. */
+import { afterEach, describe, expect, test, vi } from "vitest";
+import { api, components } from "../../example/convex/_generated/api.js";
+import { DEFAULT_OPTIONS } from "../../src/server/config.js";
+import { expectAuthError } from "../harness/errors.js";
+import { as, claimsOf, makeAuthTest, password, probe, refresh, tokensOf } from "../harness/auth.js";
+
+const EMAIL = "ada@example.com";
+const PW = "correct horse battery";
+const DAY = 24 * 60 * 60 * 1000;
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+function useClock(iso = "2026-05-01T00:00:00Z") {
+  vi.useFakeTimers({ now: new Date(iso), toFake: ["Date"] });
+}
+const advance = (ms: number) => vi.setSystemTime(Date.now() + ms);
+
+async function revocations(t: ReturnType<typeof makeAuthTest>) {
+  const events = await t.query(probe.rows, { table: "events" });
+  return events.filter((e) => e.type === "session_revoked").map((e) => e.reason);
+}
+
+describe("refresh", () => {
+  test("exchanges a refresh token for new tokens of the same session, and rotates it", async () => {
+    const t = makeAuthTest();
+    const first = tokensOf(await password.signUp(t, EMAIL, PW));
+    const second = tokensOf(await refresh(t, first.refreshToken));
+    expect(second.refreshToken).not.toBe(first.refreshToken);
+    expect(claimsOf(second.token).sessionId).toBe(claimsOf(first.token).sessionId);
+    tokensOf(await refresh(t, second.refreshToken));
+  });
+
+  test("two refreshes with one token inside the window both succeed (two tabs racing)", async () => {
+    useClock();
+    const t = makeAuthTest();
+    const { refreshToken } = tokensOf(await password.signUp(t, EMAIL, PW));
+    const [a, b] = await Promise.all([refresh(t, refreshToken), refresh(t, refreshToken)]);
+    const tabA = tokensOf(a);
+    const tabB = tokensOf(b);
+    advance(9_000);
+    tokensOf(await refresh(t, refreshToken));
+    // Both tabs go on working with their own new tokens.
+    tokensOf(await refresh(t, tabA.refreshToken));
+    tokensOf(await refresh(t, tabB.refreshToken));
+  });
+
+  test("a reuse after the window revokes the session; every token of it then fails", async () => {
+    useClock();
+    const t = makeAuthTest();
+    const first = tokensOf(await password.signUp(t, EMAIL, PW));
+    const second = tokensOf(await refresh(t, first.refreshToken));
+    tokensOf(await refresh(t, first.refreshToken));
+    advance(DEFAULT_OPTIONS.refreshReuseWindowMs + 1);
+    expect(await refresh(t, first.refreshToken)).toEqual({ tokens: null });
+    expect(await refresh(t, second.refreshToken)).toEqual({ tokens: null });
+    expect(await as(t, second.token).query(api.sessions.list, {})).toEqual([]);
+    expect(await revocations(t)).toEqual(["refresh_reuse"]);
+  });
+
+  test("unknown, malformed and signed-out refresh tokens give { tokens: null }", async () => {
+    const t = makeAuthTest();
+    const mine = tokensOf(await password.signUp(t, EMAIL, PW));
+    expect(await refresh(t, "x".repeat(43))).toEqual({ tokens: null });
+    expect(await refresh(t, "not a token")).toEqual({ tokens: null });
+    await as(t, mine.token).action(api.auth.signOut, {});
+    expect(await refresh(t, mine.refreshToken)).toEqual({ tokens: null });
+  });
+
+  test("refresh tokens are stored only as hashes", async () => {
+    const t = makeAuthTest();
+    const { refreshToken } = tokensOf(await password.signUp(t, EMAIL, PW));
+    const rows = JSON.stringify(await t.query(probe.rows, { table: "refreshTokens" }));
+    expect(rows).not.toContain(refreshToken);
+  });
+});
+
+describe("expiry", () => {
+  test("a session not refreshed for the inactivity timeout (14 days) ends", async () => {
+    useClock();
+    const t = makeAuthTest();
+    const a = tokensOf(await password.signUp(t, EMAIL, PW));
+    const b = tokensOf(await password.signIn(t, EMAIL, PW));
+    advance(DEFAULT_OPTIONS.session.inactiveDurationMs - 60_000);
+    const b2 = tokensOf(await refresh(t, b.refreshToken));
+    advance(120_000);
+    expect(await refresh(t, a.refreshToken)).toEqual({ tokens: null });
+    const listed = await as(t, b2.token).query(api.sessions.list, {});
+    expect(listed.map((s) => s.id)).toEqual([claimsOf(b.token).sessionId]);
+  });
+
+  test("an active session still ends at its 30-day absolute lifetime", async () => {
+    useClock();
+    const t = makeAuthTest();
+    let tokens = tokensOf(await password.signUp(t, EMAIL, PW));
+    for (let day = 10; day < 30; day += 10) {
+      advance(10 * DAY);
+      tokens = tokensOf(await refresh(t, tokens.refreshToken));
+    }
+    advance(10 * DAY + 1000);
+    expect(await refresh(t, tokens.refreshToken)).toEqual({ tokens: null });
+  });
+});
+
+describe("per-user session cap", () => {
+  test("the 51st session evicts the oldest, recorded as evicted", async () => {
+    const t = makeAuthTest();
+    const oldest = tokensOf(await password.signUp(t, EMAIL, PW));
+    const userId = claimsOf(oldest.token).userId;
+    // 49 more sessions straight through the component (hashing 49 passwords is slow).
+    for (let i = 0; i < 49; i++) {
+      await t.mutation(components.auth.sessions.create, {
+        userId,
+        refreshTokenHash: `h${i}`,
+        policy: DEFAULT_OPTIONS.session,
+        provider: "test",
+      });
+    }
+    tokensOf(await refresh(t, oldest.refreshToken));
+    const newest = tokensOf(await password.signIn(t, EMAIL, PW));
+    expect(await refresh(t, oldest.refreshToken)).toEqual({ tokens: null });
+    expect(await as(t, newest.token).query(api.sessions.list, {})).toHaveLength(50);
+    expect(await revocations(t)).toEqual(["evicted"]);
+  });
+});
+
+describe("sign-out and the session helpers", () => {
+  test("signOut ends the caller's session only and records logout", async () => {
+    const t = makeAuthTest();
+    const a = tokensOf(await password.signUp(t, EMAIL, PW));
+    const b = tokensOf(await password.signIn(t, EMAIL, PW));
+    expect(await as(t, a.token).action(api.auth.signOut, {})).toBeNull();
+    expect(await refresh(t, a.refreshToken)).toEqual({ tokens: null });
+    tokensOf(await refresh(t, b.refreshToken));
+    expect(await revocations(t)).toEqual(["logout"]);
+    // Signing out twice, or while signed out, is harmless.
+    expect(await as(t, a.token).action(api.auth.signOut, {})).toBeNull();
+    expect(await t.action(api.auth.signOut, {})).toBeNull();
+  });
+
+  test("revoke ends one of my sessions; someone else's is NOT_FOUND", async () => {
+    const t = makeAuthTest();
+    const a = tokensOf(await password.signUp(t, EMAIL, PW));
+    const b = tokensOf(await password.signIn(t, EMAIL, PW));
+    const eve = tokensOf(await password.signUp(t, "eve@example.com", PW));
+    await expectAuthError(
+      as(t, eve.token).mutation(api.sessions.revoke, { sessionId: claimsOf(a.token).sessionId }),
+      "NOT_FOUND",
+    );
+    await as(t, b.token).mutation(api.sessions.revoke, { sessionId: claimsOf(a.token).sessionId });
+    expect(await refresh(t, a.refreshToken)).toEqual({ tokens: null });
+    expect(await as(t, b.token).query(api.sessions.list, {})).toHaveLength(1);
+  });
+
+  test("revokeAll except the current one", async () => {
+    const t = makeAuthTest();
+    const others = [tokensOf(await password.signUp(t, EMAIL, PW)), tokensOf(await password.signIn(t, EMAIL, PW))];
+    const mine = tokensOf(await password.signIn(t, EMAIL, PW));
+    expect(await as(t, mine.token).mutation(api.sessions.revokeOthers, {})).toBe(2);
+    for (const other of others) expect(await refresh(t, other.refreshToken)).toEqual({ tokens: null });
+    tokensOf(await refresh(t, mine.refreshToken));
+  });
+
+  test("revokeAll of thousands of sessions finishes in background batches within limits", async () => {
+    vi.useFakeTimers();
+    const t = makeAuthTest();
+    const mine = tokensOf(await password.signUp(t, EMAIL, PW));
+    const userId = claimsOf(mine.token).userId;
+    for (let from = 1; from < 2501; from += 500) {
+      await t.mutation(probe.seedSessions, { userId, count: 500, tokensEach: 1, from: from + 1 });
+    }
+    const revokedNow = await as(t, mine.token).mutation(api.sessions.revokeOthers, {});
+    expect(revokedNow).toBe(1000);
+    await t.finishAllScheduledFunctions(vi.runAllTimers);
+    expect((await t.query(probe.countUserData, { userId })).sessions).toBe(1);
+    tokensOf(await refresh(t, mine.refreshToken));
+  });
+
+  test("the session of a deleted user cannot be refreshed", async () => {
+    const t = makeAuthTest();
+    const mine = tokensOf(await password.signUp(t, EMAIL, PW));
+    await t.mutation(components.auth.users.delete, { userId: claimsOf(mine.token).userId });
+    expect(await refresh(t, mine.refreshToken)).toEqual({ tokens: null });
+  });
+});
