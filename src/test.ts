@@ -18,6 +18,7 @@
  * ```
  */
 import type { GenericSchema, SchemaDefinition } from "convex/server";
+import { generateKeys } from "./cli/keys.js";
 import schema from "./component/schema.js";
 
 /** The component's function modules: `.ts` in source, `.js` once built. */
@@ -47,5 +48,28 @@ export function register(t: ComponentRegistrar, name: string = "auth"): void {
   t.registerComponent(name, schema, modules);
 }
 
+/**
+ * Gives the test process what a deployment's environment has: a fresh RS256
+ * key pair (`JWT_PRIVATE_KEY`, `JWKS`) and `CONVEX_SITE_URL`, so `signIn` can
+ * mint tokens under convex-test. Call it once, e.g. in a vitest setup file.
+ *
+ * @example
+ * ```ts
+ * // vitest.setup.ts
+ * import { useTestEnvironment } from "convex-auth-kit/test";
+ * await useTestEnvironment();
+ * ```
+ */
+export async function useTestEnvironment(
+  siteUrl: string = "https://test-deployment.convex.site",
+): Promise<void> {
+  const keys = await generateKeys();
+  const env = (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env;
+  if (env === undefined) throw new Error("useTestEnvironment needs process.env (run it under vitest)");
+  env.JWT_PRIVATE_KEY = keys.JWT_PRIVATE_KEY;
+  env.JWKS = keys.JWKS;
+  env.CONVEX_SITE_URL = siteUrl;
+}
+
 export { schema, modules };
-export default { register, schema, modules };
+export default { register, schema, modules, useTestEnvironment };

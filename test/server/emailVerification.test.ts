@@ -1,0 +1,50 @@
+/** Password with `sendVerificationCode`: no session until the email is verified. */
+import { makeFunctionReference } from "convex/server";
+import { beforeEach, expect, test } from "vitest";
+import { sent } from "../fixtures/verifiedEmail/auth.js";
+import { claimsOf, tokensOf } from "../harness/auth.js";
+import { expectAuthError } from "../harness/errors.js";
+import { makeTestOf } from "../harness/setup.js";
+
+const modules = import.meta.glob(["../fixtures/verifiedEmail/**/*.ts", "!../fixtures/verifiedEmail/**/*.*.ts"]);
+const signIn = makeFunctionReference<"action">("auth:signIn");
+const EMAIL = "ada@example.com";
+const PW = "correct horse battery";
+
+const run = (t: ReturnType<typeof makeTestOf>, params: Record<string, unknown>) =>
+  t.action(signIn, { provider: "password", params });
+
+beforeEach(() => {
+  sent.length = 0;
+});
+
+test("sign-up sends a code and signs in only once it is verified", async () => {
+  const t = makeTestOf(modules);
+  expect(await run(t, { flow: "signUp", email: EMAIL, password: PW })).toEqual({ started: true });
+  expect(sent).toHaveLength(1);
+  expect(sent[0].email).toBe(EMAIL);
+  // Signing in before verifying sends a fresh code instead of a session.
+  expect(await run(t, { flow: "signIn", email: EMAIL, password: PW })).toEqual({ started: true });
+  expect(sent).toHaveLength(2);
+  const tokens = tokensOf(await run(t, { flow: "email-verification", email: EMAIL, code: sent[1].code }));
+  expect(claimsOf(tokens.token).userId).toBeTruthy();
+  // From now on a password is enough.
+  tokensOf(await run(t, { flow: "signIn", email: EMAIL, password: PW }));
+});
+
+test("the earlier code, a wrong code and a code for another address are refused", async () => {
+  const t = makeTestOf(modules);
+  await run(t, { flow: "signUp", email: EMAIL, password: PW });
+  await run(t, { flow: "signUp", email: "bob@example.com", password: PW });
+  await run(t, { flow: "signIn", email: EMAIL, password: PW });
+  const [first, bobs, second] = sent;
+  if (first.code !== second.code) {
+    await expectAuthError(run(t, { flow: "email-verification", email: EMAIL, code: first.code }), "INVALID_CODE");
+  }
+  if (bobs.code !== second.code) {
+    await expectAuthError(run(t, { flow: "email-verification", email: EMAIL, code: bobs.code }), "INVALID_CODE");
+  }
+  await expectAuthError(run(t, { flow: "email-verification", email: EMAIL, code: "123" }), "INVALID_CODE");
+  tokensOf(await run(t, { flow: "email-verification", email: EMAIL, code: second.code }));
+  await expectAuthError(run(t, { flow: "email-verification", email: EMAIL, code: second.code }), "INVALID_CODE");
+});
