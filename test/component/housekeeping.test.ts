@@ -1,0 +1,111 @@
+/** Verifiers, the audit log, failed-attempt buckets and the sweep of expired data. */
+import { componentsGeneric, type AnyComponents, type FunctionReference } from "convex/server";
+import { afterEach, describe, expect, test, vi } from "vitest";
+import { api, components } from "../../example/convex/_generated/api.js";
+import { DEFAULT_OPTIONS, resolveOptions } from "../../src/server/config.js";
+import { as, claimsOf, makeAuthTest, password, probe, refresh, tokensOf } from "../harness/auth.js";
+
+const auth = components.auth;
+const sweep = (componentsGeneric() as AnyComponents).auth.sweep.expired as FunctionReference<
+  "mutation",
+  "internal",
+  Record<string, never>,
+  null
+>;
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe("verifiers", () => {
+  test("are single use, of one kind, and expire", async () => {
+    vi.useFakeTimers({ now: new Date("2026-01-01T00:00:00Z"), toFake: ["Date"] });
+    const t = makeAuthTest();
+    const expirationTime = Date.now() + 5 * 60_000;
+    await t.mutation(auth.verifiers.create, { kind: "webauthn", verifierHash: "h1", challenge: "c1", expirationTime });
+    await t.mutation(auth.verifiers.create, { kind: "webauthn", verifierHash: "h2", expirationTime });
+    expect(await t.mutation(auth.verifiers.consume, { kind: "oauth", verifierHash: "h1" })).toBeNull();
+    expect(await t.mutation(auth.verifiers.consume, { kind: "webauthn", verifierHash: "h1" })).toMatchObject({
+      challenge: "c1",
+    });
+    expect(await t.mutation(auth.verifiers.consume, { kind: "webauthn", verifierHash: "h1" })).toBeNull();
+    vi.setSystemTime(expirationTime + 1);
+    expect(await t.mutation(auth.verifiers.consume, { kind: "webauthn", verifierHash: "h2" })).toBeNull();
+    expect(await t.query(probe.rows, { table: "verifiers" })).toEqual([]);
+  });
+});
+
+describe("failed-attempt buckets", () => {
+  test("take a token per failure, refill continuously, and reset", async () => {
+    vi.useFakeTimers({ now: new Date("2026-01-01T00:00:00Z"), toFake: ["Date"] });
+    const t = makeAuthTest();
+    const limit = { key: "k", max: 3, periodMs: 60_000 };
+    for (let i = 0; i < 3; i++) expect((await t.mutation(auth.limits.consume, { limit })).ok).toBe(true);
+    const refused = await t.mutation(auth.limits.consume, { limit });
+    expect(refused).toMatchObject({ ok: false, remaining: 0 });
+    expect(refused.retryAfterMs).toBe(20_000);
+    vi.setSystemTime(Date.now() + 20_000);
+    expect((await t.query(auth.limits.check, { limit })).ok).toBe(true);
+    await t.mutation(auth.limits.reset, { key: "k" });
+    expect(await t.query(auth.limits.check, { limit })).toMatchObject({ ok: true, remaining: 3 });
+  });
+});
+
+describe("audit log", () => {
+  test("lists a user's events newest first", async () => {
+    const t = makeAuthTest();
+    const a = tokensOf(await password.signUp(t, "ada@example.com", "correct horse battery"));
+    await password.signIn(t, "ada@example.com", "correct horse battery");
+    await as(t, a.token).action(api.auth.signOut, {});
+    const events = await t.query(auth.events.listByUser, { userId: claimsOf(a.token).userId });
+    expect(events.map((e) => [e.type, e.reason ?? null])).toEqual([
+      ["session_revoked", "logout"],
+      ["sign_in", null],
+      ["sign_up", null],
+    ]);
+    expect(JSON.stringify(events)).not.toContain("correct horse battery");
+  });
+});
+
+describe("sweep", () => {
+  test("deletes expired tokens, sessions, codes, verifiers and refilled buckets only", async () => {
+    vi.useFakeTimers({ now: new Date("2026-01-01T00:00:00Z"), toFake: ["Date"] });
+    const t = makeAuthTest();
+    const old = tokensOf(await password.signUp(t, "ada@example.com", "correct horse battery"));
+    await t.action(api.auth.signIn, { provider: "password", params: { flow: "reset", email: "ada@example.com" } });
+    await t.mutation(auth.verifiers.create, { kind: "x", verifierHash: "v", expirationTime: Date.now() + 60_000 });
+    await password.signIn(t, "ada@example.com", "wrong password here").catch(() => undefined);
+    vi.setSystemTime(Date.now() + 31 * 24 * 60 * 60 * 1000);
+    const fresh = tokensOf(await password.signIn(t, "ada@example.com", "correct horse battery"));
+    await t.mutation(sweep, {});
+    const left = async (table: string) => (await t.query(probe.rows, { table })).length;
+    expect(await left("verificationCodes")).toBe(0);
+    expect(await left("verifiers")).toBe(0);
+    expect(await left("rateLimits")).toBe(0);
+    expect(await left("sessions")).toBe(1);
+    expect(await left("refreshTokens")).toBe(1);
+    expect(await refresh(t, old.refreshToken)).toEqual({ tokens: null });
+    tokensOf(await refresh(t, fresh.refreshToken));
+  });
+});
+
+describe("the user helpers", () => {
+  test("update and delete through the example app", async () => {
+    const t = makeAuthTest();
+    const { token } = tokensOf(await password.signUp(t, "ada@example.com", "correct horse battery"));
+    await as(t, token).mutation(api.users.rename, { name: "Ada L." });
+    expect(await as(t, token).query(api.users.viewer, {})).toMatchObject({ name: "Ada L." });
+    await as(t, token).mutation(api.users.deleteMe, {});
+    expect(await as(t, token).query(api.users.viewer, {})).toBeNull();
+  });
+});
+
+describe("Auth() options", () => {
+  test("fills defaults and refuses nonsense at load time", () => {
+    expect(resolveOptions({})).toEqual(DEFAULT_OPTIONS);
+    expect(resolveOptions({ session: { maxSessionsPerUser: 5 } }).session.maxSessionsPerUser).toBe(5);
+    expect(() => resolveOptions({ session: { totalDurationMs: -1 } })).toThrow(/totalDurationMs/);
+    expect(() => resolveOptions({ accessTokenTtlMs: 500 })).toThrow(/accessTokenTtlMs/);
+    expect(() => resolveOptions({ failedAttempts: { max: Number.NaN } })).toThrow(/failedAttempts.max/);
+  });
+});
