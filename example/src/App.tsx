@@ -1,14 +1,18 @@
 import { useEffect, useState, type ReactNode } from "react";
 import { ConnectionStatus } from "./ConnectionStatus";
-import { UsersPage } from "./UsersPage";
+import { AccountPage } from "./AccountPage";
+import { DirectoryPage } from "./DirectoryPage";
 
 type Page = { path: string; label: string; render: () => ReactNode };
 
-// One entry per page. Sign-in, passkeys, TOTP, API keys and groups go here
-// as the component grows.
-const pages: Page[] = [{ path: "users", label: "Users", render: () => <UsersPage /> }];
+// One entry per page; the first is the default. Passkeys, TOTP, API keys and
+// groups go here as the component grows.
+const pages: Page[] = [
+  { path: "account", label: "Account", render: () => <AccountPage /> },
+  { path: "directory", label: "Directory", render: () => <DirectoryPage /> },
+];
 
-/** The page named by the URL hash (`#/users`); the first page otherwise. */
+/** The page named by the URL hash (`#/account`); the first page otherwise. */
 function useCurrentPage(): Page {
   const [hash, setHash] = useState(() => window.location.hash);
   useEffect(() => {
