@@ -58,7 +58,7 @@ fs.rmSync(outDir, { recursive: true, force: true });
 for (const [peer, peerOps] of Object.entries(result.peers)) {
   for (const [op, theirs] of Object.entries(peerOps)) {
     const ours = result.ops[op];
-    if (!ours || !theirs.wallMsMedian) continue;
+    if (!ours || !theirs.wallMsMedian || ours.bytes !== undefined) continue;
     const key = op.endsWith("Ms") || op === "password.hash" ? op : `${op}.wallMs`;
     if (!(key in result.ratios)) {
       result.ratios[key] = Math.round((ours.wallMsMedian / theirs.wallMsMedian) * 1000) / 1000;
@@ -77,6 +77,7 @@ if (json) {
     written: f.documentsWritten,
     queries: f.databaseQueries,
     "audit events": f.auditEventsWritten ?? "",
+    bytes: f.bytes ?? "",
     "ms p50": f.wallMsMedian,
     "ms p95": f.wallMsP95,
   }));

@@ -7,34 +7,16 @@ import { useSession } from "./session";
 import { TaskResult, useTask } from "./useTask";
 
 export function AccountPage() {
-  const { status, problem, session } = useSession();
+  const { status } = useSession();
   return (
     <>
       <h1>Account</h1>
       <p className="lead">
         Email and password sign-in with the <code>Password()</code> provider. The forms call the
-        app's <code>auth.signIn</code> action; the tokens it returns are kept in this browser.
+        app's <code>auth.signIn</code> action through <code>useAuthActions()</code>; <code>ConvexAuthProvider</code> keeps the tokens in this browser and refreshes them.
       </p>
       {status === "signedOut" && <SignedOut />}
       {status === "loading" && <p className="muted">Signing you in…</p>}
-      {status === "stalled" && (
-        <section className="card narrow">
-          <h2>Your session could not be refreshed</h2>
-          {problem ? (
-            <ErrorMessage error={problem} />
-          ) : (
-            <p className="muted">The deployment did not accept this browser's token.</p>
-          )}
-          <div className="actions">
-            <button type="button" onClick={() => session.retry()}>
-              Try again
-            </button>
-            <button type="button" className="secondary" onClick={() => session.forget()}>
-              Forget this session
-            </button>
-          </div>
-        </section>
-      )}
       {status === "signedIn" && (
         <ErrorBoundary>
           <SignedIn />
@@ -327,7 +309,7 @@ function SignedIn() {
       <section className="card narrow">
         <h2>No user</h2>
         <p className="muted">This session no longer belongs to a user.</p>
-        <button type="button" onClick={() => session.forget()}>
+        <button type="button" onClick={() => void session.signOut()}>
           Sign out
         </button>
       </section>
@@ -511,7 +493,7 @@ function DeleteAccount() {
     if (!window.confirm("Delete your account, its sessions and its password? This cannot be undone.")) return;
     void task.run(async () => {
       await deleteMe();
-      session.forget();
+      void session.signOut();
     });
   }
 

@@ -1,12 +1,12 @@
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
-import { ConvexProvider, ConvexReactClient } from "convex/react";
+import { ConvexReactClient } from "convex/react";
+import { ConvexAuthProvider } from "convex-auth-kit/react";
 import { App } from "./App";
 import { MissingConvexUrl } from "./MissingConvexUrl";
-import { Session, SessionContext } from "./session";
 import "./styles.css";
 
-function createClient(): { client: ConvexReactClient; session: Session } | { problem: string } {
+function createClient(): { client: ConvexReactClient } | { problem: string } {
   const url = import.meta.env.VITE_CONVEX_URL?.trim();
   if (!url) {
     return { problem: "VITE_CONVEX_URL is not set." };
@@ -19,8 +19,7 @@ function createClient(): { client: ConvexReactClient; session: Session } | { pro
     const reason = error instanceof Error ? error.message : String(error);
     return { problem: `VITE_CONVEX_URL is "${url}", which Convex rejects: ${reason}` };
   }
-  // Restores a stored sign-in, if any (once, outside React).
-  return { client, session: new Session(client) };
+  return { client };
 }
 
 const setup = createClient();
@@ -28,11 +27,9 @@ const setup = createClient();
 createRoot(document.getElementById("root")!).render(
   <StrictMode>
     {"client" in setup ? (
-      <ConvexProvider client={setup.client}>
-        <SessionContext.Provider value={setup.session}>
-          <App />
-        </SessionContext.Provider>
-      </ConvexProvider>
+      <ConvexAuthProvider client={setup.client}>
+        <App />
+      </ConvexAuthProvider>
     ) : (
       <MissingConvexUrl problem={setup.problem} />
     )}

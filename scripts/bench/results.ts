@@ -8,7 +8,7 @@ import type { OpFigures } from "./meter.js";
 
 /** Figures one bench file produced. */
 export type BenchFileResult = {
-  ops: Record<string, OpFigures>;
+  ops: Record<string, OpFigures & { bytes?: number; auditEventsWritten?: number }>;
   peers?: Record<string, Record<string, Partial<OpFigures>>>;
   ratios?: Record<string, number>;
 };

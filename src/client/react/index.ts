@@ -1,9 +1,16 @@
 /**
- * The React binding: `ConvexAuthProvider`, `useAuthActions` and
- * `useAuthToken` land here, on the framework-free core in `src/client`.
- * Today it exports the error helper the UI uses.
+ * The React binding: `ConvexAuthProvider`, `useAuthActions`, `useAuthToken`,
+ * on the framework-free client in `src/client`.
  *
  * @module
  */
+export {
+  ConvexAuthProvider,
+  useAuthActions,
+  useAuthToken,
+  type ConvexAuthProviderProps,
+} from "./ConvexAuthProvider.js";
 export { authErrorCode } from "../errors.js";
+export { memoryStorage, type TokenStorage } from "../storage.js";
+export type { AuthTransport, SignInArgs, SignInOutcome, SignInResult, Tokens } from "../protocol.js";
 export type { AuthErrorCode } from "../../server/errors.js";

@@ -1,0 +1,24 @@
+import { ConvexHttpClient } from "convex/browser";
+import { makeFunctionReference } from "convex/server";
+import type { AuthTransport, SignInArgs, SignInResult } from "./protocol.js";
+
+/** Names of the app's public auth actions: `convex/auth.ts` exports them by default. */
+export type AuthActionNames = { signIn?: string; signOut?: string };
+
+/**
+ * Reaches the app's `signIn`/`signOut` actions over HTTP. Not through the
+ * WebSocket client: Convex pauses that while it waits for a token, so a
+ * refresh through it would wait for itself.
+ */
+export function convexTransport(url: string, names: AuthActionNames = {}): AuthTransport {
+  const signIn = makeFunctionReference<"action", SignInArgs, SignInResult>(names.signIn ?? "auth:signIn");
+  const signOut = makeFunctionReference<"action", Record<string, never>, null>(names.signOut ?? "auth:signOut");
+  return {
+    signIn: (args) => new ConvexHttpClient(url).action(signIn, args),
+    async signOut(token) {
+      const client = new ConvexHttpClient(url);
+      client.setAuth(token);
+      await client.action(signOut, {});
+    },
+  };
+}

@@ -1,0 +1,129 @@
+/**
+ * Runs the React client against the real server code on convex-test: the
+ * transport calls the example app's `signIn`/`signOut` actions through
+ * convex-test (standing in for the network), and a small stand-in for
+ * `ConvexReactClient` does what Convex does with a token: asks the provider
+ * for one and "authenticates" only if it verifies against the app's JWKS.
+ */
+import { act, render } from "@testing-library/react";
+import { Authenticated, AuthLoading, Unauthenticated, useConvexAuth, type ConvexReactClient } from "convex/react";
+import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from "jose";
+import type { ReactNode } from "react";
+import { api } from "../../example/convex/_generated/api.js";
+import type { AuthTransport, SignInArgs } from "../../src/client/protocol.js";
+import type { TokenStorage } from "../../src/client/storage.js";
+import { ConvexAuthProvider, useAuthToken } from "../../src/client/react/index.js";
+import { as, makeAuthTest, type AuthTest } from "../harness/auth.js";
+import { TEST_SITE_URL } from "../harness/env.js";
+
+/** The network: real server code, with a switch to fail like a dropped connection. */
+export class TestNetwork implements AuthTransport {
+  calls: SignInArgs[] = [];
+  failNext = 0;
+  constructor(readonly t: AuthTest) {}
+  get refreshCalls() {
+    return this.calls.filter((c) => c.refreshToken !== undefined).length;
+  }
+  async signIn(args: SignInArgs) {
+    this.calls.push(args);
+    if (this.failNext > 0) {
+      this.failNext -= 1;
+      throw new TypeError("Failed to fetch");
+    }
+    return await this.t.action(api.auth.signIn, args);
+  }
+  async signOut(token: string) {
+    await as(this.t, token).action(api.auth.signOut, {});
+  }
+}
+
+/** What Convex's client does with the provider's token fetcher, minus the WebSocket. */
+export class FakeConvexClient {
+  readonly url = "https://test-deployment.convex.cloud";
+  fetchToken: ((args: { forceRefreshToken: boolean }) => Promise<string | null | undefined>) | null = null;
+  private onChange: ((authenticated: boolean) => void) | null = null;
+  constructor(private readonly t: AuthTest) {}
+
+  setAuth(fetchToken: FakeConvexClient["fetchToken"], onChange: (authenticated: boolean) => void) {
+    this.fetchToken = fetchToken;
+    this.onChange = onChange;
+    void this.authenticate(false);
+  }
+  clearAuth() {
+    this.fetchToken = null;
+    this.onChange = null;
+  }
+  /** Asks for a fresh token, as Convex does before expiry or after a rejection. */
+  async refresh() {
+    return await this.authenticate(true);
+  }
+  private async authenticate(forceRefreshToken: boolean) {
+    const fetchToken = this.fetchToken;
+    const onChange = this.onChange;
+    if (!fetchToken || !onChange) return null;
+    const token = await fetchToken({ forceRefreshToken });
+    const ok = token ? await this.verifies(token) : false;
+    onChange(ok);
+    return token ?? null;
+  }
+  private async verifies(token: string) {
+    const jwks = (await (await this.t.fetch("/.well-known/jwks.json")).json()) as JSONWebKeySet;
+    try {
+      await jwtVerify(token, createLocalJWKSet(jwks), { issuer: TEST_SITE_URL, audience: "convex" });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}
+
+/** Shows the auth state the way an app would. */
+export function Status() {
+  const { isAuthenticated, isLoading } = useConvexAuth();
+  const token = useAuthToken();
+  return (
+    <div>
+      <AuthLoading>
+        <p>loading</p>
+      </AuthLoading>
+      <Authenticated>
+        <p>signed in</p>
+      </Authenticated>
+      <Unauthenticated>
+        <p>signed out</p>
+      </Unauthenticated>
+      <p data-testid="state">{JSON.stringify({ isAuthenticated, isLoading, hasToken: token !== null })}</p>
+    </div>
+  );
+}
+
+/** Mounts one "tab": a provider over `storage`, talking to `network`. */
+export function mountTab(options: {
+  t: AuthTest;
+  network: TestNetwork;
+  storage: TokenStorage;
+  children?: ReactNode;
+}) {
+  const convex = new FakeConvexClient(options.t);
+  const view = render(
+    <ConvexAuthProvider
+      client={convex as unknown as ConvexReactClient}
+      storage={options.storage}
+      transport={options.network}
+      shouldHandleCode={false}
+      refreshRetryMs={20}
+    >
+      {options.children ?? <Status />}
+    </ConvexAuthProvider>,
+  );
+  return { convex, view };
+}
+
+/** Lets effects, promises and short timers run. */
+export async function settle(ms = 30) {
+  await act(async () => {
+    await new Promise((resolve) => setTimeout(resolve, ms));
+  });
+}
+
+export { makeAuthTest };

@@ -1,0 +1,193 @@
+// @vitest-environment happy-dom
+/**
+ * The React client against the real server code (convex-test), with only the
+ * network and Convex's WebSocket client stood in for (see harness.tsx).
+ */
+import { cleanup, waitFor, within } from "@testing-library/react";
+import { afterEach, describe, expect, test } from "vitest";
+import { useEffect, useState } from "react";
+import { api } from "../../example/convex/_generated/api.js";
+import { memoryStorage } from "../../src/client/storage.js";
+import { useAuthActions, useAuthToken } from "../../src/client/react/index.js";
+import { as, claimsOf, probe } from "../harness/auth.js";
+import { Status, TestNetwork, makeAuthTest, mountTab, settle } from "./harness.js";
+
+const EMAIL = "ada@example.com";
+const PW = "correct horse battery";
+
+afterEach(() => cleanup());
+
+type Actions = ReturnType<typeof useAuthActions>;
+/** Exposes the hooks' actions to the test. */
+function Controls({ onReady }: { onReady: (actions: Actions) => void }) {
+  const actions = useAuthActions();
+  useEffect(() => {
+    onReady(actions);
+  }, [actions, onReady]);
+  return null;
+}
+
+/** Waits until the tab shows `text` (state changes arrive asynchronously). */
+async function shows(tab: { view: { container: HTMLElement } }, text: string) {
+  expect(await within(tab.view.container).findByText(text, {}, { timeout: 3000 })).toBeTruthy();
+}
+
+function stateOf(container: HTMLElement) {
+  return JSON.parse(container.querySelector("[data-testid=state]")!.textContent!) as {
+    isAuthenticated: boolean;
+    isLoading: boolean;
+    hasToken: boolean;
+  };
+}
+
+async function signedUpTab() {
+  const t = makeAuthTest();
+  const network = new TestNetwork(t);
+  const storage = memoryStorage();
+  let actions!: Actions;
+  const tab = mountTab({
+    t,
+    network,
+    storage,
+    children: (
+      <>
+        <Controls onReady={(a) => (actions = a)} />
+        <Status />
+      </>
+    ),
+  });
+  await settle();
+  const outcome = await actions.signIn("password", { flow: "signUp", email: EMAIL, password: PW });
+  await settle();
+  return { t, network, storage, tab, actions, outcome };
+}
+
+describe("ConvexAuthProvider", () => {
+  test("sign-up renders the signed-in state, with a token Convex accepts", async () => {
+    const { tab, outcome } = await signedUpTab();
+    expect(outcome).toEqual({ status: "signedIn" });
+    await shows(tab, "signed in");
+    expect(stateOf(tab.view.container)).toEqual({ isAuthenticated: true, isLoading: false, hasToken: true });
+  });
+
+  test("a signed-in page shows the user, read with the provider's token", async () => {
+    const t = makeAuthTest();
+    const network = new TestNetwork(t);
+    let actions!: Actions;
+    function Viewer() {
+      const token = useAuthToken();
+      const [email, setEmail] = useState<string | null>(null);
+      useEffect(() => {
+        if (token) void as(t, token).query(api.users.viewer, {}).then((user) => setEmail(user?.email ?? null));
+      }, [token]);
+      return <p data-testid="viewer">{email ?? "nobody"}</p>;
+    }
+    const tab = mountTab({
+      t,
+      network,
+      storage: memoryStorage(),
+      children: (
+        <>
+          <Controls onReady={(a) => (actions = a)} />
+          <Viewer />
+        </>
+      ),
+    });
+    await settle();
+    expect(within(tab.view.container).getByTestId("viewer").textContent).toBe("nobody");
+    await actions.signIn("password", { flow: "signUp", email: EMAIL, password: PW, name: "Ada" });
+    await waitFor(() => expect(within(tab.view.container).getByTestId("viewer").textContent).toBe(EMAIL));
+  });
+
+  test("starts signed out, and wrong credentials keep it so", async () => {
+    const t = makeAuthTest();
+    let actions!: Actions;
+    const tab = mountTab({ t, network: new TestNetwork(t), storage: memoryStorage(), children: <><Controls onReady={(a) => (actions = a)} /><Status /></> });
+    await settle();
+    await shows(tab, "signed out");
+    await expect(actions.signIn("password", { flow: "signIn", email: EMAIL, password: PW })).rejects.toThrow();
+    await settle();
+    await shows(tab, "signed out");
+  });
+
+  test("a reload restores the session from storage without signing in again", async () => {
+    const { t, network, storage, tab } = await signedUpTab();
+    tab.view.unmount();
+    const callsBefore = network.calls.length;
+    const reloaded = mountTab({ t, network, storage });
+    await settle();
+    await shows(reloaded, "signed in");
+    expect(network.calls.length).toBe(callsBefore);
+  });
+
+  test("two tabs refreshing at once make one refresh call and both stay signed in", async () => {
+    const { t, network, storage, tab: tabA } = await signedUpTab();
+    const tabB = mountTab({ t, network, storage });
+    await settle();
+    await shows(tabB, "signed in");
+    const before = network.refreshCalls;
+    const [tokenA, tokenB] = await Promise.all([tabA.convex.refresh(), tabB.convex.refresh()]);
+    await settle();
+    expect(network.refreshCalls - before).toBe(1);
+    expect(tokenA).toBe(tokenB);
+    await shows(tabA, "signed in");
+    await shows(tabB, "signed in");
+    // The rotated refresh token still works afterwards (nobody reused an old one).
+    expect(await tabA.convex.refresh()).toBeTruthy();
+  });
+
+  test("a refresh that fails with a network error keeps the user signed in and retries", async () => {
+    const { network, tab } = await signedUpTab();
+    const before = network.refreshCalls;
+    network.failNext = 1;
+    const token = await tab.convex.refresh();
+    expect(token).toBeTruthy();
+    await shows(tab, "signed in");
+    await settle(100);
+    // The first attempt failed; the retry went through.
+    expect(network.refreshCalls - before).toBe(2);
+    await shows(tab, "signed in");
+  });
+
+  test("a revoked session signs the user out at the next refresh", async () => {
+    const { t, network, tab, actions } = await signedUpTab();
+    void actions;
+    const [session] = await t.query(probe.rows, { table: "sessions" });
+    const other = await t.action(api.auth.signIn, { provider: "password", params: { flow: "signIn", email: EMAIL, password: PW } });
+    const otherToken = (other as { tokens: { token: string } }).tokens.token;
+    expect(claimsOf(otherToken).sessionId).not.toBe(session._id);
+    await as(t, otherToken).mutation(api.sessions.revoke, { sessionId: String(session._id) });
+    expect(await tab.convex.refresh()).toBeNull();
+    await settle();
+    await shows(tab, "signed out");
+    void network;
+  });
+
+  test("sign-out in one tab signs the other out", async () => {
+    const { t, network, storage, tab: tabA, actions } = await signedUpTab();
+    const tabB = mountTab({ t, network, storage });
+    await settle();
+    await shows(tabB, "signed in");
+    await actions.signOut();
+    await settle();
+    await shows(tabA, "signed out");
+    await shows(tabB, "signed out");
+    expect(await t.query(probe.rows, { table: "sessions" })).toEqual([]);
+  });
+
+  test("sign-in in one tab signs the other in", async () => {
+    const t = makeAuthTest();
+    const network = new TestNetwork(t);
+    const storage = memoryStorage();
+    let actions!: Actions;
+    const tabA = mountTab({ t, network, storage, children: <><Controls onReady={(a) => (actions = a)} /><Status /></> });
+    const tabB = mountTab({ t, network, storage });
+    await settle();
+    await shows(tabB, "signed out");
+    await actions.signIn("password", { flow: "signUp", email: EMAIL, password: PW });
+    await settle();
+    await shows(tabA, "signed in");
+    await shows(tabB, "signed in");
+  });
+});
+
