@@ -1,0 +1,88 @@
+import { authError } from "../errors.js";
+import { SCOPE_NAME_SHAPE } from "./options.js";
+
+/** A scope granted to a key: `actions` on `resource`; `"*"` in either means any. */
+export type ApiKeyScope = { resource: string; actions: string[] };
+
+/** Most scopes one key may carry. */
+export const MAX_SCOPES = 64;
+
+/**
+ * The scopes of a verified key.
+ *
+ * @example
+ * ```ts
+ * const { scopes } = await auth.key.verify(ctx, raw);
+ * if (!scopes.can("reports", "read")) return new Response("Forbidden", { status: 403 });
+ * ```
+ */
+export class ApiKeyScopes {
+  /** The scopes as stored (plain data, e.g. to return from a function). */
+  readonly list: readonly ApiKeyScope[];
+
+  constructor(list: readonly ApiKeyScope[]) {
+    this.list = Object.freeze(list.map((s) => Object.freeze({ resource: s.resource, actions: [...s.actions] })));
+  }
+
+  /**
+   * True when a scope grants `action` on `resource`: its resource is
+   * `resource` or `"*"`, and its actions hold `action` or `"*"`. The
+   * arguments are taken literally (`can("*", "read")` asks for a `"*"` scope).
+   */
+  can(resource: string, action: string): boolean {
+    return this.list.some(
+      (scope) =>
+        (scope.resource === "*" || scope.resource === resource) &&
+        scope.actions.some((a) => a === "*" || a === action),
+    );
+  }
+}
+
+function actionAllowed(allowed: readonly string[] | undefined, action: string): boolean {
+  return allowed !== undefined && (allowed.includes("*") || allowed.includes(action));
+}
+
+/**
+ * Checks requested scopes against the app's scope set and returns them
+ * normalised (each action once). Throws `INVALID_SCOPE` for a malformed
+ * scope, an unknown resource, or an action its resource does not have. A
+ * `"*"` resource may ask for `"*"` or for actions some resource has. With no
+ * scope set configured (`null`), any well-formed scope passes.
+ */
+export function validateScopes(
+  requested: readonly ApiKeyScope[],
+  scopeSet: Readonly<Record<string, readonly string[]>> | null,
+): ApiKeyScope[] {
+  if (!Array.isArray(requested)) throw authError("INVALID_SCOPE", "Scopes must be a list");
+  if (requested.length > MAX_SCOPES) throw authError("INVALID_SCOPE", `At most ${MAX_SCOPES} scopes per key`);
+  const allowedFor = (resource: string) =>
+    scopeSet !== null && Object.prototype.hasOwnProperty.call(scopeSet, resource) ? scopeSet[resource] : undefined;
+  return requested.map((scope) => {
+    const { resource, actions } = scope ?? {};
+    if (typeof resource !== "string" || !SCOPE_NAME_SHAPE.test(resource)) {
+      throw authError("INVALID_SCOPE", `Malformed scope resource "${String(resource)}"`);
+    }
+    if (!Array.isArray(actions) || actions.length === 0) {
+      throw authError("INVALID_SCOPE", `The scope on "${resource}" needs at least one action`);
+    }
+    for (const action of actions) {
+      if (typeof action !== "string" || !SCOPE_NAME_SHAPE.test(action)) {
+        throw authError("INVALID_SCOPE", `Malformed action "${String(action)}" on "${resource}"`);
+      }
+    }
+    if (scopeSet !== null) {
+      if (resource !== "*" && allowedFor(resource) === undefined) {
+        throw authError("INVALID_SCOPE", `Unknown scope resource "${resource}"`);
+      }
+      for (const action of actions) {
+        if (action === "*") continue;
+        const ok =
+          resource === "*"
+            ? Object.values(scopeSet).some((allowed) => actionAllowed(allowed, action))
+            : actionAllowed(allowedFor(resource), action);
+        if (!ok) throw authError("INVALID_SCOPE", `Unknown action "${action}" on "${resource}"`);
+      }
+    }
+    return { resource, actions: [...new Set(actions)] };
+  });
+}
