@@ -1,0 +1,63 @@
+/**
+ * Cost of groups and invites:
+ *
+ * - `invite.create`: the example app's `groups.createInviteLink` mutation for
+ *   a signed-in owner (its membership check, then `auth.invite.create`).
+ * - `invite.accept`: the example app's `groups.acceptInvite` mutation for a
+ *   signed-in user (`auth.invite.accept`: the invite marked accepted and the
+ *   membership added in one transaction).
+ * - `member.list`, `member.list.at10k`: the first page (20) of a group's
+ *   members from the component (`auth.member.list`), in a group of 20 and of
+ *   10,000 members: the cost must not grow with the group.
+ */
+import { test } from "vitest";
+import { api, components } from "../../example/convex/_generated/api.js";
+import { TEST_SITE_URL } from "../../test/harness/env.js";
+import { makeAuthTest, type AuthTest } from "../../test/harness/auth.js";
+import { groupSeed, groupSeedModule } from "../../test/fixtures/groupSeed.js";
+import { Meter, type OpFigures } from "./meter.js";
+import { RUNS, saveResult } from "./results.js";
+
+/** `t` acting as `userId` (the identity Convex would derive from our access token). */
+const asUser = (t: AuthTest, userId: string) =>
+  t.withIdentity({ subject: `${userId}|bench-session`, issuer: TEST_SITE_URL });
+
+test("groups", { timeout: 600_000 }, async () => {
+  const ops: Record<string, OpFigures> = {};
+  const meter = new Meter();
+  const t = makeAuthTest({ around: meter.around, componentModules: groupSeedModule });
+  let made = 0;
+  const newUser = async () => await t.mutation(components.auth.users.create, { email: `user${++made}@bench.test` });
+
+  const ownerId = await newUser();
+  const owner = asUser(t, ownerId);
+  const groupId = await owner.mutation(api.groups.create, { name: "Bench" });
+
+  ops["invite.create"] = await meter.measure(
+    RUNS,
+    async () => groupId,
+    (id) => owner.mutation(api.groups.createInviteLink, { groupId: id }),
+  );
+  ops["invite.accept"] = await meter.measure(
+    RUNS,
+    async () => {
+      const { token } = await owner.mutation(api.groups.createInviteLink, { groupId });
+      return { token, user: asUser(t, await newUser()) };
+    },
+    ({ token, user }) => user.mutation(api.groups.acceptInvite, { token }),
+  );
+
+  const firstPage = (id: string) =>
+    t.query(components.auth.members.list, { groupId: id, paginationOpts: { numItems: 20, cursor: null } });
+  const small = await t.mutation(components.auth.groups.create, { name: "Small" });
+  await t.mutation(groupSeed.seedMembers, { groupId: small, from: 0, count: 20, role: "member" });
+  ops["member.list"] = await meter.measure(RUNS, async () => small, firstPage);
+
+  const big = await t.mutation(components.auth.groups.create, { name: "Big" });
+  for (let from = 100; from < 10_100; from += 2_500) {
+    await t.mutation(groupSeed.seedMembers, { groupId: big, from, count: 2_500, role: "member" });
+  }
+  ops["member.list.at10k"] = await meter.measure(RUNS, async () => big, firstPage);
+
+  saveResult("groups", { ops });
+});

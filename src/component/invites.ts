@@ -1,0 +1,239 @@
+import { paginationOptsValidator, paginationResultValidator } from "convex/server";
+import { v } from "convex/values";
+import { internal } from "./_generated/api.js";
+import type { Doc, Id } from "./_generated/dataModel.js";
+import { internalMutation, mutation, query, type QueryCtx } from "./_generated/server.js";
+import { normalizeEmail } from "../server/email.js";
+import { authError } from "../server/errors.js";
+import {
+  DEFAULT_INVITE_ROLE,
+  findMember,
+  inviteDoc,
+  isPastDue,
+  publicInvite,
+  requireGroup,
+} from "./model/groups.js";
+import { inviteEmailCheck, inviteStatus } from "./schema.js";
+
+async function byTokenHash(ctx: QueryCtx, tokenHash: string): Promise<Doc<"invites"> | null> {
+  return await ctx.db
+    .query("invites")
+    .withIndex("by_token_hash", (q) => q.eq("tokenHash", tokenHash))
+    .unique();
+}
+
+/**
+ * Stores an invite (the hash of its token; the raw token never reaches the
+ * component). The group, if any, must exist (`NOT_FOUND`). The email, if
+ * any, is normalised, and a second pending invite for the same email and
+ * group is refused (`DUPLICATE_INVITE`); a pending one past its expiry does
+ * not count and is marked expired. Returns the invite's id.
+ */
+export const create = mutation({
+  args: {
+    tokenHash: v.string(),
+    groupId: v.optional(v.id("groups")),
+    email: v.optional(v.string()),
+    role: v.optional(v.string()),
+    emailCheck: v.optional(inviteEmailCheck),
+    invitedByUserId: v.optional(v.id("users")),
+    expiresTime: v.optional(v.number()),
+    extend: v.optional(v.any()),
+  },
+  returns: v.id("invites"),
+  handler: async (ctx, args) => {
+    if (args.groupId !== undefined) await requireGroup(ctx, args.groupId);
+    const email = args.email === undefined ? undefined : normalizeEmail(args.email);
+    if (email !== undefined) {
+      const pending = await ctx.db
+        .query("invites")
+        .withIndex("by_email_group_status", (q) =>
+          q.eq("email", email).eq("groupId", args.groupId).eq("status", "pending"),
+        )
+        .first();
+      if (pending !== null) {
+        if (!isPastDue(pending, Date.now())) {
+          throw authError("DUPLICATE_INVITE", "A pending invite for this email and group exists");
+        }
+        await ctx.db.patch(pending._id, { status: "expired" });
+      }
+    }
+    return await ctx.db.insert("invites", { ...args, email, status: "pending" });
+  },
+});
+
+/** The invite, or `null`. */
+export const get = query({
+  args: { inviteId: v.id("invites") },
+  returns: v.union(inviteDoc, v.null()),
+  handler: async (ctx, { inviteId }) => {
+    const invite = await ctx.db.get(inviteId);
+    return invite === null ? null : publicInvite(invite, Date.now());
+  },
+});
+
+/** The invite whose token has this hash, or `null`. */
+export const getByTokenHash = query({
+  args: { tokenHash: v.string() },
+  returns: v.union(inviteDoc, v.null()),
+  handler: async (ctx, { tokenHash }) => {
+    const invite = await byTokenHash(ctx, tokenHash);
+    return invite === null ? null : publicInvite(invite, Date.now());
+  },
+});
+
+/**
+ * Invites, a page at a time: of one group and/or in one status (all when
+ * both are omitted). Newest first, except that a group's invites without a
+ * `status` come by stored status (revoked, pending, expired, accepted), newest
+ * first within each. Each reads with its effective status;
+ * `status: "pending"` leaves out pending invites past their expiry.
+ * `status: "expired"` finds those stored as expired: by an accept or revoke
+ * that found them past due, or by `expireDue`.
+ */
+export const list = query({
+  args: {
+    groupId: v.optional(v.id("groups")),
+    status: v.optional(inviteStatus),
+    paginationOpts: paginationOptsValidator,
+  },
+  returns: paginationResultValidator(inviteDoc),
+  handler: async (ctx, { groupId, status, paginationOpts }) => {
+    const now = Date.now();
+    const invites =
+      groupId !== undefined
+        ? ctx.db.query("invites").withIndex("by_group_status", (q) =>
+            status === undefined ? q.eq("groupId", groupId) : q.eq("groupId", groupId).eq("status", status),
+          )
+        : status !== undefined
+          ? ctx.db.query("invites").withIndex("by_status", (q) => q.eq("status", status))
+          : ctx.db.query("invites");
+    const ordered = invites.order("desc");
+    const result = await (status === "pending"
+      ? ordered.filter((q) => q.or(q.eq(q.field("expiresTime"), undefined), q.gt(q.field("expiresTime"), now)))
+      : ordered
+    ).paginate(paginationOpts);
+    return { ...result, page: result.page.map((invite) => publicInvite(invite, now)) };
+  },
+});
+
+/**
+ * Accepts the invite whose token has this hash, for `userId`, in one
+ * transaction: marks it accepted and, when it names a group, adds the
+ * membership with the invite's role (`"member"` when it has none).
+ *
+ * - Unknown token: `NOT_FOUND`. Already accepted, revoked or expired:
+ *   `INVITE_NOT_PENDING`.
+ * - Past its expiry: the invite is marked expired and `{ status: "expired" }`
+ *   returned (not thrown, so the mark is kept); the server turns it into
+ *   `INVITE_EXPIRED`.
+ * - Bound to an email: the user must pass the invite's email check
+ *   (`emailCheck` here overrides the one stored on the invite; default
+ *   `"verified"`), else `INVITE_EMAIL_MISMATCH`.
+ * - `NOT_FOUND` when the user or the group no longer exists; `ALREADY_MEMBER`
+ *   when the user is a member already (the invite stays pending).
+ */
+export const accept = mutation({
+  args: { tokenHash: v.string(), userId: v.id("users"), emailCheck: v.optional(inviteEmailCheck) },
+  returns: v.union(
+    v.object({
+      status: v.literal("accepted"),
+      inviteId: v.id("invites"),
+      groupId: v.union(v.id("groups"), v.null()),
+      memberId: v.union(v.id("members"), v.null()),
+      role: v.union(v.string(), v.null()),
+    }),
+    v.object({ status: v.literal("expired"), inviteId: v.id("invites") }),
+  ),
+  handler: async (ctx, { tokenHash, userId, emailCheck }) => {
+    const now = Date.now();
+    const invite = await byTokenHash(ctx, tokenHash);
+    if (invite === null) throw authError("NOT_FOUND", "No such invite");
+    if (invite.status !== "pending") {
+      throw authError("INVITE_NOT_PENDING", `The invite was already ${invite.status}`);
+    }
+    if (isPastDue(invite, now)) {
+      await ctx.db.patch(invite._id, { status: "expired" });
+      return { status: "expired" as const, inviteId: invite._id };
+    }
+    const user = await ctx.db.get(userId);
+    if (user === null) throw authError("NOT_FOUND", "No such user");
+    const check = emailCheck ?? invite.emailCheck ?? "verified";
+    if (invite.email !== undefined && check !== "none") {
+      const matches = user.email === invite.email;
+      const verified = user.emailVerificationTime !== undefined;
+      if (!matches || (check === "verified" && !verified)) {
+        throw authError(
+          "INVITE_EMAIL_MISMATCH",
+          check === "verified"
+            ? "This invite is for another email address, or yours is not verified yet"
+            : "This invite is for another email address",
+        );
+      }
+    }
+    let memberId: Id<"members"> | null = null;
+    let role: string | null = null;
+    if (invite.groupId !== undefined) {
+      await requireGroup(ctx, invite.groupId);
+      if ((await findMember(ctx, invite.groupId, userId)) !== null) {
+        throw authError("ALREADY_MEMBER", "You are already a member of this group");
+      }
+      role = invite.role ?? DEFAULT_INVITE_ROLE;
+      memberId = await ctx.db.insert("members", { groupId: invite.groupId, userId, role });
+    }
+    await ctx.db.patch(invite._id, { status: "accepted", acceptedByUserId: userId, acceptedTime: now });
+    return {
+      status: "accepted" as const,
+      inviteId: invite._id,
+      groupId: invite.groupId ?? null,
+      memberId,
+      role,
+    };
+  },
+});
+
+/**
+ * Revokes a pending invite: its token stops working. `NOT_FOUND` for an
+ * unknown invite, `INVITE_NOT_PENDING` when it was accepted, revoked or
+ * expired. One past its expiry is marked expired instead and
+ * `{ status: "expired" }` returned.
+ */
+export const revoke = mutation({
+  args: { inviteId: v.id("invites") },
+  returns: v.object({ status: v.union(v.literal("revoked"), v.literal("expired")) }),
+  handler: async (ctx, { inviteId }) => {
+    const invite = await ctx.db.get(inviteId);
+    if (invite === null) throw authError("NOT_FOUND", "No such invite");
+    if (invite.status !== "pending") {
+      throw authError("INVITE_NOT_PENDING", `The invite was already ${invite.status}`);
+    }
+    const status = isPastDue(invite, Date.now()) ? ("expired" as const) : ("revoked" as const);
+    await ctx.db.patch(inviteId, { status });
+    return { status };
+  },
+});
+
+/** Invites marked per transaction by `expireDue`. */
+const EXPIRE_BATCH = 500;
+
+/**
+ * Marks pending invites past their expiry as expired, a batch per
+ * transaction, rescheduling itself while more are due. Reads and accepts
+ * already treat such invites as expired; this keeps `list({ status })`
+ * exact. Meant for a periodic job (the hourly sweep).
+ */
+export const expireDue = internalMutation({
+  args: {},
+  returns: v.number(),
+  handler: async (ctx) => {
+    const due = await ctx.db
+      .query("invites")
+      .withIndex("by_status_expires", (q) =>
+        q.eq("status", "pending").gte("expiresTime", 0).lte("expiresTime", Date.now()),
+      )
+      .take(EXPIRE_BATCH);
+    for (const invite of due) await ctx.db.patch(invite._id, { status: "expired" });
+    if (due.length === EXPIRE_BATCH) await ctx.scheduler.runAfter(0, internal.invites.expireDue, {});
+    return due.length;
+  },
+});

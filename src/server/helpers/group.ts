@@ -1,0 +1,30 @@
+import type { ComponentApi } from "../../component/_generated/component.js";
+import { groupNamespace } from "./groups/groups.js";
+import { inviteNamespace } from "./groups/invites.js";
+import { memberNamespace } from "./groups/members.js";
+
+export type { CreateGroupArgs, GroupPatch } from "./groups/groups.js";
+export type { AcceptedInvite, CreateInviteArgs } from "./groups/invites.js";
+export type {
+  Group,
+  GroupWithMembership,
+  Invite,
+  InviteEmailCheck,
+  InviteStatus,
+  Member,
+} from "./groups/types.js";
+
+/**
+ * `auth.group.*`, `auth.member.*`, `auth.invite.*`: groups (optionally
+ * nested), memberships with roles, and invites. The component keeps the
+ * invariants (unique slugs among siblings, one membership per user and group,
+ * a last owner, invite status transitions); who may do what is the app's
+ * call, made in its own functions before calling these.
+ */
+export function groupHelpers(component: ComponentApi) {
+  return {
+    group: groupNamespace(component),
+    member: memberNamespace(component),
+    invite: inviteNamespace(component),
+  };
+}

@@ -1,0 +1,99 @@
+import type { ComponentApi } from "../../../component/_generated/component.js";
+import { authError } from "../../errors.js";
+import type { MutationRunner as WriteCtx, QueryRunner as ReadCtx } from "./ctx.js";
+import type { Member, PaginationOptions, PaginationResult } from "./types.js";
+
+function checkRole(role: string): void {
+  if (role.trim() === "") throw authError("INVALID_ARGUMENT", "A role cannot be blank");
+}
+
+/** `auth.member.*`. */
+export function memberNamespace(component: ComponentApi) {
+  return {
+    /**
+     * Adds a user to a group with a role (any string the app uses; `"owner"`
+     * is the one the last-owner guard protects). Returns the membership id.
+     * `ALREADY_MEMBER` when the user is a member; `NOT_FOUND` for an unknown
+     * group or user.
+     *
+     * @example
+     * ```ts
+     * await auth.member.add(ctx, { groupId, userId, role: "admin" });
+     * ```
+     */
+    async add(
+      ctx: WriteCtx,
+      args: { groupId: string; userId: string; role: string; extend?: unknown },
+    ): Promise<string> {
+      checkRole(args.role);
+      return await ctx.runMutation(component.members.add, args);
+    },
+
+    /**
+     * The user's membership of the group (with its `role`), or `null`. The
+     * usual authorisation check.
+     *
+     * @example
+     * ```ts
+     * const me = await auth.member.get(ctx, { groupId, userId: await auth.user.require(ctx) });
+     * if (me === null || !["owner", "admin"].includes(me.role)) throw new ConvexError("Admins only");
+     * ```
+     */
+    async get(ctx: ReadCtx, args: { groupId: string; userId: string }): Promise<Member | null> {
+      return await ctx.runQuery(component.members.get, args);
+    },
+
+    /**
+     * A group's members, a page at a time, ordered by user id; with `role`,
+     * only the members holding it. Cost depends on the page size, not on
+     * the size of the group.
+     *
+     * @example
+     * ```ts
+     * export const members = query({
+     *   args: { groupId: v.string(), paginationOpts: paginationOptsValidator },
+     *   handler: async (ctx, { groupId, paginationOpts }) =>
+     *     await auth.member.list(ctx, { groupId, paginationOpts }),
+     * });
+     * // React: usePaginatedQuery(api.groups.members, { groupId }, { initialNumItems: 20 })
+     * ```
+     */
+    async list(
+      ctx: ReadCtx,
+      args: { groupId: string; role?: string; paginationOpts: PaginationOptions },
+    ): Promise<PaginationResult<Member>> {
+      return await ctx.runQuery(component.members.list, args);
+    },
+
+    /**
+     * Changes a member's role. Demoting the group's last `"owner"` fails
+     * with `LAST_OWNER` (promote someone else first); `NOT_FOUND` when the
+     * user is not a member.
+     *
+     * @example
+     * ```ts
+     * await auth.member.updateRole(ctx, { groupId, userId: bob, role: "owner" });
+     * await auth.member.updateRole(ctx, { groupId, userId: ada, role: "member" }); // Bob is owner now
+     * ```
+     */
+    async updateRole(ctx: WriteCtx, args: { groupId: string; userId: string; role: string }): Promise<void> {
+      checkRole(args.role);
+      await ctx.runMutation(component.members.updateRole, args);
+    },
+
+    /**
+     * Removes a user from a group. Removing the last `"owner"` fails with
+     * `LAST_OWNER` (delete the group instead, or hand it over first);
+     * `NOT_FOUND` when the user is not a member.
+     *
+     * @example
+     * ```ts
+     * // Leave a group
+     * await auth.member.remove(ctx, { groupId, userId: await auth.user.require(ctx) });
+     * ```
+     */
+    async remove(ctx: WriteCtx, args: { groupId: string; userId: string }): Promise<void> {
+      await ctx.runMutation(component.members.remove, args);
+    },
+  };
+}
