@@ -17,6 +17,11 @@ export const auth = Auth({
       },
     }),
   ],
+  apiKeys: {
+    prefix: "sk_test_",
+    scopes: { profile: ["read", "write"], sessions: ["read"] },
+    defaultRateLimit: { maxRequests: 60, windowMs: 60_000 },
+  },
 });
 
 export const { signIn, signOut } = auth;

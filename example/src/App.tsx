@@ -1,14 +1,17 @@
 import { useEffect, useState, type ReactNode } from "react";
 import { ConnectionStatus } from "./ConnectionStatus";
 import { AccountPage } from "./AccountPage";
+import { ApiKeysPage } from "./ApiKeysPage";
 import { DirectoryPage } from "./DirectoryPage";
+import { GroupsPage } from "./GroupsPage";
 
 type Page = { path: string; label: string; render: () => ReactNode };
 
-// One entry per page; the first is the default. Passkeys, TOTP, API keys and
-// groups go here as the component grows.
+// One entry per page; the first is the default.
 const pages: Page[] = [
   { path: "account", label: "Account", render: () => <AccountPage /> },
+  { path: "groups", label: "Groups", render: () => <GroupsPage /> },
+  { path: "api-keys", label: "API keys", render: () => <ApiKeysPage /> },
   { path: "directory", label: "Directory", render: () => <DirectoryPage /> },
 ];
 
@@ -20,7 +23,8 @@ function useCurrentPage(): Page {
     window.addEventListener("hashchange", onChange);
     return () => window.removeEventListener("hashchange", onChange);
   }, []);
-  const path = hash.replace(/^#\/?/, "");
+  // An invite link (#/invite/<token>) opens the Groups page, which reads it.
+  const path = hash.replace(/^#\/?/, "").replace(/^invite\/.*$/, "groups");
   return pages.find((page) => page.path === path) ?? pages[0]!;
 }
 

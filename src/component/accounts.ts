@@ -5,6 +5,7 @@ import { normalizeEmail } from "../server/email.js";
 import { recordEvent } from "./model/events.js";
 import { peekLimit } from "./model/rateLimit.js";
 import { consumeCode } from "./model/codes.js";
+import { hasSecondFactor } from "./model/secondFactors.js";
 import { createSession, endSessionsOfUser, newSession, sessionPolicy } from "./model/sessions.js";
 import { limitConfig, limitState } from "./model/validators.js";
 import { accountFields } from "./schema.js";
@@ -105,6 +106,8 @@ export const getForSignIn = query({
         userId: v.id("users"),
         secret: v.optional(v.string()),
         emailVerified: v.boolean(),
+        /** The user must pass a second factor before a session starts. */
+        hasSecondFactor: v.boolean(),
       }),
       v.null(),
     ),
@@ -126,6 +129,7 @@ export const getForSignIn = query({
               userId: account.userId,
               secret: account.secret,
               emailVerified: account.emailVerified ?? false,
+              hasSecondFactor: await hasSecondFactor(ctx, account.userId),
             },
       limit: await peekLimit(ctx, limit),
     };
@@ -153,6 +157,20 @@ export const completeSignIn = mutation({
     const session = await createSession(ctx, args.userId, args.refreshTokenHash, args.policy);
     await recordEvent(ctx, { type: "sign_in", userId: args.userId, sessionId: session.sessionId });
     return session;
+  },
+});
+
+/**
+ * Replaces a stored secret with a stronger hash of the same password (no
+ * sessions end). `NOT_FOUND` for an unknown account.
+ */
+export const upgradeSecret = mutation({
+  args: { accountId: v.id("accounts"), secret: v.string() },
+  returns: v.null(),
+  handler: async (ctx, { accountId, secret }) => {
+    if ((await ctx.db.get(accountId)) === null) throw authError("NOT_FOUND", "No such account");
+    await ctx.db.patch(accountId, { secret });
+    return null;
   },
 });
 

@@ -6,4 +6,7 @@ const crons = cronJobs();
 /** Expired tokens, sessions, codes and verifiers are deleted every hour. */
 crons.interval("sweep expired auth data", { hours: 1 }, internal.sweep.expired, {});
 
+/** Pending invites past their expiry are marked expired every hour. */
+crons.interval("expire invites", { hours: 1 }, internal.invites.expireDue, {});
+
 export default crons;

@@ -134,19 +134,27 @@ export const apiKeyScope = v.object({
   actions: v.array(v.string()),
 });
 
-/** An API key. Only its SHA-256 hash and a display prefix are stored. */
+/** A per-key rate limit: `maxRequests` per `windowMs`, refilling continuously. */
+export const apiKeyRateLimit = v.object({ maxRequests: v.number(), windowMs: v.number() });
+
+/** The state of a key's token bucket: `tokens` left at `updatedTime`. */
+export const apiKeyBucket = v.object({ tokens: v.number(), updatedTime: v.number() });
+
+/**
+ * An API key. Only the SHA-256 hash of the raw key and a display prefix
+ * (the app's prefix and the first 4 random characters) are stored.
+ */
 export const apiKeyFields = {
   userId: v.id("users"),
   name: v.string(),
   keyHash: v.string(),
   displayPrefix: v.string(),
   scopes: v.array(apiKeyScope),
-  rateLimit: v.optional(
-    v.object({ maxRequests: v.number(), windowMs: v.number() }),
-  ),
-  /** Token bucket state for the per-key rate limit. */
-  bucket: v.optional(v.object({ tokens: v.number(), updatedTime: v.number() })),
+  rateLimit: v.optional(apiKeyRateLimit),
+  /** Token bucket state for the per-key rate limit; unset means full. */
+  bucket: v.optional(apiKeyBucket),
   expiresAt: v.optional(v.number()),
+  /** Set by revoke (and by rotate on the old key); a revoked key is kept for audit. */
   revokedTime: v.optional(v.number()),
   lastUsedAt: v.optional(v.number()),
 };
@@ -176,13 +184,29 @@ export const inviteStatus = v.union(
   v.literal("expired"),
 );
 
+/**
+ * How an invite bound to an email checks the accepting user:
+ * `verified` (the default): the user's email equals the invite's and is verified;
+ * `match`: the emails are equal, verified or not; `none`: no check (the email
+ * only addresses the invite and keeps duplicates out).
+ */
+export const inviteEmailCheck = v.union(
+  v.literal("verified"),
+  v.literal("match"),
+  v.literal("none"),
+);
+
 /** An invitation; only the token's hash is stored. */
 export const inviteFields = {
   groupId: v.optional(v.id("groups")),
+  /** Stored normalised (trimmed, lower case). */
   email: v.optional(v.string()),
+  /** The membership role accepting grants; unset means `"member"`. */
   role: v.optional(v.string()),
   tokenHash: v.string(),
   status: inviteStatus,
+  /** Unset means `"verified"`. */
+  emailCheck: v.optional(inviteEmailCheck),
   invitedByUserId: v.optional(v.id("users")),
   acceptedByUserId: v.optional(v.id("users")),
   expiresTime: v.optional(v.number()),
@@ -245,7 +269,8 @@ export default defineSchema({
     .index("by_token_hash", ["tokenHash"])
     .index("by_group_status", ["groupId", "status"])
     .index("by_email_group_status", ["email", "groupId", "status"])
-    .index("by_status", ["status"]),
+    .index("by_status", ["status"])
+    .index("by_status_expires", ["status", "expiresTime"]),
   events: defineTable(eventFields)
     .index("by_user", ["userId"])
     .index("by_type", ["type"]),

@@ -153,15 +153,12 @@ export function Password(options: PasswordOptions = {}): PasswordProvider {
     const upgraded = needsRehash(account.secret!, hashParams)
       ? await hashPassword(password as string, hashParams)
       : undefined;
-    const refresh = sc.newRefreshToken();
-    const session = await sc.ctx.runMutation(sc.component.accounts.completeSignIn, {
-      accountId: account.accountId,
+    return await sc.finishFirstFactor({
       userId: account.userId,
-      refreshTokenHash: refresh.hash,
-      policy: sc.sessionPolicy,
+      accountId: account.accountId,
+      hasSecondFactor: account.hasSecondFactor,
       ...(upgraded ? { upgradedSecret: upgraded } : {}),
     });
-    return { tokens: await sc.tokensFor({ userId: account.userId, sessionId: session.sessionId }, refresh.raw) };
   }
 
   async function requestReset(sc: SignInContext, params: Record<string, unknown>): Promise<SignInResult> {

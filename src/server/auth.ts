@@ -20,7 +20,16 @@ import { resolveOptions, type AuthOptions } from "./config.js";
 import { authError } from "./errors.js";
 import { JWKS_PATH, OPENID_CONFIGURATION_PATH, jwksResponse, openidConfiguration } from "./http/wellKnown.js";
 import { requireSignedIn, signedIn } from "./identity.js";
-import type { AuthProvider, SignInContext, SignInResult, Tokens } from "./provider.js";
+import {
+  SECOND_FACTOR_VERIFIER,
+  type AuthProvider,
+  type FirstFactor,
+  type SignInContext,
+  type SignInResult,
+  type Tokens,
+} from "./provider.js";
+import { groupHelpers } from "./helpers/group.js";
+import { keyHelpers } from "./helpers/key.js";
 import { sessionHelpers } from "./helpers/session.js";
 import { userHelpers } from "./helpers/user.js";
 import { signAccessToken, siteUrlFromEnv } from "./tokens/accessToken.js";
@@ -43,7 +52,11 @@ const tokensValidator = v.object({ token: v.string(), refreshToken: v.string() }
 export const signInResultValidator = v.union(
   v.object({ tokens: v.union(tokensValidator, v.null()) }),
   v.object({ started: v.literal(true) }),
+  v.object({ totpRequired: v.literal(true), verifier: v.string() }),
 );
+
+/** How long a pending second factor (or other multi-step verifier) waits. */
+const VERIFIER_TTL_MS = 5 * 60 * 1000;
 
 /** Builds the auth API of the app. See the module docs. */
 export function Auth(config: AuthConfig) {
@@ -66,7 +79,36 @@ export function Auth(config: AuthConfig) {
     return { token, refreshToken };
   }
 
-  function contextFor(ctx: SignInContext["ctx"]): SignInContext {
+  async function finishFirstFactor(ctx: SignInContext["ctx"], factor: FirstFactor): Promise<SignInResult> {
+    if (factor.hasSecondFactor) {
+      if (factor.upgradedSecret !== undefined) {
+        await ctx.runMutation(component.accounts.upgradeSecret, {
+          accountId: factor.accountId,
+          secret: factor.upgradedSecret,
+        });
+      }
+      const verifier = newRefreshToken();
+      await ctx.runMutation(component.verifiers.create, {
+        kind: SECOND_FACTOR_VERIFIER,
+        verifierHash: verifier.hash,
+        userId: factor.userId,
+        data: { accountId: factor.accountId },
+        expirationTime: Date.now() + VERIFIER_TTL_MS,
+      });
+      return { totpRequired: true, verifier: verifier.raw };
+    }
+    const refresh = newRefreshToken();
+    const session = await ctx.runMutation(component.accounts.completeSignIn, {
+      accountId: factor.accountId,
+      userId: factor.userId,
+      refreshTokenHash: refresh.hash,
+      policy: options.session,
+      ...(factor.upgradedSecret !== undefined ? { upgradedSecret: factor.upgradedSecret } : {}),
+    });
+    return { tokens: await tokensFor({ userId: factor.userId, sessionId: session.sessionId }, refresh.raw) };
+  }
+
+  function contextFor(ctx: SignInContext["ctx"], verifier?: string): SignInContext {
     return {
       ctx,
       component,
@@ -74,6 +116,8 @@ export function Auth(config: AuthConfig) {
       sessionPolicy: options.session,
       newRefreshToken,
       tokensFor,
+      verifier,
+      finishFirstFactor: (factor) => finishFirstFactor(ctx, factor),
       attemptLimit: (identifier) => ({
         key: `attempts:${identifier}`,
         max: options.failedAttempts.max,
@@ -105,6 +149,7 @@ export function Auth(config: AuthConfig) {
     args: {
       provider: v.optional(v.string()),
       params: v.optional(v.record(v.string(), v.any())),
+      verifier: v.optional(v.string()),
       refreshToken: v.optional(v.string()),
     },
     returns: signInResultValidator,
@@ -118,7 +163,7 @@ export function Auth(config: AuthConfig) {
       // Fail on a misconfigured deployment before a provider writes anything.
       await signingKeyFromEnv();
       siteUrlFromEnv();
-      return await provider.signIn(contextFor(ctx), args.params ?? {});
+      return await provider.signIn(contextFor(ctx, args.verifier), args.params ?? {});
     },
   });
 
@@ -169,12 +214,17 @@ export function Auth(config: AuthConfig) {
     },
   };
 
+  const groups = groupHelpers(component);
   return {
     signIn,
     signOut,
     user: userHelpers(component),
     session: sessionHelpers(component),
     password,
+    key: keyHelpers(component, config.apiKeys),
+    group: groups.group,
+    member: groups.member,
+    invite: groups.invite,
     http,
   };
 }

@@ -21,8 +21,12 @@ export type FailedAttemptOptions = {
   periodMs?: number;
 };
 
+import type { ApiKeyOptions } from "./apiKeys/options.js";
+
 /** Options of `Auth()` other than `component` and `providers`. */
 export type AuthOptions = {
+  /** API keys: prefix, scope set, default rate limit. */
+  apiKeys?: ApiKeyOptions;
   session?: SessionOptions;
   /** Access token (JWT) lifetime. Default 1 hour. */
   accessTokenTtlMs?: number;

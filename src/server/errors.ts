@@ -26,8 +26,32 @@ export const ERROR_CODES = [
   "INVALID_PASSWORD",
   /** A one-time code is wrong, expired, used, or for another address. */
   "INVALID_CODE",
-  /** Too many failed attempts for this identifier; retry later. */
+  /** Too many failed attempts for this identifier, or an API key over its rate limit; retry later. */
   "RATE_LIMITED",
+  /** An API key that does not exist (or is malformed). */
+  "INVALID_API_KEY",
+  /** An API key that was revoked. */
+  "API_KEY_REVOKED",
+  /** An API key past its expiry. */
+  "API_KEY_EXPIRED",
+  /** A scope outside the app's configured scope set. */
+  "INVALID_SCOPE",
+  /** The change would leave a group without an owner. */
+  "LAST_OWNER",
+  /** A group slug already used by a sibling group. */
+  "SLUG_TAKEN",
+  /** The invite was already accepted, revoked or expired. */
+  "INVITE_NOT_PENDING",
+  /** The invite is past its expiry. */
+  "INVITE_EXPIRED",
+  /** A pending invite for this email and group exists. */
+  "DUPLICATE_INVITE",
+  /** The invite is bound to another (or an unverified) email address. */
+  "INVITE_EMAIL_MISMATCH",
+  /** The user is already a member of the group. */
+  "ALREADY_MEMBER",
+  /** The caller may not do this (an app's own permission check). */
+  "FORBIDDEN",
 ] as const;
 
 /** One of the stable error codes in {@link ERROR_CODES}. */

@@ -13,9 +13,27 @@ export type Tokens = { token: string; refreshToken: string };
 /**
  * What `signIn` returns (DESIGN.md, "Sign-in protocol"):
  * - `{ tokens }`: signed in; `tokens: null` means signed out for good;
- * - `{ started: true }`: a step began out of band (a code was sent).
+ * - `{ started: true }`: a step began out of band (a code was sent);
+ * - `{ totpRequired: true, verifier }`: the first factor passed; finish with a
+ *   second factor and this verifier (e.g. `signIn("totp", { code }, verifier)`).
  */
-export type SignInResult = { tokens: Tokens | null } | { started: true };
+export type SignInResult =
+  | { tokens: Tokens | null }
+  | { started: true }
+  | { totpRequired: true; verifier: string };
+
+/** A verified first factor, ready to become a session (or a second-factor step). */
+export type FirstFactor = {
+  userId: string;
+  accountId: string;
+  /** From `accounts.getForSignIn`: the user has an active second factor. */
+  hasSecondFactor: boolean;
+  /** A stronger hash of the password just verified, to store. */
+  upgradedSecret?: string;
+};
+
+/** The kind of verifier a pending second factor is stored under. */
+export const SECOND_FACTOR_VERIFIER = "second_factor";
 
 /** A failed-attempt bucket for one identifier. */
 export type AttemptLimit = { key: string; max: number; periodMs: number };
@@ -45,6 +63,14 @@ export interface SignInContext {
   tokensFor(session: { userId: string; sessionId: string }, refreshToken: string): Promise<Tokens>;
   /** The shared failed-attempt bucket of an identifier (an email, a phone number). */
   attemptLimit(identifier: string): AttemptLimit;
+  /** The `verifier` the client sent back with this step, if any. */
+  readonly verifier?: string;
+  /**
+   * Finishes a verified first factor: starts the session and returns tokens,
+   * or, when the user has a second factor, stores a 5-minute verifier and
+   * returns `{ totpRequired: true, verifier }` without a session.
+   */
+  finishFirstFactor(factor: FirstFactor): Promise<SignInResult>;
 }
 
 /** The kinds of provider `Auth({ providers })` accepts. */

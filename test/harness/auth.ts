@@ -31,6 +31,7 @@ export const probe = {
   >,
   countUserData: probeApi.countUserData as FunctionReference<"query", "internal", { userId: string }, Record<string, number>>,
   rows: probeApi.rows as FunctionReference<"query", "internal", { table: string }, Record<string, unknown>[]>,
+  plantActiveTotp: probeApi.plantActiveTotp as FunctionReference<"mutation", "internal", { userId: string }, null>,
   setAccountSecret: probeApi.setAccountSecret as FunctionReference<
     "mutation",
     "internal",

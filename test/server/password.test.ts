@@ -86,6 +86,29 @@ describe("sign up and sign in", () => {
   });
 });
 
+describe("second factor", () => {
+  test("a user with an active second factor gets a verifier, not a session", async () => {
+    const t = makeAuthTest();
+    const first = tokensOf(await password.signUp(t, EMAIL, PW));
+    await t.mutation(probe.plantActiveTotp, { userId: claimsOf(first.token).userId });
+    const sessionsBefore = (await t.query(probe.rows, { table: "sessions" })).length;
+    const result = await password.signIn(t, EMAIL, PW);
+    expect(result).toEqual({ totpRequired: true, verifier: expect.stringMatching(/^[\w-]{43}$/) });
+    expect((await t.query(probe.rows, { table: "sessions" })).length).toBe(sessionsBefore);
+    const [verifier] = await t.query(probe.rows, { table: "verifiers" });
+    expect(verifier).toMatchObject({ kind: "second_factor", userId: claimsOf(first.token).userId });
+    expect(JSON.stringify(verifier)).not.toContain((result as { verifier: string }).verifier);
+  });
+
+  test("a wrong password with a second factor still fails as usual", async () => {
+    const t = makeAuthTest();
+    const first = tokensOf(await password.signUp(t, EMAIL, PW));
+    await t.mutation(probe.plantActiveTotp, { userId: claimsOf(first.token).userId });
+    await expectAuthError(password.signIn(t, EMAIL, "wrong password!"), "INVALID_CREDENTIALS");
+    expect(await t.query(probe.rows, { table: "verifiers" })).toEqual([]);
+  });
+});
+
 describe("failed-attempt limiting", () => {
   test("the 11th attempt within an hour is refused even with the right password; an hour later it works", async () => {
     vi.useFakeTimers({ now: new Date("2026-03-01T10:00:00Z"), toFake: ["Date"] });

@@ -8,7 +8,10 @@
  * @module
  */
 
+import type * as apiKeyRoutes from "../apiKeyRoutes.js";
+import type * as apiKeys from "../apiKeys.js";
 import type * as auth from "../auth.js";
+import type * as groups from "../groups.js";
 import type * as http from "../http.js";
 import type * as outbox from "../outbox.js";
 import type * as sessions from "../sessions.js";
@@ -21,7 +24,10 @@ import type {
 } from "convex/server";
 
 declare const fullApi: ApiFromModules<{
+  apiKeyRoutes: typeof apiKeyRoutes;
+  apiKeys: typeof apiKeys;
   auth: typeof auth;
+  groups: typeof groups;
   http: typeof http;
   outbox: typeof outbox;
   sessions: typeof sessions;

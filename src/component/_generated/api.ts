@@ -9,14 +9,21 @@
  */
 
 import type * as accounts from "../accounts.js";
+import type * as apiKeys from "../apiKeys.js";
 import type * as codes from "../codes.js";
 import type * as crons from "../crons.js";
 import type * as events from "../events.js";
+import type * as groups from "../groups.js";
+import type * as invites from "../invites.js";
 import type * as limits from "../limits.js";
+import type * as members from "../members.js";
+import type * as model_apiKeys from "../model/apiKeys.js";
 import type * as model_codes from "../model/codes.js";
 import type * as model_events from "../model/events.js";
+import type * as model_groups from "../model/groups.js";
 import type * as model_hashes from "../model/hashes.js";
 import type * as model_rateLimit from "../model/rateLimit.js";
+import type * as model_secondFactors from "../model/secondFactors.js";
 import type * as model_sessions from "../model/sessions.js";
 import type * as model_userData from "../model/userData.js";
 import type * as model_validators from "../model/validators.js";
@@ -34,14 +41,21 @@ import { anyApi, componentsGeneric } from "convex/server";
 
 const fullApi: ApiFromModules<{
   accounts: typeof accounts;
+  apiKeys: typeof apiKeys;
   codes: typeof codes;
   crons: typeof crons;
   events: typeof events;
+  groups: typeof groups;
+  invites: typeof invites;
   limits: typeof limits;
+  members: typeof members;
+  "model/apiKeys": typeof model_apiKeys;
   "model/codes": typeof model_codes;
   "model/events": typeof model_events;
+  "model/groups": typeof model_groups;
   "model/hashes": typeof model_hashes;
   "model/rateLimit": typeof model_rateLimit;
+  "model/secondFactors": typeof model_secondFactors;
   "model/sessions": typeof model_sessions;
   "model/userData": typeof model_userData;
   "model/validators": typeof model_validators;

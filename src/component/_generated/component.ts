@@ -100,6 +100,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
           account: {
             accountId: string;
             emailVerified: boolean;
+            hasSecondFactor: boolean;
             secret?: string;
             userId: string;
           } | null;
@@ -156,6 +157,13 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         | { retryAfterMs: number; status: "rate_limited" },
         Name
       >;
+      upgradeSecret: FunctionReference<
+        "mutation",
+        "internal",
+        { accountId: string; secret: string },
+        null,
+        Name
+      >;
       verifyEmailWithCode: FunctionReference<
         "mutation",
         "internal",
@@ -179,6 +187,119 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
             userId: string;
           }
         | { status: "invalid" }
+        | { retryAfterMs: number; status: "rate_limited" },
+        Name
+      >;
+    };
+    apiKeys: {
+      create: FunctionReference<
+        "mutation",
+        "internal",
+        {
+          displayPrefix: string;
+          expiresAt?: number;
+          keyHash: string;
+          name: string;
+          rateLimit?: { maxRequests: number; windowMs: number };
+          scopes: Array<{ actions: Array<string>; resource: string }>;
+          userId: string;
+        },
+        string,
+        Name
+      >;
+      get: FunctionReference<
+        "query",
+        "internal",
+        { keyId: string },
+        {
+          _creationTime: number;
+          _id: string;
+          displayPrefix: string;
+          expiresAt?: number;
+          lastUsedAt?: number;
+          name: string;
+          rateLimit?: { maxRequests: number; windowMs: number };
+          revokedTime?: number;
+          scopes: Array<{ actions: Array<string>; resource: string }>;
+          userId: string;
+        } | null,
+        Name
+      >;
+      list: FunctionReference<
+        "query",
+        "internal",
+        { userId: string },
+        Array<{
+          _creationTime: number;
+          _id: string;
+          displayPrefix: string;
+          expiresAt?: number;
+          lastUsedAt?: number;
+          name: string;
+          rateLimit?: { maxRequests: number; windowMs: number };
+          revokedTime?: number;
+          scopes: Array<{ actions: Array<string>; resource: string }>;
+          userId: string;
+        }>,
+        Name
+      >;
+      remove: FunctionReference<
+        "mutation",
+        "internal",
+        { keyId: string; userId?: string },
+        null,
+        Name
+      >;
+      revoke: FunctionReference<
+        "mutation",
+        "internal",
+        { keyId: string; userId?: string },
+        boolean,
+        Name
+      >;
+      rotate: FunctionReference<
+        "mutation",
+        "internal",
+        {
+          displayPrefix: string;
+          expiresAt?: number | null;
+          keyHash: string;
+          keyId: string;
+          userId?: string;
+        },
+        string,
+        Name
+      >;
+      update: FunctionReference<
+        "mutation",
+        "internal",
+        {
+          keyId: string;
+          patch: {
+            expiresAt?: number | null;
+            name?: string;
+            rateLimit?: { maxRequests: number; windowMs: number } | null;
+            scopes?: Array<{ actions: Array<string>; resource: string }>;
+          };
+          userId?: string;
+        },
+        null,
+        Name
+      >;
+      verify: FunctionReference<
+        "mutation",
+        "internal",
+        { keyHash: string },
+        | {
+            keyId: string;
+            name: string;
+            scopes: Array<{ actions: Array<string>; resource: string }>;
+            status: "ok";
+            userId: string;
+          }
+        | { status: "invalid" }
+        | { status: "revoked" }
+        | { status: "expired" }
         | { retryAfterMs: number; status: "rate_limited" },
         Name
       >;
@@ -231,6 +352,252 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         Name
       >;
     };
+    groups: {
+      create: FunctionReference<
+        "mutation",
+        "internal",
+        {
+          extend?: any;
+          name: string;
+          ownerUserId?: string;
+          parentGroupId?: string;
+          slug?: string;
+        },
+        string,
+        Name
+      >;
+      delete: FunctionReference<
+        "mutation",
+        "internal",
+        { groupId: string },
+        boolean,
+        Name
+      >;
+      get: FunctionReference<
+        "query",
+        "internal",
+        { groupId: string },
+        {
+          _creationTime: number;
+          _id: string;
+          extend?: any;
+          name: string;
+          parentGroupId?: string;
+          slug?: string;
+        } | null,
+        Name
+      >;
+      getBySlug: FunctionReference<
+        "query",
+        "internal",
+        { parentGroupId?: string; slug: string },
+        {
+          _creationTime: number;
+          _id: string;
+          extend?: any;
+          name: string;
+          parentGroupId?: string;
+          slug?: string;
+        } | null,
+        Name
+      >;
+      list: FunctionReference<
+        "query",
+        "internal",
+        {
+          paginationOpts: {
+            cursor: string | null;
+            endCursor?: string | null;
+            id?: number;
+            maximumBytesRead?: number;
+            maximumRowsRead?: number;
+            numItems: number;
+          };
+          parentGroupId?: string;
+        },
+        {
+          continueCursor: string;
+          isDone: boolean;
+          page: Array<{
+            _creationTime: number;
+            _id: string;
+            extend?: any;
+            name: string;
+            parentGroupId?: string;
+            slug?: string;
+          }>;
+          pageStatus?: "SplitRecommended" | "SplitRequired" | null;
+          splitCursor?: string | null;
+        },
+        Name
+      >;
+      listForUser: FunctionReference<
+        "query",
+        "internal",
+        {
+          paginationOpts: {
+            cursor: string | null;
+            endCursor?: string | null;
+            id?: number;
+            maximumBytesRead?: number;
+            maximumRowsRead?: number;
+            numItems: number;
+          };
+          userId: string;
+        },
+        {
+          continueCursor: string;
+          isDone: boolean;
+          page: Array<{
+            _creationTime: number;
+            _id: string;
+            extend?: any;
+            membership: { memberId: string; role: string };
+            name: string;
+            parentGroupId?: string;
+            slug?: string;
+          }>;
+          pageStatus?: "SplitRecommended" | "SplitRequired" | null;
+          splitCursor?: string | null;
+        },
+        Name
+      >;
+      update: FunctionReference<
+        "mutation",
+        "internal",
+        {
+          groupId: string;
+          patch: {
+            extend?: any;
+            name?: string;
+            parentGroupId?: string | null;
+            slug?: string | null;
+          };
+        },
+        null,
+        Name
+      >;
+    };
+    invites: {
+      accept: FunctionReference<
+        "mutation",
+        "internal",
+        {
+          emailCheck?: "verified" | "match" | "none";
+          tokenHash: string;
+          userId: string;
+        },
+        | {
+            groupId: string | null;
+            inviteId: string;
+            memberId: string | null;
+            role: string | null;
+            status: "accepted";
+          }
+        | { inviteId: string; status: "expired" },
+        Name
+      >;
+      create: FunctionReference<
+        "mutation",
+        "internal",
+        {
+          email?: string;
+          emailCheck?: "verified" | "match" | "none";
+          expiresTime?: number;
+          extend?: any;
+          groupId?: string;
+          invitedByUserId?: string;
+          role?: string;
+          tokenHash: string;
+        },
+        string,
+        Name
+      >;
+      get: FunctionReference<
+        "query",
+        "internal",
+        { inviteId: string },
+        {
+          _creationTime: number;
+          _id: string;
+          acceptedByUserId?: string;
+          acceptedTime?: number;
+          email?: string;
+          emailCheck?: "verified" | "match" | "none";
+          expiresTime?: number;
+          extend?: any;
+          groupId?: string;
+          invitedByUserId?: string;
+          role?: string;
+          status: "pending" | "accepted" | "revoked" | "expired";
+        } | null,
+        Name
+      >;
+      getByTokenHash: FunctionReference<
+        "query",
+        "internal",
+        { tokenHash: string },
+        {
+          _creationTime: number;
+          _id: string;
+          acceptedByUserId?: string;
+          acceptedTime?: number;
+          email?: string;
+          emailCheck?: "verified" | "match" | "none";
+          expiresTime?: number;
+          extend?: any;
+          groupId?: string;
+          invitedByUserId?: string;
+          role?: string;
+          status: "pending" | "accepted" | "revoked" | "expired";
+        } | null,
+        Name
+      >;
+      list: FunctionReference<
+        "query",
+        "internal",
+        {
+          groupId?: string;
+          paginationOpts: {
+            cursor: string | null;
+            endCursor?: string | null;
+            id?: number;
+            maximumBytesRead?: number;
+            maximumRowsRead?: number;
+            numItems: number;
+          };
+          status?: "pending" | "accepted" | "revoked" | "expired";
+        },
+        {
+          continueCursor: string;
+          isDone: boolean;
+          page: Array<{
+            _creationTime: number;
+            _id: string;
+            acceptedByUserId?: string;
+            acceptedTime?: number;
+            email?: string;
+            emailCheck?: "verified" | "match" | "none";
+            expiresTime?: number;
+            extend?: any;
+            groupId?: string;
+            invitedByUserId?: string;
+            role?: string;
+            status: "pending" | "accepted" | "revoked" | "expired";
+          }>;
+          pageStatus?: "SplitRecommended" | "SplitRequired" | null;
+          splitCursor?: string | null;
+        },
+        Name
+      >;
+      revoke: FunctionReference<
+        "mutation",
+        "internal",
+        { inviteId: string },
+        { status: "revoked" | "expired" },
+        Name
+      >;
+    };
     limits: {
       check: FunctionReference<
         "query",
@@ -250,6 +617,74 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "mutation",
         "internal",
         { key: string },
+        null,
+        Name
+      >;
+    };
+    members: {
+      add: FunctionReference<
+        "mutation",
+        "internal",
+        { extend?: any; groupId: string; role: string; userId: string },
+        string,
+        Name
+      >;
+      get: FunctionReference<
+        "query",
+        "internal",
+        { groupId: string; userId: string },
+        {
+          _creationTime: number;
+          _id: string;
+          extend?: any;
+          groupId: string;
+          role: string;
+          userId: string;
+        } | null,
+        Name
+      >;
+      list: FunctionReference<
+        "query",
+        "internal",
+        {
+          groupId: string;
+          paginationOpts: {
+            cursor: string | null;
+            endCursor?: string | null;
+            id?: number;
+            maximumBytesRead?: number;
+            maximumRowsRead?: number;
+            numItems: number;
+          };
+          role?: string;
+        },
+        {
+          continueCursor: string;
+          isDone: boolean;
+          page: Array<{
+            _creationTime: number;
+            _id: string;
+            extend?: any;
+            groupId: string;
+            role: string;
+            userId: string;
+          }>;
+          pageStatus?: "SplitRecommended" | "SplitRequired" | null;
+          splitCursor?: string | null;
+        },
+        Name
+      >;
+      remove: FunctionReference<
+        "mutation",
+        "internal",
+        { groupId: string; userId: string },
+        null,
+        Name
+      >;
+      updateRole: FunctionReference<
+        "mutation",
+        "internal",
+        { groupId: string; role: string; userId: string },
         null,
         Name
       >;

@@ -14,7 +14,11 @@ export type EventType =
   | "password_changed"
   | "password_reset"
   | "email_verified"
-  | "user_deleted";
+  | "user_deleted"
+  | "api_key_created"
+  | "api_key_revoked"
+  | "api_key_removed"
+  | "api_key_rotated";
 
 /** Appends one event to the audit log. Never carries a secret. */
 export async function recordEvent(

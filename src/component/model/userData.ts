@@ -25,12 +25,13 @@ function byUser(
 }
 
 /**
- * Sessions go first: without its session a refresh token is refused, so the
- * user is signed out everywhere by the first transaction (the per-user cap
- * keeps sessions well under one batch).
+ * Sessions and API keys go first: without its session a refresh token is
+ * refused, and a deleted key is refused, so the user's credentials stop
+ * working in the first transaction (the session cap keeps them few).
  */
 const STEPS: Step[] = [
   byUser((ctx, u, n) => ctx.db.query("sessions").withIndex("by_user_ordinal", (q) => q.eq("userId", u)).take(n)),
+  byUser((ctx, u, n) => ctx.db.query("apiKeys").withIndex("by_user", (q) => q.eq("userId", u)).take(n)),
   byUser((ctx, u, n) => ctx.db.query("refreshTokens").withIndex("by_user", (q) => q.eq("userId", u)).take(n)),
   byUser((ctx, u, n) => ctx.db.query("accounts").withIndex("by_user_provider", (q) => q.eq("userId", u)).take(n)),
   byUser((ctx, u, n) => ctx.db.query("verificationCodes").withIndex("by_user", (q) => q.eq("userId", u)).take(n)),
@@ -38,7 +39,6 @@ const STEPS: Step[] = [
   byUser((ctx, u, n) => ctx.db.query("passkeys").withIndex("by_user", (q) => q.eq("userId", u)).take(n)),
   byUser((ctx, u, n) => ctx.db.query("totpFactors").withIndex("by_user", (q) => q.eq("userId", u)).take(n)),
   byUser((ctx, u, n) => ctx.db.query("recoveryCodes").withIndex("by_user", (q) => q.eq("userId", u)).take(n)),
-  byUser((ctx, u, n) => ctx.db.query("apiKeys").withIndex("by_user", (q) => q.eq("userId", u)).take(n)),
   byUser((ctx, u, n) => ctx.db.query("members").withIndex("by_user", (q) => q.eq("userId", u)).take(n)),
   byUser((ctx, u, n) => ctx.db.query("events").withIndex("by_user", (q) => q.eq("userId", u)).take(n)),
 ];
