@@ -91,11 +91,11 @@ export class AuthClient {
    * OAuth redirect) and returning what the UI must do next.
    */
   async signIn(provider: string | undefined, params: Record<string, unknown> = {}, verifier?: string): Promise<SignInOutcome> {
-    const result = await this.options.transport.signIn({
-      ...(provider ? { provider } : {}),
-      params,
-      ...(verifier ? { verifier } : {}),
-    });
+    const token = this.tokens?.token;
+    const result = await this.options.transport.signIn(
+      { ...(provider ? { provider } : {}), params, ...(verifier ? { verifier } : {}) },
+      token && expiresAt(token) - Date.now() > 10_000 ? token : undefined,
+    );
     return await this.handle(provider, result);
   }
 

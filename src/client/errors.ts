@@ -1,24 +1,23 @@
 import { ConvexError } from "convex/values";
-import { ERROR_CODES, type AuthErrorCode } from "../server/errors.js";
+import type { AuthErrorCode } from "../server/errors.js";
 
 /**
- * The stable `code` of an error this package raised, or `null` for any other
- * error. Use it in UI code to choose a message:
+ * The `code` of a `ConvexError({ code, message })` — one of this package's
+ * stable codes, or an app's own — or `null` for any other error. Use it in UI
+ * code to choose a message:
  *
  * @example
  * ```ts
  * try {
- *   await createUser({ name, email });
+ *   await signIn("password", { flow: "signIn", email, password });
  * } catch (error) {
- *   if (authErrorCode(error) === "EMAIL_TAKEN") setMessage("That email is in use");
+ *   if (authErrorCode(error) === "INVALID_CREDENTIALS") setMessage("Wrong email or password");
  *   else throw error;
  * }
  * ```
  */
-export function authErrorCode(error: unknown): AuthErrorCode | null {
+export function authErrorCode(error: unknown): AuthErrorCode | (string & {}) | null {
   if (!(error instanceof ConvexError)) return null;
-  const data: unknown = error.data;
-  if (typeof data !== "object" || data === null || !("code" in data)) return null;
-  const code = (data as { code: unknown }).code;
-  return (ERROR_CODES as readonly unknown[]).includes(code) ? (code as AuthErrorCode) : null;
+  const code: unknown = (error.data as { code?: unknown } | null)?.code;
+  return typeof code === "string" ? code : null;
 }

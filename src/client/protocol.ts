@@ -44,7 +44,11 @@ export type SignInOutcome =
 
 /** How the client reaches the server. The default uses Convex's HTTP client. */
 export interface AuthTransport {
-  signIn(args: SignInArgs): Promise<SignInResult>;
+  /**
+   * Calls `signIn`. `token` is the caller's current access token when signed
+   * in (so a signed-in user can add a passkey, set up TOTP, link an account).
+   */
+  signIn(args: SignInArgs, token?: string): Promise<SignInResult>;
   /** Ends the session `token` belongs to. */
   signOut(token: string): Promise<void>;
 }

@@ -14,7 +14,11 @@ export function convexTransport(url: string, names: AuthActionNames = {}): AuthT
   const signIn = makeFunctionReference<"action", SignInArgs, SignInResult>(names.signIn ?? "auth:signIn");
   const signOut = makeFunctionReference<"action", Record<string, never>, null>(names.signOut ?? "auth:signOut");
   return {
-    signIn: (args) => new ConvexHttpClient(url).action(signIn, args),
+    signIn(args, token) {
+      const client = new ConvexHttpClient(url);
+      if (token) client.setAuth(token);
+      return client.action(signIn, args);
+    },
     async signOut(token) {
       const client = new ConvexHttpClient(url);
       client.setAuth(token);

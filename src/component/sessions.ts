@@ -32,10 +32,13 @@ export const create = mutation({
     refreshTokenHash: v.string(),
     policy: sessionPolicy,
     provider: v.string(),
+    /** A second factor was verified to start it (counts for step-up). */
+    factorVerified: v.optional(v.boolean()),
   },
   returns: newSession,
-  handler: async (ctx, { userId, refreshTokenHash, policy, provider }) => {
+  handler: async (ctx, { userId, refreshTokenHash, policy, provider, factorVerified }) => {
     const session = await createSession(ctx, userId, refreshTokenHash, policy);
+    if (factorVerified) await ctx.db.patch(session.sessionId, { factorVerifiedTime: Date.now() });
     await recordEvent(ctx, { type: "sign_in", userId, sessionId: session.sessionId, data: { provider } });
     return session;
   },
@@ -166,5 +169,16 @@ export const revokeAllContinue = internalMutation({
   handler: async (ctx, { userId, reason, exceptSessionId }) => {
     await endSessionsOfUser(ctx, userId, reason, exceptSessionId);
     return null;
+  },
+});
+
+/** Records that a second factor was just verified in this session (step-up). */
+export const markFactorVerified = mutation({
+  args: { sessionId: v.id("sessions") },
+  returns: v.boolean(),
+  handler: async (ctx, { sessionId }) => {
+    if ((await ctx.db.get(sessionId)) === null) return false;
+    await ctx.db.patch(sessionId, { factorVerifiedTime: Date.now() });
+    return true;
   },
 });

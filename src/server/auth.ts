@@ -30,6 +30,8 @@ import {
 } from "./provider.js";
 import { groupHelpers } from "./helpers/group.js";
 import { keyHelpers } from "./helpers/key.js";
+import { passkeyHelpers } from "./helpers/passkey.js";
+import { totpHelpers } from "./helpers/totp.js";
 import { sessionHelpers } from "./helpers/session.js";
 import { userHelpers } from "./helpers/user.js";
 import { signAccessToken, siteUrlFromEnv } from "./tokens/accessToken.js";
@@ -110,6 +112,26 @@ export function Auth(config: AuthConfig) {
 
   function contextFor(ctx: SignInContext["ctx"], verifier?: string): SignInContext {
     return {
+      signedIn: () => signedIn(ctx),
+      async startSession({ userId, provider, factorVerified }) {
+        const refresh = newRefreshToken();
+        const session = await ctx.runMutation(component.sessions.create, {
+          userId,
+          refreshTokenHash: refresh.hash,
+          policy: options.session,
+          provider,
+          ...(factorVerified ? { factorVerified } : {}),
+        });
+        return { tokens: await tokensFor({ userId, sessionId: session.sessionId }, refresh.raw) };
+      },
+      async takeSecondFactor() {
+        if (verifier === undefined) return null;
+        const pending = await ctx.runMutation(component.verifiers.consume, {
+          kind: SECOND_FACTOR_VERIFIER,
+          verifierHash: hashSecret(verifier),
+        });
+        return pending?.userId === undefined ? null : { userId: pending.userId };
+      },
       ctx,
       component,
       options,
@@ -211,6 +233,9 @@ export function Auth(config: AuthConfig) {
         method: "GET",
         handler: httpActionGeneric(async () => jwksResponse((await signingKeyFromEnv()).publicJwks)),
       });
+      for (const provider of providers.values()) {
+        provider.addRoutes?.(router, { component, options, contextFor });
+      }
     },
   };
 
@@ -222,6 +247,8 @@ export function Auth(config: AuthConfig) {
     session: sessionHelpers(component),
     password,
     key: keyHelpers(component, config.apiKeys),
+    passkey: passkeyHelpers(component),
+    totp: totpHelpers(component),
     group: groups.group,
     member: groups.member,
     invite: groups.invite,

@@ -52,6 +52,16 @@ export const ERROR_CODES = [
   "ALREADY_MEMBER",
   /** The caller may not do this (an app's own permission check). */
   "FORBIDDEN",
+  /** Removing this would leave the user no way to sign in (or no second factor where 2FA is required). */
+  "LAST_FACTOR",
+  /** The action needs a second factor verified in this session within the last 10 minutes. */
+  "STEP_UP_REQUIRED",
+  /** A WebAuthn response that does not verify (challenge, origin, RP ID, signature, counter, owner). */
+  "PASSKEY_INVALID",
+  /** An OAuth sign-in failed (state, PKCE, nonce, code exchange or profile). */
+  "OAUTH_FAILED",
+  /** A redirect target outside the app's SITE_URL. */
+  "INVALID_REDIRECT",
 ] as const;
 
 /** One of the stable error codes in {@link ERROR_CODES}. */

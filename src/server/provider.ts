@@ -3,7 +3,7 @@
  * `signIn(id, params)` into a result of the sign-in protocol; `Auth()` gives
  * it what it needs through a {@link SignInContext}.
  */
-import type { GenericActionCtx, GenericDataModel } from "convex/server";
+import type { GenericActionCtx, GenericDataModel, HttpRouter } from "convex/server";
 import type { ComponentApi } from "../component/_generated/component.js";
 import type { ResolvedOptions } from "./config.js";
 
@@ -65,6 +65,15 @@ export interface SignInContext {
   attemptLimit(identifier: string): AttemptLimit;
   /** The `verifier` the client sent back with this step, if any. */
   readonly verifier?: string;
+  /** The caller's user and session when the client sent an access token (linking, setup). */
+  signedIn(): Promise<{ userId: string; sessionId: string } | null>;
+  /** Starts a session for a verified user and returns its tokens. */
+  startSession(args: { userId: string; provider: string; factorVerified?: boolean }): Promise<SignInResult>;
+  /**
+   * Takes (single use) the pending second-factor step named by `verifier`:
+   * the user who passed the first factor, or `null` if unknown or expired.
+   */
+  takeSecondFactor(): Promise<{ userId: string } | null>;
   /**
    * Finishes a verified first factor: starts the session and returns tokens,
    * or, when the user has a second factor, stores a 5-minute verifier and
@@ -83,4 +92,14 @@ export interface AuthProvider {
   readonly type: ProviderType;
   /** Handles `signIn(id, params)`. Throws `ConvexError({ code })` to refuse. */
   signIn(context: SignInContext, params: Record<string, unknown>): Promise<SignInResult>;
+  /** Optional HTTP routes `auth.http.add(http)` mounts for this provider (e.g. OAuth callbacks). */
+  addRoutes?(router: HttpRouter, deps: ProviderRouteDeps): void;
 }
+
+/** What a provider's HTTP routes get from `Auth()`. */
+export type ProviderRouteDeps = {
+  component: ComponentApi;
+  options: ResolvedOptions;
+  /** A sign-in context for an HTTP action's ctx. */
+  contextFor(ctx: ActionCtx): SignInContext;
+};

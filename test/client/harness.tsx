@@ -24,13 +24,13 @@ export class TestNetwork implements AuthTransport {
   get refreshCalls() {
     return this.calls.filter((c) => c.refreshToken !== undefined).length;
   }
-  async signIn(args: SignInArgs) {
+  async signIn(args: SignInArgs, token?: string) {
     this.calls.push(args);
     if (this.failNext > 0) {
       this.failNext -= 1;
       throw new TypeError("Failed to fetch");
     }
-    return await this.t.action(api.auth.signIn, args);
+    return await (token ? as(this.t, token) : this.t).action(api.auth.signIn, args);
   }
   async signOut(token: string) {
     await as(this.t, token).action(api.auth.signOut, {});

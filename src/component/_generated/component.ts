@@ -694,6 +694,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "mutation",
         "internal",
         {
+          factorVerified?: boolean;
           policy: {
             inactiveDurationMs: number;
             maxSessionsPerUser: number;
@@ -736,6 +737,13 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
           userAgent?: string;
           userId: string;
         }>,
+        Name
+      >;
+      markFactorVerified: FunctionReference<
+        "mutation",
+        "internal",
+        { sessionId: string },
+        boolean,
         Name
       >;
       refresh: FunctionReference<
