@@ -50,8 +50,9 @@ export function register(t: ComponentRegistrar, name: string = "auth"): void {
 
 /**
  * Gives the test process what a deployment's environment has: a fresh RS256
- * key pair (`JWT_PRIVATE_KEY`, `JWKS`) and `CONVEX_SITE_URL`, so `signIn` can
- * mint tokens under convex-test. Call it once, e.g. in a vitest setup file.
+ * key pair (`JWT_PRIVATE_KEY`, `JWKS`), `CONVEX_SITE_URL`, and a
+ * `TOTP_ENCRYPTION_KEY`, so `signIn` can mint tokens and TOTP can enroll
+ * under convex-test. Call it once, e.g. in a vitest setup file.
  *
  * @example
  * ```ts
@@ -69,6 +70,8 @@ export async function useTestEnvironment(
   env.JWT_PRIVATE_KEY = keys.JWT_PRIVATE_KEY;
   env.JWKS = keys.JWKS;
   env.CONVEX_SITE_URL = siteUrl;
+  // The key TOTP secrets are encrypted with at rest (32 random bytes, base64).
+  env.TOTP_ENCRYPTION_KEY = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32))));
 }
 
 export { schema, modules };

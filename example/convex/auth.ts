@@ -1,5 +1,9 @@
 import { Auth } from "convex-auth-kit/server";
 import { Password } from "convex-auth-kit/providers";
+import { Passkey } from "convex-auth-kit/providers";
+import { TOTP } from "convex-auth-kit/providers";
+import { Anonymous, Email, Phone } from "convex-auth-kit/providers";
+import GitHub from "@auth/core/providers/github";
 import { components, internal } from "./_generated/api";
 
 /** The example's auth: email + password, with reset codes "sent" to the outbox table. */
@@ -16,6 +20,30 @@ export const auth = Auth({
         });
       },
     }),
+    // Authenticator-app codes as a second factor (needs TOTP_ENCRYPTION_KEY).
+    TOTP({ issuer: "convex-auth-kit example" }),
+    // Passkeys: sign up, add, sign in, second factor (origin and RP ID from SITE_URL).
+    Passkey({ rpName: "convex-auth-kit example" }),
+    // OAuth with GitHub: AUTH_GITHUB_ID and AUTH_GITHUB_SECRET from a GitHub OAuth app whose
+    // callback URL is <CONVEX_SITE_URL>/api/auth/callback/github; the browser returns to SITE_URL.
+    GitHub,
+    // One-time codes and magic links by email, "sent" to the outbox table like the reset codes.
+    Email({
+      sendCode: async (ctx, { email, code, expiresAt }) => {
+        await ctx.runMutation(internal.outbox.deliver, { to: email, subject: "Your sign-in code", code, expiresAt });
+      },
+      sendLink: async (ctx, { email, url, expiresAt }) => {
+        await ctx.runMutation(internal.outbox.deliver, { to: email, subject: "Your sign-in link", code: url, expiresAt });
+      },
+    }),
+    // One-time codes by "SMS" (the outbox again, addressed to the number).
+    Phone({
+      sendCode: async (ctx, { phone, code, expiresAt }) => {
+        await ctx.runMutation(internal.outbox.deliver, { to: phone, subject: "Your sign-in code", code, expiresAt });
+      },
+    }),
+    // Guests: "continue as guest", upgraded by any of the above while signed in.
+    Anonymous(),
   ],
   apiKeys: {
     prefix: "sk_test_",

@@ -3,7 +3,9 @@ import { useAction, useMutation, useQuery } from "convex/react";
 import { api } from "../convex/_generated/api";
 import { ErrorBoundary } from "./ErrorBoundary";
 import { ErrorMessage } from "./ErrorMessage";
+import { useAuthActions } from "convex-auth-kit/react";
 import { useSession } from "./session";
+import { TotpChallenge } from "./TotpPage";
 import { TaskResult, useTask } from "./useTask";
 
 export function AccountPage() {
@@ -145,16 +147,21 @@ function SignUpForm({ email, onEmailChange }: EmailProps) {
 }
 
 function SignInForm({ email, onEmailChange, onForgot }: EmailProps & { onForgot: () => void }) {
-  const { session } = useSession();
+  const { signIn } = useAuthActions();
   const task = useTask();
   const [password, setPassword] = useState("");
+  // Set when the password was right and a second factor is needed.
+  const [verifier, setVerifier] = useState<string | null>(null);
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     void task.run(async () => {
-      await session.signIn({ flow: "signIn", email: email.trim(), password });
+      const outcome = await signIn("password", { flow: "signIn", email: email.trim(), password });
+      if (outcome.status === "totpRequired") setVerifier(outcome.verifier);
     });
   }
+
+  if (verifier !== null) return <TotpChallenge verifier={verifier} onRestart={() => setVerifier(null)} />;
 
   return (
     <section className="card narrow">

@@ -4,12 +4,18 @@ import { AccountPage } from "./AccountPage";
 import { ApiKeysPage } from "./ApiKeysPage";
 import { DirectoryPage } from "./DirectoryPage";
 import { GroupsPage } from "./GroupsPage";
+import { PasskeysPage } from "./PasskeysPage";
+import { SignInOptionsPage } from "./SignInOptionsPage";
+import { TotpPage } from "./TotpPage";
 
 type Page = { path: string; label: string; render: () => ReactNode };
 
 // One entry per page; the first is the default.
 const pages: Page[] = [
   { path: "account", label: "Account", render: () => <AccountPage /> },
+  { path: "sign-in", label: "More sign-in", render: () => <SignInOptionsPage /> },
+  { path: "passkeys", label: "Passkeys", render: () => <PasskeysPage /> },
+  { path: "two-factor", label: "Two-factor", render: () => <TotpPage /> },
   { path: "groups", label: "Groups", render: () => <GroupsPage /> },
   { path: "api-keys", label: "API keys", render: () => <ApiKeysPage /> },
   { path: "directory", label: "Directory", render: () => <DirectoryPage /> },

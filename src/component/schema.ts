@@ -94,18 +94,33 @@ export const rateLimitFields = {
   fullTime: v.number(),
 };
 
-/** A WebAuthn credential. */
+/** A WebAuthn credential (a passkey). */
 export const passkeyFields = {
   userId: v.id("users"),
   /** Credential ID, base64url. One credential belongs to one user. */
   credentialId: v.string(),
+  /** The COSE public key the credential signs with. */
   publicKey: v.bytes(),
+  /** Its COSE algorithm: -8 EdDSA, -7 ES256, -257 RS256. */
   algorithm: v.number(),
+  /** The authenticator's signature counter; one that goes back is refused (0 forever is allowed). */
   counter: v.number(),
   transports: v.optional(v.array(v.string())),
+  /** "singleDevice" or "multiDevice" (synced). */
   deviceType: v.optional(v.string()),
   backedUp: v.optional(v.boolean()),
+  /** For people: "MacBook", "YubiKey"... */
   name: v.string(),
+  /**
+   * The WebAuthn user handle (base64url) the authenticator stores with the
+   * credential: random, the same for all passkeys of a user, never the user id.
+   */
+  userHandle: v.string(),
+  /**
+   * Registered "for two-factor": while the user has one, a password sign-in
+   * must be completed with a second factor.
+   */
+  secondFactor: v.optional(v.boolean()),
   lastUsedTime: v.optional(v.number()),
 };
 
@@ -251,7 +266,8 @@ export default defineSchema({
     .index("by_full_time", ["fullTime"]),
   passkeys: defineTable(passkeyFields)
     .index("by_credential", ["credentialId"])
-    .index("by_user", ["userId"]),
+    .index("by_user", ["userId"])
+    .index("by_user_second_factor", ["userId", "secondFactor"]),
   totpFactors: defineTable(totpFactorFields).index("by_user", ["userId"]),
   recoveryCodes: defineTable(recoveryCodeFields)
     .index("by_user", ["userId"])

@@ -37,8 +37,7 @@ export const create = mutation({
   },
   returns: newSession,
   handler: async (ctx, { userId, refreshTokenHash, policy, provider, factorVerified }) => {
-    const session = await createSession(ctx, userId, refreshTokenHash, policy);
-    if (factorVerified) await ctx.db.patch(session.sessionId, { factorVerifiedTime: Date.now() });
+    const session = await createSession(ctx, userId, refreshTokenHash, policy, { factorVerified });
     await recordEvent(ctx, { type: "sign_in", userId, sessionId: session.sessionId, data: { provider } });
     return session;
   },

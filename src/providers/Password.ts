@@ -22,6 +22,7 @@ import type { ActionCtx, AuthProvider, SignInContext, SignInResult } from "../se
 import { hashCode, newNumericCode } from "../server/tokens/oneTimeCode.js";
 import { DEFAULT_ARGON2ID, hashPassword, needsRehash, verifyPassword, type Argon2idParams } from "./password/hash.js";
 import { checkNewPassword, isPlausiblePassword, type PasswordValidator } from "./password/rules.js";
+import { requireStepUp } from "./totp/stepUp.js";
 
 /** What the app's send functions receive. */
 export type CodeDelivery = { email: string; code: string; expiresAt: number };
@@ -239,6 +240,9 @@ export function Password(options: PasswordOptions = {}): PasswordProvider {
       }
     },
     async changePassword(sc, session, { currentPassword, newPassword }) {
+      // A user with a second factor must have verified it in this session
+      // within the last 10 minutes (STEP_UP_REQUIRED).
+      await requireStepUp(sc.ctx, sc.component, session);
       const account = await sc.ctx.runQuery(sc.component.accounts.getSecretByUser, {
         userId: session.userId,
         provider: id,

@@ -39,13 +39,16 @@ import { isRefreshTokenShaped, newRefreshToken } from "./tokens/refreshToken.js"
 import { hashSecret } from "./tokens/secretHash.js";
 import { signingKeyFromEnv } from "./tokens/signingKey.js";
 import type { PasswordProvider } from "../providers/Password.js";
+import { finishRedirectSignIn } from "./oauth/finish.js";
+import { toAuthProviders, type ProviderConfig } from "./oauth/providers.js";
+import { ceremonyResultValidator } from "../providers/passkey/ceremonyOptions.js";
 
 /** `Auth()`'s configuration. */
 export type AuthConfig = AuthOptions & {
   /** The mounted component: `components.auth` from `./_generated/api`. */
   component: ComponentApi;
-  /** The sign-in providers, e.g. `[Password()]`. Ids must be unique. */
-  providers: AuthProvider[];
+  /** The sign-in providers, e.g. `[Password()]`, and `@auth/core` OAuth configs (`GitHub`). Ids must be unique. */
+  providers: ProviderConfig[];
 };
 
 const tokensValidator = v.object({ token: v.string(), refreshToken: v.string() });
@@ -55,6 +58,12 @@ export const signInResultValidator = v.union(
   v.object({ tokens: v.union(tokensValidator, v.null()) }),
   v.object({ started: v.literal(true) }),
   v.object({ totpRequired: v.literal(true), verifier: v.string() }),
+  v.object({ redirect: v.string(), verifier: v.string() }),
+  v.object({
+    totpSetup: v.object({ uri: v.string(), secret: v.string(), totpId: v.string() }),
+    verifier: v.string(),
+  }),
+  ceremonyResultValidator,
 );
 
 /** How long a pending second factor (or other multi-step verifier) waits. */
@@ -65,7 +74,7 @@ export function Auth(config: AuthConfig) {
   const { component } = config;
   const options = resolveOptions(config);
   const providers = new Map<string, AuthProvider>();
-  for (const provider of config.providers) {
+  for (const provider of toAuthProviders(config.providers)) {
     if (providers.has(provider.id)) throw new Error(`Auth(): two providers have the id "${provider.id}"`);
     providers.set(provider.id, provider);
   }
@@ -177,6 +186,11 @@ export function Auth(config: AuthConfig) {
     returns: signInResultValidator,
     handler: async (ctx, args): Promise<SignInResult> => {
       if (args.refreshToken !== undefined) return await refresh(ctx, args.refreshToken);
+      if (args.provider === undefined && typeof args.params?.code === "string") {
+        // The return of a redirect (OAuth callback, magic link): `?code=` and the client's verifier.
+        await signingKeyFromEnv();
+        return await finishRedirectSignIn(contextFor(ctx, args.verifier), args.params.code);
+      }
       if (args.provider === undefined) {
         throw authError("INVALID_ARGUMENT", "signIn needs a provider or a refreshToken");
       }
@@ -247,8 +261,10 @@ export function Auth(config: AuthConfig) {
     session: sessionHelpers(component),
     password,
     key: keyHelpers(component, config.apiKeys),
-    passkey: passkeyHelpers(component),
-    totp: totpHelpers(component),
+    passkey: passkeyHelpers(component, {
+      anonymousProviders: [...providers.values()].filter((p) => p.type === "anonymous").map((p) => p.id),
+    }),
+    totp: totpHelpers(component, { providers: [...providers.values()], options }),
     group: groups.group,
     member: groups.member,
     invite: groups.invite,

@@ -6,6 +6,7 @@
 import type { GenericActionCtx, GenericDataModel, HttpRouter } from "convex/server";
 import type { ComponentApi } from "../component/_generated/component.js";
 import type { ResolvedOptions } from "./config.js";
+import type { CreationOptions, RequestOptions } from "../providers/passkey/ceremonyOptions.js";
 
 /** The tokens a finished sign-in returns to the client. */
 export type Tokens = { token: string; refreshToken: string };
@@ -14,13 +15,28 @@ export type Tokens = { token: string; refreshToken: string };
  * What `signIn` returns (DESIGN.md, "Sign-in protocol"):
  * - `{ tokens }`: signed in; `tokens: null` means signed out for good;
  * - `{ started: true }`: a step began out of band (a code was sent);
+ * - `{ redirect, verifier }`: OAuth; send the browser to `redirect`, keep
+ *   `verifier`, and finish with `signIn({ params: { code } }, verifier)`;
  * - `{ totpRequired: true, verifier }`: the first factor passed; finish with a
- *   second factor and this verifier (e.g. `signIn("totp", { code }, verifier)`).
+ *   second factor and this verifier (e.g. `signIn("totp", { code }, verifier)`);
+ * - `{ totpSetup: { uri, secret, totpId }, verifier }`: an authenticator is
+ *   being set up; confirm with `signIn("totp", { flow: "confirm", code }, verifier)`;
+ * - `{ options, verifier }`: a WebAuthn ceremony for the browser to run;
+ *   finish with `signIn("passkey", { response }, verifier)`.
  */
 export type SignInResult =
   | { tokens: Tokens | null }
   | { started: true }
-  | { totpRequired: true; verifier: string };
+  | { totpRequired: true; verifier: string }
+  | { redirect: string; verifier: string }
+  | { totpSetup: { uri: string; secret: string; totpId: string }; verifier: string }
+  | { options: CeremonyOptions; verifier: string };
+
+/**
+ * WebAuthn options for the browser (`{ options, verifier }`): run the
+ * ceremony with them, then `signIn(id, { response }, verifier)`.
+ */
+export type CeremonyOptions = CreationOptions | RequestOptions;
 
 /** A verified first factor, ready to become a session (or a second-factor step). */
 export type FirstFactor = {

@@ -103,6 +103,8 @@ export function mountTab(options: {
   network: TestNetwork;
   storage: TokenStorage;
   children?: ReactNode;
+  /** Finish sign-ins from the URL (`?code=`, `?authError=`), reporting failures here. */
+  onSignInError?: (error: unknown) => void;
 }) {
   const convex = new FakeConvexClient(options.t);
   const view = render(
@@ -110,7 +112,8 @@ export function mountTab(options: {
       client={convex as unknown as ConvexReactClient}
       storage={options.storage}
       transport={options.network}
-      shouldHandleCode={false}
+      shouldHandleCode={options.onSignInError !== undefined}
+      onSignInError={options.onSignInError}
       refreshRetryMs={20}
     >
       {options.children ?? <Status />}

@@ -8,7 +8,7 @@ import { afterEach, describe, expect, test } from "vitest";
 import { useEffect, useState } from "react";
 import { api } from "../../example/convex/_generated/api.js";
 import { memoryStorage } from "../../src/client/storage.js";
-import { useAuthActions, useAuthToken } from "../../src/client/react/index.js";
+import { authErrorCode, useAuthActions, useAuthToken } from "../../src/client/react/index.js";
 import { as, claimsOf, probe } from "../harness/auth.js";
 import { Status, TestNetwork, makeAuthTest, mountTab, settle } from "./harness.js";
 
@@ -189,5 +189,24 @@ describe("ConvexAuthProvider", () => {
     await shows(tabA, "signed in");
     await shows(tabB, "signed in");
   });
-});
 
+  test("a failed OAuth return is reported and removed from the URL", async () => {
+    const t = makeAuthTest();
+    const errors: unknown[] = [];
+    window.history.replaceState(null, "", "/app?authError=OAUTH_FAILED&tab=1");
+    mountTab({ t, network: new TestNetwork(t), storage: memoryStorage(), onSignInError: (e) => errors.push(e) });
+    await settle();
+    expect(window.location.search).toBe("?tab=1");
+    expect(errors.map((e) => authErrorCode(e))).toEqual(["OAUTH_FAILED"]);
+  });
+
+  test("a refused ?code= is reported, the URL cleaned, and the user stays signed out", async () => {
+    const t = makeAuthTest();
+    const errors: unknown[] = [];
+    window.history.replaceState(null, "", "/app?code=" + "x".repeat(43));
+    const tab = mountTab({ t, network: new TestNetwork(t), storage: memoryStorage(), onSignInError: (e) => errors.push(e) });
+    await waitFor(() => expect(errors).toHaveLength(1));
+    expect(window.location.search).toBe("");
+    await shows(tab, "signed out");
+  });
+});

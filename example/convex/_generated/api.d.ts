@@ -14,7 +14,9 @@ import type * as auth from "../auth.js";
 import type * as groups from "../groups.js";
 import type * as http from "../http.js";
 import type * as outbox from "../outbox.js";
+import type * as passkeys from "../passkeys.js";
 import type * as sessions from "../sessions.js";
+import type * as totp from "../totp.js";
 import type * as users from "../users.js";
 
 import type {
@@ -30,7 +32,9 @@ declare const fullApi: ApiFromModules<{
   groups: typeof groups;
   http: typeof http;
   outbox: typeof outbox;
+  passkeys: typeof passkeys;
   sessions: typeof sessions;
+  totp: typeof totp;
   users: typeof users;
 }>;
 

@@ -1,4 +1,5 @@
 import { ConvexProviderWithAuth, type ConvexReactClient } from "convex/react";
+import { ConvexError } from "convex/values";
 import { createContext, useCallback, useContext, useEffect, useMemo, useSyncExternalStore, type ReactNode } from "react";
 import { AuthClient, type AuthState } from "../authClient.js";
 import type { AuthTransport } from "../protocol.js";
@@ -24,6 +25,12 @@ export type ConvexAuthProviderProps = {
   transport?: AuthTransport;
   /** First delay before retrying a failed refresh (doubles up to 30 s). Default 1 s. */
   refreshRetryMs?: number;
+  /**
+   * Called when finishing a sign-in from the URL fails: `?code=` that the
+   * server refuses (e.g. `ACCOUNT_EXISTS`), or `?authError=CODE` from a failed
+   * OAuth callback (as a `ConvexError({ code })`). Default: `console.error`.
+   */
+  onSignInError?: (error: unknown) => void;
   children: ReactNode;
 };
 
@@ -56,7 +63,7 @@ export function ConvexAuthProvider(props: ConvexAuthProviderProps) {
     [client, storage, storageNamespace, transport],
   );
   useEffect(() => () => auth.stop(), [auth]);
-  useOAuthReturn(auth, props.shouldHandleCode, props.replaceURL);
+  useOAuthReturn(auth, props.shouldHandleCode, props.replaceURL, props.onSignInError);
   const useAuth = useMemo(() => () => useConvexAuthAdapter(auth), [auth]);
   return (
     <AuthContext.Provider value={auth}>
@@ -95,17 +102,25 @@ function subjectOf(payload: string): string {
   }
 }
 
-function useOAuthReturn(auth: AuthClient, should: ConvexAuthProviderProps["shouldHandleCode"], replaceURL?: (url: string) => void) {
+function useOAuthReturn(
+  auth: AuthClient,
+  should: ConvexAuthProviderProps["shouldHandleCode"],
+  replaceURL?: (url: string) => void,
+  onError: (error: unknown) => void = console.error,
+) {
   useEffect(() => {
     if (typeof window === "undefined") return;
     const enabled = typeof should === "function" ? should() : should !== false;
     const url = new URL(window.location.href);
     const code = url.searchParams.get("code");
-    if (!enabled || !code) return;
+    const failed = url.searchParams.get("authError");
+    if (!enabled || (!code && !failed)) return;
     url.searchParams.delete("code");
+    url.searchParams.delete("authError");
     (replaceURL ?? ((next) => window.history.replaceState(window.history.state, "", next)))(url.toString());
-    void auth.finishRedirect(code);
-  }, [auth, should, replaceURL]);
+    if (failed) onError(new ConvexError({ code: failed, message: "Sign-in failed" }));
+    else if (code) auth.finishRedirect(code).catch(onError);
+  }, [auth, should, replaceURL, onError]);
 }
 
 function useAuthClient(): AuthClient {

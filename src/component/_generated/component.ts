@@ -689,6 +689,338 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         Name
       >;
     };
+    oauth: {
+      bindFlow: FunctionReference<
+        "mutation",
+        "internal",
+        { bindingHash: string; provider: string; stateHash: string },
+        { authorizationUrl: string } | null,
+        Name
+      >;
+      redeem: FunctionReference<
+        "mutation",
+        "internal",
+        { codeHash: string; linkUserId?: string; verifierHash?: string },
+        | {
+            accountId: string;
+            hasSecondFactor: boolean;
+            status: "ok";
+            userId: string;
+          }
+        | { status: "invalid" }
+        | { status: "account_exists" },
+        Name
+      >;
+    };
+    passkeys: {
+      beginAuthentication: FunctionReference<
+        "mutation",
+        "internal",
+        {
+          ceremony: {
+            challenge: string;
+            expirationTime: number;
+            verifierHash: string;
+          };
+          email?: string;
+          provider: string;
+          secondFactorHash?: string;
+          stepUp?: { sessionId: string; userId: string };
+        },
+        {
+          allow: Array<{
+            credentialId: string;
+            transports?: Array<string>;
+          }> | null;
+        },
+        Name
+      >;
+      beginRegistration: FunctionReference<
+        "mutation",
+        "internal",
+        {
+          ceremony: {
+            challenge: string;
+            expirationTime: number;
+            verifierHash: string;
+          };
+          newUserHandle: string;
+          passkeyName?: string;
+          provider: string;
+          secondFactor?: boolean;
+          target:
+            | { email?: string; flow: "signUp"; name?: string }
+            | {
+                flow: "register";
+                freshWithinMs?: number;
+                sessionId: string;
+                userId: string;
+              };
+        },
+        {
+          email?: string;
+          exclude: Array<{ credentialId: string; transports?: Array<string> }>;
+          name?: string;
+          userHandle: string;
+        },
+        Name
+      >;
+      completeAuthentication: FunctionReference<
+        "mutation",
+        "internal",
+        {
+          backedUp: boolean;
+          newCounter: number;
+          passkeyId: string;
+          provider: string;
+          secondFactorHash?: string;
+          session: {
+            policy: {
+              inactiveDurationMs: number;
+              maxSessionsPerUser: number;
+              totalDurationMs: number;
+            };
+            refreshTokenHash: string;
+          };
+          stepUpSessionId?: string;
+          userVerified: boolean;
+        },
+        { sessionId: string; userId: string },
+        Name
+      >;
+      completeRegistration: FunctionReference<
+        "mutation",
+        "internal",
+        {
+          passkey: {
+            algorithm: number;
+            backedUp?: boolean;
+            counter: number;
+            credentialId: string;
+            deviceType?: string;
+            name?: string;
+            publicKey: ArrayBuffer;
+            secondFactor?: boolean;
+            transports?: Array<string>;
+            userHandle: string;
+          };
+          provider: string;
+          target:
+            | {
+                email?: string;
+                flow: "signUp";
+                name?: string;
+                session: {
+                  policy: {
+                    inactiveDurationMs: number;
+                    maxSessionsPerUser: number;
+                    totalDurationMs: number;
+                  };
+                  refreshTokenHash: string;
+                };
+              }
+            | {
+                flow: "register";
+                session: {
+                  policy: {
+                    inactiveDurationMs: number;
+                    maxSessionsPerUser: number;
+                    totalDurationMs: number;
+                  };
+                  refreshTokenHash: string;
+                };
+                sessionId: string;
+                userId: string;
+              };
+        },
+        { passkeyId: string; sessionId: string; userId: string },
+        Name
+      >;
+      get: FunctionReference<
+        "query",
+        "internal",
+        { passkeyId: string },
+        {
+          _creationTime: number;
+          _id: string;
+          algorithm: number;
+          backedUp?: boolean;
+          credentialId: string;
+          deviceType?: string;
+          lastUsedTime?: number;
+          name: string;
+          secondFactor: boolean;
+          transports?: Array<string>;
+          userId: string;
+        } | null,
+        Name
+      >;
+      list: FunctionReference<
+        "query",
+        "internal",
+        { userId: string },
+        Array<{
+          _creationTime: number;
+          _id: string;
+          algorithm: number;
+          backedUp?: boolean;
+          credentialId: string;
+          deviceType?: string;
+          lastUsedTime?: number;
+          name: string;
+          secondFactor: boolean;
+          transports?: Array<string>;
+          userId: string;
+        }>,
+        Name
+      >;
+      remove: FunctionReference<
+        "mutation",
+        "internal",
+        { ignoreProviders?: Array<string>; passkeyId: string; userId?: string },
+        null,
+        Name
+      >;
+      rename: FunctionReference<
+        "mutation",
+        "internal",
+        { name: string; passkeyId: string; userId?: string },
+        null,
+        Name
+      >;
+      setSecondFactor: FunctionReference<
+        "mutation",
+        "internal",
+        { enabled: boolean; passkeyId: string; userId?: string },
+        boolean,
+        Name
+      >;
+      takeChallenge: FunctionReference<
+        "mutation",
+        "internal",
+        { credentialId: string; verifierHash: string },
+        {
+          challenge: string;
+          credential: {
+            counter: number;
+            credentialId: string;
+            passkeyId: string;
+            publicKey: ArrayBuffer;
+            transports?: Array<string>;
+            userHandle: string;
+            userId: string;
+          } | null;
+          data: {
+            email?: string;
+            flow: "signUp" | "register" | "signIn" | "second-factor" | "stepUp";
+            name?: string;
+            passkeyName?: string;
+            provider: string;
+            secondFactor?: boolean;
+            secondFactorHash?: string;
+            userHandle?: string;
+          };
+          sessionId?: string;
+          userId?: string;
+        } | null,
+        Name
+      >;
+    };
+    passwordless: {
+      signInAnonymous: FunctionReference<
+        "mutation",
+        "internal",
+        {
+          profile: { extend?: any; image?: string; name?: string };
+          provider: string;
+          providerAccountId: string;
+          session: {
+            policy: {
+              inactiveDurationMs: number;
+              maxSessionsPerUser: number;
+              totalDurationMs: number;
+            };
+            refreshTokenHash: string;
+          };
+        },
+        {
+          session: { expirationTime: number; sessionId: string };
+          userId: string;
+        },
+        Name
+      >;
+      storeCode: FunctionReference<
+        "mutation",
+        "internal",
+        {
+          address: string;
+          codeHash: string;
+          expirationTime: number;
+          provider: string;
+        },
+        null,
+        Name
+      >;
+      verifyCode: FunctionReference<
+        "mutation",
+        "internal",
+        {
+          address: string;
+          codeHash: string;
+          identity: {
+            email?: string;
+            emailVerified: boolean;
+            phone?: string;
+            phoneVerified: boolean;
+            profile: { extend?: any; image?: string; name?: string };
+            provider: string;
+            providerAccountId: string;
+          };
+          limit: { key: string; max: number; periodMs: number };
+          linkUserId?: string;
+          provider: string;
+        },
+        | {
+            accountId: string;
+            hasSecondFactor: boolean;
+            status: "ok";
+            userId: string;
+          }
+        | { status: "invalid" }
+        | { status: "account_exists" }
+        | { retryAfterMs: number; status: "rate_limited" },
+        Name
+      >;
+    };
+    recoveryCodes: {
+      consume: FunctionReference<
+        "mutation",
+        "internal",
+        {
+          codeHash: string;
+          limit: { key: string; max: number; periodMs: number };
+          userId: string;
+        },
+        | { status: "ok" }
+        | { status: "invalid" }
+        | { retryAfterMs: number; status: "rate_limited" },
+        Name
+      >;
+      remaining: FunctionReference<
+        "query",
+        "internal",
+        { userId: string },
+        number,
+        Name
+      >;
+      replace: FunctionReference<
+        "mutation",
+        "internal",
+        { codeHashes: Array<string>; userId: string },
+        null,
+        Name
+      >;
+    };
     sessions: {
       create: FunctionReference<
         "mutation",
@@ -799,6 +1131,84 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
           userId: string;
         },
         { continuing: boolean; revoked: number },
+        Name
+      >;
+    };
+    totp: {
+      create: FunctionReference<
+        "mutation",
+        "internal",
+        {
+          name?: string;
+          secretCiphertext: ArrayBuffer;
+          secretIv: ArrayBuffer;
+          userId: string;
+        },
+        string,
+        Name
+      >;
+      forVerification: FunctionReference<
+        "query",
+        "internal",
+        {
+          limit: { key: string; max: number; periodMs: number };
+          pendingTotpId?: string;
+          userId: string;
+        },
+        {
+          factors: Array<{
+            lastUsedStep?: number;
+            secretCiphertext: ArrayBuffer;
+            secretIv: ArrayBuffer;
+            totpId: string;
+          }>;
+          limit: { ok: boolean; remaining: number; retryAfterMs: number };
+        },
+        Name
+      >;
+      list: FunctionReference<
+        "query",
+        "internal",
+        { userId: string },
+        Array<{
+          _creationTime: number;
+          _id: string;
+          activatedTime?: number;
+          lastUsedStep?: number;
+          name?: string;
+          userId: string;
+        }>,
+        Name
+      >;
+      recordUse: FunctionReference<
+        "mutation",
+        "internal",
+        {
+          activate?: boolean;
+          sessionId?: string;
+          step: number;
+          totpId: string;
+          userId: string;
+        },
+        { status: "ok" | "replayed" | "not_found" | "no_session" },
+        Name
+      >;
+      remove: FunctionReference<
+        "mutation",
+        "internal",
+        { keepOne: boolean; totpId: string; userId: string },
+        null,
+        Name
+      >;
+      stepUpState: FunctionReference<
+        "query",
+        "internal",
+        { sessionId: string; userId: string },
+        {
+          factorVerifiedTime: number | null;
+          hasSecondFactor: boolean;
+          sessionLive: boolean;
+        },
         Name
       >;
     };

@@ -18,7 +18,16 @@ export type EventType =
   | "api_key_created"
   | "api_key_revoked"
   | "api_key_removed"
-  | "api_key_rotated";
+  | "api_key_rotated"
+  | "totp_added"
+  | "totp_removed"
+  | "recovery_codes_generated"
+  | "recovery_code_used"
+  | "account_linked"
+  | "anonymous_upgraded"
+  | "passkey_added"
+  | "passkey_removed"
+  | "passkey_updated";
 
 /** Appends one event to the audit log. Never carries a secret. */
 export async function recordEvent(

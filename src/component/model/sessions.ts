@@ -38,6 +38,7 @@ export async function createSession(
   userId: Id<"users">,
   refreshTokenHash: string,
   policy: SessionPolicy,
+  options: { factorVerified?: boolean } = {},
 ) {
   const now = Date.now();
   const newest = await ctx.db
@@ -62,6 +63,7 @@ export async function createSession(
     ordinal,
     ...(ip !== null ? { ip } : {}),
     ...(userAgent !== null ? { userAgent } : {}),
+    ...(options.factorVerified ? { factorVerifiedTime: now } : {}),
   });
   await ctx.db.insert("refreshTokens", {
     sessionId,

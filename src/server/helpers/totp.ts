@@ -1,6 +1,157 @@
+import type { GenericActionCtx, GenericDataModel } from "convex/server";
 import type { ComponentApi } from "../../component/_generated/component.js";
+import { DEFAULT_OPTIONS, type ResolvedOptions } from "../config.js";
+import { authError } from "../errors.js";
+import { requireSignedIn } from "../identity.js";
+import type { AttemptLimit, AuthProvider } from "../provider.js";
+import type { TotpProvider } from "../../providers/TOTP.js";
+import { resolveTotpOptions, STEP_UP_WINDOW_MS, type ResolvedTotpOptions } from "../../providers/totp/options.js";
+import { newRecoveryCodes, hashRecoveryCode } from "../../providers/totp/recovery.js";
+import { requireStepUp, stepUpStatus, type StepUpStatus } from "../../providers/totp/stepUp.js";
+import { acceptRecoveryCode, acceptTotpCode, type CheckDeps } from "../../providers/totp/verify.js";
+import type { ReadCtx, RunQueryCtx, WriteCtx } from "./ctx.js";
 
-/** `auth.totp.*` (being built: TOTP issue). */
-export function totpHelpers(_component: ComponentApi) {
-  return {};
+export type { StepUpStatus } from "../../providers/totp/stepUp.js";
+
+/** An active authenticator as `auth.totp.list` returns it (never its secret). */
+export type TotpFactor = {
+  totpId: string;
+  /** What the user called it, if anything ("Phone"). */
+  name: string | null;
+  createdTime: number;
+  /** When it was confirmed with its first code. */
+  activatedTime: number;
+  /** The start of the time step of the last code accepted. */
+  lastUsedTime: number | null;
+};
+
+/** An action's context: `auth.totp.verify` records failed attempts, which a mutation would roll back. */
+export type VerifyCtx = WriteCtx & Pick<GenericActionCtx<GenericDataModel>, "runAction">;
+
+/** What `auth.totp` needs from `Auth()`: the providers (for `TOTP()`'s options) and the resolved options. */
+export type TotpHelperDeps = {
+  providers?: readonly AuthProvider[];
+  options?: ResolvedOptions;
+};
+
+function totpConfigOf(providers: readonly AuthProvider[]): ResolvedTotpOptions {
+  const provider = providers.find((p): p is TotpProvider => p.type === "totp" && "config" in p);
+  return provider?.config ?? resolveTotpOptions();
+}
+
+/**
+ * `auth.totp.*`: the signed-in user's authenticators, recovery codes and
+ * step-up. Settings come from the app's `TOTP()` provider (defaults without
+ * one).
+ */
+export function totpHelpers(component: ComponentApi, deps: TotpHelperDeps = {}) {
+  const config = totpConfigOf(deps.providers ?? []);
+  const failedAttempts = (deps.options ?? DEFAULT_OPTIONS).failedAttempts;
+
+  /** The same bucket `signIn` uses for the user's second-factor codes. */
+  function limitOf(userId: string): AttemptLimit {
+    return { key: `attempts:user:${userId}`, max: failedAttempts.max, periodMs: failedAttempts.periodMs };
+  }
+
+  function checkDeps(ctx: WriteCtx, userId: string): CheckDeps {
+    return { ctx, component, config, limit: limitOf(userId) };
+  }
+
+  return {
+    /** The options of the app's `TOTP()` provider, defaults filled in. */
+    config,
+
+    /** The user's active authenticators, oldest first. */
+    async list(ctx: RunQueryCtx, { userId }: { userId: string }): Promise<TotpFactor[]> {
+      const factors = await ctx.runQuery(component.totp.list, { userId });
+      return factors.map((f) => ({
+        totpId: f._id,
+        name: f.name ?? null,
+        createdTime: f._creationTime,
+        activatedTime: f.activatedTime ?? f._creationTime,
+        lastUsedTime: f.lastUsedStep === undefined ? null : f.lastUsedStep * config.period * 1000,
+      }));
+    },
+
+    /** How many of the user's recovery codes are unused. */
+    async recoveryCodesLeft(ctx: RunQueryCtx, { userId }: { userId: string }): Promise<number> {
+      return await ctx.runQuery(component.recoveryCodes.remaining, { userId });
+    },
+
+    /**
+     * The signed-in session's step-up status: whether the user has a second
+     * factor and until when sensitive changes are allowed without verifying
+     * again. `NOT_SIGNED_IN` when signed out.
+     */
+    async stepUp(ctx: ReadCtx): Promise<StepUpStatus> {
+      return await stepUpStatus(ctx, component, await requireSignedIn(ctx));
+    },
+
+    /**
+     * Throws `STEP_UP_REQUIRED` unless the signed-in user has no second
+     * factor or verified one in this session within the last 10 minutes.
+     * Guard your own sensitive functions with it.
+     */
+    async requireStepUp(ctx: ReadCtx): Promise<void> {
+      await requireStepUp(ctx, component, await requireSignedIn(ctx));
+    },
+
+    /**
+     * Removes one of the signed-in user's authenticators. Needs step-up
+     * (`STEP_UP_REQUIRED`); `NOT_FOUND` when it is not theirs; `LAST_FACTOR`
+     * when the app requires two-factor authentication (`TOTP({ required: true })`)
+     * and it is their last second factor. Removing the last one (where
+     * allowed) also deletes their recovery codes.
+     */
+    async remove(ctx: WriteCtx, totpId: string): Promise<void> {
+      const who = await requireSignedIn(ctx);
+      await requireStepUp(ctx, component, who);
+      await ctx.runMutation(component.totp.remove, { userId: who.userId, totpId, keepOne: config.required });
+    },
+
+    /**
+     * A new set of 10 recovery codes for the signed-in user, replacing every
+     * earlier one: show them once, they cannot be read again. Needs step-up
+     * (`STEP_UP_REQUIRED`) and a second factor (`NOT_FOUND` without one).
+     */
+    async regenerateRecoveryCodes(ctx: WriteCtx): Promise<string[]> {
+      const who = await requireSignedIn(ctx);
+      const status = await requireStepUp(ctx, component, who);
+      if (!status.hasSecondFactor) throw authError("NOT_FOUND", "Set up an authenticator first");
+      const codes = newRecoveryCodes();
+      await ctx.runMutation(component.recoveryCodes.replace, {
+        userId: who.userId,
+        codeHashes: codes.map((code) => hashRecoveryCode(code, who.userId)),
+      });
+      return codes;
+    },
+
+    /**
+     * Step-up: checks a code from the signed-in user's authenticator (or one
+     * of their recovery codes, used up) and marks this session
+     * factor-verified for the next 10 minutes. In an action only: a wrong code
+     * counts against the user's failed-attempt bucket, a write a mutation's
+     * error would roll back. Throws `INVALID_CODE`, `RATE_LIMITED`,
+     * `NOT_SIGNED_IN`.
+     */
+    async verify(ctx: VerifyCtx, args: { code?: string; recoveryCode?: string }): Promise<{ verifiedUntil: number }> {
+      if (typeof (ctx as Partial<VerifyCtx>).runAction !== "function") {
+        throw new Error("auth.totp.verify runs in an action (a mutation would undo its failed-attempt count)");
+      }
+      const who = await requireSignedIn(ctx);
+      if ((args.code === undefined) === (args.recoveryCode === undefined)) {
+        throw authError("INVALID_ARGUMENT", "Send either a code or a recoveryCode");
+      }
+      if (args.code !== undefined) {
+        await acceptTotpCode(checkDeps(ctx, who.userId), { userId: who.userId, code: args.code, sessionId: who.sessionId });
+      } else {
+        await stepUpStatus(ctx, component, who);
+        await acceptRecoveryCode(checkDeps(ctx, who.userId), { userId: who.userId, code: args.recoveryCode });
+        if (!(await ctx.runMutation(component.sessions.markFactorVerified, { sessionId: who.sessionId }))) {
+          throw authError("NOT_SIGNED_IN", "This session has ended; sign in again");
+        }
+      }
+      return { verifiedUntil: Date.now() + STEP_UP_WINDOW_MS };
+    },
+  };
 }

@@ -1,0 +1,49 @@
+import { v } from "convex/values";
+import { isAuthError } from "convex-auth-kit/server";
+import { action, mutation, query } from "./_generated/server";
+import { auth } from "./auth";
+
+/**
+ * The signed-in user's two-factor state: authenticators, recovery codes
+ * left, and until when step-up holds in this session.
+ */
+export const status = query({
+  args: {},
+  handler: async (ctx) => {
+    const userId = await auth.user.id(ctx);
+    if (userId === null) return null;
+    try {
+      const [factors, recoveryCodesLeft, stepUp] = await Promise.all([
+        auth.totp.list(ctx, { userId }),
+        auth.totp.recoveryCodesLeft(ctx, { userId }),
+        auth.totp.stepUp(ctx),
+      ]);
+      return { factors, recoveryCodesLeft, verifiedUntil: stepUp.verifiedUntil };
+    } catch (error) {
+      // The session ended (e.g. replaced by confirming a new authenticator)
+      // while the client still holds its access token: it is switching.
+      if (isAuthError(error, "NOT_SIGNED_IN")) return null;
+      throw error;
+    }
+  },
+});
+
+/** Step-up: a code from the authenticator (or a recovery code) for the next 10 minutes. */
+export const verify = action({
+  args: { code: v.optional(v.string()), recoveryCode: v.optional(v.string()) },
+  handler: async (ctx, args) => await auth.totp.verify(ctx, args),
+});
+
+/** Removes one of my authenticators (needs step-up). */
+export const remove = mutation({
+  args: { totpId: v.string() },
+  handler: async (ctx, { totpId }) => {
+    await auth.totp.remove(ctx, totpId);
+  },
+});
+
+/** A new set of recovery codes, shown once (needs step-up). */
+export const regenerateRecoveryCodes = mutation({
+  args: {},
+  handler: async (ctx) => await auth.totp.regenerateRecoveryCodes(ctx),
+});

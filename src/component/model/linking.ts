@@ -1,0 +1,158 @@
+import { v, type Infer } from "convex/values";
+import type { Doc, Id } from "../_generated/dataModel.js";
+import type { MutationCtx } from "../_generated/server.js";
+import { normalizeEmail } from "../../server/email.js";
+import { recordEvent } from "./events.js";
+
+/**
+ * A provider identity the server has verified: an OAuth account, an email
+ * address or phone number proven by a code or link. `emailVerified` /
+ * `phoneVerified` say whether the provider vouches for the address.
+ */
+export const verifiedIdentity = v.object({
+  provider: v.string(),
+  providerAccountId: v.string(),
+  email: v.optional(v.string()),
+  emailVerified: v.boolean(),
+  phone: v.optional(v.string()),
+  phoneVerified: v.boolean(),
+  /** Fields for a new (or upgraded anonymous) user; an existing user keeps theirs. */
+  profile: v.object({
+    name: v.optional(v.string()),
+    image: v.optional(v.string()),
+    extend: v.optional(v.any()),
+  }),
+});
+export type VerifiedIdentity = Infer<typeof verifiedIdentity>;
+
+/** Whose identity it is, once resolved. */
+export type Resolution =
+  | { status: "ok"; userId: Id<"users">; accountId: Id<"accounts"> }
+  | { status: "account_exists" };
+
+/**
+ * Finds or makes the user of a verified identity, in this order:
+ * 1. the identity's account exists: its user;
+ * 2. the identity's email is verified and a user holds it verified: link to
+ *    that user (a new account on it). A user holding the email UNverified, or
+ *    an identity whose email is unverified while a user holds it, is refused
+ *    (`account_exists`): emails are unique, and linking through an address
+ *    nobody proved would hand one person's account to another;
+ * 3. the phone is verified and a user holds it verified: link to that user;
+ * 4. `linkUserId` (the signed-in caller) is an anonymous user: the account is
+ *    attached to them and they stop being anonymous;
+ * 5. otherwise a new user.
+ */
+export async function resolveIdentity(
+  ctx: MutationCtx,
+  identity: VerifiedIdentity,
+  linkUserId?: Id<"users">,
+): Promise<Resolution> {
+  const now = Date.now();
+  const email = identity.email === undefined ? undefined : normalizeEmail(identity.email);
+  const account = await ctx.db
+    .query("accounts")
+    .withIndex("by_provider_account", (q) =>
+      q.eq("provider", identity.provider).eq("providerAccountId", identity.providerAccountId),
+    )
+    .unique();
+  if (account !== null) {
+    await noteVerification(ctx, account, { ...identity, email }, now);
+    return { status: "ok", userId: account.userId, accountId: account._id };
+  }
+
+  if (email !== undefined) {
+    const holder = await ctx.db
+      .query("users")
+      .withIndex("by_email", (q) => q.eq("email", email))
+      .unique();
+    if (holder !== null) {
+      if (!identity.emailVerified || holder.emailVerificationTime === undefined) return { status: "account_exists" };
+      return await link(ctx, holder._id, identity);
+    }
+  }
+  if (identity.phone !== undefined && identity.phoneVerified) {
+    const phone = identity.phone;
+    const holder = await ctx.db
+      .query("users")
+      .withIndex("by_phone", (q) => q.eq("phone", phone))
+      .filter((q) => q.neq(q.field("phoneVerificationTime"), undefined))
+      .first();
+    if (holder !== null) return await link(ctx, holder._id, identity);
+  }
+
+  const verifiedFields = {
+    ...(email !== undefined ? { email } : {}),
+    ...(email !== undefined && identity.emailVerified ? { emailVerificationTime: now } : {}),
+    ...(identity.phone !== undefined ? { phone: identity.phone } : {}),
+    ...(identity.phone !== undefined && identity.phoneVerified ? { phoneVerificationTime: now } : {}),
+  };
+  if (linkUserId !== undefined) {
+    const caller = await ctx.db.get(linkUserId);
+    if (caller !== null && caller.isAnonymous === true) {
+      const { profile } = identity;
+      await ctx.db.patch(caller._id, {
+        isAnonymous: undefined,
+        ...verifiedFields,
+        ...(caller.name === undefined && profile.name !== undefined ? { name: profile.name } : {}),
+        ...(caller.image === undefined && profile.image !== undefined ? { image: profile.image } : {}),
+        ...(caller.extend === undefined && profile.extend !== undefined ? { extend: profile.extend } : {}),
+      });
+      const accountId = await insertAccount(ctx, caller._id, identity);
+      await recordEvent(ctx, { type: "anonymous_upgraded", userId: caller._id, data: { provider: identity.provider } });
+      return { status: "ok", userId: caller._id, accountId };
+    }
+  }
+
+  const userId = await ctx.db.insert("users", { ...identity.profile, ...verifiedFields });
+  const accountId = await insertAccount(ctx, userId, identity);
+  await recordEvent(ctx, { type: "sign_up", userId, data: { provider: identity.provider } });
+  return { status: "ok", userId, accountId };
+}
+
+async function insertAccount(ctx: MutationCtx, userId: Id<"users">, identity: VerifiedIdentity) {
+  return await ctx.db.insert("accounts", {
+    userId,
+    provider: identity.provider,
+    providerAccountId: identity.providerAccountId,
+    emailVerified: identity.emailVerified,
+  });
+}
+
+/** Adds the identity's account to an existing user (who holds the same verified address). */
+async function link(ctx: MutationCtx, userId: Id<"users">, identity: VerifiedIdentity): Promise<Resolution> {
+  const accountId = await insertAccount(ctx, userId, identity);
+  await recordEvent(ctx, { type: "account_linked", userId, data: { provider: identity.provider } });
+  return { status: "ok", userId, accountId };
+}
+
+/**
+ * A known identity whose email the provider now vouches for (it did not
+ * before): the account, and the user if the email is theirs, become verified.
+ */
+async function noteVerification(
+  ctx: MutationCtx,
+  account: Doc<"accounts">,
+  identity: VerifiedIdentity,
+  now: number,
+): Promise<void> {
+  if (!identity.emailVerified || account.emailVerified === true) return;
+  await ctx.db.patch(account._id, { emailVerified: true });
+  const user = await ctx.db.get(account.userId);
+  if (user !== null && user.email === identity.email && user.emailVerificationTime === undefined) {
+    await ctx.db.patch(user._id, { emailVerificationTime: now });
+  }
+}
+
+/** What a sign-in by a verified identity returns to the server. */
+export const identitySignIn = v.union(
+  v.object({
+    status: v.literal("ok"),
+    userId: v.id("users"),
+    accountId: v.id("accounts"),
+    /** The user must pass a second factor before a session starts. */
+    hasSecondFactor: v.boolean(),
+  }),
+  v.object({ status: v.literal("invalid") }),
+  v.object({ status: v.literal("account_exists") }),
+);

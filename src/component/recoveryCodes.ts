@@ -1,0 +1,71 @@
+/**
+ * Recovery codes: a set of single-use codes that stand in for a second
+ * factor. The component sees only their hashes (the server draws the codes
+ * and shows them once).
+ */
+import { v } from "convex/values";
+import { mutation, query } from "./_generated/server.js";
+import { authError } from "../server/errors.js";
+import { peekLimit, takeToken } from "./model/rateLimit.js";
+import { countUnusedRecoveryCodes as countUnused, deleteRecoveryCodes, MAX_RECOVERY_CODES, recordTotpEvent } from "./model/totp.js";
+import { limitConfig } from "./model/validators.js";
+
+/**
+ * Replaces the user's recovery codes with a new set (their hashes): every
+ * earlier code, used or not, stops working. `NOT_FOUND` for an unknown user.
+ */
+export const replace = mutation({
+  args: { userId: v.id("users"), codeHashes: v.array(v.string()) },
+  returns: v.null(),
+  handler: async (ctx, { userId, codeHashes }) => {
+    if (codeHashes.length === 0 || codeHashes.length > MAX_RECOVERY_CODES) {
+      throw authError("INVALID_ARGUMENT", `A set has 1 to ${MAX_RECOVERY_CODES} recovery codes`);
+    }
+    if (new Set(codeHashes).size !== codeHashes.length) {
+      throw authError("INVALID_ARGUMENT", "Recovery codes must differ");
+    }
+    if ((await ctx.db.get(userId)) === null) throw authError("NOT_FOUND", "No such user");
+    await deleteRecoveryCodes(ctx, userId);
+    for (const codeHash of codeHashes) await ctx.db.insert("recoveryCodes", { userId, codeHash });
+    await recordTotpEvent(ctx, { type: "recovery_codes_generated", userId, data: { count: codeHashes.length } });
+    return null;
+  },
+});
+
+/**
+ * Uses up one of the user's unused recovery codes (by hash). A miss takes a
+ * token from the failed-attempt bucket (`limit`); with none left nothing is
+ * checked (`rate_limited`). Never throws for a wrong code, so the bucket's
+ * change commits.
+ */
+export const consume = mutation({
+  args: { userId: v.id("users"), codeHash: v.string(), limit: limitConfig },
+  returns: v.union(
+    v.object({ status: v.literal("ok") }),
+    v.object({ status: v.literal("invalid") }),
+    v.object({ status: v.literal("rate_limited"), retryAfterMs: v.number() }),
+  ),
+  handler: async (ctx, { userId, codeHash, limit }) => {
+    const state = await peekLimit(ctx, limit);
+    if (!state.ok) return { status: "rate_limited" as const, retryAfterMs: state.retryAfterMs };
+    // Found by an index equality on the hash: no comparison of secrets here.
+    const code = await ctx.db
+      .query("recoveryCodes")
+      .withIndex("by_user_hash", (q) => q.eq("userId", userId).eq("codeHash", codeHash))
+      .first();
+    if (code === null || code.usedTime !== undefined) {
+      await takeToken(ctx, limit);
+      return { status: "invalid" as const };
+    }
+    await ctx.db.patch(code._id, { usedTime: Date.now() });
+    await recordTotpEvent(ctx, { type: "recovery_code_used", userId });
+    return { status: "ok" as const };
+  },
+});
+
+/** How many of the user's recovery codes are still unused. */
+export const remaining = query({
+  args: { userId: v.id("users") },
+  returns: v.number(),
+  handler: async (ctx, { userId }) => await countUnused(ctx, userId),
+});

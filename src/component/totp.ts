@@ -1,0 +1,198 @@
+/**
+ * TOTP second factors. The component stores each secret only as AES-GCM
+ * ciphertext (the server holds the key and checks codes); it enforces the
+ * invariants: a factor counts only once confirmed, a time step is accepted at
+ * most once per factor and never one at or before the last accepted, a factor
+ * belongs to one user.
+ */
+import { v } from "convex/values";
+import { mutation, query } from "./_generated/server.js";
+import { authError } from "../server/errors.js";
+import { peekLimit } from "./model/rateLimit.js";
+import { hasSecondFactor } from "./model/secondFactors.js";
+import {
+  deleteRecoveryCodes,
+  factorsOf,
+  isActive,
+  liveSessionOf,
+  MAX_TOTP_FACTORS,
+  recordTotpEvent,
+} from "./model/totp.js";
+import { limitConfig, limitState } from "./model/validators.js";
+
+/** A factor as lists show it: never its secret. */
+export const totpFactorDoc = v.object({
+  _id: v.id("totpFactors"),
+  _creationTime: v.number(),
+  userId: v.id("users"),
+  name: v.optional(v.string()),
+  activatedTime: v.optional(v.number()),
+  lastUsedStep: v.optional(v.number()),
+});
+
+/**
+ * Stores a new, pending factor (its encrypted secret). It counts for nothing
+ * until `recordUse` activates it with a correct code. The user's earlier
+ * pending factors (abandoned set-ups) are deleted. `NOT_FOUND` for an unknown
+ * user; `INVALID_ARGUMENT` when the user already has the most factors allowed.
+ */
+export const create = mutation({
+  args: {
+    userId: v.id("users"),
+    secretCiphertext: v.bytes(),
+    secretIv: v.bytes(),
+    name: v.optional(v.string()),
+  },
+  returns: v.id("totpFactors"),
+  handler: async (ctx, args) => {
+    if ((await ctx.db.get(args.userId)) === null) throw authError("NOT_FOUND", "No such user");
+    let active = 0;
+    for (const factor of await factorsOf(ctx, args.userId)) {
+      if (isActive(factor)) active++;
+      else await ctx.db.delete(factor._id);
+    }
+    if (active >= MAX_TOTP_FACTORS) {
+      throw authError("INVALID_ARGUMENT", `A user may have at most ${MAX_TOTP_FACTORS} authenticators`);
+    }
+    return await ctx.db.insert("totpFactors", args);
+  },
+});
+
+/**
+ * What checking a code needs, in one read: the candidate factors' encrypted
+ * secrets with their last accepted step, and the failed-attempt bucket.
+ * Without `pendingTotpId`: the user's active factors (sign-in, step-up).
+ * With it: that factor, if it is the user's and still pending (confirmation).
+ */
+export const forVerification = query({
+  args: { userId: v.id("users"), pendingTotpId: v.optional(v.id("totpFactors")), limit: limitConfig },
+  returns: v.object({
+    factors: v.array(
+      v.object({
+        totpId: v.id("totpFactors"),
+        secretCiphertext: v.bytes(),
+        secretIv: v.bytes(),
+        lastUsedStep: v.optional(v.number()),
+      }),
+    ),
+    limit: limitState,
+  }),
+  handler: async (ctx, { userId, pendingTotpId, limit }) => {
+    let candidates;
+    if (pendingTotpId === undefined) {
+      candidates = (await factorsOf(ctx, userId)).filter(isActive);
+    } else {
+      const factor = await ctx.db.get(pendingTotpId);
+      candidates = factor !== null && factor.userId === userId && !isActive(factor) ? [factor] : [];
+    }
+    return {
+      factors: candidates.map((f) => ({
+        totpId: f._id,
+        secretCiphertext: f.secretCiphertext,
+        secretIv: f.secretIv,
+        ...(f.lastUsedStep !== undefined ? { lastUsedStep: f.lastUsedStep } : {}),
+      })),
+      limit: await peekLimit(ctx, limit),
+    };
+  },
+});
+
+/**
+ * Records a correct code for time step `step`, atomically refusing a step at
+ * or before the last accepted one (`replayed`: another request used it).
+ *
+ * - `activate`: the factor must be pending; it becomes active (a `totp_added`
+ *   event). Without it the factor must be active.
+ * - `sessionId`: the code was entered in this session, which must be a live
+ *   session of the user (`no_session` otherwise, and nothing changes); its
+ *   `factorVerifiedTime` is set (step-up).
+ */
+export const recordUse = mutation({
+  args: {
+    totpId: v.id("totpFactors"),
+    userId: v.id("users"),
+    step: v.number(),
+    activate: v.optional(v.boolean()),
+    sessionId: v.optional(v.id("sessions")),
+  },
+  returns: v.object({
+    status: v.union(v.literal("ok"), v.literal("replayed"), v.literal("not_found"), v.literal("no_session")),
+  }),
+  handler: async (ctx, { totpId, userId, step, activate, sessionId }) => {
+    const factor = await ctx.db.get(totpId);
+    if (factor === null || factor.userId !== userId || isActive(factor) === (activate ?? false)) {
+      return { status: "not_found" as const };
+    }
+    if (factor.lastUsedStep !== undefined && step <= factor.lastUsedStep) return { status: "replayed" as const };
+    if (sessionId !== undefined) {
+      if ((await liveSessionOf(ctx, userId, sessionId)) === null) return { status: "no_session" as const };
+      await ctx.db.patch(sessionId, { factorVerifiedTime: Date.now() });
+    }
+    await ctx.db.patch(totpId, { lastUsedStep: step, ...(activate ? { activatedTime: Date.now() } : {}) });
+    if (activate) await recordTotpEvent(ctx, { type: "totp_added", userId, data: { totpId } });
+    return { status: "ok" as const };
+  },
+});
+
+/** The user's active factors, oldest first (no secrets). */
+export const list = query({
+  args: { userId: v.id("users") },
+  returns: v.array(totpFactorDoc),
+  handler: async (ctx, { userId }) =>
+    (await factorsOf(ctx, userId)).filter(isActive).map((f) => ({
+      _id: f._id,
+      _creationTime: f._creationTime,
+      userId: f.userId,
+      ...(f.name !== undefined ? { name: f.name } : {}),
+      ...(f.activatedTime !== undefined ? { activatedTime: f.activatedTime } : {}),
+      ...(f.lastUsedStep !== undefined ? { lastUsedStep: f.lastUsedStep } : {}),
+    })),
+});
+
+/**
+ * Deletes one of the user's factors (`NOT_FOUND` if it is not theirs).
+ * With `keepOne` (the app requires two-factor authentication), refuses with
+ * `LAST_FACTOR` when the user would have no second factor left. When none is
+ * left, the user's recovery codes go too (they only stand in for a factor).
+ */
+export const remove = mutation({
+  args: { userId: v.id("users"), totpId: v.id("totpFactors"), keepOne: v.boolean() },
+  returns: v.null(),
+  handler: async (ctx, { userId, totpId, keepOne }) => {
+    const factor = await ctx.db.get(totpId);
+    if (factor === null || factor.userId !== userId) throw authError("NOT_FOUND", "No such authenticator");
+    await ctx.db.delete(totpId);
+    if (!isActive(factor)) return null;
+    if (!(await hasSecondFactor(ctx, userId))) {
+      if (keepOne) {
+        // Thrown, so the deletion above rolls back.
+        throw authError("LAST_FACTOR", "Two-factor authentication is required: add another authenticator first");
+      }
+      await deleteRecoveryCodes(ctx, userId);
+    }
+    await recordTotpEvent(ctx, { type: "totp_removed", userId, data: { totpId } });
+    return null;
+  },
+});
+
+/**
+ * What a step-up check needs: whether `sessionId` is a live session of the
+ * user, when a second factor was last verified in it, and whether the user
+ * has a second factor at all.
+ */
+export const stepUpState = query({
+  args: { userId: v.id("users"), sessionId: v.id("sessions") },
+  returns: v.object({
+    sessionLive: v.boolean(),
+    factorVerifiedTime: v.union(v.number(), v.null()),
+    hasSecondFactor: v.boolean(),
+  }),
+  handler: async (ctx, { userId, sessionId }) => {
+    const session = await liveSessionOf(ctx, userId, sessionId);
+    return {
+      sessionLive: session !== null,
+      factorVerifiedTime: session?.factorVerifiedTime ?? null,
+      hasSecondFactor: await hasSecondFactor(ctx, userId),
+    };
+  },
+});

@@ -1,0 +1,205 @@
+/**
+ * `TOTP(options)`: authenticator-app codes (RFC 6238) as a second factor,
+ * with recovery codes.
+ *
+ * Flows (`signIn("totp", params, verifier)`):
+ * - `{ flow: "setup", name? }`, signed in: starts enrolling an authenticator.
+ *   Returns `{ totpSetup: { uri, secret, totpId }, verifier }`; show `uri` as
+ *   a QR code (and `secret` for typing in). The secret is never returned
+ *   again. The factor counts only once confirmed. When the user already has a
+ *   second factor, this needs step-up.
+ * - `{ flow: "confirm", code }` with the set-up's verifier, signed in: a
+ *   correct code activates the factor. Returns `{ tokens }` of a new session
+ *   that counts as factor-verified (step-up), replacing the caller's session.
+ * - `{ code }` or `{ recoveryCode }` with the verifier of `{ totpRequired }`
+ *   (a password sign-in of a user with a second factor): finishes the sign-in.
+ *
+ * A wrong code keeps the verifier usable until it expires, so the person can
+ * type again; every wrong code counts against the user's failed-attempt
+ * bucket (10 per hour by default), after which even a right code is refused.
+ */
+import { encodeBase32UpperCaseNoPadding } from "@oslojs/encoding";
+import { authError, isAuthError } from "../server/errors.js";
+import { randomBytes } from "../server/random.js";
+import {
+  SECOND_FACTOR_VERIFIER,
+  type AuthProvider,
+  type SignInContext,
+  type SignInResult,
+} from "../server/provider.js";
+import { hashSecret } from "../server/tokens/secretHash.js";
+import {
+  NAME_MAX,
+  resolveTotpOptions,
+  SECRET_BYTES,
+  SETUP_TTL_MS,
+  SETUP_VERIFIER,
+  type ResolvedTotpOptions,
+  type TotpOptions,
+} from "./totp/options.js";
+import { keyUri } from "./totp/otp.js";
+import { encryptionKeyFromEnv, encryptSecret } from "./totp/secret.js";
+import { requireStepUp } from "./totp/stepUp.js";
+import { acceptRecoveryCode, acceptTotpCode, type CheckDeps } from "./totp/verify.js";
+
+export type { TotpOptions } from "./totp/options.js";
+
+/** The TOTP provider; `Auth()` hands its settings to `auth.totp`. */
+export interface TotpProvider extends AuthProvider {
+  readonly type: "totp";
+  /** The options with defaults filled in. */
+  readonly config: ResolvedTotpOptions;
+}
+
+type Verifier = {
+  kind: string;
+  verifierHash: string;
+  userId?: string;
+  sessionId?: string;
+  challenge?: string;
+  data?: unknown;
+  expirationTime: number;
+};
+
+/** Authenticator-app codes as a second factor. See the module docs. */
+export function TOTP(options: TotpOptions = {}): TotpProvider {
+  const config = resolveTotpOptions(options);
+
+  function deps(sc: SignInContext, userId: string): CheckDeps {
+    return { ctx: sc.ctx, component: sc.component, config, limit: sc.attemptLimit(`user:${userId}`) };
+  }
+
+  /**
+   * Takes the verifier the client sent back (single use); `null` if unknown
+   * or expired. Not `sc.takeSecondFactor()`: putting the verifier back after
+   * a wrong code needs all of it, not only its user.
+   */
+  async function takeVerifier(sc: SignInContext, kind: string): Promise<Verifier | null> {
+    if (sc.verifier === undefined) throw authError("INVALID_ARGUMENT", "This step needs the verifier of the previous one");
+    const taken = await sc.ctx.runMutation(sc.component.verifiers.consume, {
+      kind,
+      verifierHash: hashSecret(sc.verifier),
+    });
+    if (taken === null) return null;
+    const { _id, _creationTime, ...verifier } = taken;
+    return verifier;
+  }
+
+  /**
+   * Runs `check`; if it fails (a wrong code, the limit), puts the verifier
+   * back as it was, so the person can try again with the same one.
+   */
+  async function keepingVerifierOnFailure(sc: SignInContext, verifier: Verifier, check: () => Promise<unknown>): Promise<void> {
+    try {
+      await check();
+    } catch (error) {
+      if (isAuthError(error, "INVALID_CODE") || isAuthError(error, "RATE_LIMITED")) {
+        await sc.ctx.runMutation(sc.component.verifiers.create, verifier);
+      }
+      throw error;
+    }
+  }
+
+  async function setup(sc: SignInContext, params: Record<string, unknown>): Promise<SignInResult> {
+    const who = await sc.signedIn();
+    if (who === null) throw authError("NOT_SIGNED_IN", "Sign in to set up an authenticator");
+    const name = params.name === undefined ? undefined : String(params.name).trim();
+    if (name !== undefined && (name === "" || name.length > NAME_MAX)) {
+      throw authError("INVALID_ARGUMENT", `An authenticator name has 1 to ${NAME_MAX} characters`);
+    }
+    const key = await encryptionKeyFromEnv();
+    await requireStepUp(sc.ctx, sc.component, who);
+    const user = await sc.ctx.runQuery(sc.component.users.get, { userId: who.userId });
+    if (user === null) throw authError("NOT_FOUND", "No such user");
+    const secret = randomBytes(SECRET_BYTES);
+    const sealed = await encryptSecret(key, secret, who.userId);
+    const totpId = await sc.ctx.runMutation(sc.component.totp.create, {
+      userId: who.userId,
+      secretCiphertext: sealed.ciphertext,
+      secretIv: sealed.iv,
+      ...(name !== undefined ? { name } : {}),
+    });
+    const verifier = sc.newRefreshToken();
+    await sc.ctx.runMutation(sc.component.verifiers.create, {
+      kind: SETUP_VERIFIER,
+      verifierHash: verifier.hash,
+      userId: who.userId,
+      sessionId: who.sessionId,
+      data: { totpId },
+      expirationTime: Date.now() + SETUP_TTL_MS,
+    });
+    const account = config.accountName({
+      _id: user._id,
+      ...(user.email !== undefined ? { email: user.email } : {}),
+      ...(user.phone !== undefined ? { phone: user.phone } : {}),
+      ...(user.name !== undefined ? { name: user.name } : {}),
+    });
+    return {
+      totpSetup: {
+        uri: keyUri(config.issuer, account, secret, config),
+        secret: encodeBase32UpperCaseNoPadding(secret),
+        totpId,
+      },
+      verifier: verifier.raw,
+    };
+  }
+
+  async function confirm(sc: SignInContext, params: Record<string, unknown>): Promise<SignInResult> {
+    const who = await sc.signedIn();
+    if (who === null) throw authError("NOT_SIGNED_IN", "Sign in to confirm the authenticator");
+    const pending = await takeVerifier(sc, SETUP_VERIFIER);
+    const totpId = (pending?.data as { totpId?: unknown } | undefined)?.totpId;
+    if (pending === null || pending.userId !== who.userId || pending.sessionId !== who.sessionId || typeof totpId !== "string") {
+      throw authError("NOT_FOUND", "No authenticator set-up is waiting (it may have expired): start again");
+    }
+    await keepingVerifierOnFailure(sc, pending, () =>
+      acceptTotpCode(deps(sc, who.userId), {
+        userId: who.userId,
+        code: params.code,
+        pendingTotpId: totpId,
+        sessionId: who.sessionId,
+      }),
+    );
+    // The client replaces its tokens with these; the session they replace ends.
+    const result = await sc.startSession({ userId: who.userId, provider: config.id, factorVerified: true });
+    await sc.ctx.runMutation(sc.component.sessions.revoke, { sessionId: who.sessionId, reason: "logout" });
+    return result;
+  }
+
+  async function secondFactor(sc: SignInContext, params: Record<string, unknown>): Promise<SignInResult> {
+    const hasCode = params.code !== undefined;
+    if (hasCode === (params.recoveryCode !== undefined)) {
+      throw authError("INVALID_ARGUMENT", "Send either a code or a recoveryCode");
+    }
+    const pending = await takeVerifier(sc, SECOND_FACTOR_VERIFIER);
+    if (pending === null || pending.userId === undefined) {
+      throw authError("NOT_FOUND", "This sign-in step has expired: sign in again");
+    }
+    const userId = pending.userId;
+    await keepingVerifierOnFailure(sc, pending, () =>
+      hasCode
+        ? acceptTotpCode(deps(sc, userId), { userId, code: params.code })
+        : acceptRecoveryCode(deps(sc, userId), { userId, code: params.recoveryCode }),
+    );
+    return await sc.startSession({ userId, provider: config.id, factorVerified: true });
+  }
+
+  return {
+    id: config.id,
+    type: "totp",
+    config,
+    async signIn(sc, params) {
+      switch (params.flow) {
+        case undefined:
+        case "signIn":
+          return await secondFactor(sc, params);
+        case "setup":
+          return await setup(sc, params);
+        case "confirm":
+          return await confirm(sc, params);
+        default:
+          throw authError("INVALID_ARGUMENT", 'flow must be one of "signIn" (the default), "setup", "confirm"');
+      }
+    },
+  };
+}

@@ -1,0 +1,165 @@
+/**
+ * What `Email()` and `Phone()` share: send a one-time code or a magic link
+ * to an address, then sign in whoever proves they received it.
+ *
+ * - `signIn(id, { <address> })` sends (a code, or with `method: "link"` or
+ *   only `sendLink` configured, a link) and returns `{ started: true }`.
+ *   Sends per address are limited by a bucket like the failed attempts.
+ * - `signIn(id, { <address>, code })` checks the code: stored only as a
+ *   hash bound to the provider and the address, 15 minutes, single use,
+ *   only the newest works; a wrong code counts against the address's
+ *   failed-attempt bucket (shared with passwords). Right: the user of the
+ *   address is found, linked by verified address, or created (or the
+ *   signed-in anonymous caller upgraded); tokens, or `{ totpRequired }`.
+ * - A link goes to `SITE_URL` (or `redirectTo` under it) with `?code=<token>`
+ *   (256 bits, stored hashed, 15 minutes, single use); the client finishes it
+ *   with `signIn({ params: { code } })` like an OAuth return. It works in any
+ *   browser (people open mail on their phone).
+ */
+import { authError } from "../../server/errors.js";
+import { MAGIC_LINK } from "../../server/oauth/kinds.js";
+import { resolveRedirect, withQuery } from "../../server/oauth/redirect.js";
+import type { ActionCtx, AuthProvider, ProviderType, SignInContext, SignInResult } from "../../server/provider.js";
+import { hashCode, newNumericCode } from "../../server/tokens/oneTimeCode.js";
+
+type Awaitable<T> = T | Promise<T>;
+
+/** Fields for a new user (or an anonymous user upgrading) from the params of `signIn`. */
+export type ProfileFromParams = (params: Record<string, unknown>) => { name?: string; image?: string; extend?: unknown };
+
+/** Options shared by `Email()` and `Phone()`. */
+export type CodeProviderOptions<Code, Link> = {
+  /** Provider id for `signIn(id, ...)`. */
+  id?: string;
+  /** Delivers a numeric code. */
+  sendCode?: (ctx: ActionCtx, delivery: Code) => Awaitable<void>;
+  /** Delivers a magic link (`url` carries a single-use token). */
+  sendLink?: (ctx: ActionCtx, delivery: Link) => Awaitable<void>;
+  /** Digits in a code, 6 to 12. Default 8. */
+  codeLength?: number;
+  /** How long a code or link works. Default 15 minutes. */
+  codeTtlMs?: number;
+  /** Fields for a new user from the sign-in params (`name` by default). */
+  profile?: ProfileFromParams;
+};
+
+/** How one kind of address is read and what proving it means. */
+export type Channel = {
+  type: Extract<ProviderType, "email" | "phone">;
+  /** The params field holding the address, and the delivery field too. */
+  field: "email" | "phone";
+  normalize(value: unknown): string;
+  defaultId: string;
+  label: string;
+};
+
+const DEFAULT_TTL_MS = 15 * 60 * 1000;
+const PURPOSE = "sign_in";
+
+const defaultProfile: ProfileFromParams = (params) =>
+  typeof params.name === "string" && params.name.trim() !== "" ? { name: params.name.trim() } : {};
+
+/** Builds the provider for a channel. */
+export function codeProvider<Code, Link>(
+  channel: Channel,
+  options: CodeProviderOptions<Code, Link>,
+): AuthProvider {
+  const id = options.id ?? channel.defaultId;
+  const codeLength = options.codeLength ?? 8;
+  const ttlMs = options.codeTtlMs ?? DEFAULT_TTL_MS;
+  const profile = options.profile ?? defaultProfile;
+  if (!Number.isInteger(codeLength) || codeLength < 6 || codeLength > 12) {
+    throw new Error(`${channel.label}(): codeLength must be an integer from 6 to 12`);
+  }
+  if (!Number.isFinite(ttlMs) || ttlMs <= 0) throw new Error(`${channel.label}(): codeTtlMs must be positive`);
+  if (!options.sendCode && !options.sendLink) throw new Error(`${channel.label}(): give sendCode, sendLink or both`);
+
+  function identity(address: string, params: Record<string, unknown>) {
+    const fields = profile(params);
+    return {
+      provider: id,
+      providerAccountId: address,
+      ...(channel.field === "email" ? { email: address } : { phone: address }),
+      emailVerified: channel.field === "email",
+      phoneVerified: channel.field === "phone",
+      profile: Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)),
+    };
+  }
+
+  async function send(sc: SignInContext, address: string, params: Record<string, unknown>): Promise<SignInResult> {
+    const method = params.method ?? (options.sendCode ? "code" : "link");
+    if (method !== "code" && method !== "link") throw authError("INVALID_ARGUMENT", 'method must be "code" or "link"');
+    const deliver = method === "code" ? options.sendCode : options.sendLink;
+    if (!deliver) throw authError("INVALID_ARGUMENT", `${channel.label}(): sending a ${method} is not enabled`);
+    // Check the redirect before spending a send.
+    const returnTo = method === "link" ? resolveRedirect(params.redirectTo) : undefined;
+    const limit = { ...sc.attemptLimit(address), key: `send:${id}:${address}` };
+    const state = await sc.ctx.runMutation(sc.component.limits.consume, { limit });
+    if (!state.ok) throw rateLimited(state.retryAfterMs);
+    const expiresAt = Date.now() + ttlMs;
+    if (method === "code") {
+      const code = newNumericCode(codeLength);
+      await sc.ctx.runMutation(sc.component.passwordless.storeCode, {
+        provider: id,
+        address,
+        codeHash: hashCode(code, `${id}:${address}`, PURPOSE),
+        expirationTime: expiresAt,
+      });
+      await options.sendCode!(sc.ctx, { [channel.field]: address, code, expiresAt } as Code);
+    } else {
+      const token = sc.newRefreshToken();
+      await sc.ctx.runMutation(sc.component.verifiers.create, {
+        kind: MAGIC_LINK,
+        verifierHash: token.hash,
+        data: identity(address, params),
+        expirationTime: expiresAt,
+      });
+      const url = withQuery(returnTo!, { code: token.raw });
+      await options.sendLink!(sc.ctx, { [channel.field]: address, url, expiresAt } as Link);
+    }
+    return { started: true };
+  }
+
+  async function verify(sc: SignInContext, address: string, params: Record<string, unknown>): Promise<SignInResult> {
+    const code = typeof params.code === "string" ? params.code.trim() : "";
+    const caller = await sc.signedIn();
+    const outcome = await sc.ctx.runMutation(sc.component.passwordless.verifyCode, {
+      provider: id,
+      address,
+      codeHash: hashCode(code, `${id}:${address}`, PURPOSE),
+      limit: sc.attemptLimit(address),
+      identity: identity(address, params),
+      ...(caller !== null ? { linkUserId: caller.userId } : {}),
+    });
+    switch (outcome.status) {
+      case "rate_limited":
+        throw rateLimited(outcome.retryAfterMs);
+      case "invalid":
+        throw authError("INVALID_CODE", "The code is wrong or has expired");
+      case "account_exists":
+        throw authError(
+          "ACCOUNT_EXISTS",
+          "A user with this email exists but has not verified it; sign in as that user and verify it first",
+        );
+      default:
+        return await sc.finishFirstFactor({
+          userId: outcome.userId,
+          accountId: outcome.accountId,
+          hasSecondFactor: outcome.hasSecondFactor,
+        });
+    }
+  }
+
+  return {
+    id,
+    type: channel.type,
+    async signIn(sc, params) {
+      const address = channel.normalize(params[channel.field]);
+      return params.code === undefined ? await send(sc, address, params) : await verify(sc, address, params);
+    },
+  };
+}
+
+function rateLimited(retryAfterMs: number) {
+  return authError("RATE_LIMITED", `Too many attempts; try again in ${Math.ceil(retryAfterMs / 1000)} s`);
+}

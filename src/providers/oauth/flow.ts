@@ -1,0 +1,277 @@
+/**
+ * The OAuth 2 / OIDC authorization code flow, run with oauth4webapi:
+ *
+ * 1. `signIn(id, { redirectTo? })` (action): checks `redirectTo` against
+ *    `SITE_URL`, makes `state`, a PKCE verifier (S256) and, for OIDC, a
+ *    `nonce`; stores them (a `verifiers` row found by the hash of `state`)
+ *    with the hash of a fresh client `verifier`, and returns
+ *    `{ redirect: <site>/api/auth/signin/<id>?state=…, verifier }`.
+ * 2. `GET /api/auth/signin/<id>` (HTTP action): binds the flow to this
+ *    browser (a random HttpOnly cookie, its hash stored once) and sends it to
+ *    the provider's authorization URL.
+ * 3. `GET /api/auth/callback/<id>` (HTTP action): takes the flow (single
+ *    use), checks the cookie, exchanges the code with the PKCE verifier,
+ *    checks the ID token (issuer, audience, expiry, nonce), reads the
+ *    profile, and stores the verified identity under a one-time code (2
+ *    minutes) bound to the client's verifier; redirects to `redirectTo?code=…`.
+ * 4. The client calls `signIn({ params: { code }, verifier })`
+ *    (`src/server/oauth/finish.ts`): the user is found, linked or created
+ *    then, in the browser that started, and the session starts.
+ *
+ * A failure at 2 or 3 redirects to `SITE_URL` (or `redirectTo`) with
+ * `?authError=<code>` (`OAUTH_FAILED`) instead of `?code=`.
+ */
+import * as o from "oauth4webapi";
+import { httpActionGeneric } from "convex/server";
+import type { ComponentApi } from "../../component/_generated/component.js";
+import { hashesEqual } from "../../component/model/hashes.js";
+import { authError, isAuthError } from "../../server/errors.js";
+import { OAUTH_CODE, OAUTH_CODE_TTL_MS, OAUTH_FLOW, OAUTH_FLOW_TTL_MS } from "../../server/oauth/kinds.js";
+import { resolveRedirect, siteUrl, withQuery } from "../../server/oauth/redirect.js";
+import type { ActionCtx, SignInContext } from "../../server/provider.js";
+import { siteUrlFromEnv } from "../../server/tokens/accessToken.js";
+import { newRefreshToken } from "../../server/tokens/refreshToken.js";
+import { hashSecret } from "../../server/tokens/secretHash.js";
+import { identityOf, type OAuthOptions, type OAuthTokens } from "./profile.js";
+import { authorizationServer, messageOf, requestOptions, type OAuthSettings } from "./settings.js";
+
+/** Where the browser starts: `/api/auth/signin/<id>`. */
+export const signInPath = (id: string) => `/api/auth/signin/${id}`;
+/** Where the provider returns: `/api/auth/callback/<id>` (register `<CONVEX_SITE_URL>` + this with the provider). */
+export const callbackPath = (id: string) => `/api/auth/callback/${id}`;
+
+/** What the flow row keeps between the steps. */
+type FlowData = {
+  provider: string;
+  codeVerifier: string;
+  nonce?: string;
+  redirectTo: string;
+  /** Hash of the client's verifier: the final code only works with it. */
+  verifierHash: string;
+  authorizationUrl: string;
+};
+
+/** Step 1: the `signIn(id, params)` action. */
+export async function startFlow(
+  sc: SignInContext,
+  settings: OAuthSettings,
+  params: Record<string, unknown>,
+): Promise<{ redirect: string; verifier: string }> {
+  const redirectTo = resolveRedirect(params.redirectTo);
+  const site = siteUrlFromEnv();
+  const as = await authorizationServer(settings);
+  if (as.authorization_endpoint === undefined) {
+    throw authError("CONFIGURATION", `OAuth provider "${settings.id}" has no authorization endpoint`);
+  }
+  const state = sc.newRefreshToken();
+  const verifier = sc.newRefreshToken();
+  const codeVerifier = o.generateRandomCodeVerifier();
+  const nonce = settings.type === "oidc" ? o.generateRandomNonce() : undefined;
+
+  const url = new URL(as.authorization_endpoint);
+  for (const [name, value] of settings.authorization?.url?.searchParams ?? []) url.searchParams.set(name, value);
+  for (const [name, value] of Object.entries(settings.authorization?.params ?? {})) url.searchParams.set(name, value);
+  url.searchParams.set("response_type", "code");
+  url.searchParams.set("client_id", settings.clientId);
+  url.searchParams.set("redirect_uri", site + callbackPath(settings.id));
+  if (!url.searchParams.has("scope") && settings.type === "oidc") url.searchParams.set("scope", "openid profile email");
+  url.searchParams.set("state", state.raw);
+  url.searchParams.set("code_challenge", await o.calculatePKCECodeChallenge(codeVerifier));
+  url.searchParams.set("code_challenge_method", "S256");
+  if (nonce !== undefined) url.searchParams.set("nonce", nonce);
+
+  const data: FlowData = {
+    provider: settings.id,
+    codeVerifier,
+    ...(nonce !== undefined ? { nonce } : {}),
+    redirectTo,
+    verifierHash: verifier.hash,
+    authorizationUrl: url.href,
+  };
+  await sc.ctx.runMutation(sc.component.verifiers.create, {
+    kind: OAUTH_FLOW,
+    verifierHash: state.hash,
+    data,
+    expirationTime: Date.now() + OAUTH_FLOW_TTL_MS,
+  });
+  return { redirect: `${site}${signInPath(settings.id)}?state=${state.raw}`, verifier: verifier.raw };
+}
+
+/** The routes `auth.http.add(http)` mounts for one OAuth provider. */
+export function oauthRoutes(
+  component: ComponentApi,
+  settingsNow: () => OAuthSettings,
+  options: OAuthOptions,
+  id: string,
+) {
+  return {
+    signIn: httpActionGeneric(async (ctx, request) => await bindAndGo(ctx, component, id, request)),
+    callback: httpActionGeneric(
+      async (ctx, request) => await callback(ctx, component, settingsNow, options, id, request),
+    ),
+  };
+}
+
+/** Step 2: bind the flow to this browser, then off to the provider. */
+async function bindAndGo(ctx: ActionCtx, component: ComponentApi, id: string, request: Request): Promise<Response> {
+  const state = new URL(request.url).searchParams.get("state");
+  if (state === null || state === "") return failure("OAUTH_FAILED");
+  const stateHash = hashSecret(state);
+  const binding = newRefreshToken();
+  const bound = await ctx.runMutation(component.oauth.bindFlow, { stateHash, provider: id, bindingHash: binding.hash });
+  if (bound === null) return failure("OAUTH_FAILED");
+  const cookie = bindingCookie(stateHash);
+  return redirect(bound.authorizationUrl, cookie.set(binding.raw));
+}
+
+/** Step 3: the provider's redirect back. */
+async function callback(
+  ctx: ActionCtx,
+  component: ComponentApi,
+  settingsNow: () => OAuthSettings,
+  options: OAuthOptions,
+  id: string,
+  request: Request,
+): Promise<Response> {
+  const url = new URL(request.url);
+  const state = url.searchParams.get("state");
+  if (state === null || state === "") return failure("OAUTH_FAILED");
+  const stateHash = hashSecret(state);
+  const cookie = bindingCookie(stateHash);
+  // Single use: the flow is gone from here on, whatever happens next.
+  const flow = await ctx.runMutation(component.verifiers.consume, { kind: OAUTH_FLOW, verifierHash: stateHash });
+  const data = flow?.data as FlowData | undefined;
+  if (flow === null || data === undefined || data.provider !== id) return failure("OAUTH_FAILED", undefined, cookie.clear);
+  const presented = cookie.read(request);
+  if (presented === null || flow.challenge === undefined || !hashesEqual(hashSecret(presented), flow.challenge)) {
+    return failure("OAUTH_FAILED", data.redirectTo, cookie.clear);
+  }
+  try {
+    const settings = settingsNow();
+    const { profile, tokens } = await exchange(settings, url, state, data);
+    const identity = await identityOf(settings, options, profile, tokens);
+    const code = newRefreshToken();
+    await ctx.runMutation(component.verifiers.create, {
+      kind: OAUTH_CODE,
+      verifierHash: code.hash,
+      challenge: data.verifierHash,
+      data: identity,
+      expirationTime: Date.now() + OAUTH_CODE_TTL_MS,
+    });
+    return redirect(withQuery(data.redirectTo, { code: code.raw }), cookie.clear);
+  } catch (error) {
+    console.warn(`OAuth callback for "${id}" failed: ${messageOf(error)}`);
+    return failure(isAuthError(error, "CONFIGURATION") ? "CONFIGURATION" : "OAUTH_FAILED", data.redirectTo, cookie.clear);
+  }
+}
+
+/** Code for tokens (PKCE, nonce), then the profile. */
+async function exchange(
+  settings: OAuthSettings,
+  url: URL,
+  state: string,
+  flow: FlowData,
+): Promise<{ profile: Record<string, any>; tokens: OAuthTokens }> {
+  const as = await authorizationServer(settings);
+  const client: o.Client = { client_id: settings.clientId, ...settings.client };
+  const params = o.validateAuthResponse(as, client, url, state);
+  let response = await o.authorizationCodeGrantRequest(
+    as,
+    client,
+    clientAuth(settings),
+    params,
+    siteUrlFromEnv() + callbackPath(settings.id),
+    flow.codeVerifier,
+    requestOptions(as.token_endpoint),
+  );
+  if (settings.token?.conform) response = (await settings.token.conform(response.clone())) ?? response;
+  const oidc = settings.type === "oidc";
+  const tokens = await o.processAuthorizationCodeResponse(as, client, response, {
+    ...(flow.nonce !== undefined ? { expectedNonce: flow.nonce } : {}),
+    requireIdToken: oidc,
+  });
+  if (oidc) {
+    const claims = o.getValidatedIdTokenClaims(tokens)!;
+    if (settings.idToken) return { profile: { ...claims }, tokens: { ...tokens } };
+    const info = await o.userInfoRequest(as, client, tokens.access_token, requestOptions(as.userinfo_endpoint));
+    return { profile: { ...(await o.processUserInfoResponse(as, client, claims.sub, info)) }, tokens: { ...tokens } };
+  }
+  if (settings.userinfo?.request) {
+    const provider = { ...settings.raw, userinfo: { ...settings.raw.userinfo, url: settings.userinfo.url } };
+    const profile = await settings.userinfo.request({ tokens, provider });
+    if (profile === null || typeof profile !== "object") throw new Error("userinfo.request returned no profile");
+    return { profile, tokens: { ...tokens } };
+  }
+  if (as.userinfo_endpoint === undefined) throw new Error("No userinfo endpoint configured");
+  const info = await o.userInfoRequest(as, client, tokens.access_token, requestOptions(as.userinfo_endpoint));
+  if (!info.ok) throw new Error(`userinfo responded ${info.status}`);
+  return { profile: (await info.json()) as Record<string, any>, tokens: { ...tokens } };
+}
+
+function clientAuth(settings: OAuthSettings): o.ClientAuth {
+  switch (settings.tokenEndpointAuthMethod) {
+    case "client_secret_basic":
+      return clientSecretBasic(settings.clientId, settings.clientSecret!);
+    case "client_secret_post":
+      return o.ClientSecretPost(settings.clientSecret!);
+    case "none":
+      return o.None();
+    default:
+      throw authError(
+        "CONFIGURATION",
+        `OAuth provider "${settings.id}": token_endpoint_auth_method "${settings.tokenEndpointAuthMethod}" is not supported`,
+      );
+  }
+}
+
+/**
+ * HTTP Basic client authentication as Auth.js sends it (`encodeURIComponent`,
+ * spaces as `+`): oauth4webapi's own also escapes `-`, `.`, `_`, `~`, which
+ * some servers do not decode.
+ */
+function clientSecretBasic(clientId: string, clientSecret: string): o.ClientAuth {
+  const encode = (value: string) => encodeURIComponent(value).replace(/%20/g, "+");
+  const credentials = btoa(`${encode(clientId)}:${encode(clientSecret)}`);
+  return (_as, _client, _body, headers) => {
+    headers.set("authorization", `Basic ${credentials}`);
+  };
+}
+
+/**
+ * The cookie binding a flow to the browser that opened the sign-in URL. One
+ * per flow (named after its state's hash), so tabs can sign in at once;
+ * `__Host-` (no other site can set it) on https deployments.
+ */
+function bindingCookie(stateHash: string) {
+  const secure = siteUrlFromEnv().startsWith("https:");
+  const name = `${secure ? "__Host-" : ""}authkit-oauth-${stateHash.slice(0, 16)}`;
+  const attributes = `Path=/; HttpOnly; SameSite=Lax${secure ? "; Secure" : ""}`;
+  return {
+    set: (value: string) => `${name}=${value}; ${attributes}; Max-Age=${OAUTH_FLOW_TTL_MS / 1000}`,
+    clear: `${name}=; ${attributes}; Max-Age=0`,
+    read(request: Request): string | null {
+      for (const part of (request.headers.get("cookie") ?? "").split(";")) {
+        const at = part.indexOf("=");
+        if (at > 0 && part.slice(0, at).trim() === name) return part.slice(at + 1).trim();
+      }
+      return null;
+    },
+  };
+}
+
+function redirect(location: string, setCookie?: string): Response {
+  const headers = new Headers({ Location: location, "Cache-Control": "no-store", "Referrer-Policy": "no-referrer" });
+  if (setCookie !== undefined) headers.set("Set-Cookie", setCookie);
+  return new Response(null, { status: 302, headers });
+}
+
+/** Back to the app with `?authError=<code>`, or a plain 400 when SITE_URL is unusable. */
+function failure(code: "OAUTH_FAILED" | "CONFIGURATION", redirectTo?: string, setCookie?: string): Response {
+  let target: string;
+  try {
+    target = redirectTo ?? siteUrl().href;
+  } catch (error) {
+    return new Response(messageOf(error), { status: 400, headers: { "Cache-Control": "no-store" } });
+  }
+  return redirect(withQuery(target, { authError: code }), setCookie);
+}

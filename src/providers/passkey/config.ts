@@ -1,0 +1,157 @@
+/**
+ * The Passkey provider's options, their defaults, and the relying party
+ * (RP ID and expected origins) resolved from them and the deployment's
+ * `SITE_URL` when a ceremony runs.
+ */
+import { authError } from "../../server/errors.js";
+import { processEnv } from "../../server/tokens/signingKey.js";
+
+/** COSE algorithm identifiers: EdDSA (Ed25519), ES256 (P-256), RS256. */
+export const COSE = { EdDSA: -8, ES256: -7, RS256: -257 } as const;
+
+export type UserVerification = "required" | "preferred" | "discouraged";
+
+/** Options of `Passkey(...)`. */
+export type PasskeyOptions = {
+  /** Provider id for `signIn(id, ...)`. Default `"passkey"`. */
+  id?: string;
+  /** The name authenticators show for your app. Default: the RP ID. */
+  rpName?: string;
+  /**
+   * The relying party ID: your site's domain (a passkey works on it and its
+   * subdomains). Default: the host name of the first origin.
+   */
+  rpID?: string;
+  /**
+   * Where the ceremony may run: the exact origin(s) of your web app, e.g.
+   * `"https://app.example.com"`. Default: the deployment's `SITE_URL`.
+   */
+  origin?: string | string[];
+  /**
+   * User verification (PIN, biometrics) asked of the authenticator when
+   * registering and signing in. `"required"` refuses responses without it.
+   * Default `"preferred"`. (As a second factor after a password it is
+   * always `"discouraged"`: the password was the knowledge factor.)
+   */
+  userVerification?: UserVerification;
+  /** Attestation to ask for. Default `"none"` (the privacy-friendly choice for passkeys). */
+  attestation?: "none" | "direct" | "enterprise";
+  /**
+   * Which authenticators may register. Default `{ residentKey: "required" }`:
+   * discoverable credentials, so users sign in without typing a name.
+   */
+  authenticatorSelection?: {
+    authenticatorAttachment?: "platform" | "cross-platform";
+    residentKey?: "required" | "preferred" | "discouraged";
+  };
+  /**
+   * COSE algorithms accepted, most preferred first. Default EdDSA, ES256,
+   * RS256 (`[-8, -7, -257]`).
+   */
+  algorithms?: number[];
+  /** How long a challenge stays valid (and the browser's timeout). Default 5 minutes. */
+  challengeTtlMs?: number;
+  /** Allow `flow: "signUp"` (a new user with a passkey). Default true. */
+  allowSignUp?: boolean;
+  /**
+   * Adding a passkey to a signed-in user (`flow: "register"`) needs a session
+   * started, or step-up verified with a second factor, within this long;
+   * otherwise `STEP_UP_REQUIRED`. A passkey is a lasting way in, so this
+   * keeps a stolen access token from planting one. Default: no limit.
+   */
+  freshSessionMs?: number;
+};
+
+/** Options with defaults filled in (the relying party is resolved per call). */
+export type ResolvedPasskeyOptions = {
+  id: string;
+  rpName?: string;
+  rpID?: string;
+  origin?: string[];
+  userVerification: UserVerification;
+  attestation: "none" | "direct" | "enterprise";
+  authenticatorSelection: NonNullable<PasskeyOptions["authenticatorSelection"]>;
+  algorithms: number[];
+  challengeTtlMs: number;
+  allowSignUp: boolean;
+  freshSessionMs?: number;
+};
+
+const SUPPORTED = new Set<number>([COSE.EdDSA, COSE.ES256, COSE.RS256]);
+
+/** Checks the options once, when `Passkey()` runs (at module load), so a bad setting fails the deploy. */
+export function resolvePasskeyOptions(options: PasskeyOptions): ResolvedPasskeyOptions {
+  const ttl = options.challengeTtlMs ?? 5 * 60 * 1000;
+  if (!Number.isFinite(ttl) || ttl < 10_000 || ttl > 60 * 60 * 1000) {
+    throw new Error("Passkey(): challengeTtlMs must be between 10 s and 1 hour");
+  }
+  const algorithms = options.algorithms ?? [COSE.EdDSA, COSE.ES256, COSE.RS256];
+  if (algorithms.length === 0 || algorithms.some((alg) => !SUPPORTED.has(alg))) {
+    throw new Error("Passkey(): algorithms must be a non-empty list of -8 (EdDSA), -7 (ES256), -257 (RS256)");
+  }
+  const origin =
+    options.origin === undefined
+      ? undefined
+      : [options.origin].flat().map((o) => checkOrigin(o, (message) => new Error(`Passkey(): ${message}`)));
+  if (origin !== undefined && origin.length === 0) throw new Error("Passkey(): origin must name at least one origin");
+  const fresh = options.freshSessionMs;
+  if (fresh !== undefined && (!Number.isFinite(fresh) || fresh <= 0)) {
+    throw new Error("Passkey(): freshSessionMs must be a positive number");
+  }
+  return {
+    id: options.id ?? "passkey",
+    rpName: options.rpName,
+    rpID: options.rpID,
+    origin,
+    userVerification: options.userVerification ?? "preferred",
+    attestation: options.attestation ?? "none",
+    authenticatorSelection: { residentKey: "required", ...options.authenticatorSelection },
+    algorithms: [...algorithms],
+    challengeTtlMs: ttl,
+    allowSignUp: options.allowSignUp ?? true,
+    ...(fresh !== undefined ? { freshSessionMs: fresh } : {}),
+  };
+}
+
+/** The relying party a ceremony runs for. */
+export type RelyingParty = { rpID: string; rpName: string; origins: string[] };
+
+/**
+ * The RP ID, name and expected origins: from the options, else from
+ * `SITE_URL`. `CONFIGURATION` when neither gives an origin, or when an
+ * origin is not on the RP ID's domain (browsers would refuse every ceremony).
+ */
+export function relyingParty(options: ResolvedPasskeyOptions): RelyingParty {
+  let origins = options.origin;
+  if (origins === undefined) {
+    const site = processEnv().SITE_URL?.trim();
+    if (!site) {
+      throw authError(
+        "CONFIGURATION",
+        "SITE_URL is not set: set it to your web app's URL (e.g. `npx convex env set SITE_URL http://localhost:5173`), " +
+          "or pass Passkey({ origin })",
+      );
+    }
+    origins = [checkOrigin(site, (message) => authError("CONFIGURATION", `SITE_URL: ${message}`))];
+  }
+  const rpID = options.rpID ?? new URL(origins[0]!).hostname;
+  for (const origin of origins) {
+    const host = new URL(origin).hostname;
+    if (host !== rpID && !host.endsWith(`.${rpID}`)) {
+      throw authError("CONFIGURATION", `Passkey origin ${origin} is not on the RP ID's domain (${rpID})`);
+    }
+  }
+  return { rpID, rpName: options.rpName ?? rpID, origins };
+}
+
+/** An http(s) origin (`scheme://host[:port]`), as browsers report it in `clientDataJSON`. */
+function checkOrigin(value: string, fail: (message: string) => Error): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw fail(`${JSON.stringify(value)} is not a URL`);
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") throw fail(`${value} is not an http(s) URL`);
+  return url.origin;
+}

@@ -1,0 +1,55 @@
+/**
+ * Step-up: sensitive changes (removing a factor, new recovery codes, a new
+ * password, another authenticator) need a second factor verified in the
+ * same session within the last 10 minutes, when the user has one.
+ */
+import type { ComponentApi } from "../../component/_generated/component.js";
+import { authError } from "../../server/errors.js";
+import type { RunQueryCtx } from "../../server/helpers/ctx.js";
+import { STEP_UP_WINDOW_MS } from "./options.js";
+
+/** Where a session stands for step-up. */
+export type StepUpStatus = {
+  /** The user has a second factor (an active TOTP factor or a two-factor passkey). */
+  hasSecondFactor: boolean;
+  /** Until when sensitive changes are allowed without verifying again (`null`: verify first). */
+  verifiedUntil: number | null;
+};
+
+/**
+ * The step-up status of the user's session. `NOT_SIGNED_IN` when the session
+ * has ended (its access token may live on for a while).
+ */
+export async function stepUpStatus(
+  ctx: RunQueryCtx,
+  component: ComponentApi,
+  who: { userId: string; sessionId: string },
+): Promise<StepUpStatus> {
+  const state = await ctx.runQuery(component.totp.stepUpState, who);
+  if (!state.sessionLive) throw authError("NOT_SIGNED_IN", "This session has ended; sign in again");
+  const until = state.factorVerifiedTime === null ? null : state.factorVerifiedTime + STEP_UP_WINDOW_MS;
+  return {
+    hasSecondFactor: state.hasSecondFactor,
+    verifiedUntil: until !== null && until > Date.now() ? until : null,
+  };
+}
+
+/**
+ * Throws `STEP_UP_REQUIRED` unless the user has no second factor or verified
+ * one in this session within the last 10 minutes; `NOT_SIGNED_IN` when the
+ * session has ended.
+ */
+export async function requireStepUp(
+  ctx: RunQueryCtx,
+  component: ComponentApi,
+  who: { userId: string; sessionId: string },
+): Promise<StepUpStatus> {
+  const status = await stepUpStatus(ctx, component, who);
+  if (status.hasSecondFactor && status.verifiedUntil === null) {
+    throw authError(
+      "STEP_UP_REQUIRED",
+      "Confirm it's you: enter a code from your authenticator app (or a recovery code) first",
+    );
+  }
+  return status;
+}

@@ -1,0 +1,104 @@
+/**
+ * Checking a TOTP or recovery code for a user, shared by the provider
+ * (sign-in, confirmation) and `auth.totp.verify` (step-up).
+ *
+ * The component never sees a secret in clear: the server reads the
+ * encrypted secrets and the failed-attempt bucket in one query, decrypts and
+ * compares here, then records the accepted step in a mutation that refuses it
+ * if another request took it first. A wrong code takes a token from the
+ * bucket in its own mutation before this throws, so callers must run in an
+ * action (where that write commits on its own), never in a mutation.
+ */
+import type { ComponentApi } from "../../component/_generated/component.js";
+import { authError } from "../../server/errors.js";
+import type { RunMutationCtx } from "../../server/helpers/ctx.js";
+import type { AttemptLimit } from "../../server/provider.js";
+import { DRIFT_STEPS, type ResolvedTotpOptions } from "./options.js";
+import { matchStep, normalizeCode } from "./otp.js";
+import { hashRecoveryCode } from "./recovery.js";
+import { decryptSecret, encryptionKeyFromEnv } from "./secret.js";
+
+/** What a check needs from its caller. */
+export type CheckDeps = {
+  ctx: RunMutationCtx;
+  component: ComponentApi;
+  config: ResolvedTotpOptions;
+  /** The user's failed-attempt bucket. */
+  limit: AttemptLimit;
+};
+
+/** `RATE_LIMITED` with a retry hint. */
+export function rateLimited(retryAfterMs: number) {
+  return authError("RATE_LIMITED", `Too many failed attempts; try again in ${Math.ceil(retryAfterMs / 1000)} s`);
+}
+
+/** Records a failed attempt and throws `INVALID_CODE` (or `RATE_LIMITED`). */
+async function fail(deps: CheckDeps): Promise<never> {
+  const state = await deps.ctx.runMutation(deps.component.limits.consume, { limit: deps.limit });
+  if (!state.ok) throw rateLimited(state.retryAfterMs);
+  throw authError("INVALID_CODE", "The code is wrong or was already used");
+}
+
+/**
+ * Accepts `code` for one of the user's active factors (or, with
+ * `pendingTotpId`, for that pending factor, which it activates) and records
+ * its step. With `sessionId`, the session is marked factor-verified in the
+ * same transaction, and must be live (`NOT_SIGNED_IN` otherwise).
+ *
+ * Throws `RATE_LIMITED` (bucket empty: nothing is checked), `INVALID_CODE`
+ * (wrong, outside ±1 step, or a step already used), `CONFIGURATION` (key).
+ */
+export async function acceptTotpCode(
+  deps: CheckDeps,
+  args: { userId: string; code: unknown; pendingTotpId?: string; sessionId?: string },
+): Promise<{ totpId: string; step: number }> {
+  const key = await encryptionKeyFromEnv();
+  const { factors, limit } = await deps.ctx.runQuery(deps.component.totp.forVerification, {
+    userId: args.userId,
+    limit: deps.limit,
+    ...(args.pendingTotpId !== undefined ? { pendingTotpId: args.pendingTotpId } : {}),
+  });
+  if (!limit.ok) throw rateLimited(limit.retryAfterMs);
+  const code = normalizeCode(args.code, deps.config.digits);
+  let match: { totpId: string; step: number } | null = null;
+  if (code !== null) {
+    const now = Date.now();
+    for (const factor of factors) {
+      const secret = await decryptSecret(
+        key,
+        { ciphertext: factor.secretCiphertext, iv: factor.secretIv },
+        args.userId,
+      );
+      const step = matchStep(secret, code, deps.config, now, DRIFT_STEPS, factor.lastUsedStep);
+      if (step !== null) {
+        match = { totpId: factor.totpId, step };
+        break;
+      }
+    }
+  }
+  if (match === null) return await fail(deps);
+  const { status } = await deps.ctx.runMutation(deps.component.totp.recordUse, {
+    totpId: match.totpId,
+    userId: args.userId,
+    step: match.step,
+    ...(args.pendingTotpId !== undefined ? { activate: true } : {}),
+    ...(args.sessionId !== undefined ? { sessionId: args.sessionId } : {}),
+  });
+  if (status === "no_session") throw authError("NOT_SIGNED_IN", "This session has ended; sign in again");
+  if (status !== "ok") return await fail(deps);
+  return match;
+}
+
+/**
+ * Uses up one of the user's recovery codes. Throws `RATE_LIMITED` or
+ * `INVALID_CODE` (wrong or already used).
+ */
+export async function acceptRecoveryCode(deps: CheckDeps, args: { userId: string; code: unknown }): Promise<void> {
+  const outcome = await deps.ctx.runMutation(deps.component.recoveryCodes.consume, {
+    userId: args.userId,
+    codeHash: hashRecoveryCode(typeof args.code === "string" ? args.code : "", args.userId),
+    limit: deps.limit,
+  });
+  if (outcome.status === "rate_limited") throw rateLimited(outcome.retryAfterMs);
+  if (outcome.status === "invalid") throw authError("INVALID_CODE", "The recovery code is wrong or was already used");
+}
