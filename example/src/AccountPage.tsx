@@ -1,6 +1,7 @@
 import { useState, type FormEvent, type ReactNode } from "react";
 import { useAction, useMutation, useQuery } from "convex/react";
 import { api } from "../convex/_generated/api";
+import { AuthGate } from "./AuthGate";
 import { ErrorBoundary } from "./ErrorBoundary";
 import { ErrorMessage } from "./ErrorMessage";
 import { useAuthActions } from "convex-auth-kit/react";
@@ -9,7 +10,6 @@ import { TotpChallenge } from "./TotpPage";
 import { TaskResult, useTask } from "./useTask";
 
 export function AccountPage() {
-  const { status } = useSession();
   return (
     <>
       <h1>Account</h1>
@@ -17,13 +17,9 @@ export function AccountPage() {
         Email and password sign-in with the <code>Password()</code> provider. The forms call the
         app's <code>auth.signIn</code> action through <code>useAuthActions()</code>; <code>ConvexAuthProvider</code> keeps the tokens in this browser and refreshes them.
       </p>
-      {status === "signedOut" && <SignedOut />}
-      {status === "loading" && <p className="muted">Signing you in…</p>}
-      {status === "signedIn" && (
-        <ErrorBoundary>
-          <SignedIn />
-        </ErrorBoundary>
-      )}
+      <AuthGate signedOut={<SignedOut />}>
+        <SignedIn />
+      </AuthGate>
     </>
   );
 }

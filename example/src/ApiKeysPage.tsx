@@ -1,12 +1,11 @@
 import { useEffect, useState, type FormEvent, type ReactNode } from "react";
 import { useMutation, useQuery } from "convex/react";
 import { api } from "../convex/_generated/api";
+import { AuthGate } from "./AuthGate";
 import { ErrorBoundary } from "./ErrorBoundary";
-import { useSession } from "./session";
 import { TaskResult, useTask } from "./useTask";
 
 export function ApiKeysPage() {
-  const { status } = useSession();
   return (
     <>
       <h1>API keys</h1>
@@ -15,20 +14,18 @@ export function ApiKeysPage() {
         each key is stored: the key itself is shown once, when it is created. The example's{" "}
         <code>/api/profile</code> HTTP endpoint accepts them.
       </p>
-      {status === "signedOut" && (
-        <section className="card narrow">
-          <h2>Sign in first</h2>
-          <p className="muted">
-            API keys belong to a user. <a href="#/account">Sign in on the Account page</a>, then come back.
-          </p>
-        </section>
-      )}
-      {status === "loading" && <p className="muted">Signing you in…</p>}
-      {status === "signedIn" && (
-        <ErrorBoundary>
-          <SignedIn />
-        </ErrorBoundary>
-      )}
+      <AuthGate
+        signedOut={
+          <section className="card narrow">
+            <h2>Sign in first</h2>
+            <p className="muted">
+              API keys belong to a user. <a href="#/account">Sign in on the Account page</a>, then come back.
+            </p>
+          </section>
+        }
+      >
+        <SignedIn />
+      </AuthGate>
     </>
   );
 }

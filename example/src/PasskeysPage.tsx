@@ -2,6 +2,7 @@ import { useState, type FormEvent, type ReactNode } from "react";
 import { useMutation, useQuery } from "convex/react";
 import { useAuthActions } from "convex-auth-kit/react";
 import { api } from "../convex/_generated/api";
+import { AuthGate } from "./AuthGate";
 import { ErrorBoundary } from "./ErrorBoundary";
 import { useSession } from "./session";
 import { TaskResult, useTask } from "./useTask";
@@ -12,7 +13,6 @@ import { TaskResult, useTask } from "./useTask";
  * browser's WebAuthn ceremony in between and sends its answer back.
  */
 export function PasskeysPage() {
-  const { status } = useSession();
   const supported = typeof window !== "undefined" && "PublicKeyCredential" in window;
   return (
     <>
@@ -27,13 +27,9 @@ export function PasskeysPage() {
           This browser has no WebAuthn support (or the page is not on https or localhost).
         </p>
       )}
-      {status === "signedOut" && <SignedOut />}
-      {status === "loading" && <p className="muted">Signing you in…</p>}
-      {status === "signedIn" && (
-        <ErrorBoundary>
-          <SignedIn />
-        </ErrorBoundary>
-      )}
+      <AuthGate signedOut={<SignedOut />}>
+        <SignedIn />
+      </AuthGate>
     </>
   );
 }

@@ -3,8 +3,8 @@ import { useAction, useMutation, useQuery } from "convex/react";
 import { authErrorCode, useAuthActions } from "convex-auth-kit/react";
 import qrcode from "qrcode-generator";
 import { api } from "../convex/_generated/api";
+import { AuthGate } from "./AuthGate";
 import { ErrorBoundary } from "./ErrorBoundary";
-import { useSession } from "./session";
 import { TaskResult, useTask } from "./useTask";
 
 /**
@@ -13,7 +13,6 @@ import { TaskResult, useTask } from "./useTask";
  * after the password, step up before sensitive changes, remove it.
  */
 export function TotpPage() {
-  const { status } = useSession();
   return (
     <>
       <h1>Two-factor</h1>
@@ -22,13 +21,9 @@ export function TotpPage() {
         <code>TOTP()</code> provider. Once set up, a password alone no longer signs in: the server asks for a code. Removing
         an authenticator, new recovery codes and a new password need a code from the last 10 minutes in this session.
       </p>
-      {status === "signedOut" && <PasswordThenCode />}
-      {status === "loading" && <p className="muted">Signing you in…</p>}
-      {status === "signedIn" && (
-        <ErrorBoundary>
-          <SignedIn />
-        </ErrorBoundary>
-      )}
+      <AuthGate signedOut={<PasswordThenCode />}>
+        <SignedIn />
+      </AuthGate>
     </>
   );
 }

@@ -233,6 +233,13 @@ export const changeSecret = mutation({
   },
 });
 
+/** The outcome of redeeming a code for a session. */
+const codeRedemption = v.union(
+  v.object({ status: v.literal("ok"), userId: v.id("users"), session: newSession }),
+  v.object({ status: v.literal("invalid") }),
+  v.object({ status: v.literal("rate_limited"), retryAfterMs: v.number() }),
+);
+
 /**
  * Password reset, all or nothing: checks the reset code, sets the new secret,
  * ends every session of the user (`password_reset`) and starts a new one.
@@ -247,11 +254,7 @@ export const resetSecretWithCode = mutation({
     secret: v.string(),
     session: v.object({ refreshTokenHash: v.string(), policy: sessionPolicy }),
   },
-  returns: v.union(
-    v.object({ status: v.literal("ok"), userId: v.id("users"), session: newSession }),
-    v.object({ status: v.literal("invalid") }),
-    v.object({ status: v.literal("rate_limited"), retryAfterMs: v.number() }),
-  ),
+  returns: codeRedemption,
   handler: async (ctx, args) => {
     const check = await consumeCode(ctx, args);
     if (check.status !== "ok") return check;
@@ -275,11 +278,7 @@ export const verifyEmailWithCode = mutation({
     limit: limitConfig,
     session: v.object({ refreshTokenHash: v.string(), policy: sessionPolicy }),
   },
-  returns: v.union(
-    v.object({ status: v.literal("ok"), userId: v.id("users"), session: newSession }),
-    v.object({ status: v.literal("invalid") }),
-    v.object({ status: v.literal("rate_limited"), retryAfterMs: v.number() }),
-  ),
+  returns: codeRedemption,
   handler: async (ctx, args) => {
     const check = await consumeCode(ctx, args);
     if (check.status !== "ok") return check;

@@ -1,7 +1,8 @@
 /** Sessions: refresh rotation and reuse detection, expiry, the per-user cap, sign-out and the helpers. */
-import { afterEach, describe, expect, test, vi } from "vitest";
+import { describe, expect, test, vi } from "vitest";
 import { api, components } from "../../example/convex/_generated/api.js";
 import { DEFAULT_OPTIONS } from "../../src/server/config.js";
+import { advance, useClock } from "../harness/clock.js";
 import { expectAuthError } from "../harness/errors.js";
 import { as, claimsOf, makeAuthTest, password, probe, refresh, tokensOf } from "../harness/auth.js";
 
@@ -9,14 +10,7 @@ const EMAIL = "ada@example.com";
 const PW = "correct horse battery";
 const DAY = 24 * 60 * 60 * 1000;
 
-afterEach(() => {
-  vi.useRealTimers();
-});
 
-function useClock(iso = "2026-05-01T00:00:00Z") {
-  vi.useFakeTimers({ now: new Date(iso), toFake: ["Date"] });
-}
-const advance = (ms: number) => vi.setSystemTime(Date.now() + ms);
 
 async function revocations(t: ReturnType<typeof makeAuthTest>) {
   const events = await t.query(probe.rows, { table: "events" });

@@ -4,11 +4,12 @@
  * judged by an independent implementation (the `otpauth` package) reading
  * the URI we hand out.
  */
-import { decodeBase32IgnorePadding, encodeBase64 } from "@oslojs/encoding";
+import { decodeBase32IgnorePadding } from "@oslojs/encoding";
 import * as OTPAuth from "otpauth";
-import { afterEach, beforeAll, describe, expect, test, vi } from "vitest";
+import { describe, expect, test, vi } from "vitest";
 import { api } from "../../example/convex/_generated/api.js";
 import { codeAt } from "../../src/providers/totp/otp.js";
+import { advance, useClock } from "../harness/clock.js";
 import { expectAuthError } from "../harness/errors.js";
 import { as, claimsOf, makeAuthTest, password, probe, refresh, tokensOf, type AuthTest } from "../harness/auth.js";
 
@@ -16,20 +17,8 @@ const EMAIL = "ada@example.com";
 const PW = "correct horse battery";
 const STEP = 30_000;
 
-beforeAll(() => {
-  // A deployment sets this once (see docs/totp.md); tests use a fixed key.
-  process.env.TOTP_ENCRYPTION_KEY ??= encodeBase64(new Uint8Array(32).map((_, i) => i * 7 + 1));
-});
 
-afterEach(() => {
-  vi.useRealTimers();
-});
 
-/** A fake clock at the start of a 30 s step. */
-function useClock(iso = "2026-03-01T10:00:00Z") {
-  vi.useFakeTimers({ now: new Date(iso), toFake: ["Date"] });
-}
-const advance = (ms: number) => vi.setSystemTime(Date.now() + ms);
 
 type Setup = { totpSetup: { uri: string; secret: string; totpId: string }; verifier: string };
 

@@ -3,13 +3,13 @@
  * new password) and the `auth.totp` helpers, including an app that requires
  * two-factor authentication.
  */
-import { encodeBase64 } from "@oslojs/encoding";
 import * as OTPAuth from "otpauth";
-import { afterEach, beforeAll, describe, expect, test, vi } from "vitest";
+import { describe, expect, test, vi } from "vitest";
 import { api, components } from "../../example/convex/_generated/api.js";
 import { TOTP } from "../../src/providers/TOTP.js";
 import { DEFAULT_OPTIONS } from "../../src/server/config.js";
 import { totpHelpers } from "../../src/server/helpers/totp.js";
+import { advance, useClock } from "../harness/clock.js";
 import { expectAuthError } from "../harness/errors.js";
 import { as, claimsOf, makeAuthTest, password, probe, refresh, tokensOf, type AuthTest } from "../harness/auth.js";
 
@@ -18,18 +18,8 @@ const PW = "correct horse battery";
 const STEP = 30_000;
 const MINUTE = 60_000;
 
-beforeAll(() => {
-  process.env.TOTP_ENCRYPTION_KEY ??= encodeBase64(new Uint8Array(32).map((_, i) => i * 7 + 1));
-});
 
-afterEach(() => {
-  vi.useRealTimers();
-});
 
-function useClock(iso = "2026-03-01T10:00:00Z") {
-  vi.useFakeTimers({ now: new Date(iso), toFake: ["Date"] });
-}
-const advance = (ms: number) => vi.setSystemTime(Date.now() + ms);
 
 type Setup = { totpSetup: { uri: string; secret: string; totpId: string }; verifier: string };
 
