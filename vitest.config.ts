@@ -29,6 +29,9 @@ export default defineConfig({
     environment: "edge-runtime",
     include: ["test/**/*.test.ts", "test/**/*.test.tsx"],
     setupFiles: ["test/harness/env.ts"],
+    // Machines here have 2 cores; a loaded one must not fail slow-but-correct tests.
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
     server: { deps: { inline: ["convex-test"] } },
   },
 });
