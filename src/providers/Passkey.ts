@@ -54,7 +54,7 @@ const NAME_MAX = 100;
 type Pending = NonNullable<Awaited<ReturnType<typeof takeChallenge>>>;
 
 async function takeChallenge(sc: SignInContext, verifier: string, credentialId: string) {
-  return await sc.ctx.runMutation(sc.component.passkeys.takeChallenge, {
+  return await sc.ctx.runMutation(sc.component.passkeyCeremonies.takeChallenge, {
     verifierHash: hashSecret(verifier),
     credentialId,
   });
@@ -110,7 +110,7 @@ export function Passkey(options: PasskeyOptions = {}): PasskeyProvider {
             sessionId: signedIn.sessionId,
             ...(config.freshSessionMs !== undefined ? { freshWithinMs: config.freshSessionMs } : {}),
           };
-    const begun = await sc.ctx.runMutation(sc.component.passkeys.beginRegistration, {
+    const begun = await sc.ctx.runMutation(sc.component.passkeyCeremonies.beginRegistration, {
       ceremony: ceremony.args,
       provider: id,
       target,
@@ -140,7 +140,7 @@ export function Passkey(options: PasskeyOptions = {}): PasskeyProvider {
   ): Promise<SignInResult> {
     const rp = relyingParty(config);
     const ceremony = newCeremony(sc);
-    const begun = await sc.ctx.runMutation(sc.component.passkeys.beginAuthentication, {
+    const begun = await sc.ctx.runMutation(sc.component.passkeyCeremonies.beginAuthentication, {
       ceremony: ceremony.args,
       provider: id,
       ...hint,
@@ -182,7 +182,7 @@ export function Passkey(options: PasskeyOptions = {}): PasskeyProvider {
             session,
           }
         : { flow: "register" as const, userId: pending.userId!, sessionId: pending.sessionId!, session };
-    const done = await sc.ctx.runMutation(sc.component.passkeys.completeRegistration, {
+    const done = await sc.ctx.runMutation(sc.component.passkeyCeremonies.completeRegistration, {
       provider: id,
       target,
       passkey: {
@@ -211,7 +211,7 @@ export function Passkey(options: PasskeyOptions = {}): PasskeyProvider {
       pending.credential,
     );
     const refresh = sc.newRefreshToken();
-    const done = await sc.ctx.runMutation(sc.component.passkeys.completeAuthentication, {
+    const done = await sc.ctx.runMutation(sc.component.passkeyCeremonies.completeAuthentication, {
       provider: id,
       passkeyId: pending.credential!.passkeyId,
       ...verified,

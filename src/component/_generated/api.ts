@@ -31,6 +31,7 @@ import type * as model_totp from "../model/totp.js";
 import type * as model_userData from "../model/userData.js";
 import type * as model_validators from "../model/validators.js";
 import type * as oauth from "../oauth.js";
+import type * as passkeyCeremonies from "../passkeyCeremonies.js";
 import type * as passkeys from "../passkeys.js";
 import type * as passwordless from "../passwordless.js";
 import type * as recoveryCodes from "../recoveryCodes.js";
@@ -71,6 +72,7 @@ const fullApi: ApiFromModules<{
   "model/userData": typeof model_userData;
   "model/validators": typeof model_validators;
   oauth: typeof oauth;
+  passkeyCeremonies: typeof passkeyCeremonies;
   passkeys: typeof passkeys;
   passwordless: typeof passwordless;
   recoveryCodes: typeof recoveryCodes;

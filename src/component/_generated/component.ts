@@ -712,7 +712,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         Name
       >;
     };
-    passkeys: {
+    passkeyCeremonies: {
       beginAuthentication: FunctionReference<
         "mutation",
         "internal",
@@ -836,6 +836,38 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         { passkeyId: string; sessionId: string; userId: string },
         Name
       >;
+      takeChallenge: FunctionReference<
+        "mutation",
+        "internal",
+        { credentialId: string; verifierHash: string },
+        {
+          challenge: string;
+          credential: {
+            counter: number;
+            credentialId: string;
+            passkeyId: string;
+            publicKey: ArrayBuffer;
+            transports?: Array<string>;
+            userHandle: string;
+            userId: string;
+          } | null;
+          data: {
+            email?: string;
+            flow: "signUp" | "register" | "signIn" | "second-factor" | "stepUp";
+            name?: string;
+            passkeyName?: string;
+            provider: string;
+            secondFactor?: boolean;
+            secondFactorHash?: string;
+            userHandle?: string;
+          };
+          sessionId?: string;
+          userId?: string;
+        } | null,
+        Name
+      >;
+    };
+    passkeys: {
       get: FunctionReference<
         "query",
         "internal",
@@ -893,36 +925,6 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "internal",
         { enabled: boolean; passkeyId: string; userId?: string },
         boolean,
-        Name
-      >;
-      takeChallenge: FunctionReference<
-        "mutation",
-        "internal",
-        { credentialId: string; verifierHash: string },
-        {
-          challenge: string;
-          credential: {
-            counter: number;
-            credentialId: string;
-            passkeyId: string;
-            publicKey: ArrayBuffer;
-            transports?: Array<string>;
-            userHandle: string;
-            userId: string;
-          } | null;
-          data: {
-            email?: string;
-            flow: "signUp" | "register" | "signIn" | "second-factor" | "stepUp";
-            name?: string;
-            passkeyName?: string;
-            provider: string;
-            secondFactor?: boolean;
-            secondFactorHash?: string;
-            userHandle?: string;
-          };
-          sessionId?: string;
-          userId?: string;
-        } | null,
         Name
       >;
     };
