@@ -7,6 +7,7 @@ import { ErrorMessage } from "./ErrorMessage";
 import { useAuthActions } from "convex-auth-kit/react";
 import { useSession } from "./session";
 import { TotpChallenge } from "./TotpPage";
+import { EmailField, PasswordField, type EmailProps } from "./fields";
 import { TaskResult, useTask } from "./useTask";
 
 export function AccountPage() {
@@ -65,48 +66,7 @@ function SignedOut() {
   );
 }
 
-type EmailProps = { email: string; onEmailChange: (email: string) => void };
 
-function EmailField({ email, onEmailChange, disabled }: EmailProps & { disabled?: boolean }) {
-  return (
-    <label>
-      Email
-      <input
-        type="email"
-        value={email}
-        onChange={(e) => onEmailChange(e.target.value)}
-        required
-        autoComplete="email"
-        disabled={disabled}
-      />
-    </label>
-  );
-}
-
-function PasswordField({
-  label,
-  value,
-  onChange,
-  autoComplete,
-}: {
-  label: string;
-  value: string;
-  onChange: (value: string) => void;
-  autoComplete: "current-password" | "new-password";
-}) {
-  return (
-    <label>
-      {label}
-      <input
-        type="password"
-        value={value}
-        onChange={(e) => onChange(e.target.value)}
-        required
-        autoComplete={autoComplete}
-      />
-    </label>
-  );
-}
 
 function SignUpForm({ email, onEmailChange }: EmailProps) {
   const { session } = useSession();

@@ -5,6 +5,7 @@ import { api } from "../convex/_generated/api";
 import { AuthGate } from "./AuthGate";
 import { ErrorBoundary } from "./ErrorBoundary";
 import { useSession } from "./session";
+import { EmailField, PasswordField } from "./fields";
 import { TaskResult, useTask } from "./useTask";
 
 /**
@@ -158,20 +159,8 @@ function PasswordThenPasskey() {
       </p>
       {pending === null ? (
         <form onSubmit={submit}>
-          <label>
-            Email
-            <input type="email" value={email} onChange={(e) => setEmail(e.target.value)} required autoComplete="email" />
-          </label>
-          <label>
-            Password
-            <input
-              type="password"
-              value={password}
-              onChange={(e) => setPassword(e.target.value)}
-              required
-              autoComplete="current-password"
-            />
-          </label>
+          <EmailField email={email} onEmailChange={setEmail} />
+          <PasswordField label="Password" value={password} onChange={setPassword} autoComplete="current-password" />
           <button type="submit" disabled={task.pending}>
             {task.pending ? "Checking…" : "Continue"}
           </button>

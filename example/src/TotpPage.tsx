@@ -5,6 +5,7 @@ import qrcode from "qrcode-generator";
 import { api } from "../convex/_generated/api";
 import { AuthGate } from "./AuthGate";
 import { ErrorBoundary } from "./ErrorBoundary";
+import { EmailField, PasswordField } from "./fields";
 import { TaskResult, useTask } from "./useTask";
 
 /**
@@ -58,20 +59,8 @@ function PasswordThenCode() {
     <section className="card narrow">
       <h2>Sign in</h2>
       <form onSubmit={submit}>
-        <label>
-          Email
-          <input type="email" value={email} onChange={(e) => setEmail(e.target.value)} required autoComplete="email" />
-        </label>
-        <label>
-          Password
-          <input
-            type="password"
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-            required
-            autoComplete="current-password"
-          />
-        </label>
+        <EmailField email={email} onEmailChange={setEmail} />
+        <PasswordField label="Password" value={password} onChange={setPassword} autoComplete="current-password" />
         <button type="submit" disabled={task.pending}>
           {task.pending ? "Checking…" : "Continue"}
         </button>
