@@ -47,6 +47,53 @@ describe("resolveRedirect", () => {
     await refused("/../admin", "https://example.com/app");
   });
 
+  test("input the URL parser rewrites is judged by what it parses to", async () => {
+    const env = at("https://app.example.com");
+    // Accepted: plain paths and queries under SITE_URL.
+    expect(resolveRedirect("/ok/path", env)).toBe("https://app.example.com/ok/path");
+    expect(resolveRedirect("?tab=x", env)).toBe("https://app.example.com/?tab=x");
+    expect(resolveRedirect("/ok/path?q=a%2Fb#frag", env)).toBe("https://app.example.com/ok/path?q=a%2Fb#frag");
+    expect(resolveRedirect("/caf%C3%A9", env)).toBe("https://app.example.com/caf%C3%A9");
+    // Refused: each of these reaches another host, or a "//" path, once parsed or decoded.
+    for (const target of [
+      "/\t/evil.example",
+      "/\n/evil.example",
+      "/\r/evil.example",
+      "/\t\n/evil.example",
+      "\t//evil.example",
+      "/\u0000/evil.example",
+      "/ok\u007f",
+      "/ok?x=\u001b",
+      "\\\\evil.example",
+      "/\\evil.example",
+      "/ok?next=\\evil.example",
+      "/%5Cevil",
+      "/%5cevil",
+      "/%2F/evil.example",
+      "/%2f%2fevil.example",
+      "/ok//evil.example",
+      "//evil.example",
+      "///evil.example",
+      "https://evil.example",
+      "http://site@evil",
+      "https://app.example.com@evil",
+      "https://app.example.com\t.evil.example/",
+      "https://app.example.com/%5Cevil",
+      "/%E0%A4%A",
+    ]) {
+      await refused(target);
+    }
+  });
+
+  test("a SITE_URL with a path: rewritten input still stays under it", async () => {
+    const env = at("https://example.com/app");
+    expect(resolveRedirect("/ok/path", env)).toBe("https://example.com/app/ok/path");
+    expect(resolveRedirect("?tab=x", env)).toBe("https://example.com/app?tab=x");
+    for (const target of ["/\t/evil.example", "/\n/evil.example", "//evil.example", "/%5Cevil", "/%2e%2e/admin"]) {
+      await refused(target, "https://example.com/app");
+    }
+  });
+
   test("without SITE_URL: CONFIGURATION", async () => {
     await expectAuthError(Promise.resolve().then(() => resolveRedirect("/", {})), "CONFIGURATION");
     await expectAuthError(Promise.resolve().then(() => resolveRedirect("/", at("ftp://x"))), "CONFIGURATION");

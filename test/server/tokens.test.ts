@@ -399,6 +399,7 @@ describe("well-known documents", () => {
       issuer: ISSUER,
       jwks_uri: `${ISSUER}/.well-known/jwks.json`,
       authorization_endpoint: `${ISSUER}/oauth/authorize`,
+      response_types_supported: ["id_token"],
       subject_types_supported: ["public"],
       id_token_signing_alg_values_supported: ["RS256"],
       claims_supported: ["iss", "sub", "aud", "iat", "exp"],

@@ -115,9 +115,28 @@ export function isLoopback(url: string | URL): boolean {
   return host === "localhost" || host === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
-/** oauth4webapi's request options for a call to `url`. */
-export function requestOptions(url: string | URL | undefined): { [o.allowInsecureRequests]?: boolean } {
-  return url !== undefined && isLoopback(url) ? { [o.allowInsecureRequests]: true } : {};
+/**
+ * How long one outgoing request to an authorization server (discovery, token,
+ * userinfo) may take before it is aborted: a server that never answers must
+ * not hold the sign-in (and the action running it) until the platform kills
+ * it. The flow then fails with `OAUTH_FAILED`.
+ */
+export const OAUTH_REQUEST_TIMEOUT_MS = 10_000;
+
+/** oauth4webapi's options for one request. */
+export type OAuthRequestOptions = {
+  [o.allowInsecureRequests]?: boolean;
+  /** A fresh {@link OAUTH_REQUEST_TIMEOUT_MS} timeout for each request made with these options. */
+  signal: () => AbortSignal;
+};
+
+/**
+ * oauth4webapi's request options for a call to `url`: bounded by
+ * {@link OAUTH_REQUEST_TIMEOUT_MS}, and plain http allowed for loopback only.
+ */
+export function requestOptions(url: string | URL | undefined): OAuthRequestOptions {
+  const signal = () => AbortSignal.timeout(OAUTH_REQUEST_TIMEOUT_MS);
+  return url !== undefined && isLoopback(url) ? { [o.allowInsecureRequests]: true, signal } : { signal };
 }
 
 /** Discovery results per issuer, kept for an hour in this isolate. */

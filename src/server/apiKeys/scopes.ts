@@ -38,6 +38,11 @@ export class ApiKeyScopes {
   }
 }
 
+/**
+ * Whether a scope set entry lets a key ask for `action`: the entry holds
+ * `"*"` (any action, `"*"` itself included) or holds `action` literally. An
+ * entry without `"*"` never grants a requested `"*"`.
+ */
 function actionAllowed(allowed: readonly string[] | undefined, action: string): boolean {
   return allowed !== undefined && (allowed.includes("*") || allowed.includes(action));
 }
@@ -45,9 +50,16 @@ function actionAllowed(allowed: readonly string[] | undefined, action: string): 
 /**
  * Checks requested scopes against the app's scope set and returns them
  * normalised (each action once). Throws `INVALID_SCOPE` for a malformed
- * scope, an unknown resource, or an action its resource does not have. A
- * `"*"` resource may ask for `"*"` or for actions some resource has. With no
- * scope set configured (`null`), any well-formed scope passes.
+ * scope, an unknown resource, or an action its resource does not have.
+ *
+ * A wildcard is granted only where the scope set offers it: resource `"*"`
+ * only if the scope set has a `"*"` resource (its actions are then checked
+ * against that entry), and action `"*"` only if the resource's entry holds
+ * `"*"`. So with `{ reports: ["read", "write"], admin: ["*"] }`, `admin:*`
+ * and `admin:purge` pass but `reports:*`, `*:read` and `*:*` are refused.
+ * (`Auth()` does not accept a `"*"` resource in `apiKeys.scopes`, so its keys
+ * get a `"*"` resource only when no scope set is configured.) With no scope set configured (`null`), any well-formed scope passes,
+ * wildcards included.
  */
 export function validateScopes(
   requested: readonly ApiKeyScope[],
@@ -71,16 +83,14 @@ export function validateScopes(
       }
     }
     if (scopeSet !== null) {
-      if (resource !== "*" && allowedFor(resource) === undefined) {
+      const allowed = allowedFor(resource);
+      if (allowed === undefined) {
         throw authError("INVALID_SCOPE", `Unknown scope resource "${resource}"`);
       }
       for (const action of actions) {
-        if (action === "*") continue;
-        const ok =
-          resource === "*"
-            ? Object.values(scopeSet).some((allowed) => actionAllowed(allowed, action))
-            : actionAllowed(allowedFor(resource), action);
-        if (!ok) throw authError("INVALID_SCOPE", `Unknown action "${action}" on "${resource}"`);
+        if (!actionAllowed(allowed, action)) {
+          throw authError("INVALID_SCOPE", `Unknown action "${action}" on "${resource}"`);
+        }
       }
     }
     return { resource, actions: [...new Set(actions)] };

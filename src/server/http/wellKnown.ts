@@ -8,7 +8,11 @@
  * `application/json`. Only `issuer` and `jwks_uri` are used, but older
  * versions of that library require `authorization_endpoint` too, so the
  * document names one (as `@convex-dev/auth`'s does); tokens are never issued
- * there.
+ * there. The members OpenID Connect Discovery 1.0 marks REQUIRED are all
+ * present: `response_types_supported` is `["id_token"]` (our tokens are
+ * issued directly, never through an authorization code), subjects are
+ * `public`, and tokens are signed with RS256, the only algorithm a signing
+ * key may have.
  *
  * @module
  */
@@ -31,6 +35,7 @@ export type OpenIdConfiguration = {
   issuer: string;
   jwks_uri: string;
   authorization_endpoint: string;
+  response_types_supported: ["id_token"];
   subject_types_supported: ["public"];
   id_token_signing_alg_values_supported: ["RS256"];
   claims_supported: string[];
@@ -44,6 +49,7 @@ export function openidConfigurationDocument(
     issuer,
     jwks_uri: issuer.replace(/\/+$/, "") + JWKS_PATH,
     authorization_endpoint: issuer.replace(/\/+$/, "") + "/oauth/authorize",
+    response_types_supported: ["id_token"],
     subject_types_supported: ["public"],
     id_token_signing_alg_values_supported: ["RS256"],
     claims_supported: ["iss", "sub", "aud", "iat", "exp"],
