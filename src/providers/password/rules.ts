@@ -1,4 +1,6 @@
 import { authError } from "../../server/errors.js";
+import { isBreachedPassword, type BreachedPasswordOptions } from "./breached.js";
+import { isCommonPassword } from "./common.js";
 
 /** NIST 800-63B: at least 8 characters, no composition rules. */
 export const MIN_PASSWORD_LENGTH = 8;
@@ -12,13 +14,36 @@ export type PasswordValidator = (
 ) => string | void | undefined | Promise<string | void | undefined>;
 
 /**
- * Checks a new password: a string of 8..256 characters (counted as Unicode
- * code points), then the app's validator if any. Throws `INVALID_PASSWORD`.
+ * Extra rules for new passwords (NIST 800-63B 5.1.1.2), the fourth argument
+ * of {@link checkNewPassword}.
+ */
+export type PasswordPolicy = {
+  /**
+   * Refuse passwords found in the breached-password corpus (Have I Been
+   * Pwned's k-anonymity range API; only 5 hex characters of the SHA-1 are
+   * sent). Off by default (`undefined` or `false`). Needs `fetch`, so only in
+   * actions. Fails open when the service is unreachable.
+   */
+  breached?: BreachedPasswordOptions | false;
+  /** Refuse passwords on the built-in list of the most common ones. Default `true`. */
+  common?: boolean;
+};
+
+/**
+ * Checks a new password, in this order: a string of 8..256 characters
+ * (counted as Unicode code points); not the account's email
+ * (case-insensitive); not on the common-password list (unless
+ * `policy.common` is `false`); the app's validator if any; then, when
+ * `policy.breached` is set, not in the breached-password corpus. Throws
+ * `INVALID_PASSWORD`.
+ *
+ * With `policy.breached` this calls `fetch`: call it from an action only.
  */
 export async function checkNewPassword(
   password: unknown,
   email: string,
   validate?: PasswordValidator,
+  policy?: PasswordPolicy,
 ): Promise<string> {
   if (typeof password !== "string") throw authError("INVALID_PASSWORD", "A password is required");
   const length = [...password].length;
@@ -28,8 +53,19 @@ export async function checkNewPassword(
       `A password must be ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters long`,
     );
   }
+  const trimmedEmail = email.trim();
+  if (trimmedEmail !== "" && password.toLowerCase() === trimmedEmail.toLowerCase()) {
+    throw authError("INVALID_PASSWORD", "A password must not be the email address");
+  }
+  if ((policy?.common ?? true) && isCommonPassword(password)) {
+    throw authError("INVALID_PASSWORD", "This password is too common");
+  }
   const refusal = validate ? await validate(password, { email }) : undefined;
   if (typeof refusal === "string" && refusal !== "") throw authError("INVALID_PASSWORD", refusal);
+  const breached = policy?.breached;
+  if (breached !== undefined && breached !== false && (await isBreachedPassword(password, breached)) === true) {
+    throw authError("INVALID_PASSWORD", "This password has appeared in a data breach; choose another");
+  }
   return password;
 }
 
