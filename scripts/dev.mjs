@@ -12,7 +12,7 @@
 //
 // Extra arguments go to convex dev: `npm run dev -- --configure`.
 
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
@@ -124,6 +124,12 @@ poll = setInterval(() => {
     return;
   }
   clearInterval(poll);
+  // The example's development helpers (the outbox, the directory) answer
+  // only on a deployment that has this switch; a production one does not.
+  spawnSync(process.execPath, [binPath("convex", "convex"), "env", "set", "EXAMPLE_DEV_TOOLS", "1"], {
+    cwd: repoRoot,
+    stdio: "inherit",
+  });
   console.log(`[dev] starting Vite for the example UI (Convex at ${url.value})`);
   start("vite", [binPath("vite", "vite"), "example"], {
     stopSignal: "SIGTERM",

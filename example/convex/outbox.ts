@@ -1,5 +1,6 @@
 import { v } from "convex/values";
 import { internalMutation, query } from "./_generated/server";
+import { requireDevTools } from "./devTools";
 
 /** Stores a message instead of sending it (development only: see schema.ts). */
 export const deliver = internalMutation({
@@ -11,11 +12,14 @@ export const deliver = internalMutation({
 
 /**
  * The newest message sent to `to`. A development mail catcher: it shows
- * codes to whoever asks, so a real app has no such query.
+ * codes to whoever asks, so a real app has no such query; here it answers
+ * only with `EXAMPLE_DEV_TOOLS=1` (see devTools.ts) and throws `FORBIDDEN`
+ * otherwise.
  */
 export const latest = query({
   args: { to: v.string() },
   handler: async (ctx, { to }) => {
+    requireDevTools("outbox.latest");
     const message = await ctx.db
       .query("outbox")
       .withIndex("by_to", (q) => q.eq("to", to.trim().toLowerCase()))

@@ -2,6 +2,7 @@ import { v } from "convex/values";
 import { action, mutation, query } from "./_generated/server";
 import { components } from "./_generated/api";
 import { auth } from "./auth";
+import { requireDevTools } from "./devTools";
 
 /** The signed-in user, or null. */
 export const viewer = query({
@@ -18,10 +19,15 @@ export const viewerId = query({
   handler: async (ctx) => await auth.user.id(ctx),
 });
 
-/** Looks a user up by email through the auth component. */
+/**
+ * Looks a user up by email through the auth component. A development helper:
+ * it lets anyone list accounts and names, so it answers only with
+ * `EXAMPLE_DEV_TOOLS=1` (see devTools.ts) and throws `FORBIDDEN` otherwise.
+ */
 export const byEmail = query({
   args: { email: v.string() },
   handler: async (ctx, { email }) => {
+    requireDevTools("users.byEmail");
     const user = await ctx.runQuery(components.auth.users.getByEmail, { email });
     return user === null ? null : { id: user._id, name: user.name ?? null, email: user.email ?? null };
   },

@@ -8,3 +8,4 @@ import { useTestEnvironment } from "../../src/test.js";
 export const TEST_SITE_URL = "https://test-deployment.convex.site";
 
 await useTestEnvironment(TEST_SITE_URL);
+process.env.EXAMPLE_DEV_TOOLS = "1"; // the example's dev helpers (example/convex/devTools.ts)
