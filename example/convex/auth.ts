@@ -52,4 +52,4 @@ export const auth = Auth({
   },
 });
 
-export const { signIn, signOut } = auth;
+export const { signIn, signOut, sessionState } = auth;

@@ -22,7 +22,7 @@ export const status = query({
     } catch (error) {
       // The session ended (e.g. replaced by confirming a new authenticator)
       // while the client still holds its access token: it is switching.
-      if (isAuthError(error, "NOT_SIGNED_IN")) return null;
+      if (isAuthError(error, "SESSION_ENDED")) return null;
       throw error;
     }
   },

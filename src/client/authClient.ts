@@ -8,9 +8,12 @@
  *   already refreshed by another adopts them instead of refreshing again);
  * - a failed refresh (network error, thrown action) keeps the tokens and
  *   retries with backoff; only `{ tokens: null }` from the server signs out;
- * - sign-in and sign-out are written to storage, which other tabs watch.
+ * - sign-in and sign-out are written to storage, which other tabs watch;
+ * - a session the server reports ended (`sessionEnded`) signs out only if it
+ *   is still the current one, so a late report about an old session cannot
+ *   sign out a newer one.
  */
-import { expiresAt } from "./jwt.js";
+import { expiresAt, sessionIdOf } from "./jwt.js";
 import { crossTabLock, type Lock } from "./lock.js";
 import type { AuthTransport, SignInOutcome, SignInResult, Tokens } from "./protocol.js";
 import { memoryStorage, type TokenStorage } from "./storage.js";
@@ -51,6 +54,11 @@ export class AuthClient {
   private unsubscribe?: () => void;
   private ready: Promise<void>;
   private retryTimer?: ReturnType<typeof setTimeout>;
+  private confirmation: { code: string; verifier: string; account: string } | null = null;
+  /** The `save` under way, if any: tokens are changing. */
+  private saving: Promise<unknown> | null = null;
+  /** Sessions reported ended here: tokens for them (a refresh that was in flight) are not taken back. */
+  private readonly ended = new Set<string>();
 
   constructor(private readonly options: AuthClientOptions) {
     this.storage = options.storage ?? memoryStorage();
@@ -99,11 +107,46 @@ export class AuthClient {
     return await this.handle(provider, result);
   }
 
-  /** Finishes an OAuth sign-in with the `code` the provider's redirect brought back. */
+  /**
+   * Finishes a redirect sign-in (an OAuth return, a magic link) with the
+   * `code` it brought back. A link opened in a browser that did not ask for
+   * it resolves to `confirmationRequired`: see {@link confirmRedirect}.
+   */
   async finishRedirect(code: string): Promise<SignInOutcome> {
     const verifier = (await this.storage.getItem(`${this.key}:verifier`)) ?? undefined;
     await this.storage.removeItem(`${this.key}:verifier`);
-    return await this.signIn(undefined, { code }, verifier);
+    const token = this.tokens?.token;
+    const result = await this.options.transport.signIn(
+      { params: { code }, ...(verifier ? { verifier } : {}) },
+      token && expiresAt(token) - Date.now() > 10_000 ? token : undefined,
+    );
+    if ("confirm" in result) {
+      this.confirmation = { code, verifier: result.verifier, account: result.confirm.account };
+      for (const listener of [...this.listeners]) listener();
+      return { status: "confirmationRequired", account: result.confirm.account };
+    }
+    return await this.handle(undefined, result);
+  }
+
+  /** The sign-in link waiting for the person's confirmation, if any: the account it signs in to. */
+  pendingConfirmation(): { account: string } | null {
+    return this.confirmation === null ? null : { account: this.confirmation.account };
+  }
+
+  /** Signs in with the link waiting for confirmation (the person agreed to its account). */
+  async confirmRedirect(): Promise<SignInOutcome> {
+    const pending = this.confirmation;
+    if (pending === null) return { status: "failed" };
+    this.confirmation = null;
+    for (const listener of [...this.listeners]) listener();
+    return await this.signIn(undefined, { code: pending.code, confirm: true }, pending.verifier);
+  }
+
+  /** Drops the link waiting for confirmation. */
+  cancelRedirect(): void {
+    if (this.confirmation === null) return;
+    this.confirmation = null;
+    for (const listener of [...this.listeners]) listener();
   }
 
   /** Ends the session on the server (best effort) and here, and in other tabs. */
@@ -118,13 +161,52 @@ export class AuthClient {
     }
   }
 
+  /**
+   * The server reports `sessionId` ended (revoked, signed out elsewhere,
+   * expired). If it is the session of the current tokens, clears them here and
+   * in storage (so other tabs sign out too) without calling the server's
+   * `signOut`: the session is already gone. A report about any other session
+   * (an old one, after signing in again; one another tab has replaced in
+   * storage) is ignored. A sign-in or refresh being written lands first and
+   * the report is checked against its tokens; tokens of the ended session
+   * that a refresh brings back later are dropped. Resolves to whether it
+   * signed out.
+   */
+  async sessionEnded(sessionId: string): Promise<boolean> {
+    await this.ready;
+    for (;;) {
+      // A sign-in or refresh being written decides first.
+      while (this.saving) await this.saving.catch(() => undefined);
+      if (sessionIdOf(this.tokens?.token) !== sessionId) return false;
+      // Another tab may have signed in again since we last loaded: storage decides.
+      const stored = await this.read();
+      // Tokens changed here while we read: look again.
+      if (this.saving || sessionIdOf(this.tokens?.token) !== sessionId) continue;
+      if (stored !== null && sessionIdOf(stored.token) !== sessionId) {
+        await this.apply(stored);
+        return false;
+      }
+      break;
+    }
+    // No await from the checks above to the removal: nothing here can slip in between.
+    this.ended.add(sessionId);
+    clearTimeout(this.retryTimer);
+    await this.save(null);
+    return true;
+  }
+
   private async handle(provider: string | undefined, result: SignInResult): Promise<SignInOutcome> {
     if ("tokens" in result) {
       if (result.tokens === null) return { status: "failed" };
       await this.save(result.tokens);
       return { status: "signedIn" };
     }
-    if ("started" in result) return { status: "codeSent" };
+    if ("started" in result) {
+      // A link was sent: this browser keeps the verifier that marks it as the one that asked.
+      if (result.verifier !== undefined) await this.storage.setItem(`${this.key}:verifier`, result.verifier);
+      return { status: "codeSent" };
+    }
+    if ("confirm" in result) return { status: "confirmationRequired", account: result.confirm.account };
     if ("redirect" in result) {
       await this.storage.setItem(`${this.key}:verifier`, result.verifier);
       (this.options.navigate ?? ((url) => window.location.assign(url)))(result.redirect);
@@ -166,8 +248,7 @@ export class AuthClient {
       }
       try {
         const result = await this.options.transport.signIn({ refreshToken: stored.refreshToken });
-        const tokens = "tokens" in result ? result.tokens : null;
-        await this.save(tokens);
+        const tokens = await this.save("tokens" in result ? result.tokens : null);
         return tokens?.token ?? null;
       } catch {
         // Transient: keep the tokens. While the access token still works,
@@ -206,17 +287,35 @@ export class AuthClient {
     await this.apply(await this.read());
   }
 
-  /** Writes the tokens (or their absence) to storage, where other tabs see them. */
-  private async save(tokens: Tokens | null): Promise<void> {
+  /** Writes the tokens (or their absence) to storage, where other tabs see them; returns what it kept. */
+  private save(tokens: Tokens | null): Promise<Tokens | null> {
+    const saving = this.write(tokens);
+    this.saving = saving;
+    const done = () => {
+      if (this.saving === saving) this.saving = null;
+    };
+    saving.then(done, done);
+    return saving;
+  }
+
+  private async write(tokens: Tokens | null): Promise<Tokens | null> {
+    if (tokens && this.isEnded(tokens)) tokens = null;
     if (tokens) await this.storage.setItem(`${this.key}:tokens`, JSON.stringify(tokens));
     else await this.storage.removeItem(`${this.key}:tokens`);
     await this.apply(tokens);
+    return tokens;
+  }
+
+  private isEnded(tokens: Tokens): boolean {
+    const sessionId = sessionIdOf(tokens.token);
+    return sessionId !== null && this.ended.has(sessionId);
   }
 
   private async apply(tokens: Tokens | null): Promise<void> {
+    if (tokens && this.isEnded(tokens)) tokens = null;
     this.tokens = tokens;
     const status = tokens ? "signedIn" : "signedOut";
-    if (status !== this.state.status || tokens?.token !== this.state.token) {
+    if (status !== this.state.status || (tokens?.token ?? null) !== this.state.token) {
       this.state = { status, token: tokens?.token ?? null };
       for (const listener of [...this.listeners]) listener();
     }

@@ -18,7 +18,8 @@ export type SignInArgs = {
 /** What the server's `signIn` action returns. */
 export type SignInResult =
   | { tokens: Tokens | null }
-  | { started: true }
+  | { started: true; verifier?: string }
+  | { confirm: { account: string }; verifier: string }
   | { redirect: string; verifier: string }
   | { options: Record<string, unknown>; verifier: string }
   | { totpRequired: true; verifier: string }
@@ -27,7 +28,11 @@ export type SignInResult =
 /**
  * What `signIn` on the client resolves to; switch on `status`:
  * - `signedIn`: done;
- * - `codeSent`: a code went out (email, SMS); call `signIn` again with it;
+ * - `codeSent`: a code or a link went out (email, SMS); call `signIn` again
+ *   with the code (a link comes back by itself);
+ * - `confirmationRequired`: a sign-in link was opened in a browser that did
+ *   not ask for it: show `account` and call `confirmSignIn()` only if the
+ *   person means to sign in as that account (else `cancelSignIn()`);
  * - `redirecting`: the browser is leaving for the OAuth provider;
  * - `totpRequired`: ask for an authenticator code, then
  *   `signIn("totp", { code, verifier })`;
@@ -37,10 +42,19 @@ export type SignInResult =
 export type SignInOutcome =
   | { status: "signedIn" }
   | { status: "codeSent" }
+  | { status: "confirmationRequired"; account: string }
   | { status: "redirecting" }
   | { status: "totpRequired"; verifier: string }
   | { status: "totpSetup"; uri: string; secret: string; totpId: string; verifier: string }
   | { status: "failed" };
+
+/**
+ * What the server's `sessionState` query returns: `null` when the caller has
+ * no access token of ours, else its session and whether it is still live
+ * (`false` once revoked, signed out elsewhere or expired). Reactive, so a
+ * revocation reaches a subscribed client in one push.
+ */
+export type SessionState = { sessionId: string; live: boolean } | null;
 
 /** How the client reaches the server. The default uses Convex's HTTP client. */
 export interface AuthTransport {

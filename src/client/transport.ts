@@ -2,8 +2,12 @@ import { ConvexHttpClient } from "convex/browser";
 import { makeFunctionReference } from "convex/server";
 import type { AuthTransport, SignInArgs, SignInResult } from "./protocol.js";
 
-/** Names of the app's public auth actions: `convex/auth.ts` exports them by default. */
-export type AuthActionNames = { signIn?: string; signOut?: string };
+/**
+ * Names of the app's public auth functions, as `convex/auth.ts` exports them
+ * by default: `auth:signIn`, `auth:signOut` (actions), `auth:sessionState`
+ * (a query, watched by the React provider).
+ */
+export type AuthActionNames = { signIn?: string; signOut?: string; sessionState?: string };
 
 /**
  * Reaches the app's `signIn`/`signOut` actions over HTTP. Not through the

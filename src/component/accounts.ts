@@ -3,10 +3,11 @@ import { mutation, query } from "./_generated/server.js";
 import { authError } from "../server/errors.js";
 import { normalizeEmail } from "../server/email.js";
 import { recordEvent } from "./model/events.js";
-import { peekLimit } from "./model/rateLimit.js";
+import { takeToken } from "./model/rateLimit.js";
+import { proveMailbox } from "./model/mailbox.js";
 import { consumeCode } from "./model/codes.js";
 import { hasSecondFactor } from "./model/secondFactors.js";
-import { createSession, endSessionsOfUser, newSession, sessionPolicy } from "./model/sessions.js";
+import { endSessionsOfUser } from "./model/sessions.js";
 import { limitConfig, limitState } from "./model/validators.js";
 import { accountFields } from "./schema.js";
 
@@ -27,9 +28,9 @@ function publicAccount<T extends { secret?: string }>(account: T): Omit<T, "secr
 }
 
 /**
- * Creates a user and their first account together, and, when `session` is
- * given, a signed-in session. Refuses (`ACCOUNT_EXISTS`) when the provider
- * account exists or another user holds the email. All or nothing.
+ * Creates a user and their first account together (no session: the server
+ * asks `sessions.issue` for one). Refuses (`ACCOUNT_EXISTS`) when the
+ * provider account exists or another user holds the email. All or nothing.
  */
 export const createWithUser = mutation({
   args: {
@@ -43,13 +44,8 @@ export const createWithUser = mutation({
       image: v.optional(v.string()),
       extend: v.optional(v.any()),
     }),
-    session: v.optional(v.object({ refreshTokenHash: v.string(), policy: sessionPolicy })),
   },
-  returns: v.object({
-    userId: v.id("users"),
-    accountId: v.id("accounts"),
-    session: v.union(newSession, v.null()),
-  }),
+  returns: v.object({ userId: v.id("users"), accountId: v.id("accounts") }),
   handler: async (ctx, args) => {
     const existing = await ctx.db
       .query("accounts")
@@ -79,25 +75,54 @@ export const createWithUser = mutation({
       secret: args.secret,
       emailVerified: args.emailVerified ?? false,
     });
-    const session = args.session
-      ? await createSession(ctx, userId, args.session.refreshTokenHash, args.session.policy)
-      : null;
-    await recordEvent(ctx, {
-      type: "sign_up",
-      userId,
-      ...(session ? { sessionId: session.sessionId } : {}),
-      data: { provider: args.provider },
-    });
-    return { userId, accountId, session };
+    await recordEvent(ctx, { type: "sign_up", userId, data: { provider: args.provider } });
+    return { userId, accountId };
   },
 });
 
 /**
- * What a credentials sign-in needs in one read: the account with its secret
- * (for the server to verify, outside any transaction) and the identifier's
- * failed-attempt bucket.
+ * Undoes a sign-up whose verification message could not be sent, so the
+ * person can simply try again: deletes the account and its user, but only
+ * while the user is unverified, holds no other account and no session.
+ * Returns whether it did.
  */
-export const getForSignIn = query({
+export const rollbackSignUp = mutation({
+  args: { accountId: v.id("accounts") },
+  returns: v.boolean(),
+  handler: async (ctx, { accountId }) => {
+    const account = await ctx.db.get(accountId);
+    if (account === null) return false;
+    const user = await ctx.db.get(account.userId);
+    if (user === null || user.emailVerificationTime !== undefined) return false;
+    const others = await ctx.db
+      .query("accounts")
+      .withIndex("by_user_provider", (q) => q.eq("userId", account.userId))
+      .take(2);
+    const session = await ctx.db
+      .query("sessions")
+      .withIndex("by_user_ordinal", (q) => q.eq("userId", account.userId))
+      .first();
+    if (others.length > 1 || session !== null) return false;
+    const codes = await ctx.db
+      .query("verificationCodes")
+      .withIndex("by_account_purpose", (q) => q.eq("accountId", accountId))
+      .take(10);
+    for (const code of codes) await ctx.db.delete(code._id);
+    await ctx.db.delete(accountId);
+    await ctx.db.delete(user._id);
+    return true;
+  },
+});
+
+/**
+ * The first step of a credentials sign-in, before the secret is checked:
+ * takes a token from the identifier's failed-attempt bucket `limit` (in this
+ * transaction, so concurrent attempts cannot outnumber it), and only if one
+ * was left returns the account with its secret for the server to verify
+ * outside any transaction. The server gives the token back through
+ * `sessions.issue` when the secret was right (only failures count).
+ */
+export const beginSignIn = mutation({
   args: { provider: v.string(), providerAccountId: v.string(), limit: limitConfig },
   returns: v.object({
     account: v.union(
@@ -114,6 +139,8 @@ export const getForSignIn = query({
     limit: limitState,
   }),
   handler: async (ctx, { provider, providerAccountId, limit }) => {
+    const taken = await takeToken(ctx, limit);
+    if (!taken.ok) return { account: null, limit: taken };
     const account = await ctx.db
       .query("accounts")
       .withIndex("by_provider_account", (q) =>
@@ -131,46 +158,8 @@ export const getForSignIn = query({
               emailVerified: account.emailVerified ?? false,
               hasSecondFactor: await hasSecondFactor(ctx, account.userId),
             },
-      limit: await peekLimit(ctx, limit),
+      limit: taken,
     };
-  },
-});
-
-/**
- * Finishes a verified sign-in: starts the session and, when the server asks
- * (a stronger hash setting), replaces the stored secret in the same
- * transaction.
- */
-export const completeSignIn = mutation({
-  args: {
-    accountId: v.id("accounts"),
-    userId: v.id("users"),
-    refreshTokenHash: v.string(),
-    policy: sessionPolicy,
-    upgradedSecret: v.optional(v.string()),
-  },
-  returns: newSession,
-  handler: async (ctx, args) => {
-    if (args.upgradedSecret !== undefined) {
-      await ctx.db.patch(args.accountId, { secret: args.upgradedSecret });
-    }
-    const session = await createSession(ctx, args.userId, args.refreshTokenHash, args.policy);
-    await recordEvent(ctx, { type: "sign_in", userId: args.userId, sessionId: session.sessionId });
-    return session;
-  },
-});
-
-/**
- * Replaces a stored secret with a stronger hash of the same password (no
- * sessions end). `NOT_FOUND` for an unknown account.
- */
-export const upgradeSecret = mutation({
-  args: { accountId: v.id("accounts"), secret: v.string() },
-  returns: v.null(),
-  handler: async (ctx, { accountId, secret }) => {
-    if ((await ctx.db.get(accountId)) === null) throw authError("NOT_FOUND", "No such account");
-    await ctx.db.patch(accountId, { secret });
-    return null;
   },
 });
 
@@ -233,17 +222,20 @@ export const changeSecret = mutation({
   },
 });
 
-/** The outcome of redeeming a code for a session. */
+/** The outcome of redeeming a code; the server then asks `sessions.issue` for a session. */
 const codeRedemption = v.union(
-  v.object({ status: v.literal("ok"), userId: v.id("users"), session: newSession }),
+  v.object({ status: v.literal("ok"), userId: v.id("users"), hasSecondFactor: v.boolean() }),
   v.object({ status: v.literal("invalid") }),
   v.object({ status: v.literal("rate_limited"), retryAfterMs: v.number() }),
 );
 
 /**
- * Password reset, all or nothing: checks the reset code, sets the new secret,
- * ends every session of the user (`password_reset`) and starts a new one.
- * A wrong code changes nothing but the failed-attempt bucket.
+ * Password reset, all or nothing: checks the reset code, sets the new secret
+ * and ends every session of the user (`password_reset`). The code proves the
+ * mailbox: on the first such proof for a never-verified email, the
+ * credentials added before it are removed (see `proveMailbox`). A wrong code
+ * changes nothing but the failed-attempt bucket. No session starts here: a
+ * user with a second factor must still pass it.
  */
 export const resetSecretWithCode = mutation({
   args: {
@@ -252,23 +244,23 @@ export const resetSecretWithCode = mutation({
     codeHash: v.string(),
     limit: limitConfig,
     secret: v.string(),
-    session: v.object({ refreshTokenHash: v.string(), policy: sessionPolicy }),
   },
   returns: codeRedemption,
   handler: async (ctx, args) => {
     const check = await consumeCode(ctx, args);
     if (check.status !== "ok") return check;
-    await ctx.db.patch(args.accountId, { secret: args.secret });
+    await proveMailbox(ctx, check.userId, args.accountId);
+    await ctx.db.patch(args.accountId, { secret: args.secret, emailVerified: true });
     await endSessionsOfUser(ctx, check.userId, "password_reset");
     await recordEvent(ctx, { type: "password_reset", userId: check.userId });
-    const session = await createSession(ctx, check.userId, args.session.refreshTokenHash, args.session.policy);
-    return { status: "ok" as const, userId: check.userId, session };
+    return { status: "ok" as const, userId: check.userId, hasSecondFactor: await hasSecondFactor(ctx, check.userId) };
   },
 });
 
 /**
- * Email verification, all or nothing: checks the code, marks the account and
- * the user's email verified and starts a session.
+ * Email verification, all or nothing: checks the code and marks the account
+ * and the user's email verified (the first proof of the mailbox: see
+ * `proveMailbox`). No session starts here.
  */
 export const verifyEmailWithCode = mutation({
   args: {
@@ -276,16 +268,14 @@ export const verifyEmailWithCode = mutation({
     purpose: v.string(),
     codeHash: v.string(),
     limit: limitConfig,
-    session: v.object({ refreshTokenHash: v.string(), policy: sessionPolicy }),
   },
   returns: codeRedemption,
   handler: async (ctx, args) => {
     const check = await consumeCode(ctx, args);
     if (check.status !== "ok") return check;
+    await proveMailbox(ctx, check.userId, args.accountId);
     await ctx.db.patch(args.accountId, { emailVerified: true });
-    await ctx.db.patch(check.userId, { emailVerificationTime: Date.now() });
     await recordEvent(ctx, { type: "email_verified", userId: check.userId });
-    const session = await createSession(ctx, check.userId, args.session.refreshTokenHash, args.session.policy);
-    return { status: "ok" as const, userId: check.userId, session };
+    return { status: "ok" as const, userId: check.userId, hasSecondFactor: await hasSecondFactor(ctx, check.userId) };
   },
 });

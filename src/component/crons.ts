@@ -6,6 +6,9 @@ const crons = cronJobs();
 /** Expired tokens, sessions, codes and verifiers are deleted every hour. */
 crons.interval("sweep expired auth data", { hours: 1 }, internal.sweep.expired, {});
 
+/** Deletions whose background batches stalled (lost or failed) are resumed every hour. */
+crons.interval("resume stalled deletions", { hours: 1 }, internal.sweep.resumeDeletions, {});
+
 /** Pending invites past their expiry are marked expired every hour. */
 crons.interval("expire invites", { hours: 1 }, internal.invites.expireDue, {});
 

@@ -1,7 +1,7 @@
-import { paginationOptsValidator, paginationResultValidator } from "convex/server";
+import { paginationOptsValidator, paginationResultValidator, type WithoutSystemFields } from "convex/server";
 import { v } from "convex/values";
 import type { Doc, Id } from "./_generated/dataModel.js";
-import { internalMutation, mutation, query } from "./_generated/server.js";
+import { internalMutation, mutation, query, type QueryCtx } from "./_generated/server.js";
 import { authError } from "../server/errors.js";
 import {
   OWNER_ROLE,
@@ -12,27 +12,45 @@ import {
   requireGroup,
 } from "./model/groups.js";
 
+/** A group id given as any string, or `NOT_FOUND` (`what` names it in the message). */
+function groupIdOrNotFound(ctx: QueryCtx, id: string, what = "group"): Id<"groups"> {
+  const groupId = ctx.db.normalizeId("groups", id);
+  if (groupId === null) throw authError("NOT_FOUND", `No such ${what}`);
+  return groupId;
+}
+
 /**
  * Creates a group. A `slug` must be unique among the groups with the same
  * parent (`SLUG_TAKEN`); the parent must exist (`NOT_FOUND`). With
  * `ownerUserId`, that user becomes the group's first member with role
- * `"owner"` in the same transaction. Returns the group's id.
+ * `"owner"` in the same transaction (`NOT_FOUND` for an unknown user).
+ * Returns the group's id.
  */
 export const create = mutation({
   args: {
     name: v.string(),
     slug: v.optional(v.string()),
-    parentGroupId: v.optional(v.id("groups")),
+    parentGroupId: v.optional(v.string()),
     extend: v.optional(v.any()),
-    ownerUserId: v.optional(v.id("users")),
+    ownerUserId: v.optional(v.string()),
   },
   returns: v.id("groups"),
-  handler: async (ctx, { ownerUserId, ...fields }) => {
-    if (fields.parentGroupId !== undefined) await guardParent(ctx, fields.parentGroupId);
-    await guardSlug(ctx, fields.parentGroupId, fields.slug);
-    if (ownerUserId !== undefined && (await ctx.db.get(ownerUserId)) === null) {
-      throw authError("NOT_FOUND", "No such user");
+  handler: async (ctx, args) => {
+    const { name, slug, extend } = args;
+    const parentGroupId =
+      args.parentGroupId === undefined ? undefined : groupIdOrNotFound(ctx, args.parentGroupId, "parent group");
+    if (parentGroupId !== undefined) await guardParent(ctx, parentGroupId);
+    await guardSlug(ctx, parentGroupId, slug);
+    let ownerUserId: Id<"users"> | undefined;
+    if (args.ownerUserId !== undefined) {
+      const owner = ctx.db.normalizeId("users", args.ownerUserId);
+      if (owner === null || (await ctx.db.get(owner)) === null) throw authError("NOT_FOUND", "No such user");
+      ownerUserId = owner;
     }
+    const fields: WithoutSystemFields<Doc<"groups">> = { name };
+    if (slug !== undefined) fields.slug = slug;
+    if (parentGroupId !== undefined) fields.parentGroupId = parentGroupId;
+    if (extend !== undefined) fields.extend = extend;
     const groupId = await ctx.db.insert("groups", fields);
     if (ownerUserId !== undefined) {
       await ctx.db.insert("members", { groupId, userId: ownerUserId, role: OWNER_ROLE });
@@ -41,36 +59,53 @@ export const create = mutation({
   },
 });
 
-/** The group, or `null`. */
+/** The group, or `null` (also for a string that is no group id). */
 export const get = query({
-  args: { groupId: v.id("groups") },
+  args: { groupId: v.string() },
   returns: v.union(groupDoc, v.null()),
-  handler: async (ctx, { groupId }) => await ctx.db.get(groupId),
-});
-
-/** The group with this slug under `parentGroupId` (top level when omitted), or `null`. */
-export const getBySlug = query({
-  args: { slug: v.string(), parentGroupId: v.optional(v.id("groups")) },
-  returns: v.union(groupDoc, v.null()),
-  handler: async (ctx, { slug, parentGroupId }) =>
-    await ctx.db
-      .query("groups")
-      .withIndex("by_parent_slug", (q) => q.eq("parentGroupId", parentGroupId).eq("slug", slug))
-      .first(),
+  handler: async (ctx, args) => {
+    const groupId = ctx.db.normalizeId("groups", args.groupId);
+    return groupId === null ? null : await ctx.db.get(groupId);
+  },
 });
 
 /**
+ * The group with this slug under `parentGroupId` (top level when omitted), or
+ * `null` (also when `parentGroupId` is no group id).
+ */
+export const getBySlug = query({
+  args: { slug: v.string(), parentGroupId: v.optional(v.string()) },
+  returns: v.union(groupDoc, v.null()),
+  handler: async (ctx, args) => {
+    const { slug } = args;
+    const parentGroupId = args.parentGroupId === undefined ? undefined : ctx.db.normalizeId("groups", args.parentGroupId);
+    if (parentGroupId === null) return null;
+    return await ctx.db
+      .query("groups")
+      .withIndex("by_parent_slug", (q) => q.eq("parentGroupId", parentGroupId).eq("slug", slug))
+      .first();
+  },
+});
+
+const emptyPage = { page: [], isDone: true, continueCursor: "" };
+
+/**
  * The subgroups of `parentGroupId` (top-level groups when omitted), a page at
- * a time, ordered by slug (groups without one first).
+ * a time, ordered by slug (groups without one first). None when
+ * `parentGroupId` is no group id.
  */
 export const list = query({
-  args: { parentGroupId: v.optional(v.id("groups")), paginationOpts: paginationOptsValidator },
+  args: { parentGroupId: v.optional(v.string()), paginationOpts: paginationOptsValidator },
   returns: paginationResultValidator(groupDoc),
-  handler: async (ctx, { parentGroupId, paginationOpts }) =>
-    await ctx.db
+  handler: async (ctx, args) => {
+    const { paginationOpts } = args;
+    const parentGroupId = args.parentGroupId === undefined ? undefined : ctx.db.normalizeId("groups", args.parentGroupId);
+    if (parentGroupId === null) return emptyPage;
+    return await ctx.db
       .query("groups")
       .withIndex("by_parent_slug", (q) => q.eq("parentGroupId", parentGroupId))
-      .paginate(paginationOpts),
+      .paginate(paginationOpts);
+  },
 });
 
 /** A group the user belongs to, with the membership. */
@@ -83,12 +118,16 @@ const groupWithMembership = v.object({
  * The groups `userId` is a member of, each with its membership (`memberId`,
  * `role`), a page of memberships at a time, oldest membership first. A
  * membership whose group is being deleted is left out (a page may then hold
- * fewer items than asked; `isDone` is what ends the list).
+ * fewer items than asked; `isDone` is what ends the list). None when
+ * `userId` is no user id.
  */
 export const listForUser = query({
-  args: { userId: v.id("users"), paginationOpts: paginationOptsValidator },
+  args: { userId: v.string(), paginationOpts: paginationOptsValidator },
   returns: paginationResultValidator(groupWithMembership),
-  handler: async (ctx, { userId, paginationOpts }) => {
+  handler: async (ctx, args) => {
+    const { paginationOpts } = args;
+    const userId = ctx.db.normalizeId("users", args.userId);
+    if (userId === null) return emptyPage;
     const result = await ctx.db
       .query("members")
       .withIndex("by_user", (q) => q.eq("userId", userId))
@@ -106,24 +145,31 @@ export const listForUser = query({
  * Updates a group. `null` unsets `slug` or `parentGroupId` (making it a
  * top-level group). A new slug or parent must keep slugs unique among
  * siblings (`SLUG_TAKEN`); a group cannot be moved under itself or a
- * descendant (`INVALID_ARGUMENT`). `NOT_FOUND` for an unknown group.
+ * descendant (`INVALID_ARGUMENT`). `NOT_FOUND` for an unknown group or
+ * parent (or a string that is no group id).
  */
 export const update = mutation({
   args: {
-    groupId: v.id("groups"),
+    groupId: v.string(),
     patch: v.object({
       name: v.optional(v.string()),
       slug: v.optional(v.union(v.string(), v.null())),
-      parentGroupId: v.optional(v.union(v.id("groups"), v.null())),
+      parentGroupId: v.optional(v.union(v.string(), v.null())),
       extend: v.optional(v.any()),
     }),
   },
   returns: v.null(),
-  handler: async (ctx, { groupId, patch }) => {
+  handler: async (ctx, args) => {
+    const { patch } = args;
+    const groupId = groupIdOrNotFound(ctx, args.groupId);
     const group = await requireGroup(ctx, groupId);
     const slug = patch.slug === undefined ? group.slug : (patch.slug ?? undefined);
     const parentGroupId: Id<"groups"> | undefined =
-      patch.parentGroupId === undefined ? group.parentGroupId : (patch.parentGroupId ?? undefined);
+      patch.parentGroupId === undefined
+        ? group.parentGroupId
+        : patch.parentGroupId === null
+          ? undefined
+          : groupIdOrNotFound(ctx, patch.parentGroupId, "parent group");
     if (parentGroupId !== group.parentGroupId && parentGroupId !== undefined) {
       await guardParent(ctx, parentGroupId, groupId);
     }
@@ -143,12 +189,15 @@ export const update = mutation({
  * theirs, all the way down). The group is gone at once; a small group's
  * contents go in the same transaction, a large one's continue in background
  * transactions of at most 4,000 documents each. Returns true when everything
- * was deleted now. `NOT_FOUND` for an unknown group.
+ * was deleted now. Should a background transaction be lost or fail, the
+ * hourly sweep resumes it. `NOT_FOUND` for an unknown group (or a string
+ * that is no group id).
  */
 const deleteGroup = mutation({
-  args: { groupId: v.id("groups") },
+  args: { groupId: v.string() },
   returns: v.boolean(),
-  handler: async (ctx, { groupId }) => {
+  handler: async (ctx, args) => {
+    const groupId = groupIdOrNotFound(ctx, args.groupId);
     await requireGroup(ctx, groupId);
     await ctx.db.delete(groupId);
     return await deleteGroupContents(ctx, [groupId]);
@@ -156,7 +205,10 @@ const deleteGroup = mutation({
 });
 export { deleteGroup as delete };
 
-/** Background continuation of `delete`, for a group whose document is already gone. */
+/**
+ * Background continuation of `delete`, for a group whose document is already
+ * gone (also run by the sweep for a deletion whose marker stalled).
+ */
 export const deleteContinue = internalMutation({
   args: { groupId: v.id("groups") },
   returns: v.null(),

@@ -1,6 +1,6 @@
 import { v } from "convex/values";
 import { mutation, query } from "./_generated/server.js";
-import { peekLimit, resetLimit, takeToken } from "./model/rateLimit.js";
+import { giveBack, peekLimit, resetLimit, takeToken } from "./model/rateLimit.js";
 import { limitConfig, limitState } from "./model/validators.js";
 
 /** The bucket's state now, without changing it. */
@@ -18,6 +18,28 @@ export const consume = mutation({
   args: { limit: limitConfig },
   returns: limitState,
   handler: async (ctx, { limit }) => await takeToken(ctx, limit),
+});
+
+/**
+ * Takes one token BEFORE a secret is checked, in its own transaction, so
+ * concurrent attempts cannot outnumber the bucket: at most `max` secrets are
+ * checked per period whatever the concurrency. `ok` false: refused, nothing
+ * taken. Give the token back on success (`refund`) if only failures count.
+ */
+export const take = mutation({
+  args: { limit: limitConfig },
+  returns: limitState,
+  handler: async (ctx, { limit }) => await takeToken(ctx, limit),
+});
+
+/** Gives back a token taken with `take` (the secret was right). */
+export const refund = mutation({
+  args: { limit: limitConfig },
+  returns: v.null(),
+  handler: async (ctx, { limit }) => {
+    await giveBack(ctx, limit);
+    return null;
+  },
 });
 
 /** Empties the record for `key` (a full bucket again). */

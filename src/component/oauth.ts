@@ -1,6 +1,7 @@
 import { v } from "convex/values";
-import { mutation } from "./_generated/server.js";
-import { MAGIC_LINK, OAUTH_CODE, OAUTH_FLOW } from "../server/oauth/kinds.js";
+import type { Id } from "./_generated/dataModel.js";
+import { mutation, type MutationCtx } from "./_generated/server.js";
+import { MAGIC_LINK, MAGIC_LINK_CONFIRM, MAGIC_LINK_CONFIRM_TTL_MS, OAUTH_CODE, OAUTH_FLOW } from "../server/oauth/kinds.js";
 import { hashesEqual } from "./model/hashes.js";
 import { identitySignIn, resolveIdentity, type VerifiedIdentity } from "./model/linking.js";
 import { hasSecondFactor } from "./model/secondFactors.js";
@@ -47,36 +48,80 @@ export const bindFlow = mutation({
 });
 
 /**
- * Redeems a code that came back in a redirect: the OAuth callback's code
- * (only with the verifier of the client that started the flow) or a magic
- * link's token. Single use: the row is deleted whatever the outcome, and the
- * deletion commits (outcomes are returned, not thrown). Then finds or makes
- * the user (see `resolveIdentity`); `linkUserId` is the signed-in caller, to
- * upgrade an anonymous user.
+ * Redeems a code that came back in a redirect (see the module docs). Single
+ * use, and outcomes are returned, not thrown, so deletions commit.
+ *
+ * - An OAuth code works only with the verifier of the client that started
+ *   the flow (`invalid` otherwise; the code is gone either way).
+ * - A magic link opened with the verifier of the client that asked for it
+ *   signs in; the anonymous user who asked (never whoever opens it) is
+ *   upgraded. Opened anywhere else, it is kept and `confirm` names the
+ *   account: the browser must confirm with `confirmHash` (the hash of a
+ *   fresh verifier the server hands it) before anything happens; a
+ *   confirmed link never links to or upgrades anyone.
+ *
+ * Then finds or makes the user (see `resolveIdentity`).
  */
 export const redeem = mutation({
   args: {
     codeHash: v.string(),
     verifierHash: v.optional(v.string()),
+    /** For a magic link opened elsewhere: the hash of the confirmation verifier to store. */
+    confirmHash: v.optional(v.string()),
+    /** The signed-in caller redeeming an OAuth code (proven the starter by its verifier): upgraded if anonymous. */
     linkUserId: v.optional(v.id("users")),
   },
-  returns: identitySignIn,
-  handler: async (ctx, { codeHash, verifierHash, linkUserId }) => {
+  returns: v.union(identitySignIn, v.object({ status: v.literal("confirm"), account: v.string() })),
+  handler: async (ctx, { codeHash, verifierHash, confirmHash, linkUserId: caller }) => {
+    const now = Date.now();
     const row = await ctx.db
       .query("verifiers")
       .withIndex("by_hash", (q) => q.eq("verifierHash", codeHash))
       .unique();
     if (row === null || (row.kind !== OAUTH_CODE && row.kind !== MAGIC_LINK)) return { status: "invalid" as const };
-    await ctx.db.delete(row._id);
-    if (row.expirationTime <= Date.now()) return { status: "invalid" as const };
+    if (row.expirationTime <= now) {
+      await ctx.db.delete(row._id);
+      return { status: "invalid" as const };
+    }
+    let linkUserId: Id<"users"> | undefined;
     if (row.kind === OAUTH_CODE) {
+      await ctx.db.delete(row._id);
       // The browser that brought the code back must be the one that started.
       if (verifierHash === undefined || row.challenge === undefined || !hashesEqual(row.challenge, verifierHash)) {
         return { status: "invalid" as const };
       }
+      linkUserId = caller;
+    } else {
+      const requester = verifierHash !== undefined && row.challenge !== undefined && hashesEqual(row.challenge, verifierHash);
+      const confirmed = !requester && verifierHash !== undefined && (await takeConfirmation(ctx, verifierHash, codeHash));
+      if (!requester && !confirmed) {
+        if (confirmHash === undefined) return { status: "invalid" as const };
+        await ctx.db.insert("verifiers", {
+          kind: MAGIC_LINK_CONFIRM,
+          verifierHash: confirmHash,
+          challenge: codeHash,
+          expirationTime: Math.min(row.expirationTime, now + MAGIC_LINK_CONFIRM_TTL_MS),
+        });
+        const identity = row.data as VerifiedIdentity;
+        return { status: "confirm" as const, account: identity.email ?? identity.phone ?? identity.providerAccountId };
+      }
+      await ctx.db.delete(row._id);
+      if (requester) linkUserId = row.userId;
     }
     const resolved = await resolveIdentity(ctx, row.data as VerifiedIdentity, linkUserId);
     if (resolved.status !== "ok") return resolved;
-    return { ...resolved, hasSecondFactor: await hasSecondFactor(ctx, resolved.userId) };
+    const identity = row.data as VerifiedIdentity;
+    return { ...resolved, provider: identity.provider, hasSecondFactor: await hasSecondFactor(ctx, resolved.userId) };
   },
 });
+
+/** Takes the confirmation stored for the link `codeHash` under `verifierHash`; whether there was a live one. */
+async function takeConfirmation(ctx: MutationCtx, verifierHash: string, codeHash: string): Promise<boolean> {
+  const confirmation = await ctx.db
+    .query("verifiers")
+    .withIndex("by_hash", (q) => q.eq("verifierHash", verifierHash))
+    .unique();
+  if (confirmation === null || confirmation.kind !== MAGIC_LINK_CONFIRM || confirmation.challenge !== codeHash) return false;
+  await ctx.db.delete(confirmation._id);
+  return confirmation.expirationTime > Date.now();
+}

@@ -7,7 +7,7 @@
  * user, a counter never goes back, a challenge is taken once.
  */
 import { v } from "convex/values";
-import type { Doc, Id } from "./_generated/dataModel.js";
+import type { Id } from "./_generated/dataModel.js";
 import { mutation, type MutationCtx } from "./_generated/server.js";
 import { authError } from "../server/errors.js";
 import { normalizeEmail } from "../server/email.js";
@@ -19,7 +19,6 @@ import {
   MAX_PASSKEYS_PER_USER,
   passkeyByCredential,
   passkeysOf,
-  pendingSecondFactor,
   recordPasskeyEvent,
   requireLiveSession,
   STEP_UP_WINDOW_MS,
@@ -28,11 +27,7 @@ import {
   isCeremonyData,
   type CeremonyData,
 } from "./model/passkeys.js";
-import { hasSecondFactor } from "./model/secondFactors.js";
-import { createSession, refreshTokenExpiry, sessionPolicy, type SessionPolicy } from "./model/sessions.js";
-
-
-const newSessionArgs = v.object({ refreshTokenHash: v.string(), policy: sessionPolicy });
+import { hasSecondFactor, pendingSecondFactor } from "./model/secondFactors.js";
 
 /**
  * Starts a registration ceremony: stores the challenge and returns what the
@@ -95,7 +90,11 @@ export const beginRegistration = mutation({
       // A passkey signs in on its own: past a second factor, it needs one verified lately.
       throw authError("STEP_UP_REQUIRED", "Verify your second factor again to add a passkey");
     }
-    if (target.freshWithinMs !== undefined && Math.max(session._creationTime, factorVerified) < now - target.freshWithinMs) {
+    if (
+      target.freshWithinMs !== undefined &&
+      user.isAnonymous !== true &&
+      Math.max(session._creationTime, factorVerified) < now - target.freshWithinMs
+    ) {
       throw authError("STEP_UP_REQUIRED", "Sign in again (or verify a second factor) to add a passkey");
     }
     const existing = await passkeysOf(ctx, target.userId);
@@ -254,13 +253,13 @@ const newPasskeyArgs = v.object({
 });
 
 /**
- * Stores a verified new credential, all or nothing:
- * - `signUp`: creates the user and a session (`ACCOUNT_EXISTS` when the
- *   email was taken meanwhile);
- * - `register`: adds it to the signed-in user and gives their session
- *   (`sessionId`, which must still be live: else `NOT_SIGNED_IN`) one more
- *   refresh token, so the client keeps its session. An anonymous user
- *   stops being anonymous.
+ * Stores a verified new credential, all or nothing (no session: the server
+ * asks `sessions.issue` for one):
+ * - `signUp`: creates the user (`ACCOUNT_EXISTS` when the email was taken
+ *   meanwhile);
+ * - `register`: adds it to the signed-in user, whose session (`sessionId`)
+ *   must still be live (else `NOT_SIGNED_IN`). An anonymous user stops being
+ *   anonymous.
  * `PASSKEY_INVALID` when the credential ID is registered already (to anyone).
  * A passkey without a name is called "Passkey <n>".
  */
@@ -268,28 +267,17 @@ export const completeRegistration = mutation({
   args: {
     provider: v.string(),
     target: v.union(
-      v.object({
-        flow: v.literal("signUp"),
-        email: v.optional(v.string()),
-        name: v.optional(v.string()),
-        session: newSessionArgs,
-      }),
-      v.object({
-        flow: v.literal("register"),
-        userId: v.id("users"),
-        sessionId: v.id("sessions"),
-        session: newSessionArgs,
-      }),
+      v.object({ flow: v.literal("signUp"), email: v.optional(v.string()), name: v.optional(v.string()) }),
+      v.object({ flow: v.literal("register"), userId: v.id("users"), sessionId: v.id("sessions") }),
     ),
     passkey: newPasskeyArgs,
   },
-  returns: v.object({ userId: v.id("users"), sessionId: v.id("sessions"), passkeyId: v.id("passkeys") }),
+  returns: v.object({ userId: v.id("users"), passkeyId: v.id("passkeys") }),
   handler: async (ctx, { provider, target, passkey }) => {
     if ((await passkeyByCredential(ctx, passkey.credentialId)) !== null) {
       throw authError("PASSKEY_INVALID", "This passkey is registered already");
     }
     let userId: Id<"users">;
-    let sessionId: Id<"sessions">;
     let count = 0;
     if (target.flow === "signUp") {
       const email = target.email === undefined ? undefined : normalizeEmail(target.email);
@@ -298,22 +286,18 @@ export const completeRegistration = mutation({
         ...(email !== undefined ? { email } : {}),
         ...(target.name !== undefined ? { name: target.name } : {}),
       });
-      const session = await createSession(ctx, userId, target.session.refreshTokenHash, target.session.policy);
-      sessionId = session.sessionId;
-      await recordEvent(ctx, { type: "sign_up", userId, sessionId, data: { provider } });
+      await recordEvent(ctx, { type: "sign_up", userId, data: { provider } });
     } else {
       userId = target.userId;
       const user = await ctx.db.get(userId);
       if (user === null) throw authError("NOT_FOUND", "No such user");
+      await requireLiveSession(ctx, userId, target.sessionId);
       // A guest with a passkey can come back: no longer anonymous.
       if (user.isAnonymous) await ctx.db.patch(userId, { isAnonymous: false });
-      const session = await requireLiveSession(ctx, userId, target.sessionId);
       count = (await passkeysOf(ctx, userId)).length;
       if (count >= MAX_PASSKEYS_PER_USER) {
         throw authError("INVALID_ARGUMENT", `A user may have at most ${MAX_PASSKEYS_PER_USER} passkeys`);
       }
-      sessionId = session._id;
-      await addRefreshToken(ctx, session, target.session.refreshTokenHash, target.session.policy);
     }
     const { name, secondFactor, ...credential } = passkey;
     const passkeyId = await ctx.db.insert("passkeys", {
@@ -323,37 +307,31 @@ export const completeRegistration = mutation({
       ...(secondFactor ? { secondFactor: true } : {}),
     });
     await recordPasskeyEvent(ctx, "passkey_added", userId, { passkeyId, secondFactor: secondFactor === true });
-    return { userId, sessionId, passkeyId };
+    return { userId, passkeyId };
   },
 });
 
 /**
- * Finishes a verified assertion, all or nothing: moves the counter forward
+ * Records a verified assertion, all or nothing: moves the counter forward
  * (`PASSKEY_INVALID` when it went back: a cloned authenticator; counters
- * that stay 0 are allowed), then
- * - `secondFactorHash`: completes the pending second-factor step
- *   (`PASSKEY_INVALID` when it is gone or for another user) and starts a
- *   session;
- * - `stepUpSessionId`: marks that live session of the user factor-verified
- *   now and gives it one more refresh token (`NOT_SIGNED_IN` when it ended);
- * - neither: starts a session.
- * A new session counts as factor-verified (step-up) for a second factor or
- * a user-verified assertion.
+ * that stay 0 are allowed), and checks what the ceremony was for:
+ * - `secondFactorHash`: the pending second-factor step must be live and the
+ *   passkey's user's (`PASSKEY_INVALID` otherwise; `sessions.issue` takes it);
+ * - `stepUpSessionId`: that session must be live and the user's
+ *   (`NOT_SIGNED_IN` otherwise).
+ * Returns the passkey's user. No session starts here.
  */
 export const completeAuthentication = mutation({
   args: {
-    provider: v.string(),
     passkeyId: v.id("passkeys"),
     newCounter: v.number(),
     backedUp: v.boolean(),
-    userVerified: v.boolean(),
     secondFactorHash: v.optional(v.string()),
     stepUpSessionId: v.optional(v.id("sessions")),
-    session: newSessionArgs,
   },
-  returns: v.object({ userId: v.id("users"), sessionId: v.id("sessions") }),
+  returns: v.object({ userId: v.id("users") }),
   handler: async (ctx, args) => {
-    const { provider, passkeyId, newCounter, secondFactorHash, stepUpSessionId, session } = args;
+    const { passkeyId, newCounter, secondFactorHash, stepUpSessionId } = args;
     const passkey = await ctx.db.get(passkeyId);
     if (passkey === null || (await ctx.db.get(passkey.userId)) === null) {
       throw authError("PASSKEY_INVALID", "This passkey was removed");
@@ -362,51 +340,11 @@ export const completeAuthentication = mutation({
     if ((newCounter > 0 || passkey.counter > 0) && newCounter <= passkey.counter) {
       throw authError("PASSKEY_INVALID", "The passkey's signature counter went back (a cloned authenticator?)");
     }
-    const now = Date.now();
-    await ctx.db.patch(passkeyId, { counter: newCounter, backedUp: args.backedUp, lastUsedTime: now });
-    if (stepUpSessionId !== undefined) {
-      const live = await requireLiveSession(ctx, userId, stepUpSessionId);
-      await ctx.db.patch(live._id, { factorVerifiedTime: now });
-      await addRefreshToken(ctx, live, session.refreshTokenHash, session.policy);
-      return { userId, sessionId: live._id };
+    if (stepUpSessionId !== undefined) await requireLiveSession(ctx, userId, stepUpSessionId);
+    if (secondFactorHash !== undefined && (await pendingSecondFactor(ctx, secondFactorHash, userId)) === null) {
+      throw authError("PASSKEY_INVALID", "The sign-in step expired; sign in again");
     }
-    let firstFactor: string | undefined;
-    if (secondFactorHash !== undefined) {
-      const pending = await pendingSecondFactor(ctx, secondFactorHash, userId);
-      if (pending === null) throw authError("PASSKEY_INVALID", "The sign-in step expired; sign in again");
-      const step = await ctx.db.get(pending.verifierId);
-      const accountId = (step?.data as { accountId?: Id<"accounts"> } | undefined)?.accountId;
-      firstFactor = accountId === undefined ? undefined : (await ctx.db.get(accountId))?.provider;
-      await ctx.db.delete(pending.verifierId);
-    }
-    const created = await createSession(ctx, userId, session.refreshTokenHash, session.policy, {
-      factorVerified: secondFactorHash !== undefined || args.userVerified,
-    });
-    await recordEvent(ctx, {
-      type: "sign_in",
-      userId,
-      sessionId: created.sessionId,
-      data:
-        secondFactorHash !== undefined
-          ? { provider: firstFactor ?? "unknown", secondFactor: provider }
-          : { provider },
-    });
-    return { userId, sessionId: created.sessionId };
+    await ctx.db.patch(passkeyId, { counter: newCounter, backedUp: args.backedUp, lastUsedTime: Date.now() });
+    return { userId };
   },
 });
-
-/** One more refresh token for a live session: the client goes on in it with new tokens. */
-async function addRefreshToken(
-  ctx: MutationCtx,
-  session: Doc<"sessions">,
-  refreshTokenHash: string,
-  policy: SessionPolicy,
-): Promise<void> {
-  await ctx.db.insert("refreshTokens", {
-    sessionId: session._id,
-    userId: session.userId,
-    tokenHash: refreshTokenHash,
-    expirationTime: refreshTokenExpiry(session.expirationTime, policy, Date.now()),
-  });
-}
-

@@ -6,6 +6,7 @@
 import { v } from "convex/values";
 import { mutation, query } from "./_generated/server.js";
 import { authError } from "../server/errors.js";
+import { keepLastSecondFactor } from "./model/secondFactors.js";
 import {
   canSignInWithout,
   ownedPasskey,
@@ -48,12 +49,19 @@ export const rename = mutation({
  * Returns whether it changed. `NOT_FOUND` as for `rename`.
  */
 export const setSecondFactor = mutation({
-  args: { passkeyId: v.id("passkeys"), enabled: v.boolean(), userId: v.optional(v.id("users")) },
+  args: {
+    passkeyId: v.id("passkeys"),
+    enabled: v.boolean(),
+    userId: v.optional(v.id("users")),
+    /** Two-factor authentication is required: the user's last second factor stays (`LAST_FACTOR`). */
+    keepSecondFactor: v.optional(v.boolean()),
+  },
   returns: v.boolean(),
-  handler: async (ctx, { passkeyId, enabled, userId }) => {
+  handler: async (ctx, { passkeyId, enabled, userId, keepSecondFactor }) => {
     const passkey = await ownedPasskey(ctx, passkeyId, userId);
     if ((passkey.secondFactor === true) === enabled) return false;
     await ctx.db.patch(passkeyId, { secondFactor: enabled ? true : undefined });
+    if (!enabled && keepSecondFactor) await keepLastSecondFactor(ctx, passkey.userId);
     await recordPasskeyEvent(ctx, "passkey_updated", passkey.userId, { passkeyId, secondFactor: enabled });
     return true;
   },
@@ -62,7 +70,8 @@ export const setSecondFactor = mutation({
 /**
  * Deletes a passkey. `LAST_FACTOR` when it is the user's last way to sign
  * in (no other passkey, no account: password, OAuth, email or phone, of a
- * provider outside `ignoreProviders`); `NOT_FOUND` as for `rename`.
+ * provider outside `ignoreProviders`), or, with `keepSecondFactor`, their
+ * last second factor; `NOT_FOUND` as for `rename`.
  */
 export const remove = mutation({
   args: {
@@ -70,14 +79,17 @@ export const remove = mutation({
     userId: v.optional(v.id("users")),
     /** Providers whose accounts do not count as a way to sign in (anonymous ones). */
     ignoreProviders: v.optional(v.array(v.string())),
+    /** Two-factor authentication is required: the user's last second factor stays (`LAST_FACTOR`). */
+    keepSecondFactor: v.optional(v.boolean()),
   },
   returns: v.null(),
-  handler: async (ctx, { passkeyId, userId, ignoreProviders }) => {
+  handler: async (ctx, { passkeyId, userId, ignoreProviders, keepSecondFactor }) => {
     const passkey = await ownedPasskey(ctx, passkeyId, userId);
     if (!(await canSignInWithout(ctx, passkey, ignoreProviders))) {
       throw authError("LAST_FACTOR", "This is the only way to sign in to this account; add another first");
     }
     await ctx.db.delete(passkeyId);
+    if (passkey.secondFactor === true && keepSecondFactor) await keepLastSecondFactor(ctx, passkey.userId);
     await recordPasskeyEvent(ctx, "passkey_removed", passkey.userId, { passkeyId, name: passkey.name });
     return null;
   },

@@ -5,7 +5,6 @@ import { hashesEqual } from "./model/hashes.js";
 import { identitySignIn, resolveIdentity, verifiedIdentity } from "./model/linking.js";
 import { peekLimit, takeToken } from "./model/rateLimit.js";
 import { hasSecondFactor } from "./model/secondFactors.js";
-import { createSession, newSession, sessionPolicy } from "./model/sessions.js";
 import { limitConfig } from "./model/validators.js";
 
 /**
@@ -77,24 +76,22 @@ export const verifyCode = mutation({
     await ctx.db.delete(code._id);
     const resolved = await resolveIdentity(ctx, identity, linkUserId);
     if (resolved.status !== "ok") return resolved;
-    return { ...resolved, hasSecondFactor: await hasSecondFactor(ctx, resolved.userId) };
+    return { ...resolved, provider, hasSecondFactor: await hasSecondFactor(ctx, resolved.userId) };
   },
 });
 
-/** Creates an anonymous user (`isAnonymous: true`) with its account, signed in. */
-export const signInAnonymous = mutation({
+/** Creates an anonymous user (`isAnonymous: true`) with its account; the server then issues its session. */
+export const createAnonymous = mutation({
   args: {
     provider: v.string(),
     providerAccountId: v.string(),
     profile: v.object({ name: v.optional(v.string()), image: v.optional(v.string()), extend: v.optional(v.any()) }),
-    session: v.object({ refreshTokenHash: v.string(), policy: sessionPolicy }),
   },
-  returns: v.object({ userId: v.id("users"), session: newSession }),
-  handler: async (ctx, { provider, providerAccountId, profile, session }) => {
+  returns: v.object({ userId: v.id("users") }),
+  handler: async (ctx, { provider, providerAccountId, profile }) => {
     const userId = await ctx.db.insert("users", { ...profile, isAnonymous: true });
     await ctx.db.insert("accounts", { userId, provider, providerAccountId, emailVerified: false });
-    const created = await createSession(ctx, userId, session.refreshTokenHash, session.policy);
-    await recordEvent(ctx, { type: "sign_up", userId, sessionId: created.sessionId, data: { provider } });
-    return { userId, session: created };
+    await recordEvent(ctx, { type: "sign_up", userId, data: { provider } });
+    return { userId };
   },
 });

@@ -59,6 +59,16 @@ export const refreshTokenFields = {
   expirationTime: v.number(),
   /** Set when the token is first exchanged; starts the reuse window. */
   firstUsedTime: v.optional(v.number()),
+  /** How many times it was exchanged (more than once only inside the reuse window, bounded). */
+  exchanges: v.optional(v.number()),
+  /**
+   * The token this one was exchanged for: its successors are siblings. When
+   * one sibling is used, the others are invalidated, so a replay inside the
+   * reuse window cannot fork the session into two living chains.
+   */
+  parentId: v.optional(v.id("refreshTokens")),
+  /** Set when a sibling chain won: using this token then revokes the session. */
+  invalidatedTime: v.optional(v.number()),
 };
 
 /** A one-time code (password reset, email verification, sign-in codes), stored hashed. */
@@ -238,6 +248,23 @@ export const eventFields = {
   data: v.optional(v.any()),
 };
 
+/**
+ * A deletion still in progress: a user's data or a group's contents whose
+ * document is already gone. Written in the transaction that starts the
+ * deletion, removed by the batch that finishes it; the sweep resumes a marker
+ * whose `resumeTime` has passed (its continuation was lost or failed).
+ */
+export const deletionFields = {
+  kind: v.union(v.literal("user"), v.literal("group")),
+  /** The deleted user's or group's id. */
+  targetId: v.string(),
+  startedTime: v.number(),
+  /** When the sweep may resume it; each batch that leaves work moves it on. */
+  resumeTime: v.number(),
+  /** How many times the sweep resumed it. */
+  attempts: v.optional(v.number()),
+};
+
 export default defineSchema({
   users: defineTable(userFields)
     .index("by_email", ["email"])
@@ -252,6 +279,7 @@ export default defineSchema({
     .index("by_hash", ["tokenHash"])
     .index("by_session", ["sessionId"])
     .index("by_user", ["userId"])
+    .index("by_parent", ["parentId"])
     .index("by_expiration", ["expirationTime"]),
   verificationCodes: defineTable(verificationCodeFields)
     .index("by_account_purpose", ["accountId", "purpose"])
@@ -280,7 +308,8 @@ export default defineSchema({
   members: defineTable(memberFields)
     .index("by_group_user", ["groupId", "userId"])
     .index("by_group_role", ["groupId", "role"])
-    .index("by_user", ["userId"]),
+    .index("by_user", ["userId"])
+    .index("by_user_role", ["userId", "role"]),
   invites: defineTable(inviteFields)
     .index("by_token_hash", ["tokenHash"])
     .index("by_group_status", ["groupId", "status"])
@@ -290,4 +319,7 @@ export default defineSchema({
   events: defineTable(eventFields)
     .index("by_user", ["userId"])
     .index("by_type", ["type"]),
+  deletions: defineTable(deletionFields)
+    .index("by_kind_target", ["kind", "targetId"])
+    .index("by_resume_time", ["resumeTime"]),
 });

@@ -1,17 +1,20 @@
 import { v } from "convex/values";
-import type { Doc } from "./_generated/dataModel.js";
 import { internalMutation, mutation, query } from "./_generated/server.js";
 import { recordEvent } from "./model/events.js";
+import { giveBack } from "./model/rateLimit.js";
+import { hasSecondFactor, SECOND_FACTOR_VERIFIER, takePendingSecondFactor } from "./model/secondFactors.js";
 import {
+  continueSession,
   createSession,
   END_SESSIONS_BATCH,
   endSession,
   endSessionsOfUser,
-  newSession,
-  refreshTokenExpiry,
+  liveSession,
+  refusalFor,
+  rotate,
   sessionPolicy,
 } from "./model/sessions.js";
-import { revocationReason } from "./model/validators.js";
+import { issueRefusal, limitConfig, revocationReason } from "./model/validators.js";
 import { sessionFields } from "./schema.js";
 
 /** A session as it leaves the component. */
@@ -22,36 +25,129 @@ export const sessionDoc = v.object({
 });
 
 /**
- * Starts a session for a user whose identity the server has verified, with
- * one refresh token (its SHA-256 hash; the raw token never reaches the
- * component). Records a `sign_in` event.
+ * What the server proves when it asks for a session (a verdict of `Auth()`):
+ * - `firstFactor`: a first factor passed (`multiFactor`: one that proves two
+ *   on its own, a user-verified passkey);
+ * - `secondFactor`: a second factor passed for the pending step whose
+ *   verifier has hash `stepHash`; the step is taken here, once;
+ * - `continue`: the live session `sessionId` goes on with a fresh refresh
+ *   token (a passkey added, a step-up); `factorVerified` marks it verified now;
+ * - `replace`: a new session replaces the live `sessionId` (TOTP enrolment
+ *   confirmed), which ends.
  */
-export const create = mutation({
+export const issueProof = v.union(
+  v.object({ kind: v.literal("firstFactor"), provider: v.string(), multiFactor: v.optional(v.boolean()) }),
+  v.object({ kind: v.literal("secondFactor"), provider: v.string(), stepHash: v.string() }),
+  v.object({
+    kind: v.literal("continue"),
+    provider: v.string(),
+    sessionId: v.string(),
+    factorVerified: v.optional(v.boolean()),
+  }),
+  v.object({ kind: v.literal("replace"), provider: v.string(), sessionId: v.string(), factorVerified: v.boolean() }),
+);
+
+/**
+ * The one place a session is created or handed a new refresh token outside
+ * a refresh. In one transaction: the user must exist (and, once bans exist,
+ * not be banned); a user with an active second factor gets a session only
+ * from a second factor, a multi-factor credential or a session that
+ * already passed them (`second_factor_required` otherwise, nothing but the
+ * hash upgrade and the refund written); the pending step, the continued or
+ * replaced session must be live and the user's.
+ *
+ * For a first factor of a user with a second factor, `pendingStep` stores
+ * the step the second factor finishes (`second_factor_required`).
+ * `upgradedSecret` replaces the account's stored hash (a stronger setting);
+ * `refund` gives back the failed-attempt token the server took before
+ * checking the secret (only failures count).
+ */
+export const issue = mutation({
   args: {
-    userId: v.id("users"),
+    userId: v.string(),
     refreshTokenHash: v.string(),
     policy: sessionPolicy,
-    provider: v.string(),
-    /** A second factor was verified to start it (counts for step-up). */
-    factorVerified: v.optional(v.boolean()),
+    proof: issueProof,
+    /** Where a first factor of a user with a second factor waits for it (`second_factor_required`). */
+    pendingStep: v.optional(v.object({ verifierHash: v.string(), expirationTime: v.number() })),
+    upgradedSecret: v.optional(v.object({ accountId: v.string(), secret: v.string() })),
+    refund: v.optional(limitConfig),
   },
-  returns: newSession,
-  handler: async (ctx, { userId, refreshTokenHash, policy, provider, factorVerified }) => {
-    const session = await createSession(ctx, userId, refreshTokenHash, policy, { factorVerified });
-    await recordEvent(ctx, { type: "sign_in", userId, sessionId: session.sessionId, data: { provider } });
-    return session;
+  returns: v.union(
+    v.object({ status: v.literal("ok"), userId: v.id("users"), sessionId: v.id("sessions"), expirationTime: v.number() }),
+    v.object({ status: v.literal("second_factor_required"), userId: v.id("users") }),
+    v.object({ status: v.literal("refused"), reason: issueRefusal }),
+  ),
+  handler: async (ctx, { userId: rawUserId, refreshTokenHash, policy, proof, pendingStep, upgradedSecret, refund }) => {
+    const userId = ctx.db.normalizeId("users", rawUserId);
+    const user = userId === null ? null : await ctx.db.get(userId);
+    const refusal = refusalFor(user);
+    if (refusal !== null || userId === null) return { status: "refused" as const, reason: refusal ?? "no_user" };
+    if (upgradedSecret !== undefined) {
+      const accountId = ctx.db.normalizeId("accounts", upgradedSecret.accountId);
+      const account = accountId === null ? null : await ctx.db.get(accountId);
+      if (account !== null && account.userId === userId) await ctx.db.patch(account._id, { secret: upgradedSecret.secret });
+    }
+    if (refund !== undefined) await giveBack(ctx, refund);
+
+    switch (proof.kind) {
+      case "firstFactor": {
+        if (!proof.multiFactor && (await hasSecondFactor(ctx, userId))) {
+          if (pendingStep !== undefined) {
+            await ctx.db.insert("verifiers", {
+              kind: SECOND_FACTOR_VERIFIER,
+              ...pendingStep,
+              userId,
+              data: { provider: proof.provider },
+            });
+          }
+          return { status: "second_factor_required" as const, userId };
+        }
+        const session = await createSession(ctx, userId, refreshTokenHash, policy, { factorVerified: proof.multiFactor });
+        await recordEvent(ctx, { type: "sign_in", userId, sessionId: session.sessionId, data: { provider: proof.provider } });
+        return { status: "ok" as const, userId, ...session };
+      }
+      case "secondFactor": {
+        const firstFactor = await takePendingSecondFactor(ctx, proof.stepHash, userId);
+        if (firstFactor === null) return { status: "refused" as const, reason: "step_expired" as const };
+        const session = await createSession(ctx, userId, refreshTokenHash, policy, { factorVerified: true });
+        await recordEvent(ctx, {
+          type: "sign_in",
+          userId,
+          sessionId: session.sessionId,
+          data: { provider: firstFactor, secondFactor: proof.provider },
+        });
+        return { status: "ok" as const, userId, ...session };
+      }
+      case "continue":
+      case "replace": {
+        const sessionId = ctx.db.normalizeId("sessions", proof.sessionId);
+        const current = liveSession(sessionId === null ? null : await ctx.db.get(sessionId));
+        if (current === null || current.userId !== userId) {
+          return { status: "refused" as const, reason: "session_ended" as const };
+        }
+        if (proof.kind === "continue") {
+          if (proof.factorVerified) await ctx.db.patch(current._id, { factorVerifiedTime: Date.now() });
+          await continueSession(ctx, current, refreshTokenHash, policy);
+          return { status: "ok" as const, userId, sessionId: current._id, expirationTime: current.expirationTime };
+        }
+        const session = await createSession(ctx, userId, refreshTokenHash, policy, { factorVerified: proof.factorVerified });
+        await endSession(ctx, current._id, userId, "replaced");
+        await recordEvent(ctx, { type: "sign_in", userId, sessionId: session.sessionId, data: { provider: proof.provider } });
+        return { status: "ok" as const, userId, ...session };
+      }
+    }
   },
 });
 
-function live(session: Doc<"sessions"> | null): Doc<"sessions"> | null {
-  return session !== null && session.expirationTime > Date.now() ? session : null;
-}
-
-/** The session, or `null` when it ended or expired. */
+/** The session, or `null` when it ended or expired (or `sessionId` is no session id). One read. */
 export const get = query({
-  args: { sessionId: v.id("sessions") },
+  args: { sessionId: v.string() },
   returns: v.union(sessionDoc, v.null()),
-  handler: async (ctx, { sessionId }) => live(await ctx.db.get(sessionId)),
+  handler: async (ctx, { sessionId }) => {
+    const id = ctx.db.normalizeId("sessions", sessionId);
+    return id === null ? null : liveSession(await ctx.db.get(id));
+  },
 });
 
 /**
@@ -86,9 +182,11 @@ export const list = query({
  * Exchanges a refresh token (by hash) for a new one (`newTokenHash`).
  *
  * - `ok`: the token was valid; the new token is stored. A token already
- *   exchanged less than `reuseWindowMs` ago also gets `ok` (two tabs racing).
- * - `reused`: the token was exchanged before the window: it may be stolen, so
- *   the whole session is revoked (`refresh_reuse`).
+ *   exchanged less than `reuseWindowMs` ago also gets `ok` (two tabs racing),
+ *   a bounded number of times.
+ * - `reused`: the token was exchanged before the window, too often, or its
+ *   sibling chain won: it may be stolen, so the whole session is revoked
+ *   (`refresh_reuse`). See `rotate` in model/sessions.ts.
  * - `invalid`: unknown or expired token, or the session is gone.
  */
 export const refresh = mutation({
@@ -104,41 +202,25 @@ export const refresh = mutation({
     v.object({ status: v.literal("invalid") }),
   ),
   handler: async (ctx, { tokenHash, newTokenHash, policy, reuseWindowMs }) => {
-    const now = Date.now();
     const token = await ctx.db
       .query("refreshTokens")
       .withIndex("by_hash", (q) => q.eq("tokenHash", tokenHash))
       .unique();
-    if (token === null || token.expirationTime <= now) return { status: "invalid" as const };
-    // A deleted user has no sessions left: `users.delete` removes them first,
-    // in its own transaction (the per-user cap keeps them few).
-    const session = await ctx.db.get(token.sessionId);
-    if (session === null || session.expirationTime <= now) return { status: "invalid" as const };
-    if (token.firstUsedTime !== undefined && now - token.firstUsedTime > reuseWindowMs) {
-      await endSession(ctx, session._id, session.userId, "refresh_reuse");
-      return { status: "reused" as const };
-    }
-    if (token.firstUsedTime === undefined) {
-      await ctx.db.patch(token._id, { firstUsedTime: now });
-    }
-    await ctx.db.insert("refreshTokens", {
-      sessionId: session._id,
-      userId: session.userId,
-      tokenHash: newTokenHash,
-      expirationTime: refreshTokenExpiry(session.expirationTime, policy, now),
-    });
-    return { status: "ok" as const, userId: session.userId, sessionId: session._id };
+    // A deleted user has no sessions left: `users.delete` removes them first.
+    if (token === null) return { status: "invalid" as const };
+    return await rotate(ctx, token, newTokenHash, policy, reuseWindowMs);
   },
 });
 
 /** Ends one session, recording `reason`. Returns false when it had already ended. */
 export const revoke = mutation({
-  args: { sessionId: v.id("sessions"), reason: revocationReason },
+  args: { sessionId: v.string(), reason: revocationReason },
   returns: v.boolean(),
   handler: async (ctx, { sessionId, reason }) => {
-    const session = await ctx.db.get(sessionId);
+    const id = ctx.db.normalizeId("sessions", sessionId);
+    const session = id === null ? null : await ctx.db.get(id);
     if (session === null) return false;
-    await endSession(ctx, sessionId, session.userId, reason);
+    await endSession(ctx, session._id, session.userId, reason);
     return true;
   },
 });
@@ -173,11 +255,13 @@ export const revokeAllContinue = internalMutation({
 
 /** Records that a second factor was just verified in this session (step-up). */
 export const markFactorVerified = mutation({
-  args: { sessionId: v.id("sessions") },
+  args: { sessionId: v.string() },
   returns: v.boolean(),
   handler: async (ctx, { sessionId }) => {
-    if ((await ctx.db.get(sessionId)) === null) return false;
-    await ctx.db.patch(sessionId, { factorVerifiedTime: Date.now() });
+    const id = ctx.db.normalizeId("sessions", sessionId);
+    const session = liveSession(id === null ? null : await ctx.db.get(id));
+    if (session === null) return false;
+    await ctx.db.patch(session._id, { factorVerifiedTime: Date.now() });
     return true;
   },
 });

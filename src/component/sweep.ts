@@ -1,6 +1,7 @@
 import { v } from "convex/values";
 import { internal } from "./_generated/api.js";
-import { internalMutation } from "./_generated/server.js";
+import { internalMutation, type MutationCtx } from "./_generated/server.js";
+import { RESUME_AFTER_MS, dueMarkers } from "./model/deletions.js";
 
 /** Rows deleted per table per transaction; more continue in the next one. */
 const SWEEP_BATCH = 500;
@@ -56,3 +57,52 @@ export const expired = internalMutation({
     return null;
   },
 });
+
+/** Stalled deletions resumed per transaction; more continue in the next one. */
+const RESUME_BATCH = 100;
+
+/**
+ * Resumes deletions that stalled: every pending-deletion marker (see
+ * model/deletions.ts) whose resume time has passed, i.e. no batch ran for
+ * a few minutes because a continuation was lost or failed. Each gets its
+ * next batch scheduled as its own transaction (so one failing deletion does
+ * not hold up the others) and its resume time moved on. Runs from
+ * `crons.ts`; reschedules itself while more markers are due.
+ */
+export const resumeDeletions = internalMutation({
+  args: {},
+  returns: v.null(),
+  handler: async (ctx) => {
+    const now = Date.now();
+    const due = await dueMarkers(ctx, now, RESUME_BATCH);
+    for (const marker of due) {
+      const scheduled =
+        marker.kind === "user"
+          ? await resumeUser(ctx, marker.targetId)
+          : await resumeGroup(ctx, marker.targetId);
+      if (scheduled) {
+        await ctx.db.patch(marker._id, { resumeTime: now + RESUME_AFTER_MS, attempts: (marker.attempts ?? 0) + 1 });
+      } else {
+        await ctx.db.delete(marker._id);
+      }
+    }
+    if (due.length === RESUME_BATCH) await ctx.scheduler.runAfter(0, internal.sweep.resumeDeletions, {});
+    return null;
+  },
+});
+
+/** Schedules the next batch of a user's deletion; false for a marker that names no user id. */
+async function resumeUser(ctx: MutationCtx, targetId: string): Promise<boolean> {
+  const userId = ctx.db.normalizeId("users", targetId);
+  if (userId === null) return false;
+  await ctx.scheduler.runAfter(0, internal.users.deleteDataContinue, { userId });
+  return true;
+}
+
+/** Schedules the next batch of a group's deletion; false for a marker that names no group id. */
+async function resumeGroup(ctx: MutationCtx, targetId: string): Promise<boolean> {
+  const groupId = ctx.db.normalizeId("groups", targetId);
+  if (groupId === null) return false;
+  await ctx.scheduler.runAfter(0, internal.groups.deleteContinue, { groupId });
+  return true;
+}

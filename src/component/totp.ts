@@ -8,8 +8,8 @@
 import { v } from "convex/values";
 import { mutation, query } from "./_generated/server.js";
 import { authError } from "../server/errors.js";
-import { peekLimit } from "./model/rateLimit.js";
-import { hasSecondFactor } from "./model/secondFactors.js";
+import { giveBack } from "./model/rateLimit.js";
+import { hasSecondFactor, keepLastSecondFactor } from "./model/secondFactors.js";
 import {
   deleteRecoveryCodes,
   factorsOf,
@@ -18,7 +18,7 @@ import {
   MAX_TOTP_FACTORS,
   recordTotpEvent,
 } from "./model/totp.js";
-import { limitConfig, limitState } from "./model/validators.js";
+import { limitConfig } from "./model/validators.js";
 
 /** A factor as lists show it: never its secret. */
 export const totpFactorDoc = v.object({
@@ -60,12 +60,13 @@ export const create = mutation({
 
 /**
  * What checking a code needs, in one read: the candidate factors' encrypted
- * secrets with their last accepted step, and the failed-attempt bucket.
+ * secrets with their last accepted step. (The server takes the attempt token
+ * with `limits.take` first.)
  * Without `pendingTotpId`: the user's active factors (sign-in, step-up).
  * With it: that factor, if it is the user's and still pending (confirmation).
  */
 export const forVerification = query({
-  args: { userId: v.id("users"), pendingTotpId: v.optional(v.id("totpFactors")), limit: limitConfig },
+  args: { userId: v.id("users"), pendingTotpId: v.optional(v.id("totpFactors")) },
   returns: v.object({
     factors: v.array(
       v.object({
@@ -75,9 +76,8 @@ export const forVerification = query({
         lastUsedStep: v.optional(v.number()),
       }),
     ),
-    limit: limitState,
   }),
-  handler: async (ctx, { userId, pendingTotpId, limit }) => {
+  handler: async (ctx, { userId, pendingTotpId }) => {
     let candidates;
     if (pendingTotpId === undefined) {
       candidates = (await factorsOf(ctx, userId)).filter(isActive);
@@ -92,7 +92,6 @@ export const forVerification = query({
         secretIv: f.secretIv,
         ...(f.lastUsedStep !== undefined ? { lastUsedStep: f.lastUsedStep } : {}),
       })),
-      limit: await peekLimit(ctx, limit),
     };
   },
 });
@@ -106,6 +105,7 @@ export const forVerification = query({
  * - `sessionId`: the code was entered in this session, which must be a live
  *   session of the user (`no_session` otherwise, and nothing changes); its
  *   `factorVerifiedTime` is set (step-up).
+ * - `refund`: on success, gives back the attempt token the server took.
  */
 export const recordUse = mutation({
   args: {
@@ -114,11 +114,12 @@ export const recordUse = mutation({
     step: v.number(),
     activate: v.optional(v.boolean()),
     sessionId: v.optional(v.id("sessions")),
+    refund: v.optional(limitConfig),
   },
   returns: v.object({
     status: v.union(v.literal("ok"), v.literal("replayed"), v.literal("not_found"), v.literal("no_session")),
   }),
-  handler: async (ctx, { totpId, userId, step, activate, sessionId }) => {
+  handler: async (ctx, { totpId, userId, step, activate, sessionId, refund }) => {
     const factor = await ctx.db.get(totpId);
     if (factor === null || factor.userId !== userId || isActive(factor) === (activate ?? false)) {
       return { status: "not_found" as const };
@@ -130,6 +131,7 @@ export const recordUse = mutation({
     }
     await ctx.db.patch(totpId, { lastUsedStep: step, ...(activate ? { activatedTime: Date.now() } : {}) });
     if (activate) await recordTotpEvent(ctx, { type: "totp_added", userId, data: { totpId } });
+    if (refund !== undefined) await giveBack(ctx, refund);
     return { status: "ok" as const };
   },
 });
@@ -163,13 +165,9 @@ export const remove = mutation({
     if (factor === null || factor.userId !== userId) throw authError("NOT_FOUND", "No such authenticator");
     await ctx.db.delete(totpId);
     if (!isActive(factor)) return null;
-    if (!(await hasSecondFactor(ctx, userId))) {
-      if (keepOne) {
-        // Thrown, so the deletion above rolls back.
-        throw authError("LAST_FACTOR", "Two-factor authentication is required: add another authenticator first");
-      }
-      await deleteRecoveryCodes(ctx, userId);
-    }
+    // Thrown, so the deletion above rolls back.
+    if (keepOne) await keepLastSecondFactor(ctx, userId);
+    if (!(await hasSecondFactor(ctx, userId))) await deleteRecoveryCodes(ctx, userId);
     await recordTotpEvent(ctx, { type: "totp_removed", userId, data: { totpId } });
     return null;
   },

@@ -7,6 +7,8 @@ import {
   type MutationCtx,
   type QueryCtx,
 } from "./_generated/server.js";
+import { guardUserOwnerships } from "./model/groups.js";
+import { checkProfile } from "./model/profile.js";
 import { deleteUserData } from "./model/userData.js";
 import { userFields } from "./schema.js";
 import { normalizeEmail } from "../server/email.js";
@@ -52,8 +54,9 @@ async function claimEmail(
 }
 
 /**
- * Creates a user. The email, if any, is normalised and must be free.
- * Returns the new user's id.
+ * Creates a user. The email, if any, is normalised and must be free
+ * (`EMAIL_TAKEN`). `name`, `image` and `extend` must be within the profile
+ * bounds (`INVALID_ARGUMENT`, see model/profile.ts). Returns the new user's id.
  */
 export const create = mutation({
   args: {
@@ -68,17 +71,21 @@ export const create = mutation({
   },
   returns: v.id("users"),
   handler: async (ctx, args) => {
+    checkProfile(args);
     const email =
       args.email === undefined ? undefined : await claimEmail(ctx, args.email);
     return await ctx.db.insert("users", { ...args, email });
   },
 });
 
-/** The user with this id, or `null`. */
+/** The user with this id, or `null` (also for a string that is no user id). */
 export const get = query({
-  args: { userId: v.id("users") },
+  args: { userId: v.string() },
   returns: v.union(userDoc, v.null()),
-  handler: async (ctx, { userId }) => await ctx.db.get(userId),
+  handler: async (ctx, args) => {
+    const userId = ctx.db.normalizeId("users", args.userId);
+    return userId === null ? null : await ctx.db.get(userId);
+  },
 });
 
 /** The user holding this email address (compared normalised), or `null`. */
@@ -90,39 +97,72 @@ export const getByEmail = query({
 
 /**
  * Updates a user's fields. `null` unsets an optional field; a new email must
- * be free. Throws `NOT_FOUND` for an unknown user.
+ * be free (`EMAIL_TAKEN`); `name`, `image` and `extend` must be within the
+ * profile bounds (`INVALID_ARGUMENT`).
+ *
+ * A changed (or unset) `email` or `phone` is unverified: its
+ * `emailVerificationTime` / `phoneVerificationTime` is cleared, unless the
+ * same patch sets it. Saving the same address again (the email compared
+ * normalised) keeps its verification. Throws `NOT_FOUND` for an unknown user
+ * or a string that is no user id; nothing is written when it throws.
  */
 export const patch = mutation({
-  args: { userId: v.id("users"), patch: userPatch },
+  args: { userId: v.string(), patch: userPatch },
   returns: v.null(),
-  handler: async (ctx, { userId, patch }) => {
-    const user = await ctx.db.get(userId);
-    if (user === null) throw authError("NOT_FOUND", "No such user");
+  handler: async (ctx, args) => {
+    const { patch } = args;
+    const user = await requireUser(ctx, args.userId);
+    checkProfile(patch);
     const update: Record<string, unknown> = {};
     for (const [field, value] of Object.entries(patch)) {
       update[field] = value === null ? undefined : value;
     }
     if (typeof patch.email === "string") {
-      update.email = await claimEmail(ctx, patch.email, userId);
+      update.email = await claimEmail(ctx, patch.email, user._id);
     }
-    await ctx.db.patch(userId, update);
+    if (patch.email !== undefined && update.email !== user.email && patch.emailVerificationTime === undefined) {
+      update.emailVerificationTime = undefined;
+    }
+    if (patch.phone !== undefined && update.phone !== user.phone && patch.phoneVerificationTime === undefined) {
+      update.phoneVerificationTime = undefined;
+    }
+    await ctx.db.patch(user._id, update);
     return null;
   },
 });
 
+/** The user with this id (given as any string), or `NOT_FOUND`. */
+async function requireUser(ctx: QueryCtx, id: string) {
+  const userId = ctx.db.normalizeId("users", id);
+  const user = userId === null ? null : await ctx.db.get(userId);
+  if (user === null) throw authError("NOT_FOUND", "No such user");
+  return user;
+}
+
 /**
  * Deletes a user and everything of theirs: accounts, sessions, refresh
  * tokens, codes, factors, keys, memberships, audit events. The user is gone at
- * once (their refresh tokens stop working); the rest is deleted in bounded
- * batches, continuing in background transactions for users with thousands of
- * sessions. Throws `NOT_FOUND` for an unknown user.
+ * once (their refresh tokens stop working), and so are their `"owner"`
+ * memberships; the rest is deleted in bounded batches, continuing in
+ * background transactions for users with thousands of sessions. A deletion
+ * whose continuation is lost or fails is resumed by the hourly sweep, so
+ * nothing of the user stays for good.
+ *
+ * Refuses with `LAST_OWNER`, deleting nothing, when the user is the only
+ * `"owner"` of a group: the app must first make another member owner or
+ * delete the group. (`INVALID_ARGUMENT` when the user owns more than
+ * 1,000 groups, more than one transaction can check.) Throws `NOT_FOUND` for
+ * an unknown user or a string that is no user id.
  */
 const deleteUser = mutation({
-  args: { userId: v.id("users") },
+  args: { userId: v.string() },
   returns: v.null(),
-  handler: async (ctx, { userId }) => {
-    const user = await ctx.db.get(userId);
-    if (user === null) throw authError("NOT_FOUND", "No such user");
+  handler: async (ctx, args) => {
+    const { _id: userId } = await requireUser(ctx, args.userId);
+    const owned = await guardUserOwnerships(ctx, userId);
+    // Without them, a remaining co-owner could be removed before the
+    // background batches reach these memberships, leaving a group ownerless.
+    for (const member of owned) await ctx.db.delete(member._id);
     await ctx.db.delete(userId);
     await deleteUserData(ctx, userId);
     return null;
@@ -130,7 +170,10 @@ const deleteUser = mutation({
 });
 export { deleteUser as delete };
 
-/** Background continuation of `delete`. */
+/**
+ * Background continuation of `delete` (also run by the sweep for a deletion
+ * whose marker stalled). Deleting what is already gone is a no-op.
+ */
 export const deleteDataContinue = internalMutation({
   args: { userId: v.id("users") },
   returns: v.null(),

@@ -31,14 +31,12 @@ export function Anonymous(options: AnonymousOptions = {}): AuthProvider {
     type: "anonymous",
     async signIn(sc, params) {
       const fields = options.profile?.(params) ?? {};
-      const refresh = sc.newRefreshToken();
-      const created = await sc.ctx.runMutation(sc.component.passwordless.signInAnonymous, {
+      const created = await sc.ctx.runMutation(sc.component.passwordless.createAnonymous, {
         provider: id,
         providerAccountId: encodeBase64urlNoPadding(randomBytes(16)),
         profile: Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)),
-        session: { refreshTokenHash: refresh.hash, policy: sc.sessionPolicy },
       });
-      return { tokens: await sc.tokensFor({ userId: created.userId, sessionId: created.session.sessionId }, refresh.raw) };
+      return { verdict: "firstFactor", userId: created.userId, provider: id, hasSecondFactor: false };
     },
   };
 }

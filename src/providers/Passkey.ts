@@ -27,7 +27,7 @@
 import { generateAuthenticationOptions, generateRegistrationOptions } from "@simplewebauthn/server";
 import { isoBase64URL } from "@simplewebauthn/server/helpers";
 import { authError } from "../server/errors.js";
-import type { AuthProvider, SignInContext, SignInResult } from "../server/provider.js";
+import type { AuthProvider, ProviderOutcome, SignInContext } from "../server/provider.js";
 import { hashSecret } from "../server/tokens/secretHash.js";
 import { creationOptions, requestOptions } from "./passkey/ceremonyOptions.js";
 import {
@@ -77,7 +77,7 @@ export function Passkey(options: PasskeyOptions = {}): PasskeyProvider {
   /** A fresh challenge and the verifier that will name it. */
   function newCeremony(sc: SignInContext) {
     const challenge = random32();
-    const verifier = sc.newRefreshToken();
+    const verifier = sc.randomSecret();
     return {
       challenge,
       verifier: verifier.raw,
@@ -93,7 +93,7 @@ export function Passkey(options: PasskeyOptions = {}): PasskeyProvider {
     sc: SignInContext,
     params: Record<string, unknown>,
     signedIn: { userId: string; sessionId: string } | null,
-  ): Promise<SignInResult> {
+  ): Promise<ProviderOutcome> {
     const rp = relyingParty(config);
     const ceremony = newCeremony(sc);
     const passkeyName = optionalText(params.passkeyName, "A passkey name");
@@ -137,7 +137,7 @@ export function Passkey(options: PasskeyOptions = {}): PasskeyProvider {
   async function startAuthentication(
     sc: SignInContext,
     hint: { email?: string; secondFactorHash?: string; stepUp?: { userId: string; sessionId: string } },
-  ): Promise<SignInResult> {
+  ): Promise<ProviderOutcome> {
     const rp = relyingParty(config);
     const ceremony = newCeremony(sc);
     const begun = await sc.ctx.runMutation(sc.component.passkeyCeremonies.beginAuthentication, {
@@ -167,11 +167,9 @@ export function Passkey(options: PasskeyOptions = {}): PasskeyProvider {
     rp: RelyingParty,
     response: CeremonyResponse,
     pending: Pending,
-  ): Promise<SignInResult> {
+  ): Promise<ProviderOutcome> {
     if (pending.credential !== null) throw invalid("This passkey is registered already");
     const credential = await verifyRegistration(config, rp, response, pending.challenge);
-    const refresh = sc.newRefreshToken();
-    const session = { refreshTokenHash: refresh.hash, policy: sc.sessionPolicy };
     const { data } = pending;
     const target =
       data.flow === "signUp"
@@ -179,9 +177,8 @@ export function Passkey(options: PasskeyOptions = {}): PasskeyProvider {
             flow: "signUp" as const,
             ...(data.email !== undefined ? { email: data.email } : {}),
             ...(data.name !== undefined ? { name: data.name } : {}),
-            session,
           }
-        : { flow: "register" as const, userId: pending.userId!, sessionId: pending.sessionId!, session };
+        : { flow: "register" as const, userId: pending.userId!, sessionId: pending.sessionId! };
     const done = await sc.ctx.runMutation(sc.component.passkeyCeremonies.completeRegistration, {
       provider: id,
       target,
@@ -192,7 +189,9 @@ export function Passkey(options: PasskeyOptions = {}): PasskeyProvider {
         ...(data.secondFactor ? { secondFactor: true } : {}),
       },
     });
-    return { tokens: await sc.tokensFor({ userId: done.userId, sessionId: done.sessionId }, refresh.raw) };
+    return target.flow === "signUp"
+      ? { verdict: "firstFactor", userId: done.userId, provider: id, hasSecondFactor: false }
+      : { verdict: "continue", userId: done.userId, sessionId: target.sessionId, provider: id };
   }
 
   async function finishAuthentication(
@@ -200,7 +199,7 @@ export function Passkey(options: PasskeyOptions = {}): PasskeyProvider {
     rp: RelyingParty,
     response: CeremonyResponse,
     pending: Pending,
-  ): Promise<SignInResult> {
+  ): Promise<ProviderOutcome> {
     const { flow } = pending.data;
     const secondFactor = flow === "second-factor";
     const verified = await verifyAssertion(
@@ -210,19 +209,23 @@ export function Passkey(options: PasskeyOptions = {}): PasskeyProvider {
       { challenge: pending.challenge, ...(pending.userId !== undefined ? { boundUserId: pending.userId } : {}), secondFactor },
       pending.credential,
     );
-    const refresh = sc.newRefreshToken();
-    const done = await sc.ctx.runMutation(sc.component.passkeyCeremonies.completeAuthentication, {
-      provider: id,
+    const { userId } = await sc.ctx.runMutation(sc.component.passkeyCeremonies.completeAuthentication, {
       passkeyId: pending.credential!.passkeyId,
-      ...verified,
+      newCounter: verified.newCounter,
+      backedUp: verified.backedUp,
       ...(secondFactor ? { secondFactorHash: pending.data.secondFactorHash! } : {}),
       ...(flow === "stepUp" ? { stepUpSessionId: pending.sessionId! } : {}),
-      session: { refreshTokenHash: refresh.hash, policy: sc.sessionPolicy },
     });
-    return { tokens: await sc.tokensFor(done, refresh.raw) };
+    if (secondFactor) return { verdict: "secondFactor", userId, provider: id, stepHash: pending.data.secondFactorHash! };
+    if (flow === "stepUp") {
+      return { verdict: "continue", userId, sessionId: pending.sessionId!, provider: id, factorVerified: true };
+    }
+    // A user-verified passkey proves two factors; without verification it is
+    // one, and a user with a second factor must still pass it.
+    return { verdict: "firstFactor", userId, provider: id, multiFactor: verified.userVerified };
   }
 
-  async function finish(sc: SignInContext, value: unknown): Promise<SignInResult> {
+  async function finish(sc: SignInContext, value: unknown): Promise<ProviderOutcome> {
     const rp = relyingParty(config);
     const response = parseResponse(value);
     if (sc.verifier === undefined) throw invalid("The passkey response needs the verifier of its challenge");

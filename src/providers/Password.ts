@@ -18,10 +18,10 @@
  */
 import { authError } from "../server/errors.js";
 import { normalizeEmail } from "../server/email.js";
-import type { ActionCtx, AuthProvider, SignInContext, SignInResult } from "../server/provider.js";
+import type { ActionCtx, AuthProvider, ProviderOutcome, SignInContext } from "../server/provider.js";
 import { hashCode, newNumericCode } from "../server/tokens/oneTimeCode.js";
 import { DEFAULT_ARGON2ID, hashPassword, needsRehash, verifyPassword, type Argon2idParams } from "./password/hash.js";
-import { checkNewPassword, isPlausiblePassword, type PasswordValidator } from "./password/rules.js";
+import { checkNewPassword, isPlausiblePassword, type PasswordPolicy, type PasswordValidator } from "./password/rules.js";
 import { requireStepUp } from "./totp/stepUp.js";
 
 /** What the app's send functions receive. */
@@ -35,13 +35,22 @@ export type PasswordOptions = {
   hash?: Argon2idParams;
   /** Extra rules for new passwords: return a message to refuse. */
   validatePassword?: PasswordValidator;
+  /**
+   * Checks of new passwords against known ones: `common` (default on) refuses
+   * the most common passwords from a built-in list; `breached` (default off)
+   * asks a k-anonymity range API (Have I Been Pwned's by default) whether
+   * the password appeared in a breach; only the first five hex characters
+   * of its SHA-1 leave the deployment, and an unreachable service lets the
+   * password through with a logged warning.
+   */
+  passwordPolicy?: PasswordPolicy;
   /** Delivers a password reset code (e.g. by email). Enables `reset` flows. */
   sendResetCode?: (ctx: ActionCtx, delivery: CodeDelivery) => Promise<void>;
   /** Delivers an email verification code. When set, an email must be verified before sign-in. */
   sendVerificationCode?: (ctx: ActionCtx, delivery: CodeDelivery) => Promise<void>;
   /** Digits in a code. Default 8. */
   codeLength?: number;
-  /** How long a code works. Default 15 minutes. */
+  /** How long a code works. Default 10 minutes. */
   codeTtlMs?: number;
   /** Maps sign-up params to profile fields (`name` by default). */
   profile?: (params: Record<string, unknown>) => { name?: string; image?: string; extend?: unknown };
@@ -69,7 +78,7 @@ export function Password(options: PasswordOptions = {}): PasswordProvider {
   const id = options.id ?? "password";
   const hashParams = options.hash ?? DEFAULT_ARGON2ID;
   const codeLength = options.codeLength ?? 8;
-  const codeTtlMs = options.codeTtlMs ?? 15 * 60 * 1000;
+  const codeTtlMs = options.codeTtlMs ?? 10 * 60 * 1000;
   const profile =
     options.profile ??
     ((params: Record<string, unknown>) => (typeof params.name === "string" ? { name: params.name } : {}));
@@ -79,6 +88,11 @@ export function Password(options: PasswordOptions = {}): PasswordProvider {
     return normalizeEmail(params.email);
   }
 
+  /**
+   * Sends a code for `purpose` if the address's send bucket allows
+   * (`RATE_LIMITED` otherwise). A send that throws gives its token back:
+   * only delivered codes count.
+   */
   async function sendCode(
     sc: SignInContext,
     send: (ctx: ActionCtx, delivery: CodeDelivery) => Promise<void>,
@@ -86,31 +100,31 @@ export function Password(options: PasswordOptions = {}): PasswordProvider {
     email: string,
     purpose: string,
   ): Promise<void> {
-    const code = newNumericCode(codeLength);
-    const expiresAt = Date.now() + codeTtlMs;
-    await sc.ctx.runMutation(sc.component.codes.create, {
-      accountId: account.accountId,
-      provider: id,
-      purpose,
-      codeHash: hashCode(code, account.accountId, purpose),
-      address: email,
-      expirationTime: expiresAt,
-    });
-    await send(sc.ctx, { email, code, expiresAt });
-  }
-
-  /** Sends a code if the send bucket allows; refuses with RATE_LIMITED otherwise. */
-  async function takeSendToken(sc: SignInContext, email: string): Promise<void> {
-    const limit = { ...sc.attemptLimit(email), key: `send:${id}:${email}` };
-    const state = await sc.ctx.runMutation(sc.component.limits.consume, { limit });
+    const limit = { ...sc.attemptLimit("code", email), key: `send:${id}:${email}` };
+    const state = await sc.ctx.runMutation(sc.component.limits.take, { limit });
     if (!state.ok) throw rateLimited(state.retryAfterMs);
+    try {
+      const code = newNumericCode(codeLength);
+      const expiresAt = Date.now() + codeTtlMs;
+      await sc.ctx.runMutation(sc.component.codes.create, {
+        accountId: account.accountId,
+        provider: id,
+        purpose,
+        codeHash: await hashCode(code, account.accountId, purpose),
+        address: email,
+        expirationTime: expiresAt,
+      });
+      await send(sc.ctx, { email, code, expiresAt });
+    } catch (error) {
+      await sc.ctx.runMutation(sc.component.limits.refund, { limit });
+      throw error;
+    }
   }
 
-  async function signUp(sc: SignInContext, params: Record<string, unknown>): Promise<SignInResult> {
+  async function signUp(sc: SignInContext, params: Record<string, unknown>): Promise<ProviderOutcome> {
     const email = emailOf(params);
-    const password = await checkNewPassword(params.password, email, options.validatePassword);
+    const password = await checkNewPassword(params.password, email, options.validatePassword, options.passwordPolicy);
     const secret = await hashPassword(password, hashParams);
-    const refresh = sc.newRefreshToken();
     const verify = options.sendVerificationCode;
     const created = await sc.ctx.runMutation(sc.component.accounts.createWithUser, {
       provider: id,
@@ -118,20 +132,25 @@ export function Password(options: PasswordOptions = {}): PasswordProvider {
       secret,
       emailVerified: false,
       user: { email, ...profile(params) },
-      ...(verify ? {} : { session: { refreshTokenHash: refresh.hash, policy: sc.sessionPolicy } }),
     });
     if (verify) {
-      await takeSendToken(sc, email);
-      await sendCode(sc, verify, created, email, VERIFY_EMAIL);
+      try {
+        await sendCode(sc, verify, created, email, VERIFY_EMAIL);
+      } catch (error) {
+        // Nothing half-written: the person can sign up again.
+        await sc.ctx.runMutation(sc.component.accounts.rollbackSignUp, { accountId: created.accountId });
+        throw error;
+      }
       return { started: true };
     }
-    return { tokens: await sc.tokensFor({ userId: created.userId, sessionId: created.session!.sessionId }, refresh.raw) };
+    return { verdict: "firstFactor", userId: created.userId, provider: id, hasSecondFactor: false };
   }
 
-  async function signIn(sc: SignInContext, params: Record<string, unknown>): Promise<SignInResult> {
+  async function signIn(sc: SignInContext, params: Record<string, unknown>): Promise<ProviderOutcome> {
     const email = emailOf(params);
-    const limit = sc.attemptLimit(email);
-    const { account, limit: state } = await sc.ctx.runQuery(sc.component.accounts.getForSignIn, {
+    const limit = sc.attemptLimit("password", email);
+    // The attempt token is taken here, in its own transaction, before the password is checked.
+    const { account, limit: state } = await sc.ctx.runMutation(sc.component.accounts.beginSignIn, {
       provider: id,
       providerAccountId: email,
       limit,
@@ -142,31 +161,30 @@ export function Password(options: PasswordOptions = {}): PasswordProvider {
       isPlausiblePassword(password) && account?.secret !== undefined
         ? await verifyPassword(password, account.secret)
         : await burnVerification(password);
-    if (!matches || account === null) {
-      await sc.ctx.runMutation(sc.component.limits.consume, { limit });
-      throw authError("INVALID_CREDENTIALS", "Wrong email or password");
-    }
+    if (!matches || account === null) throw authError("INVALID_CREDENTIALS", "Wrong email or password");
     if (options.sendVerificationCode && !account.emailVerified) {
-      await takeSendToken(sc, email);
+      await sc.ctx.runMutation(sc.component.limits.refund, { limit });
       await sendCode(sc, options.sendVerificationCode, account, email, VERIFY_EMAIL);
       return { started: true };
     }
     const upgraded = needsRehash(account.secret!, hashParams)
       ? await hashPassword(password as string, hashParams)
       : undefined;
-    return await sc.finishFirstFactor({
+    return {
+      verdict: "firstFactor",
       userId: account.userId,
+      provider: id,
       accountId: account.accountId,
       hasSecondFactor: account.hasSecondFactor,
+      refund: limit,
       ...(upgraded ? { upgradedSecret: upgraded } : {}),
-    });
+    };
   }
 
-  async function requestReset(sc: SignInContext, params: Record<string, unknown>): Promise<SignInResult> {
+  async function requestReset(sc: SignInContext, params: Record<string, unknown>): Promise<ProviderOutcome> {
     const send = options.sendResetCode;
     if (!send) throw authError("INVALID_ARGUMENT", "Password reset is not enabled (no sendResetCode)");
     const email = emailOf(params);
-    await takeSendToken(sc, email);
     const account = await sc.ctx.runQuery(sc.component.accounts.getByProvider, {
       provider: id,
       providerAccountId: email,
@@ -175,32 +193,35 @@ export function Password(options: PasswordOptions = {}): PasswordProvider {
     return { started: true };
   }
 
-  /** Checks a code for `purpose`, then runs the all-or-nothing mutation. */
+  /**
+   * Checks a code for `purpose` in one all-or-nothing mutation (a wrong code
+   * takes a token from the address's code bucket in that transaction), then
+   * reports the first factor: the code proved the mailbox. A user with a
+   * second factor still has to pass it.
+   */
   async function redeemCode(
     sc: SignInContext,
     params: Record<string, unknown>,
     purpose: string,
     newPassword?: string,
-  ): Promise<SignInResult> {
+  ): Promise<ProviderOutcome> {
     const email = emailOf(params);
-    const limit = sc.attemptLimit(email);
+    const limit = sc.attemptLimit("code", email);
     const code = typeof params.code === "string" ? params.code.trim() : "";
     const account = await sc.ctx.runQuery(sc.component.accounts.getByProvider, {
       provider: id,
       providerAccountId: email,
     });
-    if (account === null || code === "") {
-      const state = await sc.ctx.runMutation(sc.component.limits.consume, { limit });
+    if (account === null || code === "" || code.length > 64) {
+      const state = await sc.ctx.runMutation(sc.component.limits.take, { limit });
       if (!state.ok) throw rateLimited(state.retryAfterMs);
       throw authError("INVALID_CODE", "The code is wrong or has expired");
     }
-    const refresh = sc.newRefreshToken();
     const common = {
       accountId: account._id,
       purpose,
-      codeHash: hashCode(code, account._id, purpose),
+      codeHash: await hashCode(code, account._id, purpose),
       limit,
-      session: { refreshTokenHash: refresh.hash, policy: sc.sessionPolicy },
     };
     const outcome =
       newPassword === undefined
@@ -211,7 +232,7 @@ export function Password(options: PasswordOptions = {}): PasswordProvider {
           });
     if (outcome.status === "rate_limited") throw rateLimited(outcome.retryAfterMs);
     if (outcome.status === "invalid") throw authError("INVALID_CODE", "The code is wrong or has expired");
-    return { tokens: await sc.tokensFor({ userId: outcome.userId, sessionId: outcome.session.sessionId }, refresh.raw) };
+    return { verdict: "firstFactor", userId: outcome.userId, provider: id, hasSecondFactor: outcome.hasSecondFactor };
   }
 
   return {
@@ -227,7 +248,7 @@ export function Password(options: PasswordOptions = {}): PasswordProvider {
           return await requestReset(sc, params);
         case "reset-verification": {
           const email = emailOf(params);
-          const newPassword = await checkNewPassword(params.newPassword, email, options.validatePassword);
+          const newPassword = await checkNewPassword(params.newPassword, email, options.validatePassword, options.passwordPolicy);
           return await redeemCode(sc, params, RESET, newPassword);
         }
         case "email-verification":
@@ -241,7 +262,7 @@ export function Password(options: PasswordOptions = {}): PasswordProvider {
     },
     async changePassword(sc, session, { currentPassword, newPassword }) {
       // A user with a second factor must have verified it in this session
-      // within the last 10 minutes (STEP_UP_REQUIRED).
+      // within the last 10 minutes (STEP_UP_REQUIRED); the session must be live.
       await requireStepUp(sc.ctx, sc.component, session);
       const account = await sc.ctx.runQuery(sc.component.accounts.getSecretByUser, {
         userId: session.userId,
@@ -250,15 +271,16 @@ export function Password(options: PasswordOptions = {}): PasswordProvider {
       if (account === null || account.secret === undefined) {
         throw authError("NOT_FOUND", "This user has no password");
       }
-      const limit = sc.attemptLimit(`user:${session.userId}`);
-      const state = await sc.ctx.runQuery(sc.component.limits.check, { limit });
+      // The attempt token is taken before the current password is checked.
+      const limit = sc.attemptLimit("password", `user:${session.userId}`);
+      const state = await sc.ctx.runMutation(sc.component.limits.take, { limit });
       if (!state.ok) throw rateLimited(state.retryAfterMs);
       if (!isPlausiblePassword(currentPassword) || !(await verifyPassword(currentPassword, account.secret))) {
-        await sc.ctx.runMutation(sc.component.limits.consume, { limit });
         throw authError("INVALID_CREDENTIALS", "The current password is wrong");
       }
+      await sc.ctx.runMutation(sc.component.limits.refund, { limit });
       const user = await sc.ctx.runQuery(sc.component.users.get, { userId: session.userId });
-      const password = await checkNewPassword(newPassword, user?.email ?? "", options.validatePassword);
+      const password = await checkNewPassword(newPassword, user?.email ?? "", options.validatePassword, options.passwordPolicy);
       await sc.ctx.runMutation(sc.component.accounts.changeSecret, {
         accountId: account.accountId,
         secret: await hashPassword(password, hashParams),

@@ -10,23 +10,20 @@
  *   second factor, this needs step-up.
  * - `{ flow: "confirm", code }` with the set-up's verifier, signed in: a
  *   correct code activates the factor. Returns `{ tokens }` of a new session
- *   that counts as factor-verified (step-up), replacing the caller's session.
+ *   that counts as factor-verified (step-up), replacing the caller's session
+ *   (which ends, `replaced`).
  * - `{ code }` or `{ recoveryCode }` with the verifier of `{ totpRequired }`
  *   (a password sign-in of a user with a second factor): finishes the sign-in.
  *
  * A wrong code keeps the verifier usable until it expires, so the person can
- * type again; every wrong code counts against the user's failed-attempt
- * bucket (10 per hour by default), after which even a right code is refused.
+ * type again. Every attempt takes a token from the user's TOTP bucket (or
+ * recovery-code bucket) BEFORE the code is checked, so concurrent guesses
+ * cannot outnumber it (10 per hour by default); a right code gives it back.
  */
 import { encodeBase32UpperCaseNoPadding } from "@oslojs/encoding";
-import { authError, isAuthError } from "../server/errors.js";
+import { authError } from "../server/errors.js";
 import { randomBytes } from "../server/random.js";
-import {
-  SECOND_FACTOR_VERIFIER,
-  type AuthProvider,
-  type SignInContext,
-  type SignInResult,
-} from "../server/provider.js";
+import type { AuthProvider, ProviderOutcome, SignInContext } from "../server/provider.js";
 import { hashSecret } from "../server/tokens/secretHash.js";
 import {
   NAME_MAX,
@@ -51,56 +48,20 @@ export interface TotpProvider extends AuthProvider {
   readonly config: ResolvedTotpOptions;
 }
 
-type Verifier = {
-  kind: string;
-  verifierHash: string;
-  userId?: string;
-  sessionId?: string;
-  challenge?: string;
-  data?: unknown;
-  expirationTime: number;
-};
-
 /** Authenticator-app codes as a second factor. See the module docs. */
 export function TOTP(options: TotpOptions = {}): TotpProvider {
   const config = resolveTotpOptions(options);
 
   function deps(sc: SignInContext, userId: string): CheckDeps {
-    return { ctx: sc.ctx, component: sc.component, config, limit: sc.attemptLimit(`user:${userId}`) };
+    return { ctx: sc.ctx, component: sc.component, config, limit: sc.attemptLimit("totp", `user:${userId}`) };
   }
 
-  /**
-   * Takes the verifier the client sent back (single use); `null` if unknown
-   * or expired. Not `sc.takeSecondFactor()`: putting the verifier back after
-   * a wrong code needs all of it, not only its user.
-   */
-  async function takeVerifier(sc: SignInContext, kind: string): Promise<Verifier | null> {
-    if (sc.verifier === undefined) throw authError("INVALID_ARGUMENT", "This step needs the verifier of the previous one");
-    const taken = await sc.ctx.runMutation(sc.component.verifiers.consume, {
-      kind,
-      verifierHash: hashSecret(sc.verifier),
-    });
-    if (taken === null) return null;
-    const { _id, _creationTime, ...verifier } = taken;
-    return verifier;
+  /** The recovery-code bucket of a user: its own, so a locked TOTP does not lock recovery. */
+  function recoveryDeps(sc: SignInContext, userId: string): CheckDeps {
+    return { ...deps(sc, userId), limit: sc.attemptLimit("recovery", `user:${userId}`) };
   }
 
-  /**
-   * Runs `check`; if it fails (a wrong code, the limit), puts the verifier
-   * back as it was, so the person can try again with the same one.
-   */
-  async function keepingVerifierOnFailure(sc: SignInContext, verifier: Verifier, check: () => Promise<unknown>): Promise<void> {
-    try {
-      await check();
-    } catch (error) {
-      if (isAuthError(error, "INVALID_CODE") || isAuthError(error, "RATE_LIMITED")) {
-        await sc.ctx.runMutation(sc.component.verifiers.create, verifier);
-      }
-      throw error;
-    }
-  }
-
-  async function setup(sc: SignInContext, params: Record<string, unknown>): Promise<SignInResult> {
+  async function setup(sc: SignInContext, params: Record<string, unknown>): Promise<ProviderOutcome> {
     const who = await sc.signedIn();
     if (who === null) throw authError("NOT_SIGNED_IN", "Sign in to set up an authenticator");
     const name = params.name === undefined ? undefined : String(params.name).trim();
@@ -119,7 +80,7 @@ export function TOTP(options: TotpOptions = {}): TotpProvider {
       secretIv: sealed.iv,
       ...(name !== undefined ? { name } : {}),
     });
-    const verifier = sc.newRefreshToken();
+    const verifier = sc.randomSecret();
     await sc.ctx.runMutation(sc.component.verifiers.create, {
       kind: SETUP_VERIFIER,
       verifierHash: verifier.hash,
@@ -144,44 +105,46 @@ export function TOTP(options: TotpOptions = {}): TotpProvider {
     };
   }
 
-  async function confirm(sc: SignInContext, params: Record<string, unknown>): Promise<SignInResult> {
+  async function confirm(sc: SignInContext, params: Record<string, unknown>): Promise<ProviderOutcome> {
     const who = await sc.signedIn();
     if (who === null) throw authError("NOT_SIGNED_IN", "Sign in to confirm the authenticator");
-    const pending = await takeVerifier(sc, SETUP_VERIFIER);
+    if (sc.verifier === undefined) throw authError("INVALID_ARGUMENT", "This step needs the verifier of the set-up");
+    // Checked before the set-up is looked at: a missing key must not use it up.
+    await encryptionKeyFromEnv();
+    const pending = await sc.ctx.runQuery(sc.component.verifiers.peek, {
+      kind: SETUP_VERIFIER,
+      verifierHash: hashSecret(sc.verifier),
+    });
     const totpId = (pending?.data as { totpId?: unknown } | undefined)?.totpId;
     if (pending === null || pending.userId !== who.userId || pending.sessionId !== who.sessionId || typeof totpId !== "string") {
       throw authError("NOT_FOUND", "No authenticator set-up is waiting (it may have expired): start again");
     }
-    await keepingVerifierOnFailure(sc, pending, () =>
-      acceptTotpCode(deps(sc, who.userId), {
-        userId: who.userId,
-        code: params.code,
-        pendingTotpId: totpId,
-        sessionId: who.sessionId,
-      }),
-    );
-    // The client replaces its tokens with these; the session they replace ends.
-    const result = await sc.startSession({ userId: who.userId, provider: config.id, factorVerified: true });
-    await sc.ctx.runMutation(sc.component.sessions.revoke, { sessionId: who.sessionId, reason: "logout" });
-    return result;
+    await acceptTotpCode(deps(sc, who.userId), {
+      userId: who.userId,
+      code: params.code,
+      pendingTotpId: totpId,
+      sessionId: who.sessionId,
+    });
+    await sc.ctx.runMutation(sc.component.verifiers.consume, { kind: SETUP_VERIFIER, verifierHash: hashSecret(sc.verifier) });
+    // A new session, verified now, replaces the caller's (which ends).
+    return { verdict: "replace", userId: who.userId, sessionId: who.sessionId, provider: config.id, factorVerified: true };
   }
 
-  async function secondFactor(sc: SignInContext, params: Record<string, unknown>): Promise<SignInResult> {
+  async function secondFactor(sc: SignInContext, params: Record<string, unknown>): Promise<ProviderOutcome> {
     const hasCode = params.code !== undefined;
     if (hasCode === (params.recoveryCode !== undefined)) {
       throw authError("INVALID_ARGUMENT", "Send either a code or a recoveryCode");
     }
-    const pending = await takeVerifier(sc, SECOND_FACTOR_VERIFIER);
-    if (pending === null || pending.userId === undefined) {
-      throw authError("NOT_FOUND", "This sign-in step has expired: sign in again");
-    }
-    const userId = pending.userId;
-    await keepingVerifierOnFailure(sc, pending, () =>
-      hasCode
-        ? acceptTotpCode(deps(sc, userId), { userId, code: params.code })
-        : acceptRecoveryCode(deps(sc, userId), { userId, code: params.recoveryCode }),
-    );
-    return await sc.startSession({ userId, provider: config.id, factorVerified: true });
+    if (sc.verifier === undefined) throw authError("INVALID_ARGUMENT", "This step needs the verifier of the previous one");
+    // Configuration first: a missing key must not cost the person their step.
+    if (hasCode) await encryptionKeyFromEnv();
+    // The step is only read here; issuing the session takes it, once.
+    const pending = await sc.pendingSecondFactor();
+    if (pending === null) throw authError("NOT_FOUND", "This sign-in step has expired: sign in again");
+    const { userId } = pending;
+    if (hasCode) await acceptTotpCode(deps(sc, userId), { userId, code: params.code });
+    else await acceptRecoveryCode(recoveryDeps(sc, userId), { userId, code: params.recoveryCode });
+    return { verdict: "secondFactor", userId, provider: config.id, stepHash: hashSecret(sc.verifier) };
   }
 
   return {

@@ -13,28 +13,24 @@
  * export const { signIn, signOut } = auth;
  * ```
  */
-import { actionGeneric, httpActionGeneric, type HttpRouter } from "convex/server";
+import { actionGeneric, httpActionGeneric, queryGeneric, type HttpRouter } from "convex/server";
 import { v } from "convex/values";
 import type { ComponentApi } from "../component/_generated/component.js";
 import { resolveOptions, type AuthOptions } from "./config.js";
 import { authError } from "./errors.js";
 import { JWKS_PATH, OPENID_CONFIGURATION_PATH, jwksResponse, openidConfiguration } from "./http/wellKnown.js";
-import { requireSignedIn, signedIn } from "./identity.js";
-import {
-  SECOND_FACTOR_VERIFIER,
-  type AuthProvider,
-  type FirstFactor,
-  type SignInContext,
-  type SignInResult,
-  type Tokens,
-} from "./provider.js";
+import { signedIn } from "./identity.js";
+import { isVerdict, type AuthProvider, type ProviderOutcome, type SignInContext, type SignInResult } from "./provider.js";
+import { secondFactorPolicy } from "./secondFactor.js";
+import { issueSession, loadMinter } from "./session/issue.js";
+import { requireLiveSession } from "./session/live.js";
 import { groupHelpers } from "./helpers/group.js";
 import { keyHelpers } from "./helpers/key.js";
 import { passkeyHelpers } from "./helpers/passkey.js";
 import { totpHelpers } from "./helpers/totp.js";
 import { sessionHelpers } from "./helpers/session.js";
 import { userHelpers } from "./helpers/user.js";
-import { signAccessToken, siteUrlFromEnv } from "./tokens/accessToken.js";
+import { siteUrlFromEnv } from "./tokens/accessToken.js";
 import { isRefreshTokenShaped, newRefreshToken } from "./tokens/refreshToken.js";
 import { hashSecret } from "./tokens/secretHash.js";
 import { signingKeyFromEnv } from "./tokens/signingKey.js";
@@ -56,7 +52,8 @@ const tokensValidator = v.object({ token: v.string(), refreshToken: v.string() }
 /** The result validator of `signIn` (the sign-in protocol so far). */
 export const signInResultValidator = v.union(
   v.object({ tokens: v.union(tokensValidator, v.null()) }),
-  v.object({ started: v.literal(true) }),
+  v.object({ started: v.literal(true), verifier: v.optional(v.string()) }),
+  v.object({ confirm: v.object({ account: v.string() }), verifier: v.string() }),
   v.object({ totpRequired: v.literal(true), verifier: v.string() }),
   v.object({ redirect: v.string(), verifier: v.string() }),
   v.object({
@@ -66,8 +63,8 @@ export const signInResultValidator = v.union(
   ceremonyResultValidator,
 );
 
-/** How long a pending second factor (or other multi-step verifier) waits. */
-const VERIFIER_TTL_MS = 5 * 60 * 1000;
+/** What `sessionState` returns: `null` without our access token. */
+export const sessionStateValidator = v.union(v.null(), v.object({ sessionId: v.string(), live: v.boolean() }));
 
 /** Builds the auth API of the app. See the module docs. */
 export function Auth(config: AuthConfig) {
@@ -78,88 +75,42 @@ export function Auth(config: AuthConfig) {
     if (providers.has(provider.id)) throw new Error(`Auth(): two providers have the id "${provider.id}"`);
     providers.set(provider.id, provider);
   }
-
-  async function tokensFor(session: { userId: string; sessionId: string }, refreshToken: string): Promise<Tokens> {
-    const key = await signingKeyFromEnv();
-    const token = await signAccessToken(key, {
-      ...session,
-      issuer: siteUrlFromEnv(),
-      now: Date.now(),
-      ttlMs: options.accessTokenTtlMs,
-    });
-    return { token, refreshToken };
-  }
-
-  async function finishFirstFactor(ctx: SignInContext["ctx"], factor: FirstFactor): Promise<SignInResult> {
-    if (factor.hasSecondFactor) {
-      if (factor.upgradedSecret !== undefined) {
-        await ctx.runMutation(component.accounts.upgradeSecret, {
-          accountId: factor.accountId,
-          secret: factor.upgradedSecret,
-        });
-      }
-      const verifier = newRefreshToken();
-      await ctx.runMutation(component.verifiers.create, {
-        kind: SECOND_FACTOR_VERIFIER,
-        verifierHash: verifier.hash,
-        userId: factor.userId,
-        data: { accountId: factor.accountId },
-        expirationTime: Date.now() + VERIFIER_TTL_MS,
-      });
-      return { totpRequired: true, verifier: verifier.raw };
-    }
-    const refresh = newRefreshToken();
-    const session = await ctx.runMutation(component.accounts.completeSignIn, {
-      accountId: factor.accountId,
-      userId: factor.userId,
-      refreshTokenHash: refresh.hash,
-      policy: options.session,
-      ...(factor.upgradedSecret !== undefined ? { upgradedSecret: factor.upgradedSecret } : {}),
-    });
-    return { tokens: await tokensFor({ userId: factor.userId, sessionId: session.sessionId }, refresh.raw) };
-  }
+  const factorPolicy = secondFactorPolicy([...providers.values()]);
 
   function contextFor(ctx: SignInContext["ctx"], verifier?: string): SignInContext {
     return {
-      signedIn: () => signedIn(ctx),
-      async startSession({ userId, provider, factorVerified }) {
-        const refresh = newRefreshToken();
-        const session = await ctx.runMutation(component.sessions.create, {
-          userId,
-          refreshTokenHash: refresh.hash,
-          policy: options.session,
-          provider,
-          ...(factorVerified ? { factorVerified } : {}),
-        });
-        return { tokens: await tokensFor({ userId, sessionId: session.sessionId }, refresh.raw) };
-      },
-      async takeSecondFactor() {
-        if (verifier === undefined) return null;
-        const pending = await ctx.runMutation(component.verifiers.consume, {
-          kind: SECOND_FACTOR_VERIFIER,
-          verifierHash: hashSecret(verifier),
-        });
-        return pending?.userId === undefined ? null : { userId: pending.userId };
-      },
       ctx,
       component,
       options,
-      sessionPolicy: options.session,
-      newRefreshToken,
-      tokensFor,
       verifier,
-      finishFirstFactor: (factor) => finishFirstFactor(ctx, factor),
-      attemptLimit: (identifier) => ({
-        key: `attempts:${identifier}`,
+      signedIn: () => signedIn(ctx),
+      randomSecret: newRefreshToken,
+      attemptLimit: (kind, identifier) => ({
+        key: `attempts:${kind}:${identifier}`,
         max: options.failedAttempts.max,
         periodMs: options.failedAttempts.periodMs,
       }),
+      async pendingSecondFactor() {
+        if (verifier === undefined) return null;
+        return await ctx.runQuery(component.verifiers.pendingSecondFactorOf, { verifierHash: hashSecret(verifier) });
+      },
     };
   }
 
-  /** Exchanges a refresh token; `{ tokens: null }` when it no longer works. */
+  /** A provider's outcome as the client gets it: a step as it is, a verdict through the one issuing path. */
+  async function settle(ctx: SignInContext["ctx"], outcome: ProviderOutcome): Promise<SignInResult> {
+    if (!isVerdict(outcome)) return outcome;
+    return await issueSession(ctx, component, options, outcome);
+  }
+
+  /**
+   * Exchanges a refresh token; `{ tokens: null }` when it no longer works.
+   * The signing key is loaded before the rotation commits, so a deployment
+   * outage fails without using the token up (the retry then works).
+   */
   async function refresh(ctx: SignInContext["ctx"], refreshToken: string): Promise<SignInResult> {
     if (!isRefreshTokenShaped(refreshToken)) return { tokens: null };
+    const mint = await loadMinter(options);
     const next = newRefreshToken();
     const outcome = await ctx.runMutation(component.sessions.refresh, {
       tokenHash: hashSecret(refreshToken),
@@ -168,7 +119,7 @@ export function Auth(config: AuthConfig) {
       reuseWindowMs: options.refreshReuseWindowMs,
     });
     if (outcome.status !== "ok") return { tokens: null };
-    return { tokens: await tokensFor(outcome, next.raw) };
+    return { tokens: await mint(outcome, next.raw) };
   }
 
   /**
@@ -188,8 +139,9 @@ export function Auth(config: AuthConfig) {
       if (args.refreshToken !== undefined) return await refresh(ctx, args.refreshToken);
       if (args.provider === undefined && typeof args.params?.code === "string") {
         // The return of a redirect (OAuth callback, magic link): `?code=` and the client's verifier.
-        await signingKeyFromEnv();
-        return await finishRedirectSignIn(contextFor(ctx, args.verifier), args.params.code);
+        await loadMinter(options);
+        const outcome = await finishRedirectSignIn(contextFor(ctx, args.verifier), args.params.code, args.params.confirm === true);
+        return await settle(ctx, outcome);
       }
       if (args.provider === undefined) {
         throw authError("INVALID_ARGUMENT", "signIn needs a provider or a refreshToken");
@@ -197,9 +149,9 @@ export function Auth(config: AuthConfig) {
       const provider = providers.get(args.provider);
       if (provider === undefined) throw authError("UNKNOWN_PROVIDER", `No provider "${args.provider}"`);
       // Fail on a misconfigured deployment before a provider writes anything.
-      await signingKeyFromEnv();
-      siteUrlFromEnv();
-      return await provider.signIn(contextFor(ctx, args.verifier), args.params ?? {});
+      await loadMinter(options);
+      const outcome = await provider.signIn(contextFor(ctx, args.verifier), args.params ?? {});
+      return await settle(ctx, outcome);
     },
   });
 
@@ -216,6 +168,23 @@ export function Auth(config: AuthConfig) {
     },
   });
 
+  /**
+   * The public liveness query (re-export it from `convex/auth.ts`): `null`
+   * without our access token, else whether its session is still live. One
+   * read, and reactive: the React client subscribes to it, so a revoked
+   * device signs out as soon as its session ends.
+   */
+  const sessionState = queryGeneric({
+    args: {},
+    returns: sessionStateValidator,
+    handler: async (ctx) => {
+      const who = await signedIn(ctx);
+      if (who === null) return null;
+      const session = await ctx.runQuery(component.sessions.get, { sessionId: who.sessionId });
+      return { sessionId: who.sessionId, live: session !== null && session.userId === who.userId };
+    },
+  });
+
   const password = {
     /**
      * Changes the signed-in user's password (in an action): checks the
@@ -226,7 +195,7 @@ export function Auth(config: AuthConfig) {
         (p): p is PasswordProvider => "changePassword" in p && p.type === "credentials",
       );
       if (provider === undefined) throw authError("UNKNOWN_PROVIDER", "No Password provider configured");
-      const who = await requireSignedIn(ctx);
+      const who = await requireLiveSession(ctx, component);
       await provider.changePassword(contextFor(ctx), who, args);
     },
   };
@@ -257,12 +226,14 @@ export function Auth(config: AuthConfig) {
   return {
     signIn,
     signOut,
+    sessionState,
     user: userHelpers(component),
     session: sessionHelpers(component),
     password,
     key: keyHelpers(component, config.apiKeys),
     passkey: passkeyHelpers(component, {
       anonymousProviders: [...providers.values()].filter((p) => p.type === "anonymous").map((p) => p.id),
+      secondFactorRequired: factorPolicy.required,
     }),
     totp: totpHelpers(component, { providers: [...providers.values()], options }),
     group: groups.group,

@@ -6,6 +6,12 @@ import { ConvexError } from "convex/values";
  * stable: apps may switch on them. Messages are for people and may change.
  */
 export const ERROR_CODES = [
+  /**
+   * The caller's access token is still valid but its session has ended
+   * (signed out, revoked, expired): `auth.session.require` and every
+   * sensitive helper refuse it.
+   */
+  "SESSION_ENDED",
   /** An argument is malformed or out of range. */
   "INVALID_ARGUMENT",
   /** The document the call names does not exist. */

@@ -4,16 +4,20 @@
  *
  * @module
  */
-export { Auth, signInResultValidator, type AuthConfig } from "./auth.js";
+export { Auth, sessionStateValidator, signInResultValidator, type AuthConfig } from "./auth.js";
 export { DEFAULT_OPTIONS, type AuthOptions, type SessionOptions, type FailedAttemptOptions } from "./config.js";
 export {
   SECOND_FACTOR_VERIFIER,
+  isVerdict,
   type AuthProvider,
-  type FirstFactor,
+  type ProviderOutcome,
   type ProviderType,
+  type SecretKind,
   type SignInContext,
   type SignInResult,
+  type StepResult,
   type Tokens,
+  type Verdict,
 } from "./provider.js";
 export {
   ERROR_CODES,

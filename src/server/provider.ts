@@ -14,7 +14,12 @@ export type Tokens = { token: string; refreshToken: string };
 /**
  * What `signIn` returns (DESIGN.md, "Sign-in protocol"):
  * - `{ tokens }`: signed in; `tokens: null` means signed out for good;
- * - `{ started: true }`: a step began out of band (a code was sent);
+ * - `{ started: true, verifier? }`: a step began out of band (a code or a
+ *   link was sent); a link's `verifier` marks this browser as the one that
+ *   asked, so opening the link here signs in without a confirmation;
+ * - `{ confirm: { account }, verifier }`: a magic link was opened in a
+ *   browser that did not ask for it: show `account` and, if the person
+ *   agrees, finish with `signIn({ params: { code, confirm: true } }, verifier)`;
  * - `{ redirect, verifier }`: OAuth; send the browser to `redirect`, keep
  *   `verifier`, and finish with `signIn({ params: { code } }, verifier)`;
  * - `{ totpRequired: true, verifier }`: the first factor passed; finish with a
@@ -26,7 +31,8 @@ export type Tokens = { token: string; refreshToken: string };
  */
 export type SignInResult =
   | { tokens: Tokens | null }
-  | { started: true }
+  | { started: true; verifier?: string }
+  | { confirm: { account: string }; verifier: string }
   | { totpRequired: true; verifier: string }
   | { redirect: string; verifier: string }
   | { totpSetup: { uri: string; secret: string; totpId: string }; verifier: string }
@@ -38,18 +44,60 @@ export type SignInResult =
  */
 export type CeremonyOptions = CreationOptions | RequestOptions;
 
-/** A verified first factor, ready to become a session (or a second-factor step). */
-export type FirstFactor = {
-  userId: string;
-  accountId: string;
-  /** From `accounts.getForSignIn`: the user has an active second factor. */
-  hasSecondFactor: boolean;
-  /** A stronger hash of the password just verified, to store. */
-  upgradedSecret?: string;
-};
+/**
+ * What a provider concludes, for `Auth()` to turn into a session. Providers
+ * never create sessions or mint tokens: they check a factor and say what it
+ * proved. `Auth()` alone applies the second-factor policy, asks the
+ * component's one issuing mutation (`sessions.issue`) and mints the tokens.
+ *
+ * - `firstFactor`: a first factor passed for `userId` (`multiFactor`: it
+ *   proves two factors on its own, a user-verified passkey). A user with a
+ *   second factor then gets a pending second-factor step, not a session.
+ *   `hasSecondFactor` is the provider's hint from its own read (it saves a
+ *   write); the issuing mutation checks again in its transaction.
+ * - `secondFactor`: a second factor passed for the pending step whose
+ *   verifier has hash `stepHash`; the step is taken when the session is issued.
+ * - `continue`: the caller's live session goes on with fresh tokens (a
+ *   passkey added, a step-up; `factorVerified` marks a factor verified now).
+ * - `replace`: a new session replaces the caller's (TOTP enrolment confirmed).
+ */
+export type Verdict =
+  | {
+      verdict: "firstFactor";
+      userId: string;
+      provider: string;
+      hasSecondFactor?: boolean;
+      multiFactor?: boolean;
+      /** The account whose stored hash `upgradedSecret` replaces. */
+      accountId?: string;
+      /** A stronger hash of the password just verified, to store. */
+      upgradedSecret?: string;
+      /** The failed-attempt token taken before the check, to give back. */
+      refund?: AttemptLimit;
+    }
+  | { verdict: "secondFactor"; userId: string; provider: string; stepHash: string }
+  | { verdict: "continue"; userId: string; sessionId: string; provider: string; factorVerified?: boolean }
+  | { verdict: "replace"; userId: string; sessionId: string; provider: string; factorVerified: boolean };
+
+/** A step of a multi-step sign-in: every protocol result but tokens. */
+export type StepResult = Exclude<SignInResult, { tokens: Tokens | null }>;
+
+/** What a provider's `signIn` returns: a verdict, or the next step for the client. */
+export type ProviderOutcome = Verdict | StepResult;
+
+/** True for a {@link Verdict}. */
+export function isVerdict(outcome: ProviderOutcome): outcome is Verdict {
+  return "verdict" in outcome;
+}
 
 /** The kind of verifier a pending second factor is stored under. */
-export const SECOND_FACTOR_VERIFIER = "second_factor";
+export { SECOND_FACTOR_VERIFIER } from "../component/model/secondFactors.js";
+
+/**
+ * The kinds of secret with a failed-attempt bucket each, so locking one
+ * (wrong passwords) does not lock the others (an email code, a TOTP code).
+ */
+export type SecretKind = "password" | "code" | "totp" | "recovery";
 
 /** A failed-attempt bucket for one identifier. */
 export type AttemptLimit = { key: string; max: number; periodMs: number };
@@ -71,31 +119,20 @@ export interface SignInContext {
   readonly component: ComponentApi;
   /** `Auth()`'s options with defaults filled in. */
   readonly options: ResolvedOptions;
-  /** The session policy to pass to the component when starting a session. */
-  readonly sessionPolicy: ResolvedOptions["session"];
-  /** A fresh refresh token: raw value for the client, hash for the component. */
-  newRefreshToken(): { raw: string; hash: string };
-  /** Mints the access token for a session started with `refreshToken`, returning both. */
-  tokensFor(session: { userId: string; sessionId: string }, refreshToken: string): Promise<Tokens>;
-  /** The shared failed-attempt bucket of an identifier (an email, a phone number). */
-  attemptLimit(identifier: string): AttemptLimit;
+  /** A fresh random secret (a verifier, a link token): raw value for the client, hash for the component. */
+  randomSecret(): { raw: string; hash: string };
+  /** The failed-attempt bucket of one kind of secret for an identifier (an email, `user:<id>`). */
+  attemptLimit(kind: SecretKind, identifier: string): AttemptLimit;
   /** The `verifier` the client sent back with this step, if any. */
   readonly verifier?: string;
   /** The caller's user and session when the client sent an access token (linking, setup). */
   signedIn(): Promise<{ userId: string; sessionId: string } | null>;
-  /** Starts a session for a verified user and returns its tokens. */
-  startSession(args: { userId: string; provider: string; factorVerified?: boolean }): Promise<SignInResult>;
   /**
-   * Takes (single use) the pending second-factor step named by `verifier`:
-   * the user who passed the first factor, or `null` if unknown or expired.
+   * The pending second-factor step named by `verifier` (not taken: the
+   * session's issuing takes it): the user who passed the first factor, or
+   * `null` if unknown or expired.
    */
-  takeSecondFactor(): Promise<{ userId: string } | null>;
-  /**
-   * Finishes a verified first factor: starts the session and returns tokens,
-   * or, when the user has a second factor, stores a 5-minute verifier and
-   * returns `{ totpRequired: true, verifier }` without a session.
-   */
-  finishFirstFactor(factor: FirstFactor): Promise<SignInResult>;
+  pendingSecondFactor(): Promise<{ userId: string } | null>;
 }
 
 /** The kinds of provider `Auth({ providers })` accepts. */
@@ -106,8 +143,8 @@ export interface AuthProvider {
   /** The name the client passes to `signIn(id, params)`, e.g. `"password"`. */
   readonly id: string;
   readonly type: ProviderType;
-  /** Handles `signIn(id, params)`. Throws `ConvexError({ code })` to refuse. */
-  signIn(context: SignInContext, params: Record<string, unknown>): Promise<SignInResult>;
+  /** Handles `signIn(id, params)`: a verdict or the next step. Throws `ConvexError({ code })` to refuse. */
+  signIn(context: SignInContext, params: Record<string, unknown>): Promise<ProviderOutcome>;
   /** Optional HTTP routes `auth.http.add(http)` mounts for this provider (e.g. OAuth callbacks). */
   addRoutes?(router: HttpRouter, deps: ProviderRouteDeps): void;
 }

@@ -3,10 +3,12 @@
  * transport calls the example app's `signIn`/`signOut` actions through
  * convex-test (standing in for the network), and a small stand-in for
  * `ConvexReactClient` does what Convex does with a token: asks the provider
- * for one and "authenticates" only if it verifies against the app's JWKS.
+ * for one and "authenticates" only if it verifies against the app's JWKS,
+ * and serves `watchQuery` subscriptions whose results the test pushes.
  */
 import { act, render } from "@testing-library/react";
 import { Authenticated, AuthLoading, Unauthenticated, useConvexAuth, type ConvexReactClient } from "convex/react";
+import { getFunctionName, type FunctionReference } from "convex/server";
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from "jose";
 import type { ReactNode } from "react";
 import { api } from "../../example/convex/_generated/api.js";
@@ -42,7 +44,43 @@ export class FakeConvexClient {
   readonly url = "https://test-deployment.convex.cloud";
   fetchToken: ((args: { forceRefreshToken: boolean }) => Promise<string | null | undefined>) | null = null;
   private onChange: ((authenticated: boolean) => void) | null = null;
-  constructor(private readonly t: AuthTest) {}
+  /** Query results by function name, as the test pushes them (`undefined`: not loaded yet). */
+  private results = new Map<string, { value?: unknown; error?: Error }>();
+  private watchers = new Map<string, Set<() => void>>();
+  /** Without `t` (no server), any token is accepted. */
+  constructor(private readonly t?: AuthTest) {}
+
+  /** `ConvexReactClient.watchQuery`, for results the test pushes with `push`/`fail`. */
+  watchQuery(query: FunctionReference<"query">, _args: Record<string, never>) {
+    const name = getFunctionName(query);
+    return {
+      onUpdate: (callback: () => void) => {
+        const set = this.watchers.get(name) ?? new Set();
+        this.watchers.set(name, set);
+        set.add(callback);
+        return () => void set.delete(callback);
+      },
+      localQueryResult: () => {
+        const result = this.results.get(name);
+        if (result?.error) throw result.error;
+        return result?.value;
+      },
+    };
+  }
+  /** The server pushes a new result of `name` to its subscribers. */
+  push(name: string, value: unknown) {
+    this.results.set(name, { value });
+    for (const callback of [...(this.watchers.get(name) ?? [])]) callback();
+  }
+  /** `name` fails (e.g. the app does not export it), as Convex reports it. */
+  fail(name: string, error: Error) {
+    this.results.set(name, { error });
+    for (const callback of [...(this.watchers.get(name) ?? [])]) callback();
+  }
+  /** How many subscriptions to `name` are open. */
+  subscribers(name: string) {
+    return this.watchers.get(name)?.size ?? 0;
+  }
 
   setAuth(fetchToken: FakeConvexClient["fetchToken"], onChange: (authenticated: boolean) => void) {
     this.fetchToken = fetchToken;
@@ -67,6 +105,7 @@ export class FakeConvexClient {
     return token ?? null;
   }
   private async verifies(token: string) {
+    if (!this.t) return true;
     const jwks = (await (await this.t.fetch("/.well-known/jwks.json")).json()) as JSONWebKeySet;
     try {
       await jwtVerify(token, createLocalJWKSet(jwks), { issuer: TEST_SITE_URL, audience: "convex" });

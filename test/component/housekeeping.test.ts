@@ -61,6 +61,7 @@ describe("audit log", () => {
     expect(events.map((e) => [e.type, e.reason ?? null])).toEqual([
       ["session_revoked", "logout"],
       ["sign_in", null],
+      ["sign_in", null],
       ["sign_up", null],
     ]);
     expect(JSON.stringify(events)).not.toContain("correct horse battery");

@@ -83,14 +83,14 @@ describe("email codes", () => {
     await expectAuthError(email(t, { email: EMAIL, code: second }), "INVALID_CODE");
   });
 
-  test("a code expires after 15 minutes", async () => {
+  test("a code expires after 10 minutes", async () => {
     vi.useFakeTimers({ now: new Date("2026-03-01T00:00:00Z"), toFake: ["Date"] });
     const t = makeAuthTest();
     const code = await sendCode(t, EMAIL);
-    vi.setSystemTime(Date.now() + 15 * 60 * 1000 + 1);
+    vi.setSystemTime(Date.now() + 10 * 60 * 1000 + 1);
     await expectAuthError(email(t, { email: EMAIL, code }), "INVALID_CODE");
     const fresh = await sendCode(t, EMAIL);
-    vi.setSystemTime(Date.now() + 14 * 60 * 1000);
+    vi.setSystemTime(Date.now() + 9 * 60 * 1000);
     tokensOf(await email(t, { email: EMAIL, code: fresh }));
   });
 
@@ -149,13 +149,15 @@ describe("linking by email", () => {
 });
 
 describe("magic links", () => {
-  async function sendLink(t: AuthTest, address: string, redirectTo?: string): Promise<URL> {
+  /** Asks for a link; returns it and the verifier the asking browser keeps. */
+  async function sendLink(t: AuthTest, address: string, redirectTo?: string): Promise<URL & { verifier: string }> {
     const params = { email: address, method: "link", ...(redirectTo !== undefined ? { redirectTo } : {}) };
-    expect(await email(t, params)).toEqual({ started: true });
-    return new URL((await latest(t, address)).code);
+    const result = await email(t, params);
+    expect(result).toEqual({ started: true, verifier: expect.any(String) });
+    return Object.assign(new URL((await latest(t, address)).code), { verifier: (result as { verifier: string }).verifier });
   }
 
-  test("a link returns to SITE_URL with ?code=, which signs in once, in any browser", async () => {
+  test("a link opened in the browser that asked signs in once", async () => {
     const t = makeAuthTest();
     const link = await sendLink(t, EMAIL, "/#/account");
     expect(link.origin).toBe(SITE);
@@ -163,18 +165,74 @@ describe("magic links", () => {
     const code = link.searchParams.get("code")!;
     expect(code).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(JSON.stringify(await t.query(probe.rows, { table: "verifiers" }))).not.toContain(code);
-    // No verifier: the link was opened somewhere else.
-    const tokens = tokensOf(await t.action(api.auth.signIn, { params: { code } }));
+    const tokens = tokensOf(await t.action(api.auth.signIn, { params: { code }, verifier: link.verifier }));
     const user = await t.query(getUser, { userId: claimsOf(tokens.token).userId });
     expect(user).toMatchObject({ email: EMAIL, emailVerificationTime: expect.any(Number) });
-    await expectAuthError(t.action(api.auth.signIn, { params: { code } }), "INVALID_CODE");
+    await expectAuthError(t.action(api.auth.signIn, { params: { code }, verifier: link.verifier }), "INVALID_CODE");
   });
 
-  test("a link expires after 15 minutes", async () => {
+  test("opened in another browser, a link asks for a confirmation naming the account, then signs in once", async () => {
+    const t = makeAuthTest();
+    const code = (await sendLink(t, EMAIL)).searchParams.get("code")!;
+    const asked = await t.action(api.auth.signIn, { params: { code } });
+    expect(asked).toEqual({ confirm: { account: EMAIL }, verifier: expect.any(String) });
+    // Nothing was created or signed in by opening it.
+    expect(await t.query(probe.rows, { table: "users" })).toHaveLength(0);
+    expect(await t.query(probe.rows, { table: "sessions" })).toHaveLength(0);
+    const { verifier } = asked as { verifier: string };
+    // A confirmation needs its own verifier; a made-up one changes nothing.
+    await expectAuthError(
+      t.action(api.auth.signIn, { params: { code, confirm: true }, verifier: "y".repeat(43) }),
+      "INVALID_CODE",
+    );
+    const tokens = tokensOf(await t.action(api.auth.signIn, { params: { code, confirm: true }, verifier }));
+    expect(await t.query(getUser, { userId: claimsOf(tokens.token).userId })).toMatchObject({ email: EMAIL });
+    await expectAuthError(t.action(api.auth.signIn, { params: { code, confirm: true }, verifier }), "INVALID_CODE");
+  });
+
+  test("attack: a link the attacker asked for never upgrades or links the guest who opens it", async () => {
+    const t = makeAuthTest();
+    const ATTACKER = "mallory@example.com";
+    // The attacker asks for a link to their own address, in their own browser.
+    const code = (await sendLink(t, ATTACKER)).searchParams.get("code")!;
+    // A signed-in guest is talked into opening it.
+    const guest = tokensOf(await t.action(api.auth.signIn, { provider: "anonymous", params: {} }));
+    const guestId = claimsOf(guest.token).userId;
+    const opened = await as(t, guest.token).action(api.auth.signIn, { params: { code } });
+    expect(opened).toEqual({ confirm: { account: ATTACKER }, verifier: expect.any(String) });
+    // Even confirmed, the sign-in is as a separate user: the guest keeps no attacker address.
+    const confirmed = tokensOf(
+      await as(t, guest.token).action(api.auth.signIn, {
+        params: { code, confirm: true },
+        verifier: (opened as { verifier: string }).verifier,
+      }),
+    );
+    expect(claimsOf(confirmed.token).userId).not.toBe(guestId);
+    const guestUser = await t.query(getUser, { userId: guestId });
+    expect(guestUser).toMatchObject({ isAnonymous: true });
+    expect(guestUser!.email).toBeUndefined();
+    // The attacker's later email sign-in lands in the attacker's own user, not the guest's data.
+    const later = tokensOf(await email(t, { email: ATTACKER, code: await sendCode(t, ATTACKER) }));
+    expect(claimsOf(later.token).userId).not.toBe(guestId);
+  });
+
+  test("a guest who asks for a link and opens it in the same browser is upgraded", async () => {
+    const t = makeAuthTest();
+    const guest = tokensOf(await t.action(api.auth.signIn, { provider: "anonymous", params: {} }));
+    const guestId = claimsOf(guest.token).userId;
+    const asked = await as(t, guest.token).action(api.auth.signIn, { provider: "email", params: { email: EMAIL, method: "link" } });
+    const { verifier } = asked as { verifier: string };
+    const code = new URL((await latest(t, EMAIL)).code).searchParams.get("code")!;
+    const tokens = tokensOf(await as(t, guest.token).action(api.auth.signIn, { params: { code }, verifier }));
+    expect(claimsOf(tokens.token).userId).toBe(guestId);
+    expect(await t.query(getUser, { userId: guestId })).toMatchObject({ email: EMAIL });
+  });
+
+  test("a link expires after 10 minutes", async () => {
     vi.useFakeTimers({ now: new Date("2026-03-01T00:00:00Z"), toFake: ["Date"] });
     const t = makeAuthTest();
     const code = (await sendLink(t, EMAIL)).searchParams.get("code")!;
-    vi.setSystemTime(Date.now() + 15 * 60 * 1000 + 1);
+    vi.setSystemTime(Date.now() + 10 * 60 * 1000 + 1);
     await expectAuthError(t.action(api.auth.signIn, { params: { code } }), "INVALID_CODE");
   });
 

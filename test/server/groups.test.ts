@@ -146,8 +146,9 @@ describe("auth.group", () => {
     const ada = await newUser(t, "ada@example.com");
     const groupId = await t.mutation(async (ctx) => await auth.group.create(ctx, { name: "G", ownerUserId: ada }));
     expect(await t.query(async (ctx) => await auth.member.get(ctx, { groupId, userId: ada }))).toMatchObject({ role: "owner" });
-    await t.mutation(components.auth.users.delete, { userId: ada });
-    await expectAuthError(t.mutation(async (ctx) => await auth.group.create(ctx, { name: "H", ownerUserId: ada })), "NOT_FOUND");
+    const goneUser = await newUser(t, "gone@example.com");
+    await t.mutation(components.auth.users.delete, { userId: goneUser });
+    await expectAuthError(t.mutation(async (ctx) => await auth.group.create(ctx, { name: "H", ownerUserId: goneUser })), "NOT_FOUND");
     const gone = await newGroupIdThatIsGone(t);
     await expectAuthError(
       t.mutation(async (ctx) => await auth.group.create(ctx, { name: "H", parentGroupId: gone })),

@@ -196,7 +196,7 @@ describe("adding a passkey to the signed-in user", () => {
     const step = await start(t, { flow: "register" }, { token: tokens.token });
     await as(t, tokens.token).action(api.auth.signOut, {});
     const before = await sessionCount(t);
-    await expectAuthError(finish(t, await device().create(step.options as never), step.verifier), "NOT_SIGNED_IN");
+    await expectAuthError(finish(t, await device().create(step.options as never), step.verifier), "SESSION_ENDED");
     expect(await sessionCount(t)).toBe(before);
     expect(await rows(t, "passkeys")).toHaveLength(0);
   });
@@ -434,10 +434,10 @@ describe("step-up with a passkey", () => {
     expect(await sessionCount(t)).toBe(sessionsBefore);
     const session = (await rows(t, "sessions")).find((s) => s._id === claimsOf(tokens.token).sessionId);
     expect(session?.factorVerifiedTime).toBe(Date.now());
-    tokensOf(await addPasskey(t, stepped.token, device("EdDSA")));
+    const added = tokensOf(await addPasskey(t, stepped.token, device("EdDSA")));
 
     vi.setSystemTime(new Date("2026-03-01T10:10:01Z"));
-    const later = tokensOf(await refresh(t, stepped.refreshToken));
+    const later = tokensOf(await refresh(t, added.refreshToken));
     await expectAuthError(start(t, { flow: "register" }, { token: later.token }), "STEP_UP_REQUIRED");
   });
 
@@ -452,7 +452,7 @@ describe("step-up with a passkey", () => {
     await refused(t, finish(t, await bob.get(step.options as never, { credentialId: bob.credentialId }), step.verifier));
     const again = await start(t, { flow: "stepUp" }, { token: tokens.token });
     await as(t, tokens.token).action(api.auth.signOut, {});
-    await expectAuthError(finish(t, await key.get(again.options as never), again.verifier), "NOT_SIGNED_IN");
+    await expectAuthError(finish(t, await key.get(again.options as never), again.verifier), "SESSION_ENDED");
   });
 });
 

@@ -179,7 +179,7 @@ describe("enrollment", () => {
     const { token } = tokensOf(await password.signUp(t, EMAIL, PW));
     await as(t, token).action(api.auth.signOut, {});
     // The access token still verifies, but its session has ended.
-    await expectAuthError(totp.setup(t, token), "NOT_SIGNED_IN");
+    await expectAuthError(totp.setup(t, token), "SESSION_ENDED");
     expect(await t.query(probe.rows, { table: "totpFactors" })).toEqual([]);
   });
 
@@ -191,7 +191,7 @@ describe("enrollment", () => {
     const otp = OTPAuth.URI.parse(setup.totpSetup.uri) as OTPAuth.TOTP;
     const other = tokensOf(await password.signIn(t, EMAIL, PW));
     await as(t, other.token).mutation(api.sessions.revoke, { sessionId: claimsOf(first.token).sessionId! });
-    await expectAuthError(totp.confirm(t, first.token, setup.verifier, otp.generate()), "NOT_SIGNED_IN");
+    await expectAuthError(totp.confirm(t, first.token, setup.verifier, otp.generate()), "SESSION_ENDED");
     expect((await t.query(probe.rows, { table: "totpFactors" }))[0].activatedTime).toBeUndefined();
     tokensOf(await password.signIn(t, EMAIL, PW));
   });
@@ -301,8 +301,8 @@ describe("second-factor sign-in", () => {
       await expectAuthError(totp.signIn(t, verifier, { code: i % 2 ? wrong : "not a code" }), "INVALID_CODE");
     }
     await expectAuthError(totp.signIn(t, verifier, { code: right }), "RATE_LIMITED");
-    // Recovery codes share the bucket.
-    await expectAuthError(totp.signIn(t, verifier, { recoveryCode: "0000-0000-0000-0000" }), "RATE_LIMITED");
+    // Recovery codes have their own bucket: a locked TOTP does not lock them (the code is checked, and wrong).
+    await expectAuthError(totp.signIn(t, verifier, { recoveryCode: "0000-0000-0000-0000" }), "INVALID_CODE");
     // Tokens refill (10 per hour): an hour later the right code works, still with this verifier if it lived.
     advance(60 * 60_000);
     tokensOf(await totp.signIn(t, await passwordStep(t), { code: otp.generate() }));

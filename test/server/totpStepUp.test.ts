@@ -187,7 +187,7 @@ describe("step-up", () => {
     await expectAuthError(stepUp(t, tokens.token, {}), "INVALID_ARGUMENT");
     await expectAuthError(t.action(api.totp.verify, { code: otp.generate() }), "NOT_SIGNED_IN");
     await as(t, tokens.token).action(api.auth.signOut, {});
-    await expectAuthError(stepUp(t, tokens.token, { code: otp.generate() }), "NOT_SIGNED_IN");
+    await expectAuthError(stepUp(t, tokens.token, { code: otp.generate() }), "SESSION_ENDED");
   });
 
   test("changing the password needs step-up once the user has a second factor", async () => {

@@ -11,6 +11,7 @@
 import type * as apiKeyRoutes from "../apiKeyRoutes.js";
 import type * as apiKeys from "../apiKeys.js";
 import type * as auth from "../auth.js";
+import type * as devTools from "../devTools.js";
 import type * as groups from "../groups.js";
 import type * as http from "../http.js";
 import type * as outbox from "../outbox.js";
@@ -29,6 +30,7 @@ declare const fullApi: ApiFromModules<{
   apiKeyRoutes: typeof apiKeyRoutes;
   apiKeys: typeof apiKeys;
   auth: typeof auth;
+  devTools: typeof devTools;
   groups: typeof groups;
   http: typeof http;
   outbox: typeof outbox;

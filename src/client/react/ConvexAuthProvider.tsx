@@ -1,8 +1,9 @@
-import { ConvexProviderWithAuth, type ConvexReactClient } from "convex/react";
+import { ConvexProviderWithAuth, type ConvexReactClient, type Watch } from "convex/react";
+import { makeFunctionReference } from "convex/server";
 import { ConvexError } from "convex/values";
-import { createContext, useCallback, useContext, useEffect, useMemo, useSyncExternalStore, type ReactNode } from "react";
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useSyncExternalStore, type ReactNode } from "react";
 import { AuthClient, type AuthState } from "../authClient.js";
-import type { AuthTransport } from "../protocol.js";
+import type { AuthTransport, SessionState } from "../protocol.js";
 import { browserStorage, memoryStorage, type TokenStorage } from "../storage.js";
 import { convexTransport, type AuthActionNames } from "../transport.js";
 
@@ -19,8 +20,19 @@ export type ConvexAuthProviderProps = {
   replaceURL?: (url: string) => void;
   /** Whether to finish an OAuth sign-in from `?code=` in the URL. Default true. */
   shouldHandleCode?: boolean | (() => boolean);
-  /** The app's auth action names, if not `auth:signIn` / `auth:signOut`. */
+  /**
+   * The app's auth function names, if not `auth:signIn` / `auth:signOut` /
+   * `auth:sessionState`.
+   */
   api?: AuthActionNames;
+  /**
+   * While signed in, watch the session through the `sessionState` query (one
+   * subscription, no polling) and sign out as soon as the server ends it
+   * (revoked from another device, signed out everywhere). Needs
+   * `export const { signIn, signOut, sessionState } = auth;` in
+   * `convex/auth.ts`. Default true.
+   */
+  watchSession?: boolean;
   /** How to reach the server; default HTTP to `client.url`. For tests and other transports. */
   transport?: AuthTransport;
   /** First delay before retrying a failed refresh (doubles up to 30 s). Default 1 s. */
@@ -64,6 +76,7 @@ export function ConvexAuthProvider(props: ConvexAuthProviderProps) {
   );
   useEffect(() => () => auth.stop(), [auth]);
   useOAuthReturn(auth, props.shouldHandleCode, props.replaceURL, props.onSignInError);
+  useSessionWatch(auth, client, api?.sessionState ?? "auth:sessionState", props.watchSession !== false);
   const useAuth = useMemo(() => () => useConvexAuthAdapter(auth), [auth]);
   return (
     <AuthContext.Provider value={auth}>
@@ -100,6 +113,67 @@ function subjectOf(payload: string): string {
   } catch {
     return "";
   }
+}
+
+/** While signed in, watches the session's liveness and reports its end to the client. */
+function useSessionWatch(auth: AuthClient, client: ConvexReactClient, name: string, enabled: boolean) {
+  const warned = useRef(false);
+  useEffect(() => {
+    if (!enabled) return;
+    let stop: (() => void) | null = null;
+    const warn = (error: unknown) => {
+      if (warned.current) return;
+      warned.current = true;
+      console.warn(
+        `convex-auth-kit: cannot watch the session through "${name}", so a revoked session signs out only at ` +
+          `the next token refresh. Export it from convex/auth.ts: \`export const { signIn, signOut, sessionState } = auth;\` ` +
+          `(or set the provider's api.sessionState, or watchSession={false}).`,
+        error,
+      );
+    };
+    const sync = () => {
+      const signedIn = auth.state.status === "signedIn";
+      if (signedIn && stop === null) stop = watchSessionState(auth, client, name, warn);
+      else if (!signedIn && stop !== null) {
+        stop();
+        stop = null;
+      }
+    };
+    const unsubscribe = auth.subscribe(sync);
+    sync();
+    return () => {
+      unsubscribe();
+      stop?.();
+    };
+  }, [auth, client, name, enabled]);
+}
+
+/** Subscribes to `name` and calls `auth.sessionEnded` on `{ live: false }`; returns the unsubscriber. */
+function watchSessionState(auth: AuthClient, client: ConvexReactClient, name: string, warn: (error: unknown) => void) {
+  let watch: Watch<SessionState>;
+  try {
+    watch = client.watchQuery(makeFunctionReference<"query", Record<string, never>, SessionState>(name), {});
+  } catch (error) {
+    warn(error);
+    return () => undefined;
+  }
+  const check = () => {
+    let state: SessionState | undefined;
+    try {
+      state = watch.localQueryResult();
+    } catch (error) {
+      // Most likely the app does not export the query.
+      warn(error);
+      return;
+    }
+    // `sessionEnded` ignores a report about any session but the current one.
+    if (state && typeof state.sessionId === "string" && state.live === false) {
+      auth.sessionEnded(state.sessionId).catch(() => undefined);
+    }
+  };
+  const unsubscribe = watch.onUpdate(check);
+  check();
+  return unsubscribe;
 }
 
 function useOAuthReturn(
@@ -147,9 +221,30 @@ export function useAuthActions() {
       signIn: (provider: string, params?: Record<string, unknown>, verifier?: string) =>
         auth.signIn(provider, params, verifier),
       signOut: () => auth.signOut(),
+      /** Signs in with the sign-in link waiting for confirmation (see `usePendingSignIn`). */
+      confirmSignIn: () => auth.confirmRedirect(),
+      /** Drops the sign-in link waiting for confirmation. */
+      cancelSignIn: () => auth.cancelRedirect(),
     }),
     [auth],
   );
+}
+
+/**
+ * A sign-in link opened in this browser, which did not ask for it, waits
+ * for the person to confirm the account it signs in to: `{ account }`, or
+ * `null`. Show the account with a confirm button (`confirmSignIn()` from
+ * `useAuthActions`): nothing happens until then, so a link someone else
+ * sent cannot sign this browser into their account unnoticed.
+ */
+export function usePendingSignIn(): { account: string } | null {
+  const auth = useAuthClient();
+  const account = useSyncExternalStore(
+    auth.subscribe,
+    () => auth.pendingConfirmation()?.account ?? null,
+    () => null,
+  );
+  return account === null ? null : { account };
 }
 
 /** The current access token (a JWT), or `null` when signed out. */

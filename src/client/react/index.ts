@@ -8,9 +8,11 @@ export {
   ConvexAuthProvider,
   useAuthActions,
   useAuthToken,
+  usePendingSignIn,
   type ConvexAuthProviderProps,
 } from "./ConvexAuthProvider.js";
 export { authErrorCode } from "../errors.js";
 export { memoryStorage, type TokenStorage } from "../storage.js";
-export type { AuthTransport, SignInArgs, SignInOutcome, SignInResult, Tokens } from "../protocol.js";
+export type { AuthTransport, SessionState, SignInArgs, SignInOutcome, SignInResult, Tokens } from "../protocol.js";
+export type { AuthActionNames } from "../transport.js";
 export type { AuthErrorCode } from "../../server/errors.js";

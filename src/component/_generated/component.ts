@@ -24,72 +24,8 @@ import type { FunctionReference } from "convex/server";
 export type ComponentApi<Name extends string | undefined = string | undefined> =
   {
     accounts: {
-      changeSecret: FunctionReference<
+      beginSignIn: FunctionReference<
         "mutation",
-        "internal",
-        { accountId: string; exceptSessionId?: string; secret: string },
-        null,
-        Name
-      >;
-      completeSignIn: FunctionReference<
-        "mutation",
-        "internal",
-        {
-          accountId: string;
-          policy: {
-            inactiveDurationMs: number;
-            maxSessionsPerUser: number;
-            totalDurationMs: number;
-          };
-          refreshTokenHash: string;
-          upgradedSecret?: string;
-          userId: string;
-        },
-        { expirationTime: number; sessionId: string },
-        Name
-      >;
-      createWithUser: FunctionReference<
-        "mutation",
-        "internal",
-        {
-          emailVerified?: boolean;
-          provider: string;
-          providerAccountId: string;
-          secret?: string;
-          session?: {
-            policy: {
-              inactiveDurationMs: number;
-              maxSessionsPerUser: number;
-              totalDurationMs: number;
-            };
-            refreshTokenHash: string;
-          };
-          user: { email?: string; extend?: any; image?: string; name?: string };
-        },
-        {
-          accountId: string;
-          session: { expirationTime: number; sessionId: string } | null;
-          userId: string;
-        },
-        Name
-      >;
-      getByProvider: FunctionReference<
-        "query",
-        "internal",
-        { provider: string; providerAccountId: string },
-        {
-          _creationTime: number;
-          _id: string;
-          emailVerified?: boolean;
-          extend?: any;
-          provider: string;
-          providerAccountId: string;
-          userId: string;
-        } | null,
-        Name
-      >;
-      getForSignIn: FunctionReference<
-        "query",
         "internal",
         {
           limit: { key: string; max: number; periodMs: number };
@@ -106,6 +42,41 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
           } | null;
           limit: { ok: boolean; remaining: number; retryAfterMs: number };
         },
+        Name
+      >;
+      changeSecret: FunctionReference<
+        "mutation",
+        "internal",
+        { accountId: string; exceptSessionId?: string; secret: string },
+        null,
+        Name
+      >;
+      createWithUser: FunctionReference<
+        "mutation",
+        "internal",
+        {
+          emailVerified?: boolean;
+          provider: string;
+          providerAccountId: string;
+          secret?: string;
+          user: { email?: string; extend?: any; image?: string; name?: string };
+        },
+        { accountId: string; userId: string },
+        Name
+      >;
+      getByProvider: FunctionReference<
+        "query",
+        "internal",
+        { provider: string; providerAccountId: string },
+        {
+          _creationTime: number;
+          _id: string;
+          emailVerified?: boolean;
+          extend?: any;
+          provider: string;
+          providerAccountId: string;
+          userId: string;
+        } | null,
         Name
       >;
       getSecretByUser: FunctionReference<
@@ -139,29 +110,17 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
           limit: { key: string; max: number; periodMs: number };
           purpose: string;
           secret: string;
-          session: {
-            policy: {
-              inactiveDurationMs: number;
-              maxSessionsPerUser: number;
-              totalDurationMs: number;
-            };
-            refreshTokenHash: string;
-          };
         },
-        | {
-            session: { expirationTime: number; sessionId: string };
-            status: "ok";
-            userId: string;
-          }
+        | { hasSecondFactor: boolean; status: "ok"; userId: string }
         | { status: "invalid" }
         | { retryAfterMs: number; status: "rate_limited" },
         Name
       >;
-      upgradeSecret: FunctionReference<
+      rollbackSignUp: FunctionReference<
         "mutation",
         "internal",
-        { accountId: string; secret: string },
-        null,
+        { accountId: string },
+        boolean,
         Name
       >;
       verifyEmailWithCode: FunctionReference<
@@ -172,20 +131,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
           codeHash: string;
           limit: { key: string; max: number; periodMs: number };
           purpose: string;
-          session: {
-            policy: {
-              inactiveDurationMs: number;
-              maxSessionsPerUser: number;
-              totalDurationMs: number;
-            };
-            refreshTokenHash: string;
-          };
         },
-        | {
-            session: { expirationTime: number; sessionId: string };
-            status: "ok";
-            userId: string;
-          }
+        | { hasSecondFactor: boolean; status: "ok"; userId: string }
         | { status: "invalid" }
         | { retryAfterMs: number; status: "rate_limited" },
         Name
@@ -613,11 +560,25 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         { ok: boolean; remaining: number; retryAfterMs: number },
         Name
       >;
+      refund: FunctionReference<
+        "mutation",
+        "internal",
+        { limit: { key: string; max: number; periodMs: number } },
+        null,
+        Name
+      >;
       reset: FunctionReference<
         "mutation",
         "internal",
         { key: string },
         null,
+        Name
+      >;
+      take: FunctionReference<
+        "mutation",
+        "internal",
+        { limit: { key: string; max: number; periodMs: number } },
+        { ok: boolean; remaining: number; retryAfterMs: number },
         Name
       >;
     };
@@ -700,15 +661,22 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
       redeem: FunctionReference<
         "mutation",
         "internal",
-        { codeHash: string; linkUserId?: string; verifierHash?: string },
+        {
+          codeHash: string;
+          confirmHash?: string;
+          linkUserId?: string;
+          verifierHash?: string;
+        },
         | {
             accountId: string;
             hasSecondFactor: boolean;
+            provider: string;
             status: "ok";
             userId: string;
           }
         | { status: "invalid" }
-        | { status: "account_exists" },
+        | { status: "account_exists" }
+        | { account: string; status: "confirm" },
         Name
       >;
     };
@@ -772,20 +740,10 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
           backedUp: boolean;
           newCounter: number;
           passkeyId: string;
-          provider: string;
           secondFactorHash?: string;
-          session: {
-            policy: {
-              inactiveDurationMs: number;
-              maxSessionsPerUser: number;
-              totalDurationMs: number;
-            };
-            refreshTokenHash: string;
-          };
           stepUpSessionId?: string;
-          userVerified: boolean;
         },
-        { sessionId: string; userId: string },
+        { userId: string },
         Name
       >;
       completeRegistration: FunctionReference<
@@ -806,34 +764,10 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
           };
           provider: string;
           target:
-            | {
-                email?: string;
-                flow: "signUp";
-                name?: string;
-                session: {
-                  policy: {
-                    inactiveDurationMs: number;
-                    maxSessionsPerUser: number;
-                    totalDurationMs: number;
-                  };
-                  refreshTokenHash: string;
-                };
-              }
-            | {
-                flow: "register";
-                session: {
-                  policy: {
-                    inactiveDurationMs: number;
-                    maxSessionsPerUser: number;
-                    totalDurationMs: number;
-                  };
-                  refreshTokenHash: string;
-                };
-                sessionId: string;
-                userId: string;
-              };
+            | { email?: string; flow: "signUp"; name?: string }
+            | { flow: "register"; sessionId: string; userId: string };
         },
-        { passkeyId: string; sessionId: string; userId: string },
+        { passkeyId: string; userId: string },
         Name
       >;
       takeChallenge: FunctionReference<
@@ -909,7 +843,12 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
       remove: FunctionReference<
         "mutation",
         "internal",
-        { ignoreProviders?: Array<string>; passkeyId: string; userId?: string },
+        {
+          ignoreProviders?: Array<string>;
+          keepSecondFactor?: boolean;
+          passkeyId: string;
+          userId?: string;
+        },
         null,
         Name
       >;
@@ -923,32 +862,26 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
       setSecondFactor: FunctionReference<
         "mutation",
         "internal",
-        { enabled: boolean; passkeyId: string; userId?: string },
+        {
+          enabled: boolean;
+          keepSecondFactor?: boolean;
+          passkeyId: string;
+          userId?: string;
+        },
         boolean,
         Name
       >;
     };
     passwordless: {
-      signInAnonymous: FunctionReference<
+      createAnonymous: FunctionReference<
         "mutation",
         "internal",
         {
           profile: { extend?: any; image?: string; name?: string };
           provider: string;
           providerAccountId: string;
-          session: {
-            policy: {
-              inactiveDurationMs: number;
-              maxSessionsPerUser: number;
-              totalDurationMs: number;
-            };
-            refreshTokenHash: string;
-          };
         },
-        {
-          session: { expirationTime: number; sessionId: string };
-          userId: string;
-        },
+        { userId: string },
         Name
       >;
       storeCode: FunctionReference<
@@ -985,6 +918,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         | {
             accountId: string;
             hasSecondFactor: boolean;
+            provider: string;
             status: "ok";
             userId: string;
           }
@@ -1024,23 +958,6 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
       >;
     };
     sessions: {
-      create: FunctionReference<
-        "mutation",
-        "internal",
-        {
-          factorVerified?: boolean;
-          policy: {
-            inactiveDurationMs: number;
-            maxSessionsPerUser: number;
-            totalDurationMs: number;
-          };
-          provider: string;
-          refreshTokenHash: string;
-          userId: string;
-        },
-        { expirationTime: number; sessionId: string },
-        Name
-      >;
       get: FunctionReference<
         "query",
         "internal",
@@ -1055,6 +972,49 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
           userAgent?: string;
           userId: string;
         } | null,
+        Name
+      >;
+      issue: FunctionReference<
+        "mutation",
+        "internal",
+        {
+          pendingStep?: { expirationTime: number; verifierHash: string };
+          policy: {
+            inactiveDurationMs: number;
+            maxSessionsPerUser: number;
+            totalDurationMs: number;
+          };
+          proof:
+            | { kind: "firstFactor"; multiFactor?: boolean; provider: string }
+            | { kind: "secondFactor"; provider: string; stepHash: string }
+            | {
+                factorVerified?: boolean;
+                kind: "continue";
+                provider: string;
+                sessionId: string;
+              }
+            | {
+                factorVerified: boolean;
+                kind: "replace";
+                provider: string;
+                sessionId: string;
+              };
+          refreshTokenHash: string;
+          refund?: { key: string; max: number; periodMs: number };
+          upgradedSecret?: { accountId: string; secret: string };
+          userId: string;
+        },
+        | {
+            expirationTime: number;
+            sessionId: string;
+            status: "ok";
+            userId: string;
+          }
+        | { status: "second_factor_required"; userId: string }
+        | {
+            reason: "no_user" | "step_expired" | "session_ended" | "banned";
+            status: "refused";
+          },
         Name
       >;
       list: FunctionReference<
@@ -1110,7 +1070,9 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
             | "password_reset"
             | "refresh_reuse"
             | "evicted"
-            | "banned";
+            | "banned"
+            | "replaced"
+            | "email_proven";
           sessionId: string;
         },
         boolean,
@@ -1129,7 +1091,9 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
             | "password_reset"
             | "refresh_reuse"
             | "evicted"
-            | "banned";
+            | "banned"
+            | "replaced"
+            | "email_proven";
           userId: string;
         },
         { continuing: boolean; revoked: number },
@@ -1152,11 +1116,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
       forVerification: FunctionReference<
         "query",
         "internal",
-        {
-          limit: { key: string; max: number; periodMs: number };
-          pendingTotpId?: string;
-          userId: string;
-        },
+        { pendingTotpId?: string; userId: string },
         {
           factors: Array<{
             lastUsedStep?: number;
@@ -1164,7 +1124,6 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
             secretIv: ArrayBuffer;
             totpId: string;
           }>;
-          limit: { ok: boolean; remaining: number; retryAfterMs: number };
         },
         Name
       >;
@@ -1187,6 +1146,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "internal",
         {
           activate?: boolean;
+          refund?: { key: string; max: number; periodMs: number };
           sessionId?: string;
           step: number;
           totpId: string;
@@ -1325,6 +1285,30 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
           verifierHash: string;
         },
         string,
+        Name
+      >;
+      peek: FunctionReference<
+        "query",
+        "internal",
+        { kind: string; verifierHash: string },
+        {
+          _creationTime: number;
+          _id: string;
+          challenge?: string;
+          data?: any;
+          expirationTime: number;
+          kind: string;
+          sessionId?: string;
+          userId?: string;
+          verifierHash: string;
+        } | null,
+        Name
+      >;
+      pendingSecondFactorOf: FunctionReference<
+        "query",
+        "internal",
+        { verifierHash: string },
+        { userId: string } | null,
         Name
       >;
     };

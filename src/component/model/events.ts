@@ -27,7 +27,8 @@ export type EventType =
   | "anonymous_upgraded"
   | "passkey_added"
   | "passkey_removed"
-  | "passkey_updated";
+  | "passkey_updated"
+  | "credentials_cleared";
 
 /** Appends one event to the audit log. Never carries a secret. */
 export async function recordEvent(

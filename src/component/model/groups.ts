@@ -4,6 +4,7 @@ import type { Doc, Id } from "../_generated/dataModel.js";
 import type { MutationCtx, QueryCtx } from "../_generated/server.js";
 import { authError } from "../../server/errors.js";
 import { groupFields, inviteFields, memberFields } from "../schema.js";
+import { markDone, markPending } from "./deletions.js";
 
 /** The role the last-owner guard protects. */
 export const OWNER_ROLE = "owner";
@@ -64,16 +65,54 @@ export async function findMember(ctx: QueryCtx, groupId: Id<"groups">, userId: I
 }
 
 /**
- * Refuses (`LAST_OWNER`) when `member` is the group's only owner: reads at
- * most two owners, so the cost does not grow with the group.
+ * True when `member` holds the `"owner"` role and no other member of its
+ * group does: the one definition of "last owner". Reads at most two owners,
+ * so the cost does not grow with the group.
  */
-export async function guardLastOwner(ctx: QueryCtx, member: Doc<"members">): Promise<void> {
-  if (member.role !== OWNER_ROLE) return;
+export async function isLastOwner(ctx: QueryCtx, member: Doc<"members">): Promise<boolean> {
+  if (member.role !== OWNER_ROLE) return false;
   const owners = await ctx.db
     .query("members")
     .withIndex("by_group_role", (q) => q.eq("groupId", member.groupId).eq("role", OWNER_ROLE))
     .take(2);
-  if (owners.length < 2) throw authError("LAST_OWNER", "A group must keep at least one owner");
+  return owners.length < 2;
+}
+
+/** Refuses (`LAST_OWNER`) when `member` is the group's only owner (see {@link isLastOwner}). */
+export async function guardLastOwner(ctx: QueryCtx, member: Doc<"members">): Promise<void> {
+  if (await isLastOwner(ctx, member)) throw authError("LAST_OWNER", "A group must keep at least one owner");
+}
+
+/** Most `"owner"` memberships one user deletion checks (two reads each). */
+export const MAX_OWNED_GROUPS = 1000;
+
+/**
+ * Before a user is deleted: refuses (`LAST_OWNER`) when the user is the last
+ * owner (see {@link isLastOwner}) of a group that still exists (a group being
+ * deleted may not be, its memberships linger a moment). Returns the user's
+ * owner memberships. `INVALID_ARGUMENT` when the user owns more than
+ * {@link MAX_OWNED_GROUPS} groups, more than one transaction may check.
+ */
+export async function guardUserOwnerships(ctx: QueryCtx, userId: Id<"users">): Promise<Doc<"members">[]> {
+  const owned = await ctx.db
+    .query("members")
+    .withIndex("by_user_role", (q) => q.eq("userId", userId).eq("role", OWNER_ROLE))
+    .take(MAX_OWNED_GROUPS + 1);
+  if (owned.length > MAX_OWNED_GROUPS) {
+    throw authError(
+      "INVALID_ARGUMENT",
+      `The user owns more than ${MAX_OWNED_GROUPS} groups: hand some over or delete them first`,
+    );
+  }
+  for (const member of owned) {
+    if ((await isLastOwner(ctx, member)) && (await ctx.db.get(member.groupId)) !== null) {
+      throw authError(
+        "LAST_OWNER",
+        `The user is the last owner of group ${member.groupId}: make another member owner or delete the group first`,
+      );
+    }
+  }
+  return owned;
 }
 
 /**
@@ -139,12 +178,16 @@ type Budget = { docs: number; visits: number; scheduled: number };
  * Deletes everything under groups whose own documents are already gone:
  * their subgroups (documents at once, then their contents), invites and
  * memberships. Works through a stack within this transaction's budget and
- * schedules `groups.deleteContinue` for each group it could not finish.
- * Returns true when nothing is left.
+ * schedules `groups.deleteContinue` for each group it could not finish,
+ * with a pending-deletion marker written in this same transaction (so the
+ * sweep resumes it should the continuation be lost or fail); a root that
+ * finishes has its marker removed. Returns true when nothing is left.
  */
 export async function deleteGroupContents(ctx: MutationCtx, roots: Id<"groups">[]): Promise<boolean> {
   const budget: Budget = { docs: DELETE_BUDGET, visits: VISIT_BUDGET, scheduled: 0 };
   const stack = [...roots];
+  // Subgroups found here were deleted in this transaction: no marker yet.
+  const mayHaveMarker = new Set<Id<"groups">>(roots);
   let finished = true;
   while (stack.length > 0) {
     const groupId = stack.pop()!;
@@ -153,7 +196,10 @@ export async function deleteGroupContents(ctx: MutationCtx, roots: Id<"groups">[
     if (!done) {
       finished = false;
       budget.scheduled += 1;
+      await markPending(ctx, "group", groupId);
       await ctx.scheduler.runAfter(0, internal.groups.deleteContinue, { groupId });
+    } else if (mayHaveMarker.has(groupId)) {
+      await markDone(ctx, "group", groupId);
     }
   }
   return finished;

@@ -150,6 +150,8 @@ export const identitySignIn = v.union(
     status: v.literal("ok"),
     userId: v.id("users"),
     accountId: v.id("accounts"),
+    /** The identity's provider. */
+    provider: v.string(),
     /** The user must pass a second factor before a session starts. */
     hasSecondFactor: v.boolean(),
   }),

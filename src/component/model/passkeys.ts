@@ -3,7 +3,6 @@ import { v, type Infer } from "convex/values";
 import type { Doc, Id } from "../_generated/dataModel.js";
 import type { MutationCtx, QueryCtx } from "../_generated/server.js";
 import { authError } from "../../server/errors.js";
-import { SECOND_FACTOR_VERIFIER } from "../../server/provider.js";
 import { passkeyFields } from "../schema.js";
 
 /** The kind of verifier a WebAuthn challenge is stored under. */
@@ -148,27 +147,6 @@ export async function canSignInWithout(
   return two.some((other) => other._id !== passkey._id);
 }
 
-/**
- * The pending second-factor step with this hash, when it is live and for
- * `userId` (any user when omitted); `null` otherwise. Reads, never deletes.
- */
-export async function pendingSecondFactor(ctx: QueryCtx, verifierHash: string, userId?: Id<"users">) {
-  const pending = await ctx.db
-    .query("verifiers")
-    .withIndex("by_hash", (q) => q.eq("verifierHash", verifierHash))
-    .unique();
-  if (
-    pending === null ||
-    pending.kind !== SECOND_FACTOR_VERIFIER ||
-    pending.userId === undefined ||
-    pending.expirationTime <= Date.now() ||
-    (userId !== undefined && pending.userId !== userId)
-  ) {
-    return null;
-  }
-  return { verifierId: pending._id, userId: pending.userId };
-}
-
 /** Audit-log events about passkeys. */
 export type PasskeyEventType = Extract<EventType, `passkey_${string}`>;
 
@@ -182,11 +160,11 @@ export async function recordPasskeyEvent(
   await recordEvent(ctx, { type, userId, data });
 }
 
-/** A live session of `userId`, or `NOT_SIGNED_IN`. */
+/** A live session of `userId`, or `SESSION_ENDED`. */
 export async function requireLiveSession(ctx: QueryCtx, userId: Id<"users">, sessionId: Id<"sessions">) {
   const session = await ctx.db.get(sessionId);
   if (session === null || session.userId !== userId || session.expirationTime <= Date.now()) {
-    throw authError("NOT_SIGNED_IN", "The session has ended; sign in again");
+    throw authError("SESSION_ENDED", "The session has ended; sign in again");
   }
   return session;
 }

@@ -65,3 +65,20 @@ export async function resetLimit(ctx: MutationCtx, key: string): Promise<void> {
   const bucket = await bucketOf(ctx, key);
   if (bucket !== null) await ctx.db.delete(bucket._id);
 }
+
+/**
+ * Gives back one token taken by {@link takeToken} (the attempt succeeded:
+ * only failures count). A bucket that is full again is deleted.
+ */
+export async function giveBack(ctx: MutationCtx, config: BucketConfig): Promise<void> {
+  const now = Date.now();
+  const bucket = await bucketOf(ctx, config.key);
+  if (bucket === null) return;
+  const tokens = Math.min(config.max, tokensNow(bucket, config, now) + 1);
+  if (tokens >= config.max) {
+    await ctx.db.delete(bucket._id);
+    return;
+  }
+  const fullTime = now + Math.ceil(((config.max - tokens) * config.periodMs) / config.max);
+  await ctx.db.patch(bucket._id, { tokens, updatedTime: now, fullTime });
+}

@@ -1,5 +1,9 @@
 import type { Id } from "../_generated/dataModel.js";
-import type { QueryCtx } from "../_generated/server.js";
+import type { MutationCtx, QueryCtx } from "../_generated/server.js";
+import { authError } from "../../server/errors.js";
+
+/** The kind of verifier a pending second-factor step is stored under. */
+export const SECOND_FACTOR_VERIFIER = "second_factor";
 
 /**
  * Whether the user must pass a second factor after the first (a password):
@@ -23,4 +27,54 @@ export async function hasSecondFactor(ctx: QueryCtx, userId: Id<"users">): Promi
     .withIndex("by_user_second_factor", (q) => q.eq("userId", userId).eq("secondFactor", true))
     .first();
   return passkey !== null;
+}
+
+/**
+ * The pending second-factor step with this hash, when it is live and for
+ * `userId` (any user when omitted); `null` otherwise. Reads, never deletes.
+ */
+export async function pendingSecondFactor(ctx: QueryCtx, verifierHash: string, userId?: Id<"users">) {
+  const pending = await ctx.db
+    .query("verifiers")
+    .withIndex("by_hash", (q) => q.eq("verifierHash", verifierHash))
+    .unique();
+  if (
+    pending === null ||
+    pending.kind !== SECOND_FACTOR_VERIFIER ||
+    pending.userId === undefined ||
+    pending.expirationTime <= Date.now() ||
+    (userId !== undefined && pending.userId !== userId)
+  ) {
+    return null;
+  }
+  const data = pending.data as { provider?: unknown } | undefined;
+  return {
+    verifierId: pending._id,
+    userId: pending.userId,
+    firstFactor: typeof data?.provider === "string" ? data.provider : "unknown",
+  };
+}
+
+/** Takes (deletes) the pending step if it is live and `userId`'s; its first factor's provider, or `null`. */
+export async function takePendingSecondFactor(
+  ctx: MutationCtx,
+  verifierHash: string,
+  userId: Id<"users">,
+): Promise<string | null> {
+  const pending = await pendingSecondFactor(ctx, verifierHash, userId);
+  if (pending === null) return null;
+  await ctx.db.delete(pending.verifierId);
+  return pending.firstFactor;
+}
+
+/**
+ * Where the app requires two-factor authentication: call after removing (or
+ * disabling) a second factor; throws `LAST_FACTOR`, rolling the change
+ * back, when the user had a second factor and now has none. The same rule
+ * for TOTP factors and two-factor passkeys.
+ */
+export async function keepLastSecondFactor(ctx: QueryCtx, userId: Id<"users">): Promise<void> {
+  if (!(await hasSecondFactor(ctx, userId))) {
+    throw authError("LAST_FACTOR", "Two-factor authentication is required: add another second factor first");
+  }
 }

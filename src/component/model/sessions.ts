@@ -1,6 +1,6 @@
 import { v, type Infer } from "convex/values";
 import { internal } from "../_generated/api.js";
-import type { Id } from "../_generated/dataModel.js";
+import type { Doc, Id } from "../_generated/dataModel.js";
 import type { MutationCtx } from "../_generated/server.js";
 import { recordEvent, type RevocationReason } from "./events.js";
 
@@ -28,7 +28,8 @@ export function refreshTokenExpiry(sessionExpiration: number, policy: SessionPol
 
 /**
  * Starts a session for `userId` holding one refresh token (stored as its
- * hash). Evicts the user's sessions that are `maxSessionsPerUser` or more
+ * hash). Only `sessions.issue` calls it: it is the one place a session is
+ * created. Evicts the user's sessions that are `maxSessionsPerUser` or more
  * creations old: one index read finds the newest ordinal, and a range over
  * older ordinals (normally empty) finds what to evict, so the cost does not
  * grow with the number of sessions.
@@ -72,6 +73,117 @@ export async function createSession(
     expirationTime: refreshTokenExpiry(expirationTime, policy, now),
   });
   return { sessionId, expirationTime };
+}
+
+/**
+ * Why `user` may not hold a session now, or `null` when they may. The one
+ * check `sessions.issue` applies before any session starts: the user must
+ * exist. (Bans, when they land, refuse here with `banned`.)
+ */
+export function refusalFor(user: Doc<"users"> | null): "no_user" | "banned" | null {
+  if (user === null) return "no_user";
+  return null;
+}
+
+/** A session that has neither ended nor expired, or `null`. */
+export function liveSession(session: Doc<"sessions"> | null, now = Date.now()): Doc<"sessions"> | null {
+  return session !== null && session.expirationTime > now ? session : null;
+}
+
+/** Exchanges of one refresh token allowed inside the reuse window (two racing tabs need 2). */
+export const MAX_EXCHANGES_PER_TOKEN = 3;
+
+/** What exchanging a refresh token gave. */
+export type Rotation =
+  | { status: "ok"; userId: Id<"users">; sessionId: Id<"sessions"> }
+  | { status: "reused" }
+  | { status: "invalid" };
+
+/**
+ * Exchanges `token` for a successor with hash `newTokenHash`:
+ * - an expired token, or one whose session ended: `invalid`;
+ * - a token exchanged before, more than `reuseWindowMs` ago, or more than
+ *   {@link MAX_EXCHANGES_PER_TOKEN} times, or whose sibling chain already
+ *   won: `reused`, and the whole session ends (`refresh_reuse`);
+ * - otherwise `ok`. The first use of a token invalidates its unused
+ *   siblings (the other successors of its parent), so however many
+ *   exchanges happened inside a window, at most one chain lives on past it;
+ *   a sibling already in use means two chains: the session ends.
+ */
+export async function rotate(
+  ctx: MutationCtx,
+  token: Doc<"refreshTokens">,
+  newTokenHash: string,
+  policy: SessionPolicy,
+  reuseWindowMs: number,
+): Promise<Rotation> {
+  const now = Date.now();
+  if (token.expirationTime <= now) return { status: "invalid" };
+  const session = liveSession(await ctx.db.get(token.sessionId), now);
+  if (session === null) return { status: "invalid" };
+  const exchanges = token.exchanges ?? (token.firstUsedTime !== undefined ? 1 : 0);
+  const stolen =
+    token.invalidatedTime !== undefined ||
+    (token.firstUsedTime !== undefined && now - token.firstUsedTime > reuseWindowMs) ||
+    exchanges >= MAX_EXCHANGES_PER_TOKEN;
+  if (stolen) {
+    await endSession(ctx, session._id, session.userId, "refresh_reuse");
+    return { status: "reused" };
+  }
+  if (token.firstUsedTime === undefined && token.parentId !== undefined) {
+    const parentId = token.parentId;
+    const siblings = await ctx.db
+      .query("refreshTokens")
+      .withIndex("by_parent", (q) => q.eq("parentId", parentId))
+      .take(MAX_EXCHANGES_PER_TOKEN + 1);
+    for (const sibling of siblings) {
+      if (sibling._id === token._id) continue;
+      if (sibling.firstUsedTime !== undefined) {
+        // Another chain grew from the same parent and is in use: one of them is a thief's.
+        await endSession(ctx, session._id, session.userId, "refresh_reuse");
+        return { status: "reused" };
+      }
+      await ctx.db.patch(sibling._id, { invalidatedTime: now });
+    }
+  }
+  await ctx.db.patch(token._id, { firstUsedTime: token.firstUsedTime ?? now, exchanges: exchanges + 1 });
+  await ctx.db.insert("refreshTokens", {
+    sessionId: session._id,
+    userId: session.userId,
+    tokenHash: newTokenHash,
+    parentId: token._id,
+    expirationTime: refreshTokenExpiry(session.expirationTime, policy, now),
+  });
+  return { status: "ok", userId: session.userId, sessionId: session._id };
+}
+
+/**
+ * A live session goes on with a fresh refresh token (a passkey added, a
+ * step-up): the session's newest token counts as exchanged for it, so the
+ * old chain dies after the reuse window like any rotated token.
+ */
+export async function continueSession(
+  ctx: MutationCtx,
+  session: Doc<"sessions">,
+  newTokenHash: string,
+  policy: SessionPolicy,
+): Promise<void> {
+  const now = Date.now();
+  const current = await ctx.db
+    .query("refreshTokens")
+    .withIndex("by_session", (q) => q.eq("sessionId", session._id))
+    .order("desc")
+    .first();
+  if (current !== null && current.firstUsedTime === undefined) {
+    await ctx.db.patch(current._id, { firstUsedTime: now, exchanges: 1 });
+  }
+  await ctx.db.insert("refreshTokens", {
+    sessionId: session._id,
+    userId: session.userId,
+    tokenHash: newTokenHash,
+    ...(current !== null ? { parentId: current._id } : {}),
+    expirationTime: refreshTokenExpiry(session.expirationTime, policy, now),
+  });
 }
 
 /**

@@ -1,6 +1,7 @@
 import { internal } from "../_generated/api.js";
 import type { Id } from "../_generated/dataModel.js";
 import type { MutationCtx } from "../_generated/server.js";
+import { markDone, markPending } from "./deletions.js";
 
 /**
  * Deletes everything that belongs to a user, a bounded amount per
@@ -45,7 +46,10 @@ const STEPS: Step[] = [
 
 /**
  * Runs the deletion steps within this transaction's budget. Returns true
- * when everything is gone; otherwise schedules `users.deleteDataContinue`.
+ * when everything is gone (and removes the user's pending-deletion marker);
+ * otherwise writes or refreshes the marker, in this same transaction, and
+ * schedules `users.deleteDataContinue`. Should that continuation be lost or
+ * fail, the sweep finds the marker and resumes (see model/deletions.ts).
  */
 export async function deleteUserData(ctx: MutationCtx, userId: Id<"users">): Promise<boolean> {
   let budget = DELETE_BUDGET;
@@ -53,9 +57,11 @@ export async function deleteUserData(ctx: MutationCtx, userId: Id<"users">): Pro
     const { deleted, done } = await step(ctx, userId, budget);
     budget -= deleted;
     if (!done || budget <= 0) {
+      await markPending(ctx, "user", userId);
       await ctx.scheduler.runAfter(0, internal.users.deleteDataContinue, { userId });
       return false;
     }
   }
+  await markDone(ctx, "user", userId);
   return true;
 }

@@ -10,6 +10,22 @@ export const revocationReason = v.union(
   v.literal("refresh_reuse"),
   v.literal("evicted"),
   v.literal("banned"),
+  /** A new session took its place (TOTP enrolment confirmed). */
+  v.literal("replaced"),
+  /** The first proof of a mailbox never verified before: sessions from before it end. */
+  v.literal("email_proven"),
+);
+
+/**
+ * Why `sessions.issue` refused: the user is gone (`no_user`), the pending
+ * second-factor step expired or was used (`step_expired`), the session to
+ * continue or replace has ended (`session_ended`). Bans add `banned`.
+ */
+export const issueRefusal = v.union(
+  v.literal("no_user"),
+  v.literal("step_expired"),
+  v.literal("session_ended"),
+  v.literal("banned"),
 );
 
 /** A failed-attempt bucket: `max` attempts per `periodMs`, under `key`. */

@@ -6,20 +6,24 @@
  *   only `sendLink` configured, a link) and returns `{ started: true }`.
  *   Sends per address are limited by a bucket like the failed attempts.
  * - `signIn(id, { <address>, code })` checks the code: stored only as a
- *   hash bound to the provider and the address, 15 minutes, single use,
- *   only the newest works; a wrong code counts against the address's
- *   failed-attempt bucket (shared with passwords). Right: the user of the
- *   address is found, linked by verified address, or created (or the
- *   signed-in anonymous caller upgraded); tokens, or `{ totpRequired }`.
+ *   keyed hash bound to the provider and the address, 10 minutes, single
+ *   use, only the newest works; a wrong code counts against the address's
+ *   code bucket (its own: a locked password does not block it). Right: the
+ *   user of the address is found, linked by verified address, or created (or
+ *   the signed-in anonymous caller upgraded); tokens, or `{ totpRequired }`.
  * - A link goes to `SITE_URL` (or `redirectTo` under it) with `?code=<token>`
- *   (256 bits, stored hashed, 15 minutes, single use); the client finishes it
- *   with `signIn({ params: { code } })` like an OAuth return. It works in any
- *   browser (people open mail on their phone).
+ *   (256 bits, stored hashed, 10 minutes, single use); the client finishes it
+ *   with `signIn({ params: { code } })` like an OAuth return. Asking returns
+ *   `{ started, verifier }`: opened in the browser that asked, the link signs
+ *   in (and upgrades the anonymous user who asked, never whoever opens it).
+ *   Opened anywhere else (people open mail on their phone), it first answers
+ *   `{ confirm: { account }, verifier }`: nothing happens until the person
+ *   confirms that account, and a confirmed link links to no one.
  */
 import { authError } from "../../server/errors.js";
 import { MAGIC_LINK } from "../../server/oauth/kinds.js";
 import { resolveRedirect, withQuery } from "../../server/oauth/redirect.js";
-import type { ActionCtx, AuthProvider, ProviderType, SignInContext, SignInResult } from "../../server/provider.js";
+import type { ActionCtx, AuthProvider, ProviderOutcome, ProviderType, SignInContext } from "../../server/provider.js";
 import { hashCode, newNumericCode } from "../../server/tokens/oneTimeCode.js";
 
 type Awaitable<T> = T | Promise<T>;
@@ -37,7 +41,7 @@ export type CodeProviderOptions<Code, Link> = {
   sendLink?: (ctx: ActionCtx, delivery: Link) => Awaitable<void>;
   /** Digits in a code, 6 to 12. Default 8. */
   codeLength?: number;
-  /** How long a code or link works. Default 15 minutes. */
+  /** How long a code or link works. Default 10 minutes. */
   codeTtlMs?: number;
   /** Fields for a new user from the sign-in params (`name` by default). */
   profile?: ProfileFromParams;
@@ -53,7 +57,7 @@ export type Channel = {
   label: string;
 };
 
-const DEFAULT_TTL_MS = 15 * 60 * 1000;
+const DEFAULT_TTL_MS = 10 * 60 * 1000;
 const PURPOSE = "sign_in";
 
 const defaultProfile: ProfileFromParams = (params) =>
@@ -86,48 +90,59 @@ export function codeProvider<Code, Link>(
     };
   }
 
-  async function send(sc: SignInContext, address: string, params: Record<string, unknown>): Promise<SignInResult> {
+  async function send(sc: SignInContext, address: string, params: Record<string, unknown>): Promise<ProviderOutcome> {
     const method = params.method ?? (options.sendCode ? "code" : "link");
     if (method !== "code" && method !== "link") throw authError("INVALID_ARGUMENT", 'method must be "code" or "link"');
     const deliver = method === "code" ? options.sendCode : options.sendLink;
     if (!deliver) throw authError("INVALID_ARGUMENT", `${channel.label}(): sending a ${method} is not enabled`);
     // Check the redirect before spending a send.
     const returnTo = method === "link" ? resolveRedirect(params.redirectTo) : undefined;
-    const limit = { ...sc.attemptLimit(address), key: `send:${id}:${address}` };
-    const state = await sc.ctx.runMutation(sc.component.limits.consume, { limit });
+    const limit = { ...sc.attemptLimit("code", address), key: `send:${id}:${address}` };
+    const state = await sc.ctx.runMutation(sc.component.limits.take, { limit });
     if (!state.ok) throw rateLimited(state.retryAfterMs);
     const expiresAt = Date.now() + ttlMs;
-    if (method === "code") {
-      const code = newNumericCode(codeLength);
-      await sc.ctx.runMutation(sc.component.passwordless.storeCode, {
-        provider: id,
-        address,
-        codeHash: hashCode(code, `${id}:${address}`, PURPOSE),
-        expirationTime: expiresAt,
-      });
-      await options.sendCode!(sc.ctx, { [channel.field]: address, code, expiresAt } as Code);
-    } else {
-      const token = sc.newRefreshToken();
+    try {
+      if (method === "code") {
+        const code = newNumericCode(codeLength);
+        await sc.ctx.runMutation(sc.component.passwordless.storeCode, {
+          provider: id,
+          address,
+          codeHash: await hashCode(code, `${id}:${address}`, PURPOSE),
+          expirationTime: expiresAt,
+        });
+        await options.sendCode!(sc.ctx, { [channel.field]: address, code, expiresAt } as Code);
+        return { started: true };
+      }
+      const token = sc.randomSecret();
+      // Binds the link to this browser: it keeps `verifier` and sends it back with the code.
+      const verifier = sc.randomSecret();
+      const caller = await sc.signedIn();
       await sc.ctx.runMutation(sc.component.verifiers.create, {
         kind: MAGIC_LINK,
         verifierHash: token.hash,
+        challenge: verifier.hash,
+        ...(caller !== null ? { userId: caller.userId } : {}),
         data: identity(address, params),
         expirationTime: expiresAt,
       });
       const url = withQuery(returnTo!, { code: token.raw });
       await options.sendLink!(sc.ctx, { [channel.field]: address, url, expiresAt } as Link);
+      return { started: true, verifier: verifier.raw };
+    } catch (error) {
+      // Only delivered codes count against the send bucket.
+      await sc.ctx.runMutation(sc.component.limits.refund, { limit });
+      throw error;
     }
-    return { started: true };
   }
 
-  async function verify(sc: SignInContext, address: string, params: Record<string, unknown>): Promise<SignInResult> {
-    const code = typeof params.code === "string" ? params.code.trim() : "";
+  async function verify(sc: SignInContext, address: string, params: Record<string, unknown>): Promise<ProviderOutcome> {
+    const code = typeof params.code === "string" ? params.code.trim().slice(0, 64) : "";
     const caller = await sc.signedIn();
     const outcome = await sc.ctx.runMutation(sc.component.passwordless.verifyCode, {
       provider: id,
       address,
-      codeHash: hashCode(code, `${id}:${address}`, PURPOSE),
-      limit: sc.attemptLimit(address),
+      codeHash: await hashCode(code, `${id}:${address}`, PURPOSE),
+      limit: sc.attemptLimit("code", address),
       identity: identity(address, params),
       ...(caller !== null ? { linkUserId: caller.userId } : {}),
     });
@@ -142,11 +157,7 @@ export function codeProvider<Code, Link>(
           "A user with this email exists but has not verified it; sign in as that user and verify it first",
         );
       default:
-        return await sc.finishFirstFactor({
-          userId: outcome.userId,
-          accountId: outcome.accountId,
-          hasSecondFactor: outcome.hasSecondFactor,
-        });
+        return { verdict: "firstFactor", userId: outcome.userId, provider: id, hasSecondFactor: outcome.hasSecondFactor };
     }
   }
 

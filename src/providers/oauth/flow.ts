@@ -63,8 +63,8 @@ export async function startFlow(
   if (as.authorization_endpoint === undefined) {
     throw authError("CONFIGURATION", `OAuth provider "${settings.id}" has no authorization endpoint`);
   }
-  const state = sc.newRefreshToken();
-  const verifier = sc.newRefreshToken();
+  const state = sc.randomSecret();
+  const verifier = sc.randomSecret();
   const codeVerifier = o.generateRandomCodeVerifier();
   const nonce = settings.type === "oidc" ? o.generateRandomNonce() : undefined;
 

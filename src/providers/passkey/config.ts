@@ -57,10 +57,15 @@ export type PasskeyOptions = {
    * Adding a passkey to a signed-in user (`flow: "register"`) needs a session
    * started, or step-up verified with a second factor, within this long;
    * otherwise `STEP_UP_REQUIRED`. A passkey is a lasting way in, so this
-   * keeps a stolen access token from planting one. Default: no limit.
+   * keeps a stolen access token from planting one. Default 10 minutes;
+   * `null` for no limit. Guests (anonymous users) are exempt: a passkey is
+   * how they keep their account.
    */
-  freshSessionMs?: number;
+  freshSessionMs?: number | null;
 };
+
+/** How recently a session must have started (or verified a factor) to add a passkey, by default. */
+export const DEFAULT_FRESH_SESSION_MS = 10 * 60 * 1000;
 
 /** Options with defaults filled in (the relying party is resolved per call). */
 export type ResolvedPasskeyOptions = {
@@ -94,7 +99,7 @@ export function resolvePasskeyOptions(options: PasskeyOptions): ResolvedPasskeyO
       ? undefined
       : [options.origin].flat().map((o) => checkOrigin(o, (message) => new Error(`Passkey(): ${message}`)));
   if (origin !== undefined && origin.length === 0) throw new Error("Passkey(): origin must name at least one origin");
-  const fresh = options.freshSessionMs;
+  const fresh = options.freshSessionMs === null ? undefined : (options.freshSessionMs ?? DEFAULT_FRESH_SESSION_MS);
   if (fresh !== undefined && (!Number.isFinite(fresh) || fresh <= 0)) {
     throw new Error("Passkey(): freshSessionMs must be a positive number");
   }

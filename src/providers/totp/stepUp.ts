@@ -17,7 +17,7 @@ export type StepUpStatus = {
 };
 
 /**
- * The step-up status of the user's session. `NOT_SIGNED_IN` when the session
+ * The step-up status of the user's session. `SESSION_ENDED` when the session
  * has ended (its access token may live on for a while).
  */
 export async function stepUpStatus(
@@ -26,7 +26,7 @@ export async function stepUpStatus(
   who: { userId: string; sessionId: string },
 ): Promise<StepUpStatus> {
   const state = await ctx.runQuery(component.totp.stepUpState, who);
-  if (!state.sessionLive) throw authError("NOT_SIGNED_IN", "This session has ended; sign in again");
+  if (!state.sessionLive) throw authError("SESSION_ENDED", "This session has ended; sign in again");
   const until = state.factorVerifiedTime === null ? null : state.factorVerifiedTime + STEP_UP_WINDOW_MS;
   return {
     hasSecondFactor: state.hasSecondFactor,

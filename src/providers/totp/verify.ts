@@ -2,12 +2,13 @@
  * Checking a TOTP or recovery code for a user, shared by the provider
  * (sign-in, confirmation) and `auth.totp.verify` (step-up).
  *
- * The component never sees a secret in clear: the server reads the
- * encrypted secrets and the failed-attempt bucket in one query, decrypts and
+ * The component never sees a secret in clear: the server first takes an
+ * attempt token from the user's bucket (its own transaction, so concurrent
+ * guesses cannot outnumber it), reads the encrypted secrets, decrypts and
  * compares here, then records the accepted step in a mutation that refuses it
- * if another request took it first. A wrong code takes a token from the
- * bucket in its own mutation before this throws, so callers must run in an
- * action (where that write commits on its own), never in a mutation.
+ * if another request took it first and gives the token back. Callers must
+ * run in an action (where the taken token commits on its own), never in a
+ * mutation.
  */
 import type { ComponentApi } from "../../component/_generated/component.js";
 import { authError } from "../../server/errors.js";
@@ -32,10 +33,14 @@ export function rateLimited(retryAfterMs: number) {
   return authError("RATE_LIMITED", `Too many failed attempts; try again in ${Math.ceil(retryAfterMs / 1000)} s`);
 }
 
-/** Records a failed attempt and throws `INVALID_CODE` (or `RATE_LIMITED`). */
-async function fail(deps: CheckDeps): Promise<never> {
-  const state = await deps.ctx.runMutation(deps.component.limits.consume, { limit: deps.limit });
+/** Takes an attempt token before any code is checked; `RATE_LIMITED` when none is left. */
+async function takeAttempt(deps: CheckDeps): Promise<void> {
+  const state = await deps.ctx.runMutation(deps.component.limits.take, { limit: deps.limit });
   if (!state.ok) throw rateLimited(state.retryAfterMs);
+}
+
+/** A wrong code: the token stays taken. */
+function fail(): never {
   throw authError("INVALID_CODE", "The code is wrong or was already used");
 }
 
@@ -53,12 +58,11 @@ export async function acceptTotpCode(
   args: { userId: string; code: unknown; pendingTotpId?: string; sessionId?: string },
 ): Promise<{ totpId: string; step: number }> {
   const key = await encryptionKeyFromEnv();
-  const { factors, limit } = await deps.ctx.runQuery(deps.component.totp.forVerification, {
+  await takeAttempt(deps);
+  const { factors } = await deps.ctx.runQuery(deps.component.totp.forVerification, {
     userId: args.userId,
-    limit: deps.limit,
     ...(args.pendingTotpId !== undefined ? { pendingTotpId: args.pendingTotpId } : {}),
   });
-  if (!limit.ok) throw rateLimited(limit.retryAfterMs);
   const code = normalizeCode(args.code, deps.config.digits);
   let match: { totpId: string; step: number } | null = null;
   if (code !== null) {
@@ -76,16 +80,17 @@ export async function acceptTotpCode(
       }
     }
   }
-  if (match === null) return await fail(deps);
+  if (match === null) return fail();
   const { status } = await deps.ctx.runMutation(deps.component.totp.recordUse, {
     totpId: match.totpId,
     userId: args.userId,
     step: match.step,
     ...(args.pendingTotpId !== undefined ? { activate: true } : {}),
     ...(args.sessionId !== undefined ? { sessionId: args.sessionId } : {}),
+    refund: deps.limit,
   });
-  if (status === "no_session") throw authError("NOT_SIGNED_IN", "This session has ended; sign in again");
-  if (status !== "ok") return await fail(deps);
+  if (status === "no_session") throw authError("SESSION_ENDED", "This session has ended; sign in again");
+  if (status !== "ok") return fail();
   return match;
 }
 

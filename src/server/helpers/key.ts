@@ -1,4 +1,5 @@
 import type { FunctionReturnType } from "convex/server";
+import { requireLiveCaller } from "../session/live.js";
 import type { RunMutationCtx, RunQueryCtx } from "./ctx.js";
 import type { ComponentApi } from "../../component/_generated/component.js";
 import { authError } from "../errors.js";
@@ -151,6 +152,7 @@ export function keyHelpers(component: ComponentApi, options: ApiKeyOptions | und
      * ```
      */
     async create(ctx: KeyWriteCtx, args: CreateApiKeyArgs): Promise<{ keyId: string; raw: string }> {
+      await requireLiveCaller(ctx, component);
       const name = checkName(args.name);
       const scopes = validateScopes(args.scopes, config.scopes);
       const rateLimit =
@@ -255,6 +257,7 @@ export function keyHelpers(component: ComponentApi, options: ApiKeyOptions | und
      * ```
      */
     async update(ctx: KeyWriteCtx, keyId: string, patch: ApiKeyPatch, owner: OwnerOption = {}): Promise<void> {
+      await requireLiveCaller(ctx, component);
       const checked: {
         name?: string;
         scopes?: ApiKeyScope[];
@@ -282,6 +285,7 @@ export function keyHelpers(component: ComponentApi, options: ApiKeyOptions | und
      * ```
      */
     async revoke(ctx: KeyWriteCtx, keyId: string, owner: OwnerOption = {}): Promise<boolean> {
+      await requireLiveCaller(ctx, component);
       return await ctx.runMutation(component.apiKeys.revoke, { keyId, ...ownerArg(owner) });
     },
 
@@ -294,6 +298,7 @@ export function keyHelpers(component: ComponentApi, options: ApiKeyOptions | und
      * ```
      */
     async remove(ctx: KeyWriteCtx, keyId: string, owner: OwnerOption = {}): Promise<void> {
+      await requireLiveCaller(ctx, component);
       await ctx.runMutation(component.apiKeys.remove, { keyId, ...ownerArg(owner) });
     },
 

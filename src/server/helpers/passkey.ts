@@ -1,4 +1,5 @@
 import type { FunctionReturnType } from "convex/server";
+import { requireLiveCaller } from "../session/live.js";
 import type { ComponentApi } from "../../component/_generated/component.js";
 import { authError } from "../errors.js";
 import type { RunMutationCtx, RunQueryCtx } from "./ctx.js";
@@ -17,6 +18,8 @@ export type PasskeyOwnerOption = { userId?: string };
 export type PasskeyHelperOptions = {
   /** Ids of anonymous providers: their accounts are no way to sign in again (for `LAST_FACTOR`). */
   anonymousProviders?: string[];
+  /** The app requires two-factor authentication (`TOTP({ required: true })`): a user's last second factor stays. */
+  secondFactorRequired?: boolean;
 };
 
 const NAME_MAX = 100;
@@ -66,6 +69,7 @@ export function passkeyHelpers(component: ComponentApi, options: PasskeyHelperOp
 
     /** Renames a passkey (1 to 100 characters). `NOT_FOUND` for an unknown (or someone else's) passkey. */
     async rename(ctx: RunMutationCtx, passkeyId: string, name: string, option: PasskeyOwnerOption = {}): Promise<void> {
+      await requireLiveCaller(ctx, component);
       await ctx.runMutation(component.passkeys.rename, { passkeyId, name: checkName(name), ...owner(option) });
     },
 
@@ -81,7 +85,13 @@ export function passkeyHelpers(component: ComponentApi, options: PasskeyHelperOp
       enabled: boolean,
       option: PasskeyOwnerOption = {},
     ): Promise<boolean> {
-      return await ctx.runMutation(component.passkeys.setSecondFactor, { passkeyId, enabled, ...owner(option) });
+      await requireLiveCaller(ctx, component);
+      return await ctx.runMutation(component.passkeys.setSecondFactor, {
+        passkeyId,
+        enabled,
+        ...owner(option),
+        ...(options.secondFactorRequired ? { keepSecondFactor: true } : {}),
+      });
     },
 
     /**
@@ -90,10 +100,12 @@ export function passkeyHelpers(component: ComponentApi, options: PasskeyHelperOp
      * account); `NOT_FOUND` for an unknown (or someone else's) passkey.
      */
     async remove(ctx: RunMutationCtx, passkeyId: string, option: PasskeyOwnerOption = {}): Promise<void> {
+      await requireLiveCaller(ctx, component);
       await ctx.runMutation(component.passkeys.remove, {
         passkeyId,
         ...owner(option),
         ...(ignoreProviders.length > 0 ? { ignoreProviders } : {}),
+        ...(options.secondFactorRequired ? { keepSecondFactor: true } : {}),
       });
     },
   };

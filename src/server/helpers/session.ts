@@ -1,13 +1,25 @@
 import type { FunctionReturnType } from "convex/server";
 import type { ComponentApi } from "../../component/_generated/component.js";
 import { authError } from "../errors.js";
-import { requireSignedIn, signedIn } from "../identity.js";
+import { signedIn } from "../identity.js";
+import { requireLiveSession } from "../session/live.js";
 import type { ReadCtx, WriteCtx } from "./ctx.js";
 
 /** `auth.session.*`: the signed-in user's devices. */
 export function sessionHelpers(component: ComponentApi) {
   type Session = NonNullable<FunctionReturnType<ComponentApi["sessions"]["get"]>>;
   return {
+    /**
+     * The signed-in user and session, checked live: one indexed read, and
+     * reactive in a query (it re-runs and refuses when the session ends).
+     * Throws `NOT_SIGNED_IN` without an access token, `SESSION_ENDED` when
+     * the token's session was signed out, revoked or has expired. Use it
+     * where a still-valid token of an ended session must not work.
+     */
+    async require(ctx: ReadCtx): Promise<{ userId: string; sessionId: string }> {
+      return await requireLiveSession(ctx, component);
+    },
+
     /** The caller's session, or `null` when signed out or the session has ended. */
     async current(ctx: ReadCtx): Promise<Session | null> {
       const who = await signedIn(ctx);
@@ -17,7 +29,7 @@ export function sessionHelpers(component: ComponentApi) {
 
     /** Live sessions of the signed-in user (or of `userId`), newest first. */
     async list(ctx: ReadCtx, options: { userId?: string } = {}): Promise<Session[]> {
-      const userId = options.userId ?? (await requireSignedIn(ctx)).userId;
+      const userId = options.userId ?? (await requireLiveSession(ctx, component)).userId;
       return await ctx.runQuery(component.sessions.list, { userId });
     },
 
@@ -26,7 +38,7 @@ export function sessionHelpers(component: ComponentApi) {
      * `NOT_FOUND` when it is not theirs or already ended.
      */
     async revoke(ctx: WriteCtx, sessionId: string): Promise<void> {
-      const who = await requireSignedIn(ctx);
+      const who = await requireLiveSession(ctx, component);
       const session = await ctx.runQuery(component.sessions.get, { sessionId });
       if (session === null || session.userId !== who.userId) {
         throw authError("NOT_FOUND", "No such session");
@@ -40,7 +52,7 @@ export function sessionHelpers(component: ComponentApi) {
      * Returns how many ended now (the rest of a very long list continues in the background).
      */
     async revokeAll(ctx: WriteCtx, options: { except?: "current" | string } = {}): Promise<number> {
-      const who = await requireSignedIn(ctx);
+      const who = await requireLiveSession(ctx, component);
       const exceptSessionId = options.except === "current" ? who.sessionId : options.except;
       const { revoked } = await ctx.runMutation(component.sessions.revokeAll, {
         userId: who.userId,

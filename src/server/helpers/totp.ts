@@ -148,7 +148,7 @@ export function totpHelpers(component: ComponentApi, deps: TotpHelperDeps = {}) 
         await stepUpStatus(ctx, component, who);
         await acceptRecoveryCode(checkDeps(ctx, who.userId), { userId: who.userId, code: args.recoveryCode });
         if (!(await ctx.runMutation(component.sessions.markFactorVerified, { sessionId: who.sessionId }))) {
-          throw authError("NOT_SIGNED_IN", "This session has ended; sign in again");
+          throw authError("SESSION_ENDED", "This session has ended; sign in again");
         }
       }
       return { verifiedUntil: Date.now() + STEP_UP_WINDOW_MS };

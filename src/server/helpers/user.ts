@@ -1,4 +1,5 @@
 import type { FunctionArgs, FunctionReturnType } from "convex/server";
+import { requireLiveCaller } from "../session/live.js";
 import type { ComponentApi } from "../../component/_generated/component.js";
 import { requireSignedIn, signedIn, type AuthCtx } from "../identity.js";
 import type { ReadCtx, WriteCtx } from "./ctx.js";
@@ -27,23 +28,55 @@ export function userHelpers(component: ComponentApi) {
       return (await requireSignedIn(ctx)).userId;
     },
 
-    /** A user record: `userId`'s, or the signed-in user's when omitted. `null` if none. */
+    /**
+     * A user record: `userId`'s, or the signed-in user's when omitted. `null`
+     * if none, also for a string that is no user id (and for a user being
+     * deleted: the record goes first).
+     */
     async get(ctx: ReadCtx, userId?: string): Promise<User | null> {
       const id = userId ?? (await signedIn(ctx))?.userId;
       if (id === undefined) return null;
       return await ctx.runQuery(component.users.get, { userId: id });
     },
 
-    /** Updates a user's profile fields (`null` unsets one). */
+    /**
+     * Updates a user's profile fields (`null` unsets one). A changed (or
+     * unset) `email` or `phone` is unverified: its `emailVerificationTime` /
+     * `phoneVerificationTime` is cleared unless the patch sets it; saving the
+     * same address again keeps it. `EMAIL_TAKEN` when another user has the
+     * new email; `INVALID_ARGUMENT` for a `name` over 200 characters, an
+     * `image` over 2,048 or an `extend` whose JSON is over 8 KiB; `NOT_FOUND`
+     * for an unknown user or a string that is no user id. Nothing is written
+     * when it throws.
+     *
+     * @example
+     * ```ts
+     * await auth.user.update(ctx, userId, { name: "Ada Lovelace", image: null });
+     * ```
+     */
     async update(ctx: WriteCtx, userId: string, patch: Patch): Promise<void> {
+      await requireLiveCaller(ctx, component);
       await ctx.runMutation(component.users.patch, { userId, patch });
     },
 
     /**
      * Deletes a user and everything of theirs (accounts, sessions, tokens,
-     * factors, keys...). Large amounts continue in background transactions.
+     * factors, keys, memberships...). The user record goes at once; large
+     * amounts continue in background transactions, which the hourly sweep
+     * resumes should one be lost or fail.
+     *
+     * Refuses with `LAST_OWNER`, deleting nothing, when the user is the only
+     * `"owner"` of a group: first make another member owner
+     * (`auth.member.updateRole`) or delete the group (`auth.group.delete`).
+     * `NOT_FOUND` for an unknown user or a string that is no user id.
+     *
+     * @example
+     * ```ts
+     * await auth.user.delete(ctx, await auth.user.require(ctx));
+     * ```
      */
     async delete(ctx: WriteCtx, userId: string): Promise<void> {
+      await requireLiveCaller(ctx, component);
       await ctx.runMutation(component.users.delete, { userId });
     },
   };

@@ -4,38 +4,42 @@
  * calls `signIn({ params: { code }, verifier })`.
  */
 import { authError } from "../errors.js";
-import type { SignInContext, SignInResult } from "../provider.js";
+import type { ProviderOutcome, SignInContext } from "../provider.js";
 import { isRefreshTokenShaped } from "../tokens/refreshToken.js";
 import { hashSecret } from "../tokens/secretHash.js";
 
 /**
  * Redeems the code (single use; an OAuth code only with the verifier of the
- * client that started the flow), finds, links or creates the user (an
- * anonymous caller is upgraded), and finishes the first factor: tokens, or
- * `{ totpRequired, verifier }` for a user with a second factor.
+ * client that started the flow) and finds, links or creates the user (an
+ * anonymous caller who asked for a magic link, or started the OAuth flow,
+ * is upgraded), then reports the first factor: `Auth()` issues the session
+ * or the second-factor step.
+ *
+ * A magic link opened in a browser that did not ask for it answers
+ * `{ confirm: { account }, verifier }` instead, and changes nothing; with
+ * `confirm` (and that verifier) it then signs in, linking to no one.
  *
  * @throws `INVALID_CODE` for a wrong, used or expired code (or the wrong
  *   verifier); `ACCOUNT_EXISTS` when the identity's email belongs to a user
  *   it may not link to.
  */
-export async function finishRedirectSignIn(sc: SignInContext, code: string): Promise<SignInResult> {
+export async function finishRedirectSignIn(sc: SignInContext, code: string, confirm: boolean): Promise<ProviderOutcome> {
   if (!isRefreshTokenShaped(code)) throw authError("INVALID_CODE", "The sign-in code is wrong, used or expired");
+  const confirmation = confirm ? undefined : sc.randomSecret();
   const caller = await sc.signedIn();
   const outcome = await sc.ctx.runMutation(sc.component.oauth.redeem, {
     codeHash: hashSecret(code),
-    ...(sc.verifier !== undefined ? { verifierHash: hashSecret(sc.verifier) } : {}),
+    ...(sc.verifier !== undefined && isRefreshTokenShaped(sc.verifier) ? { verifierHash: hashSecret(sc.verifier) } : {}),
+    ...(confirmation !== undefined ? { confirmHash: confirmation.hash } : {}),
     ...(caller !== null ? { linkUserId: caller.userId } : {}),
   });
   if (outcome.status === "invalid") throw authError("INVALID_CODE", "The sign-in code is wrong, used or expired");
+  if (outcome.status === "confirm") return { confirm: { account: outcome.account }, verifier: confirmation!.raw };
   if (outcome.status === "account_exists") {
     throw authError(
       "ACCOUNT_EXISTS",
       "A user with this email exists; sign in as that user (with a verified email) to use this sign-in method",
     );
   }
-  return await sc.finishFirstFactor({
-    userId: outcome.userId,
-    accountId: outcome.accountId,
-    hasSecondFactor: outcome.hasSecondFactor,
-  });
+  return { verdict: "firstFactor", userId: outcome.userId, provider: outcome.provider, hasSecondFactor: outcome.hasSecondFactor };
 }

@@ -8,8 +8,20 @@
 export const OAUTH_FLOW = "oauth_flow";
 /** The one-time code an OAuth callback hands the browser, found by its hash. */
 export const OAUTH_CODE = "oauth_code";
-/** A magic-link token, found by its hash. */
+/**
+ * A magic-link token, found by its hash; its `challenge` is the hash of the
+ * verifier of the client that asked for it, its `userId` the anonymous user
+ * who asked (to upgrade), if any.
+ */
 export const MAGIC_LINK = "magic_link";
+/**
+ * A pending confirmation of a magic link opened in a browser that did not
+ * ask for it: found by the hash of the new verifier handed to that browser;
+ * its `challenge` is the link token's hash.
+ */
+export const MAGIC_LINK_CONFIRM = "magic_link_confirm";
+/** How long the person has to confirm. */
+export const MAGIC_LINK_CONFIRM_TTL_MS = 5 * 60 * 1000;
 
 /** How long a user may take at the OAuth provider. */
 export const OAUTH_FLOW_TTL_MS = 10 * 60 * 1000;

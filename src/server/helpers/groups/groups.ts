@@ -1,4 +1,5 @@
 import type { ComponentApi } from "../../../component/_generated/component.js";
+import { requireLiveCaller } from "../../session/live.js";
 import { authError } from "../../errors.js";
 import type { MutationRunner as WriteCtx, QueryRunner as ReadCtx } from "./ctx.js";
 import type { Group, GroupWithMembership, PaginationOptions, PaginationResult } from "./types.js";
@@ -75,6 +76,7 @@ export function groupNamespace(component: ComponentApi) {
      * ```
      */
     async create(ctx: WriteCtx, args: CreateGroupArgs): Promise<string> {
+      await requireLiveCaller(ctx, component);
       checkName(args.name);
       checkSlug(args.slug);
       return await ctx.runMutation(component.groups.create, args);
@@ -138,6 +140,7 @@ export function groupNamespace(component: ComponentApi) {
      * ```
      */
     async update(ctx: WriteCtx, groupId: string, patch: GroupPatch): Promise<void> {
+      await requireLiveCaller(ctx, component);
       checkName(patch.name);
       checkSlug(patch.slug);
       await ctx.runMutation(component.groups.update, { groupId, patch });
@@ -157,6 +160,7 @@ export function groupNamespace(component: ComponentApi) {
      * ```
      */
     async delete(ctx: WriteCtx, groupId: string): Promise<void> {
+      await requireLiveCaller(ctx, component);
       await ctx.runMutation(component.groups.delete, { groupId });
     },
   };

@@ -1,4 +1,5 @@
 import { encodeBase64urlNoPadding } from "@oslojs/encoding";
+import { requireLiveCaller } from "../../session/live.js";
 import type { ComponentApi } from "../../../component/_generated/component.js";
 import { authError } from "../../errors.js";
 import { randomBytes } from "../../random.js";
@@ -73,6 +74,7 @@ export function inviteNamespace(component: ComponentApi) {
      * ```
      */
     async create(ctx: WriteCtx, args: CreateInviteArgs): Promise<{ inviteId: string; token: string }> {
+      await requireLiveCaller(ctx, component);
       if (args.role !== undefined && args.role.trim() === "") {
         throw authError("INVALID_ARGUMENT", "A role cannot be blank");
       }
@@ -176,6 +178,7 @@ export function inviteNamespace(component: ComponentApi) {
       token: string,
       options: { userId: string; emailCheck?: InviteEmailCheck },
     ): Promise<AcceptedInvite> {
+      await requireLiveCaller(ctx, component);
       if (!INVITE_TOKEN_SHAPE.test(token)) throw authError("NOT_FOUND", "No such invite");
       const outcome = await ctx.runMutation(component.invites.accept, {
         tokenHash: hashSecret(token),
@@ -197,6 +200,7 @@ export function inviteNamespace(component: ComponentApi) {
      * ```
      */
     async revoke(ctx: WriteCtx, inviteId: string): Promise<void> {
+      await requireLiveCaller(ctx, component);
       const { status } = await ctx.runMutation(component.invites.revoke, { inviteId });
       if (status === "expired") throw authError("INVITE_EXPIRED", "This invite has expired");
     },

@@ -1,4 +1,5 @@
 import type { ComponentApi } from "../../../component/_generated/component.js";
+import { requireLiveCaller } from "../../session/live.js";
 import { authError } from "../../errors.js";
 import type { MutationRunner as WriteCtx, QueryRunner as ReadCtx } from "./ctx.js";
 import type { Member, PaginationOptions, PaginationResult } from "./types.js";
@@ -25,6 +26,7 @@ export function memberNamespace(component: ComponentApi) {
       ctx: WriteCtx,
       args: { groupId: string; userId: string; role: string; extend?: unknown },
     ): Promise<string> {
+      await requireLiveCaller(ctx, component);
       checkRole(args.role);
       return await ctx.runMutation(component.members.add, args);
     },
@@ -77,6 +79,7 @@ export function memberNamespace(component: ComponentApi) {
      * ```
      */
     async updateRole(ctx: WriteCtx, args: { groupId: string; userId: string; role: string }): Promise<void> {
+      await requireLiveCaller(ctx, component);
       checkRole(args.role);
       await ctx.runMutation(component.members.updateRole, args);
     },
@@ -93,6 +96,7 @@ export function memberNamespace(component: ComponentApi) {
      * ```
      */
     async remove(ctx: WriteCtx, args: { groupId: string; userId: string }): Promise<void> {
+      await requireLiveCaller(ctx, component);
       await ctx.runMutation(component.members.remove, args);
     },
   };

@@ -1,0 +1,48 @@
+/**
+ * "One way in", checked on the source: a session is created, and an access
+ * token minted, in exactly one place each. A new flow that starts a session
+ * or signs a token itself fails here, naming the file.
+ */
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, test } from "vitest";
+
+const root = fileURLToPath(new URL("../../src", import.meta.url));
+
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (name === "_generated") return [];
+    if (statSync(path).isDirectory()) return sources(path);
+    return /\.tsx?$/.test(name) ? [path] : [];
+  });
+}
+
+/** Files (relative to src/) whose code matches `pattern`, comments left out. */
+function filesMatching(pattern: RegExp): string[] {
+  return sources(root)
+    .filter((file) => pattern.test(readFileSync(file, "utf8").replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, "")))
+    .map((file) => relative(root, file))
+    .sort();
+}
+
+describe("one way in", () => {
+  test("only model/sessions.ts inserts sessions, and only sessions.issue calls it", () => {
+    expect(filesMatching(/insert\(\s*"sessions"/)).toEqual(["component/model/sessions.ts"]);
+    expect(filesMatching(/\bcreateSession\(/)).toEqual(["component/model/sessions.ts", "component/sessions.ts"]);
+  });
+
+  test("refresh tokens are stored only where sessions are issued or rotated", () => {
+    expect(filesMatching(/insert\(\s*"refreshTokens"/)).toEqual(["component/model/sessions.ts"]);
+  });
+
+  test("access tokens are minted only by server/session/issue.ts", () => {
+    expect(filesMatching(/\bsignAccessToken\(/)).toEqual(["server/session/issue.ts", "server/tokens/accessToken.ts"]);
+  });
+
+  test("no provider reaches the issuing mutation or the minting itself", () => {
+    expect(filesMatching(/sessions\.issue\b/)).toEqual(["server/session/issue.ts"]);
+    expect(filesMatching(/\bloadMinter\(|\bissueSession\(/).filter((f) => f.startsWith("providers/"))).toEqual([]);
+  });
+});
