@@ -6,7 +6,6 @@ import { recordEvent } from "./model/events.js";
 import { takeToken } from "./model/rateLimit.js";
 import { proveMailbox } from "./model/mailbox.js";
 import { consumeCode } from "./model/codes.js";
-import { hasSecondFactor } from "./model/secondFactors.js";
 import { endSessionsOfUser } from "./model/sessions.js";
 import { limitConfig, limitState } from "./model/validators.js";
 import { accountFields } from "./schema.js";
@@ -131,8 +130,6 @@ export const beginSignIn = mutation({
         userId: v.id("users"),
         secret: v.optional(v.string()),
         emailVerified: v.boolean(),
-        /** The user must pass a second factor before a session starts. */
-        hasSecondFactor: v.boolean(),
       }),
       v.null(),
     ),
@@ -156,7 +153,6 @@ export const beginSignIn = mutation({
               userId: account.userId,
               secret: account.secret,
               emailVerified: account.emailVerified ?? false,
-              hasSecondFactor: await hasSecondFactor(ctx, account.userId),
             },
       limit: taken,
     };
@@ -224,7 +220,7 @@ export const changeSecret = mutation({
 
 /** The outcome of redeeming a code; the server then asks `sessions.issue` for a session. */
 const codeRedemption = v.union(
-  v.object({ status: v.literal("ok"), userId: v.id("users"), hasSecondFactor: v.boolean() }),
+  v.object({ status: v.literal("ok"), userId: v.id("users") }),
   v.object({ status: v.literal("invalid") }),
   v.object({ status: v.literal("rate_limited"), retryAfterMs: v.number() }),
 );
@@ -250,10 +246,10 @@ export const resetSecretWithCode = mutation({
     const check = await consumeCode(ctx, args);
     if (check.status !== "ok") return check;
     await proveMailbox(ctx, check.userId, args.accountId);
-    await ctx.db.patch(args.accountId, { secret: args.secret, emailVerified: true });
+    await ctx.db.patch(args.accountId, { secret: args.secret });
     await endSessionsOfUser(ctx, check.userId, "password_reset");
     await recordEvent(ctx, { type: "password_reset", userId: check.userId });
-    return { status: "ok" as const, userId: check.userId, hasSecondFactor: await hasSecondFactor(ctx, check.userId) };
+    return { status: "ok" as const, userId: check.userId };
   },
 });
 
@@ -276,6 +272,6 @@ export const verifyEmailWithCode = mutation({
     await proveMailbox(ctx, check.userId, args.accountId);
     await ctx.db.patch(args.accountId, { emailVerified: true });
     await recordEvent(ctx, { type: "email_verified", userId: check.userId });
-    return { status: "ok" as const, userId: check.userId, hasSecondFactor: await hasSecondFactor(ctx, check.userId) };
+    return { status: "ok" as const, userId: check.userId };
   },
 });

@@ -4,7 +4,6 @@ import { mutation, type MutationCtx } from "./_generated/server.js";
 import { MAGIC_LINK, MAGIC_LINK_CONFIRM, MAGIC_LINK_CONFIRM_TTL_MS, OAUTH_CODE, OAUTH_FLOW } from "../server/oauth/kinds.js";
 import { hashesEqual } from "./model/hashes.js";
 import { identitySignIn, resolveIdentity, type VerifiedIdentity } from "./model/linking.js";
-import { hasSecondFactor } from "./model/secondFactors.js";
 
 /**
  * Redirect-based sign-in (OAuth, magic links). The rows live in `verifiers`
@@ -111,7 +110,7 @@ export const redeem = mutation({
     const resolved = await resolveIdentity(ctx, row.data as VerifiedIdentity, linkUserId);
     if (resolved.status !== "ok") return resolved;
     const identity = row.data as VerifiedIdentity;
-    return { ...resolved, provider: identity.provider, hasSecondFactor: await hasSecondFactor(ctx, resolved.userId) };
+    return { ...resolved, provider: identity.provider };
   },
 });
 

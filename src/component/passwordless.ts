@@ -4,7 +4,6 @@ import { recordEvent } from "./model/events.js";
 import { hashesEqual } from "./model/hashes.js";
 import { identitySignIn, resolveIdentity, verifiedIdentity } from "./model/linking.js";
 import { peekLimit, takeToken } from "./model/rateLimit.js";
-import { hasSecondFactor } from "./model/secondFactors.js";
 import { limitConfig } from "./model/validators.js";
 
 /**
@@ -76,7 +75,7 @@ export const verifyCode = mutation({
     await ctx.db.delete(code._id);
     const resolved = await resolveIdentity(ctx, identity, linkUserId);
     if (resolved.status !== "ok") return resolved;
-    return { ...resolved, provider, hasSecondFactor: await hasSecondFactor(ctx, resolved.userId) };
+    return { ...resolved, provider };
   },
 });
 

@@ -36,7 +36,7 @@ export function Anonymous(options: AnonymousOptions = {}): AuthProvider {
         providerAccountId: encodeBase64urlNoPadding(randomBytes(16)),
         profile: Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)),
       });
-      return { verdict: "firstFactor", userId: created.userId, provider: id, hasSecondFactor: false };
+      return { verdict: "firstFactor", userId: created.userId, provider: id };
     },
   };
 }

@@ -190,7 +190,7 @@ export function Passkey(options: PasskeyOptions = {}): PasskeyProvider {
       },
     });
     return target.flow === "signUp"
-      ? { verdict: "firstFactor", userId: done.userId, provider: id, hasSecondFactor: false }
+      ? { verdict: "firstFactor", userId: done.userId, provider: id }
       : { verdict: "continue", userId: done.userId, sessionId: target.sessionId, provider: id };
   }
 

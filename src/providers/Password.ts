@@ -143,7 +143,7 @@ export function Password(options: PasswordOptions = {}): PasswordProvider {
       }
       return { started: true };
     }
-    return { verdict: "firstFactor", userId: created.userId, provider: id, hasSecondFactor: false };
+    return { verdict: "firstFactor", userId: created.userId, provider: id };
   }
 
   async function signIn(sc: SignInContext, params: Record<string, unknown>): Promise<ProviderOutcome> {
@@ -175,7 +175,6 @@ export function Password(options: PasswordOptions = {}): PasswordProvider {
       userId: account.userId,
       provider: id,
       accountId: account.accountId,
-      hasSecondFactor: account.hasSecondFactor,
       refund: limit,
       ...(upgraded ? { upgradedSecret: upgraded } : {}),
     };
@@ -232,7 +231,7 @@ export function Password(options: PasswordOptions = {}): PasswordProvider {
           });
     if (outcome.status === "rate_limited") throw rateLimited(outcome.retryAfterMs);
     if (outcome.status === "invalid") throw authError("INVALID_CODE", "The code is wrong or has expired");
-    return { verdict: "firstFactor", userId: outcome.userId, provider: id, hasSecondFactor: outcome.hasSecondFactor };
+    return { verdict: "firstFactor", userId: outcome.userId, provider: id };
   }
 
   return {

@@ -28,7 +28,7 @@ export type AuthOptions = {
   /** API keys: prefix, scope set, default rate limit. */
   apiKeys?: ApiKeyOptions;
   session?: SessionOptions;
-  /** Access token (JWT) lifetime. Default 1 hour. */
+  /** Access token (JWT) lifetime. Default 15 minutes: what an ended session's token still allows lasts at most this long. */
   accessTokenTtlMs?: number;
   /** A refresh token reused within this window still works (tabs racing). Default 10 s. */
   refreshReuseWindowMs?: number;
@@ -48,7 +48,7 @@ const DAY = 24 * 60 * 60 * 1000;
 /** The defaults. */
 export const DEFAULT_OPTIONS: ResolvedOptions = {
   session: { totalDurationMs: 30 * DAY, inactiveDurationMs: 14 * DAY, maxSessionsPerUser: 50 },
-  accessTokenTtlMs: 60 * 60 * 1000,
+  accessTokenTtlMs: 15 * 60 * 1000,
   refreshReuseWindowMs: 10 * 1000,
   failedAttempts: { max: 10, periodMs: 60 * 60 * 1000 },
 };

@@ -52,9 +52,8 @@ export type CeremonyOptions = CreationOptions | RequestOptions;
  *
  * - `firstFactor`: a first factor passed for `userId` (`multiFactor`: it
  *   proves two factors on its own, a user-verified passkey). A user with a
- *   second factor then gets a pending second-factor step, not a session.
- *   `hasSecondFactor` is the provider's hint from its own read (it saves a
- *   write); the issuing mutation checks again in its transaction.
+ *   second factor then gets a pending second-factor step, not a session:
+ *   the issuing mutation reads the user's factors in its own transaction.
  * - `secondFactor`: a second factor passed for the pending step whose
  *   verifier has hash `stepHash`; the step is taken when the session is issued.
  * - `continue`: the caller's live session goes on with fresh tokens (a
@@ -66,7 +65,6 @@ export type Verdict =
       verdict: "firstFactor";
       userId: string;
       provider: string;
-      hasSecondFactor?: boolean;
       multiFactor?: boolean;
       /** The account whose stored hash `upgradedSecret` replaces. */
       accountId?: string;

@@ -42,7 +42,7 @@ describe("access token", () => {
     expect(protectedHeader.kid).toBe(JSON.parse(process.env.JWKS!).keys[0].kid);
     const user = await t.query(api.users.byEmail, { email: "ada@example.com" });
     expect(payload.sub).toMatch(new RegExp(`^${user!.id}\\|.+`));
-    expect(payload.exp! - payload.iat!).toBe(3600);
+    expect(payload.exp! - payload.iat!).toBe(900);
   });
 
   test("OIDC discovery points at the JWKS route, as auth.config.ts needs", async () => {

@@ -152,8 +152,6 @@ export const identitySignIn = v.union(
     accountId: v.id("accounts"),
     /** The identity's provider. */
     provider: v.string(),
-    /** The user must pass a second factor before a session starts. */
-    hasSecondFactor: v.boolean(),
   }),
   v.object({ status: v.literal("invalid") }),
   v.object({ status: v.literal("account_exists") }),

@@ -1,6 +1,7 @@
 import type { Id, TableNames } from "../_generated/dataModel.js";
 import type { MutationCtx } from "../_generated/server.js";
 import { recordEvent } from "./events.js";
+import { hasSecondFactor } from "./secondFactors.js";
 import { endSessionsOfUser } from "./sessions.js";
 
 /** Most rows of each kind cleared in the proving transaction (a user's passkeys are capped at 100). */
@@ -14,7 +15,8 @@ const CLEAR_BATCH = 500;
  * the proof go: passkeys, API keys, TOTP factors and recovery codes, pending
  * steps, and every account but `keepAccountId`. Recorded as
  * `credentials_cleared`. Then the email counts as verified. A user whose
- * email was verified before is left alone.
+ * email was verified before is left alone; so is one with an active second
+ * factor (apart from the sessions ending): the second factor decides.
  */
 export async function proveMailbox(
   ctx: MutationCtx,
@@ -24,6 +26,10 @@ export async function proveMailbox(
   const user = await ctx.db.get(userId);
   if (user === null || user.emailVerificationTime !== undefined) return;
   await endSessionsOfUser(ctx, userId, "email_proven");
+  // A second factor outranks the mailbox: clearing it would let whoever
+  // holds the mailbox in with one factor. The user keeps everything, must
+  // pass the second factor, and the email stays unverified.
+  if (await hasSecondFactor(ctx, userId)) return;
   const cleared: Record<string, number> = {};
   const clear = async (name: string, ids: Array<{ _id: Id<TableNames> }>) => {
     for (const row of ids) await ctx.db.delete(row._id);

@@ -157,7 +157,7 @@ export function codeProvider<Code, Link>(
           "A user with this email exists but has not verified it; sign in as that user and verify it first",
         );
       default:
-        return { verdict: "firstFactor", userId: outcome.userId, provider: id, hasSecondFactor: outcome.hasSecondFactor };
+        return { verdict: "firstFactor", userId: outcome.userId, provider: id };
     }
   }
 

@@ -41,5 +41,5 @@ export async function finishRedirectSignIn(sc: SignInContext, code: string, conf
       "A user with this email exists; sign in as that user (with a verified email) to use this sign-in method",
     );
   }
-  return { verdict: "firstFactor", userId: outcome.userId, provider: outcome.provider, hasSecondFactor: outcome.hasSecondFactor };
+  return { verdict: "firstFactor", userId: outcome.userId, provider: outcome.provider };
 }
