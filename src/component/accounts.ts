@@ -5,6 +5,7 @@ import { normalizeEmail } from "../server/email.js";
 import { recordEvent } from "./model/events.js";
 import { takeToken } from "./model/rateLimit.js";
 import { proveMailbox } from "./model/mailbox.js";
+import { checkProfile } from "./model/profile.js";
 import { consumeCode } from "./model/codes.js";
 import { endSessionsOfUser } from "./model/sessions.js";
 import { limitConfig, limitState } from "./model/validators.js";
@@ -46,6 +47,7 @@ export const createWithUser = mutation({
   },
   returns: v.object({ userId: v.id("users"), accountId: v.id("accounts") }),
   handler: async (ctx, args) => {
+    checkProfile(args.user);
     const existing = await ctx.db
       .query("accounts")
       .withIndex("by_provider_account", (q) =>

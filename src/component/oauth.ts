@@ -20,8 +20,8 @@ import { identitySignIn, resolveIdentity, type VerifiedIdentity } from "./model/
 /**
  * Binds a started OAuth flow to the browser that opened the sign-in URL:
  * stores the hash of the cookie that browser gets, once. Returns where to
- * send the browser, or `null` (unknown, expired, another provider, or
- * already bound).
+ * send the browser, or `null` (unknown, expired, another provider, already
+ * bound, or opened after its `openBy`).
  */
 export const bindFlow = mutation({
   args: { stateHash: v.string(), provider: v.string(), bindingHash: v.string() },
@@ -37,7 +37,8 @@ export const bindFlow = mutation({
       flow.expirationTime <= Date.now() ||
       flow.challenge !== undefined ||
       flow.data?.provider !== provider ||
-      typeof flow.data?.authorizationUrl !== "string"
+      typeof flow.data?.authorizationUrl !== "string" ||
+      (typeof flow.data?.openBy === "number" && flow.data.openBy <= Date.now())
     ) {
       return null;
     }

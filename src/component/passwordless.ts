@@ -1,6 +1,7 @@
 import { v } from "convex/values";
 import { mutation } from "./_generated/server.js";
 import { recordEvent } from "./model/events.js";
+import { checkProfile } from "./model/profile.js";
 import { hashesEqual } from "./model/hashes.js";
 import { identitySignIn, resolveIdentity, verifiedIdentity } from "./model/linking.js";
 import { peekLimit, takeToken } from "./model/rateLimit.js";
@@ -88,6 +89,7 @@ export const createAnonymous = mutation({
   },
   returns: v.object({ userId: v.id("users") }),
   handler: async (ctx, { provider, providerAccountId, profile }) => {
+    checkProfile(profile);
     const userId = await ctx.db.insert("users", { ...profile, isAnonymous: true });
     await ctx.db.insert("accounts", { userId, provider, providerAccountId, emailVerified: false });
     await recordEvent(ctx, { type: "sign_up", userId, data: { provider } });

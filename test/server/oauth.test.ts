@@ -353,3 +353,26 @@ describe("GitHub (@auth/core's provider against a GitHub look-alike)", () => {
     await expectAuthError(exchange(t, landed.searchParams.get("code")!, verifier), "ACCOUNT_EXISTS");
   });
 });
+
+describe("attack: a start link forwarded to another browser", () => {
+  test("the sign-in URL works only within 60 s of the start: opened later it binds nothing and leads to no code", async () => {
+    const t = app();
+    const { redirect } = await start(t, "mock");
+    const startedAt = Date.now();
+    const { vi } = await import("vitest");
+    vi.useFakeTimers({ now: startedAt + 61_000, toFake: ["Date"] });
+    try {
+      const url = new URL(redirect);
+      const response = await t.fetch(url.pathname + url.search);
+      expect(response.status).toBe(302);
+      const location = new URL(response.headers.get("location")!);
+      expect(location.searchParams.get("authError")).toBe("OAUTH_FAILED");
+      expect(response.headers.get("set-cookie") ?? "").not.toMatch(/authkit-oauth-[^=]+=[\w-]{43}/);
+      // The flow was not bound: nothing at the provider can come back to it.
+      const flows = (await rows(t, "verifiers")).filter((v) => v.kind === "oauth_flow");
+      expect(flows.every((f) => f.challenge === undefined)).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});

@@ -3,6 +3,7 @@ import type { Doc, Id } from "../_generated/dataModel.js";
 import type { MutationCtx } from "../_generated/server.js";
 import { normalizeEmail } from "../../server/email.js";
 import { recordEvent } from "./events.js";
+import { checkProfile } from "./profile.js";
 
 /**
  * A provider identity the server has verified: an OAuth account, an email
@@ -48,6 +49,7 @@ export async function resolveIdentity(
   identity: VerifiedIdentity,
   linkUserId?: Id<"users">,
 ): Promise<Resolution> {
+  checkProfile(identity.profile);
   const now = Date.now();
   const email = identity.email === undefined ? undefined : normalizeEmail(identity.email);
   const account = await ctx.db

@@ -8,7 +8,9 @@
  *    `{ redirect: <site>/api/auth/signin/<id>?state=…, verifier }`.
  * 2. `GET /api/auth/signin/<id>` (HTTP action): binds the flow to this
  *    browser (a random HttpOnly cookie, its hash stored once) and sends it to
- *    the provider's authorization URL.
+ *    the provider's authorization URL. The client opens it at once; a URL
+ *    opened more than 60 s after the start (a link forwarded to someone
+ *    else) is refused.
  * 3. `GET /api/auth/callback/<id>` (HTTP action): takes the flow (single
  *    use), checks the cookie, exchanges the code with the PKCE verifier,
  *    checks the ID token (issuer, audience, expiry, nonce), reads the
@@ -26,7 +28,7 @@ import { httpActionGeneric } from "convex/server";
 import type { ComponentApi } from "../../component/_generated/component.js";
 import { hashesEqual } from "../../component/model/hashes.js";
 import { authError, isAuthError } from "../../server/errors.js";
-import { OAUTH_CODE, OAUTH_CODE_TTL_MS, OAUTH_FLOW, OAUTH_FLOW_TTL_MS } from "../../server/oauth/kinds.js";
+import { OAUTH_CODE, OAUTH_CODE_TTL_MS, OAUTH_FLOW, OAUTH_FLOW_TTL_MS, OAUTH_OPEN_TTL_MS } from "../../server/oauth/kinds.js";
 import { resolveRedirect, siteUrl, withQuery } from "../../server/oauth/redirect.js";
 import type { ActionCtx, SignInContext } from "../../server/provider.js";
 import { siteUrlFromEnv } from "../../server/tokens/accessToken.js";
@@ -49,6 +51,8 @@ type FlowData = {
   /** Hash of the client's verifier: the final code only works with it. */
   verifierHash: string;
   authorizationUrl: string;
+  /** The sign-in URL must be opened (and the flow bound to a browser) by then. */
+  openBy: number;
 };
 
 /** Step 1: the `signIn(id, params)` action. */
@@ -87,6 +91,7 @@ export async function startFlow(
     redirectTo,
     verifierHash: verifier.hash,
     authorizationUrl: url.href,
+    openBy: Date.now() + OAUTH_OPEN_TTL_MS,
   };
   await sc.ctx.runMutation(sc.component.verifiers.create, {
     kind: OAUTH_FLOW,

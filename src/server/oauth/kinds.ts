@@ -25,5 +25,11 @@ export const MAGIC_LINK_CONFIRM_TTL_MS = 5 * 60 * 1000;
 
 /** How long a user may take at the OAuth provider. */
 export const OAUTH_FLOW_TTL_MS = 10 * 60 * 1000;
+/**
+ * How long after the start the sign-in URL may be opened: the starting
+ * client navigates there at once, so a start link forwarded to another
+ * person's browser has mostly expired by the time they click it.
+ */
+export const OAUTH_OPEN_TTL_MS = 60 * 1000;
 /** How long the browser has to exchange the callback's code. */
 export const OAUTH_CODE_TTL_MS = 2 * 60 * 1000;
