@@ -5,6 +5,8 @@
  */
 export { Password, type PasswordOptions, type PasswordProvider, type CodeDelivery } from "./Password.js";
 export { DEFAULT_ARGON2ID, type Argon2idParams } from "./password/hash.js";
+export type { PasswordPolicy, PasswordValidator } from "./password/rules.js";
+export type { BreachedPasswordOptions } from "./password/breached.js";
 export { TOTP, type TotpOptions, type TotpProvider } from "./TOTP.js";
 export { Passkey, type PasskeyOptions, type PasskeyProvider } from "./Passkey.js";
 export type { AuthProvider, ProviderType } from "../server/provider.js";

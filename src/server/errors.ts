@@ -28,7 +28,7 @@ export const ERROR_CODES = [
   "ACCOUNT_EXISTS",
   /** Wrong email or password; deliberately the same for an unknown email. */
   "INVALID_CREDENTIALS",
-  /** A new password breaks the rules (8..256 characters, the app's own check). */
+  /** A new password breaks the rules: 8..256 characters, not the email, not a common or (opt-in) breached password, the app's own check. */
   "INVALID_PASSWORD",
   /** A one-time code is wrong, expired, used, or for another address. */
   "INVALID_CODE",
