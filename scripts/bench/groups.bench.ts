@@ -9,28 +9,34 @@
  * - `member.list`, `member.list.at10k`: the first page (20) of a group's
  *   members from the component (`auth.member.list`), in a group of 20 and of
  *   10,000 members: the cost must not grow with the group.
+ *
+ * The users sign up through the example app (password), so each holds a real
+ * session: the invite and member helpers read the caller's session (one
+ * `sessions.get`) when called with one of our access tokens.
  */
 import { test } from "vitest";
 import { api, components } from "../../example/convex/_generated/api.js";
-import { TEST_SITE_URL } from "../../test/harness/env.js";
-import { makeAuthTest, type AuthTest } from "../../test/harness/auth.js";
+import { as, makeAuthTest, password, tokensOf, type AuthTest } from "../../test/harness/auth.js";
 import { groupSeed, groupSeedModule } from "../../test/fixtures/groupSeed.js";
 import { Meter, type OpFigures } from "./meter.js";
 import { RUNS, saveResult } from "./results.js";
 
-/** `t` acting as `userId` (the identity Convex would derive from our access token). */
-const asUser = (t: AuthTest, userId: string) =>
-  t.withIdentity({ subject: `${userId}|bench-session`, issuer: TEST_SITE_URL });
+const PW = "correct horse battery staple";
+
+/** A user signed up through the app: `t` acting with their access token (a live session). */
+async function signedInUser(t: AuthTest, email: string) {
+  const { token } = tokensOf(await password.signUp(t, email, PW));
+  return as(t, token);
+}
 
 test("groups", { timeout: 600_000 }, async () => {
   const ops: Record<string, OpFigures> = {};
   const meter = new Meter();
   const t = makeAuthTest({ around: meter.around, componentModules: groupSeedModule });
   let made = 0;
-  const newUser = async () => await t.mutation(components.auth.users.create, { email: `user${++made}@bench.test` });
+  const newUser = async () => await signedInUser(t, `user${++made}@bench.test`);
 
-  const ownerId = await newUser();
-  const owner = asUser(t, ownerId);
+  const owner = await newUser();
   const groupId = await owner.mutation(api.groups.create, { name: "Bench" });
 
   ops["invite.create"] = await meter.measure(
@@ -42,7 +48,7 @@ test("groups", { timeout: 600_000 }, async () => {
     RUNS,
     async () => {
       const { token } = await owner.mutation(api.groups.createInviteLink, { groupId });
-      return { token, user: asUser(t, await newUser()) };
+      return { token, user: await newUser() };
     },
     ({ token, user }) => user.mutation(api.groups.acceptInvite, { token }),
   );

@@ -8,7 +8,8 @@ import type { OpFigures } from "./meter.js";
 
 /** Figures one bench file produced. */
 export type BenchFileResult = {
-  ops: Record<string, OpFigures & { bytes?: number; auditEventsWritten?: number }>;
+  /** `note`: what a figure means beyond the counts (kept in `--json`). */
+  ops: Record<string, OpFigures & { bytes?: number; auditEventsWritten?: number; note?: string }>;
   peers?: Record<string, Record<string, Partial<OpFigures>>>;
   ratios?: Record<string, number>;
 };

@@ -20,7 +20,7 @@ import { resolveOptions, type AuthOptions } from "./config.js";
 import { authError } from "./errors.js";
 import { JWKS_PATH, OPENID_CONFIGURATION_PATH, jwksResponse, openidConfiguration } from "./http/wellKnown.js";
 import { signedIn } from "./identity.js";
-import { isVerdict, type AuthProvider, type ProviderOutcome, type SignInContext, type SignInResult } from "./provider.js";
+import { attemptLimitOf, isVerdict, type AuthProvider, type ProviderOutcome, type SignInContext, type SignInResult } from "./provider.js";
 import { secondFactorPolicy } from "./secondFactor.js";
 import { issueSession, loadMinter } from "./session/issue.js";
 import { requireLiveSession } from "./session/live.js";
@@ -85,11 +85,7 @@ export function Auth(config: AuthConfig) {
       verifier,
       signedIn: () => signedIn(ctx),
       randomSecret: newRefreshToken,
-      attemptLimit: (kind, identifier) => ({
-        key: `attempts:${kind}:${identifier}`,
-        max: options.failedAttempts.max,
-        periodMs: options.failedAttempts.periodMs,
-      }),
+      attemptLimit: (kind, identifier) => attemptLimitOf(options.failedAttempts, kind, identifier),
       async pendingSecondFactor() {
         if (verifier === undefined) return null;
         return await ctx.runQuery(component.verifiers.pendingSecondFactorOf, { verifierHash: hashSecret(verifier) });

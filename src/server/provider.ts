@@ -100,6 +100,15 @@ export type SecretKind = "password" | "code" | "totp" | "recovery";
 /** A failed-attempt bucket for one identifier. */
 export type AttemptLimit = { key: string; max: number; periodMs: number };
 
+/** The bucket of one kind of secret for an identifier: the one naming rule every check uses. */
+export function attemptLimitOf(
+  failedAttempts: ResolvedOptions["failedAttempts"],
+  kind: SecretKind,
+  identifier: string,
+): AttemptLimit {
+  return { key: `attempts:${kind}:${identifier}`, max: failedAttempts.max, periodMs: failedAttempts.periodMs };
+}
+
 /**
  * The app's action context, as the providers see it: the parts that do not
  * depend on the app's data model, so any app's `ActionCtx` fits.

@@ -157,6 +157,24 @@ describe("finding 2: at most `max` secrets are checked per identifier, whatever 
   });
 });
 
+describe("finding 2 (step-up): auth.totp.verify under concurrency", () => {
+  test("15 concurrent wrong step-up codes with a stolen token: at most 10 are checked", async () => {
+    useClock();
+    const t = makeAuthTest();
+    const { otp, tokens } = await enrollTotp(t, tokensOf(await password.signUp(t, EMAIL, PW)).token);
+    advance(60_000);
+    const right = otp.generate();
+    const counts = await tally(
+      Array.from({ length: 15 }, (_, i) =>
+        as(t, tokens.token).action(api.totp.verify, { code: String((Number(right) + 1 + i) % 1_000_000).padStart(6, "0") }),
+      ),
+    );
+    expect(counts.INVALID_CODE).toBeLessThanOrEqual(MAX);
+    expect(counts.RATE_LIMITED).toBeGreaterThanOrEqual(15 - MAX);
+    await expectAuthError(as(t, tokens.token).action(api.totp.verify, { code: right }), "RATE_LIMITED");
+  });
+});
+
 describe("finding 5: account pre-hijacking", () => {
   test("the victim's first proof of the mailbox removes what the attacker planted", async () => {
     const t = makeAuthTest();

@@ -35,7 +35,7 @@ import { siteUrlFromEnv } from "../../server/tokens/accessToken.js";
 import { newRefreshToken } from "../../server/tokens/refreshToken.js";
 import { hashSecret } from "../../server/tokens/secretHash.js";
 import { identityOf, type OAuthOptions, type OAuthTokens } from "./profile.js";
-import { authorizationServer, messageOf, requestOptions, type OAuthSettings } from "./settings.js";
+import { authorizationServer, messageOf, OAUTH_REQUEST_TIMEOUT_MS, requestOptions, type OAuthSettings } from "./settings.js";
 
 /** Where the browser starts: `/api/auth/signin/<id>`. */
 export const signInPath = (id: string) => `/api/auth/signin/${id}`;
@@ -203,7 +203,8 @@ async function exchange(
   }
   if (settings.userinfo?.request) {
     const provider = { ...settings.raw, userinfo: { ...settings.raw.userinfo, url: settings.userinfo.url } };
-    const profile = await settings.userinfo.request({ tokens, provider });
+    // The config's own code: bounded like every outgoing request.
+    const profile = await withTimeout(settings.userinfo.request({ tokens, provider }), OAUTH_REQUEST_TIMEOUT_MS);
     if (profile === null || typeof profile !== "object") throw new Error("userinfo.request returned no profile");
     return { profile, tokens: { ...tokens } };
   }
@@ -279,4 +280,17 @@ function failure(code: "OAUTH_FAILED" | "CONFIGURATION", redirectTo?: string, se
     return new Response(messageOf(error), { status: 400, headers: { "Cache-Control": "no-store" } });
   }
   return redirect(withQuery(target, { authError: code }), setCookie);
+}
+
+/** `promise`, or a rejection after `ms` (the callback then answers `OAUTH_FAILED`). */
+async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`userinfo.request took longer than ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

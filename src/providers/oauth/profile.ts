@@ -3,6 +3,7 @@
  * the email and whether the provider vouches for it, and the fields of a new
  * user (through the app's hook).
  */
+import { OAUTH_REQUEST_TIMEOUT_MS } from "./settings.js";
 import { normalizeEmail } from "../../server/email.js";
 import { authError } from "../../server/errors.js";
 import type { OAuthSettings } from "./settings.js";
@@ -127,6 +128,7 @@ async function githubEmailVerified(userinfo: URL, accessToken: string, email: st
       Accept: "application/vnd.github+json",
       "User-Agent": "convex-auth-kit",
     },
+    signal: AbortSignal.timeout(OAUTH_REQUEST_TIMEOUT_MS),
   });
   if (!response.ok) return false;
   const emails: unknown = await response.json();

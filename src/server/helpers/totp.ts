@@ -3,7 +3,7 @@ import type { ComponentApi } from "../../component/_generated/component.js";
 import { DEFAULT_OPTIONS, type ResolvedOptions } from "../config.js";
 import { authError } from "../errors.js";
 import { requireSignedIn } from "../identity.js";
-import type { AttemptLimit, AuthProvider } from "../provider.js";
+import { attemptLimitOf, type AuthProvider } from "../provider.js";
 import type { TotpProvider } from "../../providers/TOTP.js";
 import { resolveTotpOptions, STEP_UP_WINDOW_MS, type ResolvedTotpOptions } from "../../providers/totp/options.js";
 import { newRecoveryCodes, hashRecoveryCode } from "../../providers/totp/recovery.js";
@@ -48,13 +48,9 @@ export function totpHelpers(component: ComponentApi, deps: TotpHelperDeps = {}) 
   const config = totpConfigOf(deps.providers ?? []);
   const failedAttempts = (deps.options ?? DEFAULT_OPTIONS).failedAttempts;
 
-  /** The same bucket `signIn` uses for the user's second-factor codes. */
-  function limitOf(userId: string): AttemptLimit {
-    return { key: `attempts:user:${userId}`, max: failedAttempts.max, periodMs: failedAttempts.periodMs };
-  }
-
-  function checkDeps(ctx: WriteCtx, userId: string): CheckDeps {
-    return { ctx, component, config, limit: limitOf(userId) };
+  /** The same buckets `signIn` uses for the user's TOTP and recovery codes. */
+  function checkDeps(ctx: WriteCtx, userId: string, kind: "totp" | "recovery"): CheckDeps {
+    return { ctx, component, config, limit: attemptLimitOf(failedAttempts, kind, `user:${userId}`) };
   }
 
   return {
@@ -143,10 +139,10 @@ export function totpHelpers(component: ComponentApi, deps: TotpHelperDeps = {}) 
         throw authError("INVALID_ARGUMENT", "Send either a code or a recoveryCode");
       }
       if (args.code !== undefined) {
-        await acceptTotpCode(checkDeps(ctx, who.userId), { userId: who.userId, code: args.code, sessionId: who.sessionId });
+        await acceptTotpCode(checkDeps(ctx, who.userId, "totp"), { userId: who.userId, code: args.code, sessionId: who.sessionId });
       } else {
         await stepUpStatus(ctx, component, who);
-        await acceptRecoveryCode(checkDeps(ctx, who.userId), { userId: who.userId, code: args.recoveryCode });
+        await acceptRecoveryCode(checkDeps(ctx, who.userId, "recovery"), { userId: who.userId, code: args.recoveryCode });
         if (!(await ctx.runMutation(component.sessions.markFactorVerified, { sessionId: who.sessionId }))) {
           throw authError("SESSION_ENDED", "This session has ended; sign in again");
         }
