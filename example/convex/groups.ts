@@ -24,12 +24,19 @@ async function requireMembership(ctx: QueryCtx, groupId: string, roles?: string[
   return me;
 }
 
-/** Creates a group; the signed-in user becomes its owner. */
+/** The longest group name the app accepts. */
+const GROUP_NAME_MAX = 100;
+
+/** Creates a group (a name of 1 to 100 characters); the signed-in user becomes its owner. */
 export const create = mutation({
   args: { name: v.string() },
   handler: async (ctx, { name }) => {
     const userId = await auth.user.require(ctx);
-    return await auth.group.create(ctx, { name: name.trim(), ownerUserId: userId });
+    const trimmed = name.trim();
+    if (trimmed.length > GROUP_NAME_MAX) {
+      throw authError("INVALID_ARGUMENT", `A group name has 1 to ${GROUP_NAME_MAX} characters`);
+    }
+    return await auth.group.create(ctx, { name: trimmed, ownerUserId: userId });
   },
 });
 

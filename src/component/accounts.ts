@@ -3,7 +3,7 @@ import { mutation, query } from "./_generated/server.js";
 import { authError } from "../server/errors.js";
 import { normalizeEmail } from "../server/email.js";
 import { recordEvent } from "./model/events.js";
-import { takeToken } from "./model/rateLimit.js";
+import { leaseToken } from "./model/rateLimit.js";
 import { proveMailbox } from "./model/mailbox.js";
 import { checkProfile } from "./model/profile.js";
 import { consumeCode } from "./model/codes.js";
@@ -117,11 +117,11 @@ export const rollbackSignUp = mutation({
 
 /**
  * The first step of a credentials sign-in, before the secret is checked:
- * takes a token from the identifier's failed-attempt bucket `limit` (in this
+ * leases a token of the identifier's failed-attempt bucket `limit` (in this
  * transaction, so concurrent attempts cannot outnumber it), and only if one
  * was left returns the account with its secret for the server to verify
- * outside any transaction. The server gives the token back through
- * `sessions.issue` when the secret was right (only failures count).
+ * outside any transaction. A wrong password is then recorded with
+ * `limits.fail`; a right one writes nothing more (only failures count).
  */
 export const beginSignIn = mutation({
   args: { provider: v.string(), providerAccountId: v.string(), limit: limitConfig },
@@ -138,7 +138,7 @@ export const beginSignIn = mutation({
     limit: limitState,
   }),
   handler: async (ctx, { provider, providerAccountId, limit }) => {
-    const taken = await takeToken(ctx, limit);
+    const taken = await leaseToken(ctx, limit);
     if (!taken.ok) return { account: null, limit: taken };
     const account = await ctx.db
       .query("accounts")

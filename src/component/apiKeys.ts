@@ -23,12 +23,12 @@ import { apiKeyRateLimit, apiKeyScope } from "./schema.js";
 const LIST_MAX = 1000;
 
 /**
- * Stores a new key of `userId` (`NOT_FOUND` when the user does not exist).
- * Returns its id.
+ * Stores a new key of `userId` (`NOT_FOUND` when the user does not exist,
+ * also for a string that is no user id). Returns its id.
  */
 export const create = mutation({
   args: {
-    userId: v.id("users"),
+    userId: v.string(),
     name: v.string(),
     keyHash: v.string(),
     displayPrefix: v.string(),
@@ -39,14 +39,15 @@ export const create = mutation({
   returns: v.id("apiKeys"),
   handler: async (ctx, args) => {
     checkRateLimit(args.rateLimit);
-    if ((await ctx.db.get(args.userId)) === null) throw authError("NOT_FOUND", "No such user");
+    const userId = ctx.db.normalizeId("users", args.userId);
+    if (userId === null || (await ctx.db.get(userId)) === null) throw authError("NOT_FOUND", "No such user");
     const taken = await ctx.db
       .query("apiKeys")
       .withIndex("by_hash", (q) => q.eq("keyHash", args.keyHash))
       .first();
     if (taken !== null) throw authError("INVALID_ARGUMENT", "This key hash is in use");
-    const keyId = await ctx.db.insert("apiKeys", args);
-    await recordKeyEvent(ctx, "api_key_created", args.userId, { keyId });
+    const keyId = await ctx.db.insert("apiKeys", { ...args, userId });
+    await recordKeyEvent(ctx, "api_key_created", userId, { keyId });
     return keyId;
   },
 });
@@ -97,21 +98,27 @@ export const verify = mutation({
   },
 });
 
-/** The key (without its hash), or `null`. */
+/** The key (without its hash), or `null` (also for a string that is no key id). */
 export const get = query({
-  args: { keyId: v.id("apiKeys") },
+  args: { keyId: v.string() },
   returns: v.union(apiKeyDoc, v.null()),
-  handler: async (ctx, { keyId }) => {
-    const key = await ctx.db.get(keyId);
+  handler: async (ctx, args) => {
+    const keyId = ctx.db.normalizeId("apiKeys", args.keyId);
+    const key = keyId === null ? null : await ctx.db.get(keyId);
     return key === null ? null : publicKey(key);
   },
 });
 
-/** The user's keys, revoked and expired ones included, newest first (at most 1,000). */
+/**
+ * The user's keys, revoked and expired ones included, newest first (at most
+ * 1,000). None for a string that is no user id.
+ */
 export const list = query({
-  args: { userId: v.id("users") },
+  args: { userId: v.string() },
   returns: v.array(apiKeyDoc),
-  handler: async (ctx, { userId }) => {
+  handler: async (ctx, args) => {
+    const userId = ctx.db.normalizeId("users", args.userId);
+    if (userId === null) return [];
     const keys = await ctx.db
       .query("apiKeys")
       .withIndex("by_user", (q) => q.eq("userId", userId))
@@ -123,13 +130,14 @@ export const list = query({
 
 /**
  * Changes a key's name, scopes, rate limit or expiry (`null` removes the
- * last two). With `userId`, only that user's key (`NOT_FOUND` otherwise). A
- * new rate limit keeps the tokens already used, capped at its maximum.
+ * last two). With `userId`, only that user's key (`NOT_FOUND` otherwise,
+ * also for a string that is no key id). A new rate limit keeps the tokens
+ * already used, capped at its maximum.
  */
 export const update = mutation({
   args: {
-    keyId: v.id("apiKeys"),
-    userId: v.optional(v.id("users")),
+    keyId: v.string(),
+    userId: v.optional(v.string()),
     patch: v.object({
       name: v.optional(v.string()),
       scopes: v.optional(v.array(apiKeyScope)),
@@ -150,7 +158,7 @@ export const update = mutation({
       changes.rateLimit = rateLimit;
       changes.bucket = bucketForNewLimit(key.bucket, key.rateLimit, rateLimit, Date.now());
     }
-    await ctx.db.patch(keyId, changes);
+    await ctx.db.patch(key._id, changes);
     return null;
   },
 });
@@ -160,25 +168,25 @@ export const update = mutation({
  * Returns false when it was already revoked. `NOT_FOUND` as for `update`.
  */
 export const revoke = mutation({
-  args: { keyId: v.id("apiKeys"), userId: v.optional(v.id("users")) },
+  args: { keyId: v.string(), userId: v.optional(v.string()) },
   returns: v.boolean(),
   handler: async (ctx, { keyId, userId }) => {
     const key = await ownedKey(ctx, keyId, userId);
     if (key.revokedTime !== undefined) return false;
-    await ctx.db.patch(keyId, { revokedTime: Date.now() });
-    await recordKeyEvent(ctx, "api_key_revoked", key.userId, { keyId });
+    await ctx.db.patch(key._id, { revokedTime: Date.now() });
+    await recordKeyEvent(ctx, "api_key_revoked", key.userId, { keyId: key._id });
     return true;
   },
 });
 
 /** Deletes a key for good. `NOT_FOUND` as for `update`. */
 export const remove = mutation({
-  args: { keyId: v.id("apiKeys"), userId: v.optional(v.id("users")) },
+  args: { keyId: v.string(), userId: v.optional(v.string()) },
   returns: v.null(),
   handler: async (ctx, { keyId, userId }) => {
     const key = await ownedKey(ctx, keyId, userId);
-    await ctx.db.delete(keyId);
-    await recordKeyEvent(ctx, "api_key_removed", key.userId, { keyId });
+    await ctx.db.delete(key._id);
+    await recordKeyEvent(ctx, "api_key_removed", key.userId, { keyId: key._id });
     return null;
   },
 });
@@ -192,8 +200,8 @@ export const remove = mutation({
  */
 export const rotate = mutation({
   args: {
-    keyId: v.id("apiKeys"),
-    userId: v.optional(v.id("users")),
+    keyId: v.string(),
+    userId: v.optional(v.string()),
     keyHash: v.string(),
     displayPrefix: v.string(),
     expiresAt: v.optional(v.union(v.number(), v.null())),

@@ -9,11 +9,17 @@ export const eventDoc = v.object({
   ...eventFields,
 });
 
-/** The user's most recent events, newest first (at most `limit`, default 50, max 500). */
+/**
+ * The user's most recent events, newest first (at most `limit`, default 50,
+ * max 500). None for a string that is no user id.
+ */
 export const listByUser = query({
-  args: { userId: v.id("users"), limit: v.optional(v.number()) },
+  args: { userId: v.string(), limit: v.optional(v.number()) },
   returns: v.array(eventDoc),
-  handler: async (ctx, { userId, limit }) => {
+  handler: async (ctx, args) => {
+    const { limit } = args;
+    const userId = ctx.db.normalizeId("users", args.userId);
+    if (userId === null) return [];
     const n = Math.max(1, Math.min(500, Math.floor(limit ?? 50)));
     return await ctx.db
       .query("events")

@@ -24,31 +24,45 @@ async function byTokenHash(ctx: QueryCtx, tokenHash: string): Promise<Doc<"invit
 
 /**
  * Stores an invite (the hash of its token; the raw token never reaches the
- * component). The group, if any, must exist (`NOT_FOUND`). The email, if
- * any, is normalised, and a second pending invite for the same email and
- * group is refused (`DUPLICATE_INVITE`); a pending one past its expiry does
- * not count and is marked expired. Returns the invite's id.
+ * component). The group, if any, must exist (`NOT_FOUND`, also for a string
+ * that is no group id); `invitedByUserId` must be a user id (`NOT_FOUND`
+ * otherwise; it is not read). The email, if any, is normalised, and a second
+ * pending invite for the same email and group is refused
+ * (`DUPLICATE_INVITE`); a pending one past its expiry does not count and is
+ * marked expired. Returns the invite's id.
  */
 export const create = mutation({
   args: {
     tokenHash: v.string(),
-    groupId: v.optional(v.id("groups")),
+    groupId: v.optional(v.string()),
     email: v.optional(v.string()),
     role: v.optional(v.string()),
     emailCheck: v.optional(inviteEmailCheck),
-    invitedByUserId: v.optional(v.id("users")),
+    invitedByUserId: v.optional(v.string()),
     expiresTime: v.optional(v.number()),
     extend: v.optional(v.any()),
   },
   returns: v.id("invites"),
   handler: async (ctx, args) => {
-    if (args.groupId !== undefined) await requireGroup(ctx, args.groupId);
+    let groupId: Id<"groups"> | undefined;
+    if (args.groupId !== undefined) {
+      const id = ctx.db.normalizeId("groups", args.groupId);
+      if (id === null) throw authError("NOT_FOUND", "No such group");
+      groupId = (await requireGroup(ctx, id))._id;
+    }
+    let invitedByUserId: Id<"users"> | undefined;
+    if (args.invitedByUserId !== undefined) {
+      // For the record only: not read, just required to be a user id.
+      const id = ctx.db.normalizeId("users", args.invitedByUserId);
+      if (id === null) throw authError("NOT_FOUND", "No such user");
+      invitedByUserId = id;
+    }
     const email = args.email === undefined ? undefined : normalizeEmail(args.email);
     if (email !== undefined) {
       const pending = await ctx.db
         .query("invites")
         .withIndex("by_email_group_status", (q) =>
-          q.eq("email", email).eq("groupId", args.groupId).eq("status", "pending"),
+          q.eq("email", email).eq("groupId", groupId).eq("status", "pending"),
         )
         .first();
       if (pending !== null) {
@@ -58,16 +72,17 @@ export const create = mutation({
         await ctx.db.patch(pending._id, { status: "expired" });
       }
     }
-    return await ctx.db.insert("invites", { ...args, email, status: "pending" });
+    return await ctx.db.insert("invites", { ...args, groupId, invitedByUserId, email, status: "pending" });
   },
 });
 
-/** The invite, or `null`. */
+/** The invite, or `null` (also for a string that is no invite id). */
 export const get = query({
-  args: { inviteId: v.id("invites") },
+  args: { inviteId: v.string() },
   returns: v.union(inviteDoc, v.null()),
-  handler: async (ctx, { inviteId }) => {
-    const invite = await ctx.db.get(inviteId);
+  handler: async (ctx, args) => {
+    const inviteId = ctx.db.normalizeId("invites", args.inviteId);
+    const invite = inviteId === null ? null : await ctx.db.get(inviteId);
     return invite === null ? null : publicInvite(invite, Date.now());
   },
 });
@@ -89,16 +104,20 @@ export const getByTokenHash = query({
  * first within each. Each reads with its effective status;
  * `status: "pending"` leaves out pending invites past their expiry.
  * `status: "expired"` finds those stored as expired: by an accept or revoke
- * that found them past due, or by `expireDue`.
+ * that found them past due, or by `expireDue`. None when `groupId` is no
+ * group id.
  */
 export const list = query({
   args: {
-    groupId: v.optional(v.id("groups")),
+    groupId: v.optional(v.string()),
     status: v.optional(inviteStatus),
     paginationOpts: paginationOptsValidator,
   },
   returns: paginationResultValidator(inviteDoc),
-  handler: async (ctx, { groupId, status, paginationOpts }) => {
+  handler: async (ctx, args) => {
+    const { status, paginationOpts } = args;
+    const groupId = args.groupId === undefined ? undefined : ctx.db.normalizeId("groups", args.groupId);
+    if (groupId === null) return { page: [], isDone: true, continueCursor: "" };
     const now = Date.now();
     const invites =
       groupId !== undefined
@@ -130,11 +149,12 @@ export const list = query({
  * - Bound to an email: the user must pass the invite's email check
  *   (`emailCheck` here overrides the one stored on the invite; default
  *   `"verified"`), else `INVITE_EMAIL_MISMATCH`.
- * - `NOT_FOUND` when the user or the group no longer exists; `ALREADY_MEMBER`
+ * - `NOT_FOUND` when the user (or a string that is no user id) or the group
+ *   no longer exists; `ALREADY_MEMBER`
  *   when the user is a member already (the invite stays pending).
  */
 export const accept = mutation({
-  args: { tokenHash: v.string(), userId: v.id("users"), emailCheck: v.optional(inviteEmailCheck) },
+  args: { tokenHash: v.string(), userId: v.string(), emailCheck: v.optional(inviteEmailCheck) },
   returns: v.union(
     v.object({
       status: v.literal("accepted"),
@@ -145,7 +165,7 @@ export const accept = mutation({
     }),
     v.object({ status: v.literal("expired"), inviteId: v.id("invites") }),
   ),
-  handler: async (ctx, { tokenHash, userId, emailCheck }) => {
+  handler: async (ctx, { tokenHash, userId: rawUserId, emailCheck }) => {
     const now = Date.now();
     const invite = await byTokenHash(ctx, tokenHash);
     if (invite === null) throw authError("NOT_FOUND", "No such invite");
@@ -156,8 +176,9 @@ export const accept = mutation({
       await ctx.db.patch(invite._id, { status: "expired" });
       return { status: "expired" as const, inviteId: invite._id };
     }
-    const user = await ctx.db.get(userId);
-    if (user === null) throw authError("NOT_FOUND", "No such user");
+    const userId = ctx.db.normalizeId("users", rawUserId);
+    const user = userId === null ? null : await ctx.db.get(userId);
+    if (userId === null || user === null) throw authError("NOT_FOUND", "No such user");
     const check = emailCheck ?? invite.emailCheck ?? "verified";
     if (invite.email !== undefined && check !== "none") {
       const matches = user.email === invite.email;
@@ -194,21 +215,22 @@ export const accept = mutation({
 
 /**
  * Revokes a pending invite: its token stops working. `NOT_FOUND` for an
- * unknown invite, `INVITE_NOT_PENDING` when it was accepted, revoked or
+ * unknown invite (or a string that is no invite id), `INVITE_NOT_PENDING` when it was accepted, revoked or
  * expired. One past its expiry is marked expired instead and
  * `{ status: "expired" }` returned.
  */
 export const revoke = mutation({
-  args: { inviteId: v.id("invites") },
+  args: { inviteId: v.string() },
   returns: v.object({ status: v.union(v.literal("revoked"), v.literal("expired")) }),
-  handler: async (ctx, { inviteId }) => {
-    const invite = await ctx.db.get(inviteId);
+  handler: async (ctx, args) => {
+    const inviteId = ctx.db.normalizeId("invites", args.inviteId);
+    const invite = inviteId === null ? null : await ctx.db.get(inviteId);
     if (invite === null) throw authError("NOT_FOUND", "No such invite");
     if (invite.status !== "pending") {
       throw authError("INVITE_NOT_PENDING", `The invite was already ${invite.status}`);
     }
     const status = isPastDue(invite, Date.now()) ? ("expired" as const) : ("revoked" as const);
-    await ctx.db.patch(inviteId, { status });
+    await ctx.db.patch(invite._id, { status });
     return { status };
   },
 });

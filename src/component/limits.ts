@@ -1,6 +1,6 @@
 import { v } from "convex/values";
 import { mutation, query } from "./_generated/server.js";
-import { giveBack, peekLimit, resetLimit, takeToken } from "./model/rateLimit.js";
+import { giveBack, leaseToken, peekLimit, resetLimit, settleFailure, takeToken } from "./model/rateLimit.js";
 import { limitConfig, limitState } from "./model/validators.js";
 
 /** The bucket's state now, without changing it. */
@@ -21,18 +21,29 @@ export const consume = mutation({
 });
 
 /**
- * Takes one token BEFORE a secret is checked, in its own transaction, so
- * concurrent attempts cannot outnumber the bucket: at most `max` secrets are
- * checked per period whatever the concurrency. `ok` false: refused, nothing
- * taken. Give the token back on success (`refund`) if only failures count.
+ * Leases one token BEFORE a secret is checked outside a transaction, in its
+ * own transaction, so concurrent attempts cannot outnumber the bucket: at
+ * most `max` secrets are checked per period whatever the concurrency. A
+ * right secret needs nothing more (the lease returns by itself after 5 s);
+ * a wrong one is recorded with `fail`. `ok` false: refused, nothing leased.
  */
 export const take = mutation({
   args: { limit: limitConfig },
   returns: limitState,
-  handler: async (ctx, { limit }) => await takeToken(ctx, limit),
+  handler: async (ctx, { limit }) => await leaseToken(ctx, limit),
 });
 
-/** Gives back a token taken with `take` (the secret was right). */
+/** The attempt whose token was leased with `take` failed: the token stays taken. */
+export const fail = mutation({
+  args: { limit: limitConfig },
+  returns: v.null(),
+  handler: async (ctx, { limit }) => {
+    await settleFailure(ctx, limit);
+    return null;
+  },
+});
+
+/** Gives back a token taken with `consume` (a send that failed). */
 export const refund = mutation({
   args: { limit: limitConfig },
   returns: v.null(),

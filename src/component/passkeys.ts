@@ -16,30 +16,37 @@ import {
   recordPasskeyEvent,
 } from "./model/passkeys.js";
 
-/** The user's passkeys, oldest first (at most 100). */
+/** The user's passkeys, oldest first (at most 100). None for a string that is no user id. */
 export const list = query({
-  args: { userId: v.id("users") },
+  args: { userId: v.string() },
   returns: v.array(passkeyDoc),
-  handler: async (ctx, { userId }) => (await passkeysOf(ctx, userId)).map(publicPasskey),
+  handler: async (ctx, args) => {
+    const userId = ctx.db.normalizeId("users", args.userId);
+    return userId === null ? [] : (await passkeysOf(ctx, userId)).map(publicPasskey);
+  },
 });
 
-/** The passkey, or `null`. */
+/** The passkey, or `null` (also for a string that is no passkey id). */
 export const get = query({
-  args: { passkeyId: v.id("passkeys") },
+  args: { passkeyId: v.string() },
   returns: v.union(passkeyDoc, v.null()),
-  handler: async (ctx, { passkeyId }) => {
-    const passkey = await ctx.db.get(passkeyId);
+  handler: async (ctx, args) => {
+    const passkeyId = ctx.db.normalizeId("passkeys", args.passkeyId);
+    const passkey = passkeyId === null ? null : await ctx.db.get(passkeyId);
     return passkey === null ? null : publicPasskey(passkey);
   },
 });
 
-/** Renames a passkey. `NOT_FOUND` when it does not exist or (with `userId`) is someone else's. */
+/**
+ * Renames a passkey. `NOT_FOUND` when it does not exist (also for a string
+ * that is no passkey id) or (with `userId`) is someone else's.
+ */
 export const rename = mutation({
-  args: { passkeyId: v.id("passkeys"), name: v.string(), userId: v.optional(v.id("users")) },
+  args: { passkeyId: v.string(), name: v.string(), userId: v.optional(v.string()) },
   returns: v.null(),
   handler: async (ctx, { passkeyId, name, userId }) => {
-    await ownedPasskey(ctx, passkeyId, userId);
-    await ctx.db.patch(passkeyId, { name });
+    const passkey = await ownedPasskey(ctx, passkeyId, userId);
+    await ctx.db.patch(passkey._id, { name });
     return null;
   },
 });
@@ -50,9 +57,9 @@ export const rename = mutation({
  */
 export const setSecondFactor = mutation({
   args: {
-    passkeyId: v.id("passkeys"),
+    passkeyId: v.string(),
     enabled: v.boolean(),
-    userId: v.optional(v.id("users")),
+    userId: v.optional(v.string()),
     /** Two-factor authentication is required: the user's last second factor stays (`LAST_FACTOR`). */
     keepSecondFactor: v.optional(v.boolean()),
   },
@@ -60,9 +67,9 @@ export const setSecondFactor = mutation({
   handler: async (ctx, { passkeyId, enabled, userId, keepSecondFactor }) => {
     const passkey = await ownedPasskey(ctx, passkeyId, userId);
     if ((passkey.secondFactor === true) === enabled) return false;
-    await ctx.db.patch(passkeyId, { secondFactor: enabled ? true : undefined });
+    await ctx.db.patch(passkey._id, { secondFactor: enabled ? true : undefined });
     if (!enabled && keepSecondFactor) await keepLastSecondFactor(ctx, passkey.userId);
-    await recordPasskeyEvent(ctx, "passkey_updated", passkey.userId, { passkeyId, secondFactor: enabled });
+    await recordPasskeyEvent(ctx, "passkey_updated", passkey.userId, { passkeyId: passkey._id, secondFactor: enabled });
     return true;
   },
 });
@@ -75,8 +82,8 @@ export const setSecondFactor = mutation({
  */
 export const remove = mutation({
   args: {
-    passkeyId: v.id("passkeys"),
-    userId: v.optional(v.id("users")),
+    passkeyId: v.string(),
+    userId: v.optional(v.string()),
     /** Providers whose accounts do not count as a way to sign in (anonymous ones). */
     ignoreProviders: v.optional(v.array(v.string())),
     /** Two-factor authentication is required: the user's last second factor stays (`LAST_FACTOR`). */
@@ -88,9 +95,9 @@ export const remove = mutation({
     if (!(await canSignInWithout(ctx, passkey, ignoreProviders))) {
       throw authError("LAST_FACTOR", "This is the only way to sign in to this account; add another first");
     }
-    await ctx.db.delete(passkeyId);
+    await ctx.db.delete(passkey._id);
     if (passkey.secondFactor === true && keepSecondFactor) await keepLastSecondFactor(ctx, passkey.userId);
-    await recordPasskeyEvent(ctx, "passkey_removed", passkey.userId, { passkeyId, name: passkey.name });
+    await recordPasskeyEvent(ctx, "passkey_removed", passkey.userId, { passkeyId: passkey._id, name: passkey.name });
     return null;
   },
 });

@@ -12,19 +12,21 @@ import { limitConfig } from "./model/validators.js";
 
 /**
  * Replaces the user's recovery codes with a new set (their hashes): every
- * earlier code, used or not, stops working. `NOT_FOUND` for an unknown user.
+ * earlier code, used or not, stops working. `NOT_FOUND` for an unknown user
+ * (or a string that is no user id).
  */
 export const replace = mutation({
-  args: { userId: v.id("users"), codeHashes: v.array(v.string()) },
+  args: { userId: v.string(), codeHashes: v.array(v.string()) },
   returns: v.null(),
-  handler: async (ctx, { userId, codeHashes }) => {
+  handler: async (ctx, { userId: rawUserId, codeHashes }) => {
     if (codeHashes.length === 0 || codeHashes.length > MAX_RECOVERY_CODES) {
       throw authError("INVALID_ARGUMENT", `A set has 1 to ${MAX_RECOVERY_CODES} recovery codes`);
     }
     if (new Set(codeHashes).size !== codeHashes.length) {
       throw authError("INVALID_ARGUMENT", "Recovery codes must differ");
     }
-    if ((await ctx.db.get(userId)) === null) throw authError("NOT_FOUND", "No such user");
+    const userId = ctx.db.normalizeId("users", rawUserId);
+    if (userId === null || (await ctx.db.get(userId)) === null) throw authError("NOT_FOUND", "No such user");
     await deleteRecoveryCodes(ctx, userId);
     for (const codeHash of codeHashes) await ctx.db.insert("recoveryCodes", { userId, codeHash });
     await recordTotpEvent(ctx, { type: "recovery_codes_generated", userId, data: { count: codeHashes.length } });
@@ -36,24 +38,28 @@ export const replace = mutation({
  * Uses up one of the user's unused recovery codes (by hash). A miss takes a
  * token from the failed-attempt bucket (`limit`); with none left nothing is
  * checked (`rate_limited`). Never throws for a wrong code, so the bucket's
- * change commits.
+ * change commits; a string that is no user id is such a miss.
  */
 export const consume = mutation({
-  args: { userId: v.id("users"), codeHash: v.string(), limit: limitConfig },
+  args: { userId: v.string(), codeHash: v.string(), limit: limitConfig },
   returns: v.union(
     v.object({ status: v.literal("ok") }),
     v.object({ status: v.literal("invalid") }),
     v.object({ status: v.literal("rate_limited"), retryAfterMs: v.number() }),
   ),
-  handler: async (ctx, { userId, codeHash, limit }) => {
+  handler: async (ctx, { userId: rawUserId, codeHash, limit }) => {
     const state = await peekLimit(ctx, limit);
     if (!state.ok) return { status: "rate_limited" as const, retryAfterMs: state.retryAfterMs };
+    const userId = ctx.db.normalizeId("users", rawUserId);
     // Found by an index equality on the hash: no comparison of secrets here.
-    const code = await ctx.db
-      .query("recoveryCodes")
-      .withIndex("by_user_hash", (q) => q.eq("userId", userId).eq("codeHash", codeHash))
-      .first();
-    if (code === null || code.usedTime !== undefined) {
+    const code =
+      userId === null
+        ? null
+        : await ctx.db
+            .query("recoveryCodes")
+            .withIndex("by_user_hash", (q) => q.eq("userId", userId).eq("codeHash", codeHash))
+            .first();
+    if (userId === null || code === null || code.usedTime !== undefined) {
       await takeToken(ctx, limit);
       return { status: "invalid" as const };
     }
@@ -63,9 +69,12 @@ export const consume = mutation({
   },
 });
 
-/** How many of the user's recovery codes are still unused. */
+/** How many of the user's recovery codes are still unused (0 for a string that is no user id). */
 export const remaining = query({
-  args: { userId: v.id("users") },
+  args: { userId: v.string() },
   returns: v.number(),
-  handler: async (ctx, { userId }) => await countUnused(ctx, userId),
+  handler: async (ctx, args) => {
+    const userId = ctx.db.normalizeId("users", args.userId);
+    return userId === null ? 0 : await countUnused(ctx, userId);
+  },
 });

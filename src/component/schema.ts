@@ -100,8 +100,10 @@ export const rateLimitFields = {
   key: v.string(),
   tokens: v.number(),
   updatedTime: v.number(),
-  /** When the bucket will be full again; after that the row can be deleted. */
+  /** When the bucket will be full again (and every lease back); after that the row can be deleted. */
   fullTime: v.number(),
+  /** Until when each token leased before a secret check stays out (see model/rateLimit.ts). */
+  leases: v.optional(v.array(v.number())),
 };
 
 /** A WebAuthn credential (a passkey). */

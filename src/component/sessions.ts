@@ -1,7 +1,6 @@
 import { v } from "convex/values";
 import { internalMutation, mutation, query } from "./_generated/server.js";
 import { recordEvent } from "./model/events.js";
-import { giveBack } from "./model/rateLimit.js";
 import { hasSecondFactor, SECOND_FACTOR_VERIFIER, takePendingSecondFactor } from "./model/secondFactors.js";
 import {
   continueSession,
@@ -14,7 +13,7 @@ import {
   rotate,
   sessionPolicy,
 } from "./model/sessions.js";
-import { issueRefusal, limitConfig, revocationReason } from "./model/validators.js";
+import { issueRefusal, revocationReason } from "./model/validators.js";
 import { sessionFields } from "./schema.js";
 
 /** A session as it leaves the component. */
@@ -53,14 +52,12 @@ export const issueProof = v.union(
  * not be banned); a user with an active second factor gets a session only
  * from a second factor, a multi-factor credential or a session that
  * already passed them (`second_factor_required` otherwise, nothing but the
- * hash upgrade and the refund written); the pending step, the continued or
+ * hash upgrade written); the pending step, the continued or
  * replaced session must be live and the user's.
  *
  * For a first factor of a user with a second factor, `pendingStep` stores
  * the step the second factor finishes (`second_factor_required`).
- * `upgradedSecret` replaces the account's stored hash (a stronger setting);
- * `refund` gives back the failed-attempt token the server took before
- * checking the secret (only failures count).
+ * `upgradedSecret` replaces the account's stored hash (a stronger setting).
  */
 export const issue = mutation({
   args: {
@@ -71,14 +68,13 @@ export const issue = mutation({
     /** Where a first factor of a user with a second factor waits for it (`second_factor_required`). */
     pendingStep: v.optional(v.object({ verifierHash: v.string(), expirationTime: v.number() })),
     upgradedSecret: v.optional(v.object({ accountId: v.string(), secret: v.string() })),
-    refund: v.optional(limitConfig),
   },
   returns: v.union(
     v.object({ status: v.literal("ok"), userId: v.id("users"), sessionId: v.id("sessions"), expirationTime: v.number() }),
     v.object({ status: v.literal("second_factor_required"), userId: v.id("users") }),
     v.object({ status: v.literal("refused"), reason: issueRefusal }),
   ),
-  handler: async (ctx, { userId: rawUserId, refreshTokenHash, policy, proof, pendingStep, upgradedSecret, refund }) => {
+  handler: async (ctx, { userId: rawUserId, refreshTokenHash, policy, proof, pendingStep, upgradedSecret }) => {
     const userId = ctx.db.normalizeId("users", rawUserId);
     const user = userId === null ? null : await ctx.db.get(userId);
     const refusal = refusalFor(user);
@@ -88,7 +84,6 @@ export const issue = mutation({
       const account = accountId === null ? null : await ctx.db.get(accountId);
       if (account !== null && account.userId === userId) await ctx.db.patch(account._id, { secret: upgradedSecret.secret });
     }
-    if (refund !== undefined) await giveBack(ctx, refund);
 
     switch (proof.kind) {
       case "firstFactor": {
@@ -237,10 +232,13 @@ const revokeAllArgs = {
  * stays inside transaction limits. Returns how many ended now.
  */
 export const revokeAll = mutation({
-  args: revokeAllArgs,
+  // `exceptSessionId` is any string: one that is no session id keeps nothing.
+  args: { ...revokeAllArgs, exceptSessionId: v.optional(v.string()) },
   returns: v.object({ revoked: v.number(), continuing: v.boolean() }),
-  handler: async (ctx, { userId, reason, exceptSessionId }) =>
-    await endSessionsOfUser(ctx, userId, reason, exceptSessionId),
+  handler: async (ctx, { userId, reason, exceptSessionId }) => {
+    const except = exceptSessionId === undefined ? null : ctx.db.normalizeId("sessions", exceptSessionId);
+    return await endSessionsOfUser(ctx, userId, reason, except ?? undefined);
+  },
 });
 
 /** Background continuation of `revokeAll`. */

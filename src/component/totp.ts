@@ -8,7 +8,6 @@
 import { v } from "convex/values";
 import { mutation, query } from "./_generated/server.js";
 import { authError } from "../server/errors.js";
-import { giveBack } from "./model/rateLimit.js";
 import { hasSecondFactor, keepLastSecondFactor } from "./model/secondFactors.js";
 import {
   deleteRecoveryCodes,
@@ -34,27 +33,29 @@ export const totpFactorDoc = v.object({
  * Stores a new, pending factor (its encrypted secret). It counts for nothing
  * until `recordUse` activates it with a correct code. The user's earlier
  * pending factors (abandoned set-ups) are deleted. `NOT_FOUND` for an unknown
- * user; `INVALID_ARGUMENT` when the user already has the most factors allowed.
+ * user (or a string that is no user id); `INVALID_ARGUMENT` when the user
+ * already has the most factors allowed.
  */
 export const create = mutation({
   args: {
-    userId: v.id("users"),
+    userId: v.string(),
     secretCiphertext: v.bytes(),
     secretIv: v.bytes(),
     name: v.optional(v.string()),
   },
   returns: v.id("totpFactors"),
   handler: async (ctx, args) => {
-    if ((await ctx.db.get(args.userId)) === null) throw authError("NOT_FOUND", "No such user");
+    const userId = ctx.db.normalizeId("users", args.userId);
+    if (userId === null || (await ctx.db.get(userId)) === null) throw authError("NOT_FOUND", "No such user");
     let active = 0;
-    for (const factor of await factorsOf(ctx, args.userId)) {
+    for (const factor of await factorsOf(ctx, userId)) {
       if (isActive(factor)) active++;
       else await ctx.db.delete(factor._id);
     }
     if (active >= MAX_TOTP_FACTORS) {
       throw authError("INVALID_ARGUMENT", `A user may have at most ${MAX_TOTP_FACTORS} authenticators`);
     }
-    return await ctx.db.insert("totpFactors", args);
+    return await ctx.db.insert("totpFactors", { ...args, userId });
   },
 });
 
@@ -105,64 +106,85 @@ export const forVerification = query({
  * - `sessionId`: the code was entered in this session, which must be a live
  *   session of the user (`no_session` otherwise, and nothing changes); its
  *   `factorVerifiedTime` is set (step-up).
- * - `refund`: on success, gives back the attempt token the server took.
+ *
+ * Ids are taken as any string: one that is no factor or user id is
+ * `not_found`, one that is no session id `no_session`.
  */
 export const recordUse = mutation({
   args: {
-    totpId: v.id("totpFactors"),
-    userId: v.id("users"),
+    totpId: v.string(),
+    userId: v.string(),
     step: v.number(),
     activate: v.optional(v.boolean()),
-    sessionId: v.optional(v.id("sessions")),
-    refund: v.optional(limitConfig),
+    sessionId: v.optional(v.string()),
   },
   returns: v.object({
     status: v.union(v.literal("ok"), v.literal("replayed"), v.literal("not_found"), v.literal("no_session")),
   }),
-  handler: async (ctx, { totpId, userId, step, activate, sessionId, refund }) => {
-    const factor = await ctx.db.get(totpId);
-    if (factor === null || factor.userId !== userId || isActive(factor) === (activate ?? false)) {
+  handler: async (ctx, args) => {
+    const { step, activate } = args;
+    const totpId = ctx.db.normalizeId("totpFactors", args.totpId);
+    const userId = ctx.db.normalizeId("users", args.userId);
+    const factor = totpId === null ? null : await ctx.db.get(totpId);
+    if (
+      totpId === null ||
+      userId === null ||
+      factor === null ||
+      factor.userId !== userId ||
+      isActive(factor) === (activate ?? false)
+    ) {
       return { status: "not_found" as const };
     }
     if (factor.lastUsedStep !== undefined && step <= factor.lastUsedStep) return { status: "replayed" as const };
-    if (sessionId !== undefined) {
-      if ((await liveSessionOf(ctx, userId, sessionId)) === null) return { status: "no_session" as const };
+    if (args.sessionId !== undefined) {
+      const sessionId = ctx.db.normalizeId("sessions", args.sessionId);
+      if (sessionId === null || (await liveSessionOf(ctx, userId, sessionId)) === null) {
+        return { status: "no_session" as const };
+      }
       await ctx.db.patch(sessionId, { factorVerifiedTime: Date.now() });
     }
     await ctx.db.patch(totpId, { lastUsedStep: step, ...(activate ? { activatedTime: Date.now() } : {}) });
     if (activate) await recordTotpEvent(ctx, { type: "totp_added", userId, data: { totpId } });
-    if (refund !== undefined) await giveBack(ctx, refund);
     return { status: "ok" as const };
   },
 });
 
-/** The user's active factors, oldest first (no secrets). */
+/** The user's active factors, oldest first (no secrets). None for a string that is no user id. */
 export const list = query({
-  args: { userId: v.id("users") },
+  args: { userId: v.string() },
   returns: v.array(totpFactorDoc),
-  handler: async (ctx, { userId }) =>
-    (await factorsOf(ctx, userId)).filter(isActive).map((f) => ({
+  handler: async (ctx, args) => {
+    const userId = ctx.db.normalizeId("users", args.userId);
+    if (userId === null) return [];
+    return (await factorsOf(ctx, userId)).filter(isActive).map((f) => ({
       _id: f._id,
       _creationTime: f._creationTime,
       userId: f.userId,
       ...(f.name !== undefined ? { name: f.name } : {}),
       ...(f.activatedTime !== undefined ? { activatedTime: f.activatedTime } : {}),
       ...(f.lastUsedStep !== undefined ? { lastUsedStep: f.lastUsedStep } : {}),
-    })),
+    }));
+  },
 });
 
 /**
- * Deletes one of the user's factors (`NOT_FOUND` if it is not theirs).
+ * Deletes one of the user's factors (`NOT_FOUND` if it is not theirs, also
+ * for a string that is no id).
  * With `keepOne` (the app requires two-factor authentication), refuses with
  * `LAST_FACTOR` when the user would have no second factor left. When none is
  * left, the user's recovery codes go too (they only stand in for a factor).
  */
 export const remove = mutation({
-  args: { userId: v.id("users"), totpId: v.id("totpFactors"), keepOne: v.boolean() },
+  args: { userId: v.string(), totpId: v.string(), keepOne: v.boolean() },
   returns: v.null(),
-  handler: async (ctx, { userId, totpId, keepOne }) => {
-    const factor = await ctx.db.get(totpId);
-    if (factor === null || factor.userId !== userId) throw authError("NOT_FOUND", "No such authenticator");
+  handler: async (ctx, args) => {
+    const { keepOne } = args;
+    const totpId = ctx.db.normalizeId("totpFactors", args.totpId);
+    const userId = ctx.db.normalizeId("users", args.userId);
+    const factor = totpId === null ? null : await ctx.db.get(totpId);
+    if (totpId === null || userId === null || factor === null || factor.userId !== userId) {
+      throw authError("NOT_FOUND", "No such authenticator");
+    }
     await ctx.db.delete(totpId);
     if (!isActive(factor)) return null;
     // Thrown, so the deletion above rolls back.
@@ -176,21 +198,24 @@ export const remove = mutation({
 /**
  * What a step-up check needs: whether `sessionId` is a live session of the
  * user, when a second factor was last verified in it, and whether the user
- * has a second factor at all.
+ * has a second factor at all. Ids are taken as any string (one that is no
+ * id: no live session, no second factor).
  */
 export const stepUpState = query({
-  args: { userId: v.id("users"), sessionId: v.id("sessions") },
+  args: { userId: v.string(), sessionId: v.string() },
   returns: v.object({
     sessionLive: v.boolean(),
     factorVerifiedTime: v.union(v.number(), v.null()),
     hasSecondFactor: v.boolean(),
   }),
-  handler: async (ctx, { userId, sessionId }) => {
-    const session = await liveSessionOf(ctx, userId, sessionId);
+  handler: async (ctx, args) => {
+    const userId = ctx.db.normalizeId("users", args.userId);
+    const sessionId = ctx.db.normalizeId("sessions", args.sessionId);
+    const session = userId === null || sessionId === null ? null : await liveSessionOf(ctx, userId, sessionId);
     return {
       sessionLive: session !== null,
       factorVerifiedTime: session?.factorVerifiedTime ?? null,
-      hasSecondFactor: await hasSecondFactor(ctx, userId),
+      hasSecondFactor: userId === null ? false : await hasSecondFactor(ctx, userId),
     };
   },
 });

@@ -101,7 +101,7 @@ export function Password(options: PasswordOptions = {}): PasswordProvider {
     purpose: string,
   ): Promise<void> {
     const limit = { ...sc.attemptLimit("code", email), key: `send:${id}:${email}` };
-    const state = await sc.ctx.runMutation(sc.component.limits.take, { limit });
+    const state = await sc.ctx.runMutation(sc.component.limits.consume, { limit });
     if (!state.ok) throw rateLimited(state.retryAfterMs);
     try {
       const code = newNumericCode(codeLength);
@@ -161,9 +161,11 @@ export function Password(options: PasswordOptions = {}): PasswordProvider {
       isPlausiblePassword(password) && account?.secret !== undefined
         ? await verifyPassword(password, account.secret)
         : await burnVerification(password);
-    if (!matches || account === null) throw authError("INVALID_CREDENTIALS", "Wrong email or password");
+    if (!matches || account === null) {
+      await sc.ctx.runMutation(sc.component.limits.fail, { limit });
+      throw authError("INVALID_CREDENTIALS", "Wrong email or password");
+    }
     if (options.sendVerificationCode && !account.emailVerified) {
-      await sc.ctx.runMutation(sc.component.limits.refund, { limit });
       await sendCode(sc, options.sendVerificationCode, account, email, VERIFY_EMAIL);
       return { started: true };
     }
@@ -175,7 +177,6 @@ export function Password(options: PasswordOptions = {}): PasswordProvider {
       userId: account.userId,
       provider: id,
       accountId: account.accountId,
-      refund: limit,
       ...(upgraded ? { upgradedSecret: upgraded } : {}),
     };
   }
@@ -212,7 +213,7 @@ export function Password(options: PasswordOptions = {}): PasswordProvider {
       providerAccountId: email,
     });
     if (account === null || code === "" || code.length > 64) {
-      const state = await sc.ctx.runMutation(sc.component.limits.take, { limit });
+      const state = await sc.ctx.runMutation(sc.component.limits.consume, { limit });
       if (!state.ok) throw rateLimited(state.retryAfterMs);
       throw authError("INVALID_CODE", "The code is wrong or has expired");
     }
@@ -275,9 +276,9 @@ export function Password(options: PasswordOptions = {}): PasswordProvider {
       const state = await sc.ctx.runMutation(sc.component.limits.take, { limit });
       if (!state.ok) throw rateLimited(state.retryAfterMs);
       if (!isPlausiblePassword(currentPassword) || !(await verifyPassword(currentPassword, account.secret))) {
+        await sc.ctx.runMutation(sc.component.limits.fail, { limit });
         throw authError("INVALID_CREDENTIALS", "The current password is wrong");
       }
-      await sc.ctx.runMutation(sc.component.limits.refund, { limit });
       const user = await sc.ctx.runQuery(sc.component.users.get, { userId: session.userId });
       const password = await checkNewPassword(newPassword, user?.email ?? "", options.validatePassword, options.passwordPolicy);
       await sc.ctx.runMutation(sc.component.accounts.changeSecret, {

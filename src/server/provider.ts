@@ -70,8 +70,6 @@ export type Verdict =
       accountId?: string;
       /** A stronger hash of the password just verified, to store. */
       upgradedSecret?: string;
-      /** The failed-attempt token taken before the check, to give back. */
-      refund?: AttemptLimit;
     }
   | { verdict: "secondFactor"; userId: string; provider: string; stepHash: string }
   | { verdict: "continue"; userId: string; sessionId: string; provider: string; factorVerified?: boolean }

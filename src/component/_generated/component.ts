@@ -36,7 +36,6 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
           account: {
             accountId: string;
             emailVerified: boolean;
-            hasSecondFactor: boolean;
             secret?: string;
             userId: string;
           } | null;
@@ -111,7 +110,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
           purpose: string;
           secret: string;
         },
-        | { hasSecondFactor: boolean; status: "ok"; userId: string }
+        | { status: "ok"; userId: string }
         | { status: "invalid" }
         | { retryAfterMs: number; status: "rate_limited" },
         Name
@@ -132,7 +131,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
           limit: { key: string; max: number; periodMs: number };
           purpose: string;
         },
-        | { hasSecondFactor: boolean; status: "ok"; userId: string }
+        | { status: "ok"; userId: string }
         | { status: "invalid" }
         | { retryAfterMs: number; status: "rate_limited" },
         Name
@@ -560,6 +559,13 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         { ok: boolean; remaining: number; retryAfterMs: number },
         Name
       >;
+      fail: FunctionReference<
+        "mutation",
+        "internal",
+        { limit: { key: string; max: number; periodMs: number } },
+        null,
+        Name
+      >;
       refund: FunctionReference<
         "mutation",
         "internal",
@@ -667,13 +673,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
           linkUserId?: string;
           verifierHash?: string;
         },
-        | {
-            accountId: string;
-            hasSecondFactor: boolean;
-            provider: string;
-            status: "ok";
-            userId: string;
-          }
+        | { accountId: string; provider: string; status: "ok"; userId: string }
         | { status: "invalid" }
         | { status: "account_exists" }
         | { account: string; status: "confirm" },
@@ -915,13 +915,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
           linkUserId?: string;
           provider: string;
         },
-        | {
-            accountId: string;
-            hasSecondFactor: boolean;
-            provider: string;
-            status: "ok";
-            userId: string;
-          }
+        | { accountId: string; provider: string; status: "ok"; userId: string }
         | { status: "invalid" }
         | { status: "account_exists" }
         | { retryAfterMs: number; status: "rate_limited" },
@@ -1000,7 +994,6 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                 sessionId: string;
               };
           refreshTokenHash: string;
-          refund?: { key: string; max: number; periodMs: number };
           upgradedSecret?: { accountId: string; secret: string };
           userId: string;
         },
@@ -1146,7 +1139,6 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "internal",
         {
           activate?: boolean;
-          refund?: { key: string; max: number; periodMs: number };
           sessionId?: string;
           step: number;
           totpId: string;

@@ -84,13 +84,18 @@ export function bucketForNewLimit(
   return { tokens: Math.min(to.maxRequests, tokens), updatedTime: now };
 }
 
-/** The key, or `NOT_FOUND` when it does not exist or (with `userId`) is someone else's. */
+/**
+ * The key, or `NOT_FOUND` when it does not exist or (with `userId`) is
+ * someone else's; ids are taken as any string (one that is no id of the
+ * table is `NOT_FOUND` too).
+ */
 export async function ownedKey(
   ctx: QueryCtx,
-  keyId: Id<"apiKeys">,
-  userId: Id<"users"> | undefined,
+  rawKeyId: string,
+  userId: string | undefined,
 ): Promise<Doc<"apiKeys">> {
-  const key = await ctx.db.get(keyId);
+  const keyId = ctx.db.normalizeId("apiKeys", rawKeyId);
+  const key = keyId === null ? null : await ctx.db.get(keyId);
   if (key === null || (userId !== undefined && key.userId !== userId)) {
     throw authError("NOT_FOUND", "No such API key");
   }

@@ -109,13 +109,18 @@ export async function passkeyByCredential(ctx: QueryCtx, credentialId: string) {
     .first();
 }
 
-/** The passkey, when it exists and (with `userId`) belongs to that user; `NOT_FOUND` otherwise. */
+/**
+ * The passkey, when it exists and (with `userId`) belongs to that user;
+ * `NOT_FOUND` otherwise. Ids are taken as any string (one that is no id of
+ * the table is `NOT_FOUND` too).
+ */
 export async function ownedPasskey(
   ctx: QueryCtx,
-  passkeyId: Id<"passkeys">,
-  userId: Id<"users"> | undefined,
+  rawPasskeyId: string,
+  userId: string | undefined,
 ): Promise<Doc<"passkeys">> {
-  const passkey = await ctx.db.get(passkeyId);
+  const passkeyId = ctx.db.normalizeId("passkeys", rawPasskeyId);
+  const passkey = passkeyId === null ? null : await ctx.db.get(passkeyId);
   if (passkey === null || (userId !== undefined && passkey.userId !== userId)) {
     throw authError("NOT_FOUND", "No such passkey");
   }

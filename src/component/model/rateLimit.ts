@@ -5,11 +5,26 @@ import type { MutationCtx, QueryCtx } from "../_generated/server.js";
  * A token bucket per key: `max` tokens, refilled continuously at
  * `max / periodMs` per millisecond. Each failed attempt takes one token; with
  * none left, attempts are refused until one refills.
+ *
+ * A check of a secret outside a transaction (a password, a TOTP code) first
+ * *leases* a token ({@link leaseToken}): it counts against the bucket at once,
+ * so concurrent attempts cannot outnumber it, and it returns by itself after
+ * {@link LEASE_MS} unless the attempt is recorded as failed
+ * ({@link settleFailure}), which turns the lease into a taken token. A right
+ * secret writes nothing more: only failures count.
  */
 export type BucketConfig = { key: string; max: number; periodMs: number };
 
 /** Whether an attempt may go ahead now, and if not, when it may. */
 export type LimitState = { ok: boolean; retryAfterMs: number; remaining: number };
+
+/**
+ * How long a leased token stays out: longer than a check of a secret takes
+ * (an argon2id verification is well under a second), short enough that a
+ * burst of successful sign-ins of one address is not held up for long. A
+ * failure recorded after its lease ran out still takes a token.
+ */
+export const LEASE_MS = 5 * 1000;
 
 function tokensNow(bucket: Doc<"rateLimits"> | null, config: BucketConfig, now: number): number {
   if (bucket === null) return config.max;
@@ -17,14 +32,18 @@ function tokensNow(bucket: Doc<"rateLimits"> | null, config: BucketConfig, now: 
   return Math.min(config.max, bucket.tokens + Math.max(0, refill));
 }
 
-function stateOf(tokens: number, config: BucketConfig): LimitState {
-  const ok = tokens >= 1;
+function liveLeases(bucket: Doc<"rateLimits"> | null, now: number): number[] {
+  return (bucket?.leases ?? []).filter((until) => until > now);
+}
+
+function stateOf(tokens: number, leases: number[], config: BucketConfig, now: number): LimitState {
+  const available = tokens - leases.length;
+  const ok = available >= 1;
   const msPerToken = config.periodMs / config.max;
-  return {
-    ok,
-    remaining: Math.floor(tokens),
-    retryAfterMs: ok ? 0 : Math.ceil((1 - tokens) * msPerToken),
-  };
+  // Refused while leases are out: the earliest returns, or a token refills, first.
+  const refill = Math.ceil((1 - available) * msPerToken);
+  const leaseBack = leases.length > 0 ? Math.min(...leases) - now : Infinity;
+  return { ok, remaining: Math.max(0, Math.floor(available)), retryAfterMs: ok ? 0 : Math.min(refill, leaseBack) };
 }
 
 async function bucketOf(ctx: QueryCtx, key: string) {
@@ -36,49 +55,85 @@ async function bucketOf(ctx: QueryCtx, key: string) {
 
 /** Reads the bucket without changing it. */
 export async function peekLimit(ctx: QueryCtx, config: BucketConfig): Promise<LimitState> {
+  const now = Date.now();
   const bucket = await bucketOf(ctx, config.key);
-  return stateOf(tokensNow(bucket, config, Date.now()), config);
+  return stateOf(tokensNow(bucket, config, now), liveLeases(bucket, now), config, now);
+}
+
+async function write(
+  ctx: MutationCtx,
+  bucket: Doc<"rateLimits"> | null,
+  config: BucketConfig,
+  fields: { tokens: number; leases: number[] },
+  now: number,
+): Promise<void> {
+  const untilFull = Math.ceil(((config.max - fields.tokens) * config.periodMs) / config.max);
+  const fullTime = Math.max(now + untilFull, ...fields.leases);
+  const doc = { tokens: fields.tokens, updatedTime: now, fullTime, leases: fields.leases };
+  if (bucket === null) await ctx.db.insert("rateLimits", { key: config.key, ...doc });
+  else await ctx.db.patch(bucket._id, doc);
 }
 
 /**
- * Takes one token if there is one. Returns the state before taking: `ok`
- * false means the attempt is refused and nothing was taken.
+ * Takes one token if there is one (a failed attempt checked inside this
+ * transaction). Returns the state before taking: `ok` false means the
+ * attempt is refused and nothing was taken.
  */
 export async function takeToken(ctx: MutationCtx, config: BucketConfig): Promise<LimitState> {
   const now = Date.now();
   const bucket = await bucketOf(ctx, config.key);
   const tokens = tokensNow(bucket, config, now);
-  const state = stateOf(tokens, config);
+  const leases = liveLeases(bucket, now);
+  const state = stateOf(tokens, leases, config, now);
   if (!state.ok) return state;
-  const left = tokens - 1;
-  const fullTime = now + Math.ceil(((config.max - left) * config.periodMs) / config.max);
-  if (bucket === null) {
-    await ctx.db.insert("rateLimits", { key: config.key, tokens: left, updatedTime: now, fullTime });
-  } else {
-    await ctx.db.patch(bucket._id, { tokens: left, updatedTime: now, fullTime });
-  }
-  return { ...state, remaining: Math.floor(tokens - 1) };
-}
-
-/** Forgets the bucket (a full one again). */
-export async function resetLimit(ctx: MutationCtx, key: string): Promise<void> {
-  const bucket = await bucketOf(ctx, key);
-  if (bucket !== null) await ctx.db.delete(bucket._id);
+  await write(ctx, bucket, config, { tokens: tokens - 1, leases }, now);
+  return { ...state, remaining: state.remaining - 1 };
 }
 
 /**
- * Gives back one token taken by {@link takeToken} (the attempt succeeded:
- * only failures count). A bucket that is full again is deleted.
+ * Leases one token before a secret is checked outside this transaction (see
+ * the module docs). `ok` false: refused, nothing leased.
+ */
+export async function leaseToken(ctx: MutationCtx, config: BucketConfig): Promise<LimitState> {
+  const now = Date.now();
+  const bucket = await bucketOf(ctx, config.key);
+  const tokens = tokensNow(bucket, config, now);
+  const leases = liveLeases(bucket, now);
+  const state = stateOf(tokens, leases, config, now);
+  if (!state.ok) return state;
+  await write(ctx, bucket, config, { tokens, leases: [...leases, now + LEASE_MS] }, now);
+  return { ...state, remaining: state.remaining - 1 };
+}
+
+/** The leased attempt failed: its lease becomes a taken token (one taken if no lease is out). */
+export async function settleFailure(ctx: MutationCtx, config: BucketConfig): Promise<void> {
+  const now = Date.now();
+  const bucket = await bucketOf(ctx, config.key);
+  const leases = liveLeases(bucket, now).sort((a, b) => a - b);
+  leases.shift();
+  await write(ctx, bucket, config, { tokens: Math.max(0, tokensNow(bucket, config, now) - 1), leases }, now);
+}
+
+/**
+ * Gives back one token taken by {@link takeToken} (a send that failed: only
+ * delivered codes count). A bucket that is full again, with no lease out,
+ * is deleted.
  */
 export async function giveBack(ctx: MutationCtx, config: BucketConfig): Promise<void> {
   const now = Date.now();
   const bucket = await bucketOf(ctx, config.key);
   if (bucket === null) return;
   const tokens = Math.min(config.max, tokensNow(bucket, config, now) + 1);
-  if (tokens >= config.max) {
+  const leases = liveLeases(bucket, now);
+  if (tokens >= config.max && leases.length === 0) {
     await ctx.db.delete(bucket._id);
     return;
   }
-  const fullTime = now + Math.ceil(((config.max - tokens) * config.periodMs) / config.max);
-  await ctx.db.patch(bucket._id, { tokens, updatedTime: now, fullTime });
+  await write(ctx, bucket, config, { tokens, leases }, now);
+}
+
+/** Forgets the bucket (a full one again). */
+export async function resetLimit(ctx: MutationCtx, key: string): Promise<void> {
+  const bucket = await bucketOf(ctx, key);
+  if (bucket !== null) await ctx.db.delete(bucket._id);
 }

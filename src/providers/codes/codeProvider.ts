@@ -98,7 +98,7 @@ export function codeProvider<Code, Link>(
     // Check the redirect before spending a send.
     const returnTo = method === "link" ? resolveRedirect(params.redirectTo) : undefined;
     const limit = { ...sc.attemptLimit("code", address), key: `send:${id}:${address}` };
-    const state = await sc.ctx.runMutation(sc.component.limits.take, { limit });
+    const state = await sc.ctx.runMutation(sc.component.limits.consume, { limit });
     if (!state.ok) throw rateLimited(state.retryAfterMs);
     const expiresAt = Date.now() + ttlMs;
     try {

@@ -6,7 +6,8 @@
  * attempt token from the user's bucket (its own transaction, so concurrent
  * guesses cannot outnumber it), reads the encrypted secrets, decrypts and
  * compares here, then records the accepted step in a mutation that refuses it
- * if another request took it first and gives the token back. Callers must
+ * if another request took it first. A wrong code is recorded (`limits.fail`);
+ * a right one writes nothing more, and its lease returns by itself. Callers must
  * run in an action (where the taken token commits on its own), never in a
  * mutation.
  */
@@ -39,8 +40,9 @@ async function takeAttempt(deps: CheckDeps): Promise<void> {
   if (!state.ok) throw rateLimited(state.retryAfterMs);
 }
 
-/** A wrong code: the token stays taken. */
-function fail(): never {
+/** A wrong code: its leased token stays taken. */
+async function fail(deps: CheckDeps): Promise<never> {
+  await deps.ctx.runMutation(deps.component.limits.fail, { limit: deps.limit });
   throw authError("INVALID_CODE", "The code is wrong or was already used");
 }
 
@@ -80,17 +82,16 @@ export async function acceptTotpCode(
       }
     }
   }
-  if (match === null) return fail();
+  if (match === null) return await fail(deps);
   const { status } = await deps.ctx.runMutation(deps.component.totp.recordUse, {
     totpId: match.totpId,
     userId: args.userId,
     step: match.step,
     ...(args.pendingTotpId !== undefined ? { activate: true } : {}),
     ...(args.sessionId !== undefined ? { sessionId: args.sessionId } : {}),
-    refund: deps.limit,
   });
   if (status === "no_session") throw authError("SESSION_ENDED", "This session has ended; sign in again");
-  if (status !== "ok") return fail();
+  if (status !== "ok") return await fail(deps);
   return match;
 }
 

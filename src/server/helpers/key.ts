@@ -234,7 +234,8 @@ export function keyHelpers(component: ComponentApi, options: ApiKeyOptions | und
     },
 
     /**
-     * One key, or `null` (also when `userId` is given and it is someone else's).
+     * One key, or `null` (also for a string that is no key id, and when
+     * `userId` is given and it is someone else's).
      *
      * @example
      * ```ts
@@ -277,7 +278,9 @@ export function keyHelpers(component: ComponentApi, options: ApiKeyOptions | und
 
     /**
      * Revokes a key: it is refused from now on (`API_KEY_REVOKED`) and kept
-     * for audit. Returns false when it was already revoked.
+     * for audit. Returns false when it was already revoked. `NOT_FOUND` for
+     * an unknown key (or a string that is no key id) or, with `userId`,
+     * someone else's.
      *
      * @example
      * ```ts
@@ -319,6 +322,7 @@ export function keyHelpers(component: ComponentApi, options: ApiKeyOptions | und
       keyId: string,
       options: OwnerOption & { expiresAt?: number | null } = {},
     ): Promise<{ keyId: string; raw: string }> {
+      await requireLiveCaller(ctx, component);
       const expiresAt =
         options.expiresAt === undefined || options.expiresAt === null ? options.expiresAt : checkExpiry(options.expiresAt);
       const key = newApiKey(config.prefix);

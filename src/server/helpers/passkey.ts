@@ -60,7 +60,7 @@ export function passkeyHelpers(component: ComponentApi, options: PasskeyHelperOp
       return await ctx.runQuery(component.passkeys.list, { userId });
     },
 
-    /** One passkey, or `null` (also for someone else's with `{ userId }`). */
+    /** One passkey, or `null` (also for a string that is no passkey id, and for someone else's with `{ userId }`). */
     async get(ctx: RunQueryCtx, passkeyId: string, option: PasskeyOwnerOption = {}): Promise<Passkey | null> {
       const passkey = await ctx.runQuery(component.passkeys.get, { passkeyId });
       if (passkey === null || (option.userId !== undefined && passkey.userId !== option.userId)) return null;
@@ -97,7 +97,8 @@ export function passkeyHelpers(component: ComponentApi, options: PasskeyHelperOp
     /**
      * Removes a passkey: it can no longer sign in. `LAST_FACTOR` when it is
      * the user's last way to sign in (no other passkey, no password or other
-     * account); `NOT_FOUND` for an unknown (or someone else's) passkey.
+     * account); `NOT_FOUND` for an unknown (or someone else's) passkey, also
+     * for a string that is no passkey id.
      */
     async remove(ctx: RunMutationCtx, passkeyId: string, option: PasskeyOwnerOption = {}): Promise<void> {
       await requireLiveCaller(ctx, component);

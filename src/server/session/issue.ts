@@ -54,7 +54,6 @@ export async function issueSession(
     ...(verdict.verdict === "firstFactor" && verdict.upgradedSecret !== undefined && verdict.accountId !== undefined
       ? { upgradedSecret: { accountId: verdict.accountId, secret: verdict.upgradedSecret } }
       : {}),
-    ...(verdict.verdict === "firstFactor" && verdict.refund !== undefined ? { refund: verdict.refund } : {}),
   });
   switch (outcome.status) {
     case "ok":

@@ -10,6 +10,8 @@ import type { Invite, InviteEmailCheck, InviteStatus, PaginationOptions, Paginat
 /** 256 bits of randomness, base64url: 43 characters. */
 const INVITE_TOKEN_BYTES = 32;
 const INVITE_TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
+/** The longest role an invite may grant. */
+const ROLE_MAX = 100;
 
 /** A new invite token: the raw value for the invitee, the hash for the database. */
 export function newInviteToken(): { raw: string; hash: string } {
@@ -27,7 +29,7 @@ export type CreateInviteArgs = {
    * for the same email and group is refused (`DUPLICATE_INVITE`).
    */
   email?: string;
-  /** The role accepting grants; default `"member"`. */
+  /** The role accepting grants (1 to 100 characters); default `"member"`. */
   role?: string;
   /** How accepting checks the user's email; default `"verified"`. Only with `email`. */
   emailCheck?: InviteEmailCheck;
@@ -58,7 +60,10 @@ export function inviteNamespace(component: ComponentApi) {
      * random bits) is returned this once: send it (e.g. as a link) to the
      * invitee; only its SHA-256 hash is stored. Works in mutations and
      * actions. `DUPLICATE_INVITE` when a pending invite exists for the same
-     * email and group; `NOT_FOUND` for an unknown group.
+     * email and group; `NOT_FOUND` for an unknown group (or a string that is
+     * no group id) or an `invitedByUserId` that is no user id;
+     * `INVALID_ARGUMENT` for a blank role or one over 100 characters, or an
+     * email that is no address (or over 320 characters).
      *
      * @example
      * ```ts
@@ -75,8 +80,8 @@ export function inviteNamespace(component: ComponentApi) {
      */
     async create(ctx: WriteCtx, args: CreateInviteArgs): Promise<{ inviteId: string; token: string }> {
       await requireLiveCaller(ctx, component);
-      if (args.role !== undefined && args.role.trim() === "") {
-        throw authError("INVALID_ARGUMENT", "A role cannot be blank");
+      if (args.role !== undefined && (args.role.trim() === "" || args.role.length > ROLE_MAX)) {
+        throw authError("INVALID_ARGUMENT", `A role has 1 to ${ROLE_MAX} characters`);
       }
       if (args.emailCheck !== undefined && args.email === undefined) {
         throw authError("INVALID_ARGUMENT", "emailCheck needs an email");
@@ -90,7 +95,8 @@ export function inviteNamespace(component: ComponentApi) {
     },
 
     /**
-     * The invite with this id, or `null`. `status` is its effective state:
+     * The invite with this id, or `null` (also for a string that is no
+     * invite id). `status` is its effective state:
      * a pending invite past its expiry reads `"expired"`.
      *
      * @example
@@ -192,7 +198,8 @@ export function inviteNamespace(component: ComponentApi) {
     /**
      * Revokes a pending invite: its token stops working. `INVITE_NOT_PENDING`
      * when it was accepted, revoked or expired (`INVITE_EXPIRED` when its
-     * expiry has just passed); `NOT_FOUND` for an unknown invite.
+     * expiry has just passed); `NOT_FOUND` for an unknown invite (or a
+     * string that is no invite id).
      *
      * @example
      * ```ts
