@@ -43,6 +43,12 @@ export class ApiKeyScopes {
  * `"*"` (any action, `"*"` itself included) or holds `action` literally. An
  * entry without `"*"` never grants a requested `"*"`.
  */
+/** A caller's value as an error message may quote it: at most 40 characters. */
+function shown(value: unknown): string {
+  const text = String(value);
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+}
+
 function actionAllowed(allowed: readonly string[] | undefined, action: string): boolean {
   return allowed !== undefined && (allowed.includes("*") || allowed.includes(action));
 }
@@ -72,24 +78,24 @@ export function validateScopes(
   return requested.map((scope) => {
     const { resource, actions } = scope ?? {};
     if (typeof resource !== "string" || !SCOPE_NAME_SHAPE.test(resource)) {
-      throw authError("INVALID_SCOPE", `Malformed scope resource "${String(resource)}"`);
+      throw authError("INVALID_SCOPE", `Malformed scope resource "${shown(resource)}"`);
     }
     if (!Array.isArray(actions) || actions.length === 0) {
-      throw authError("INVALID_SCOPE", `The scope on "${resource}" needs at least one action`);
+      throw authError("INVALID_SCOPE", `The scope on "${shown(resource)}" needs at least one action`);
     }
     for (const action of actions) {
       if (typeof action !== "string" || !SCOPE_NAME_SHAPE.test(action)) {
-        throw authError("INVALID_SCOPE", `Malformed action "${String(action)}" on "${resource}"`);
+        throw authError("INVALID_SCOPE", `Malformed action "${shown(action)}" on "${shown(resource)}"`);
       }
     }
     if (scopeSet !== null) {
       const allowed = allowedFor(resource);
       if (allowed === undefined) {
-        throw authError("INVALID_SCOPE", `Unknown scope resource "${resource}"`);
+        throw authError("INVALID_SCOPE", `Unknown scope resource "${shown(resource)}"`);
       }
       for (const action of actions) {
         if (!actionAllowed(allowed, action)) {
-          throw authError("INVALID_SCOPE", `Unknown action "${action}" on "${resource}"`);
+          throw authError("INVALID_SCOPE", `Unknown action "${shown(action)}" on "${shown(resource)}"`);
         }
       }
     }

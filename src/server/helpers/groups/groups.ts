@@ -28,6 +28,7 @@ export type GroupPatch = {
 
 function checkName(name: string | undefined): void {
   if (name !== undefined && name.trim() === "") throw authError("INVALID_ARGUMENT", "A group needs a name");
+  if (name !== undefined && name.length > 200) throw authError("INVALID_ARGUMENT", "A group name has at most 200 characters");
 }
 
 function checkSlug(slug: string | null | undefined): void {

@@ -6,6 +6,7 @@ import type { Member, PaginationOptions, PaginationResult } from "./types.js";
 
 function checkRole(role: string): void {
   if (role.trim() === "") throw authError("INVALID_ARGUMENT", "A role cannot be blank");
+  if (role.length > 100) throw authError("INVALID_ARGUMENT", "A role has at most 100 characters");
 }
 
 /** `auth.member.*`. */
