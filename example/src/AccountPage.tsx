@@ -2,9 +2,10 @@ import { useState, type FormEvent, type ReactNode } from "react";
 import { useAction, useMutation, useQuery } from "convex/react";
 import { api } from "../convex/_generated/api";
 import { AuthGate } from "./AuthGate";
-import { ErrorBoundary } from "./ErrorBoundary";
+import { DevToolsBoundary } from "./DevTools";
 import { ErrorMessage } from "./ErrorMessage";
 import { useAuthActions } from "convex-auth-kit/react";
+import { unexpectedOutcome } from "./outcomes";
 import { useSession } from "./session";
 import { TotpChallenge } from "./TotpPage";
 import { EmailField, PasswordField, type EmailProps } from "./fields";
@@ -113,7 +114,12 @@ function SignInForm({ email, onEmailChange, onForgot }: EmailProps & { onForgot:
     event.preventDefault();
     void task.run(async () => {
       const outcome = await signIn("password", { flow: "signIn", email: email.trim(), password });
-      if (outcome.status === "totpRequired") setVerifier(outcome.verifier);
+      if (outcome.status === "totpRequired") {
+        setVerifier(outcome.verifier);
+        return;
+      }
+      // Anything but a finished sign-in (a password never needs a link confirmed, but say so if it does).
+      if (outcome.status !== "signedIn") throw unexpectedOutcome(outcome);
     });
   }
 
@@ -147,6 +153,8 @@ function ResetPassword({ email, onEmailChange }: EmailProps) {
   const [sentTo, setSentTo] = useState<string | null>(null);
   const [code, setCode] = useState("");
   const [newPassword, setNewPassword] = useState("");
+  // The password is reset, but the account has a second factor: it finishes the sign-in.
+  const [verifier, setVerifier] = useState<string | null>(null);
 
   function requestCode(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -162,9 +170,12 @@ function ResetPassword({ email, onEmailChange }: EmailProps) {
     event.preventDefault();
     if (sentTo === null) return;
     void verify.run(async () => {
-      await session.signIn({ flow: "reset-verification", email: sentTo, code: code.trim(), newPassword });
+      const result = await session.signIn({ flow: "reset-verification", email: sentTo, code: code.trim(), newPassword });
+      if (typeof result === "object") setVerifier(result.totpRequired);
     });
   }
+
+  if (verifier !== null) return <TotpChallenge verifier={verifier} onRestart={() => setVerifier(null)} />;
 
   if (sentTo === null) {
     return (
@@ -219,9 +230,9 @@ function ResetPassword({ email, onEmailChange }: EmailProps) {
         </form>
         <TaskResult status={verify.status} />
       </section>
-      <ErrorBoundary>
+      <DevToolsBoundary key={sentTo} card>
         <MailCatcher to={sentTo} />
-      </ErrorBoundary>
+      </DevToolsBoundary>
     </div>
   );
 }

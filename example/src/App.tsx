@@ -5,6 +5,7 @@ import { ApiKeysPage } from "./ApiKeysPage";
 import { DirectoryPage } from "./DirectoryPage";
 import { GroupsPage } from "./GroupsPage";
 import { PasskeysPage } from "./PasskeysPage";
+import { PendingSignInPrompt } from "./PendingSignIn";
 import { SignInOptionsPage } from "./SignInOptionsPage";
 import { TotpPage } from "./TotpPage";
 
@@ -54,7 +55,11 @@ export function App() {
           </a>
         ))}
       </nav>
-      <main className="content">{current.render()}</main>
+      <main className="content">
+        {/* A magic link opened in a browser that did not ask for it waits here for a yes or no. */}
+        <PendingSignInPrompt />
+        {current.render()}
+      </main>
     </div>
   );
 }

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from "react";
 import { useQuery } from "convex/react";
 import { api } from "../convex/_generated/api";
-import { ErrorBoundary } from "./ErrorBoundary";
+import { DevToolsBoundary } from "./DevTools";
 
 export function DirectoryPage() {
   const [email, setEmail] = useState("");
@@ -17,7 +17,8 @@ export function DirectoryPage() {
       <h1>Directory</h1>
       <p className="lead">
         Users live in the auth component. This form calls the example app's{" "}
-        <code>users.byEmail</code> query, which calls into the component.
+        <code>users.byEmail</code> query, which calls into the component. It is a development helper: it lists any
+        account, so it answers only on a deployment with <code>EXAMPLE_DEV_TOOLS=1</code>.
       </p>
       <section className="card narrow">
         <h2>Find a user by email</h2>
@@ -30,9 +31,9 @@ export function DirectoryPage() {
         </form>
         {email !== "" && (
           // Keyed so an error for one email does not stick to the next.
-          <ErrorBoundary key={email}>
+          <DevToolsBoundary key={email}>
             <UserByEmail email={email} />
-          </ErrorBoundary>
+          </DevToolsBoundary>
         )}
       </section>
     </>

@@ -1,7 +1,11 @@
 import { Component, type ReactNode } from "react";
 import { ErrorMessage } from "./ErrorMessage";
 
-type Props = { children: ReactNode };
+type Props = {
+  children: ReactNode;
+  /** What to show for a caught error. Default: the error as a banner. */
+  fallback?: (error: unknown) => ReactNode;
+};
 type State = { caught: { error: unknown } | null };
 
 /**
@@ -16,6 +20,8 @@ export class ErrorBoundary extends Component<Props, State> {
   }
 
   render() {
-    return this.state.caught ? <ErrorMessage error={this.state.caught.error} /> : this.props.children;
+    const { caught } = this.state;
+    if (caught === null) return this.props.children;
+    return this.props.fallback ? this.props.fallback(caught.error) : <ErrorMessage error={caught.error} />;
   }
 }

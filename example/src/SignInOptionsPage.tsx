@@ -2,7 +2,10 @@ import { useEffect, useState, type FormEvent } from "react";
 import { useQuery } from "convex/react";
 import { useAuthActions } from "convex-auth-kit/react";
 import { api } from "../convex/_generated/api";
+import { DevToolsBoundary } from "./DevTools";
+import { unexpectedOutcome } from "./outcomes";
 import { useSession } from "./session";
+import { TotpChallenge } from "./TotpPage";
 import { TaskResult, useTask } from "./useTask";
 
 /**
@@ -86,7 +89,8 @@ function GitHubButton() {
         onClick={() =>
           void task.run(async () => {
             // Come back to this page; the provider returns with ?code= and the client finishes.
-            await signIn("github", { redirectTo: `/${window.location.hash}` });
+            const outcome = await signIn("github", { redirectTo: `/${window.location.hash}` });
+            if (outcome.status !== "redirecting" && outcome.status !== "signedIn") throw unexpectedOutcome(outcome);
           })
         }
       >
@@ -104,13 +108,22 @@ function EmailForm() {
   const [email, setEmail] = useState("");
   const [sent, setSent] = useState<{ to: string; method: "code" | "link" } | null>(null);
   const [code, setCode] = useState("");
+  // Set when the code was right and the account also needs its authenticator.
+  const [verifier, setVerifier] = useState<string | null>(null);
 
   function request(method: "code" | "link") {
     const to = email.trim();
     void send.run(async () => {
-      await signIn("email", { email: to, method, redirectTo: `/${window.location.hash}` });
+      const outcome = await signIn("email", { email: to, method, redirectTo: `/${window.location.hash}` });
+      if (outcome.status === "signedIn") return;
+      if (outcome.status !== "codeSent") throw unexpectedOutcome(outcome);
       setSent({ to, method });
+      setVerifier(null);
       verify.reset();
+      if (method === "link") {
+        // The link is bound to this browser: opened anywhere else, it asks before signing in.
+        return `If ${to} can sign in, a link is on its way. Open it in this browser to sign in here.`;
+      }
     });
   }
 
@@ -118,8 +131,17 @@ function EmailForm() {
     event.preventDefault();
     if (sent === null) return;
     void verify.run(async () => {
-      await signIn("email", { email: sent.to, code: code.trim() });
+      const outcome = await signIn("email", { email: sent.to, code: code.trim() });
+      if (outcome.status === "totpRequired") {
+        setVerifier(outcome.verifier);
+        return;
+      }
+      if (outcome.status !== "signedIn") throw unexpectedOutcome(outcome);
     });
+  }
+
+  if (verifier !== null) {
+    return <TotpChallenge verifier={verifier} onRestart={() => setVerifier(null)} />;
   }
 
   return (
@@ -157,7 +179,11 @@ function EmailForm() {
           <TaskResult status={verify.status} />
         </form>
       )}
-      {sent !== null && <Outbox to={sent.to} />}
+      {sent !== null && (
+        <DevToolsBoundary key={sent.to}>
+          <Outbox to={sent.to} />
+        </DevToolsBoundary>
+      )}
     </section>
   );
 }
@@ -169,6 +195,11 @@ function PhoneForm() {
   const [phone, setPhone] = useState("");
   const [sentTo, setSentTo] = useState<string | null>(null);
   const [code, setCode] = useState("");
+  // Set when the code was right and the account also needs its authenticator.
+  const [verifier, setVerifier] = useState<string | null>(null);
+  if (verifier !== null) {
+    return <TotpChallenge verifier={verifier} onRestart={() => setVerifier(null)} />;
+  }
   return (
     <section className="card narrow">
       <h2>Phone</h2>
@@ -178,8 +209,11 @@ function PhoneForm() {
           // The server keeps E.164: the outbox is addressed to the number without spaces.
           const to = phone.trim().replace(/[\s().-]/g, "");
           void send.run(async () => {
-            await signIn("phone", { phone: to });
+            const outcome = await signIn("phone", { phone: to });
+            if (outcome.status === "signedIn") return;
+            if (outcome.status !== "codeSent") throw unexpectedOutcome(outcome);
             setSentTo(to);
+            verify.reset();
           });
         }}
       >
@@ -198,7 +232,12 @@ function PhoneForm() {
             onSubmit={(e) => {
               e.preventDefault();
               void verify.run(async () => {
-                await signIn("phone", { phone: sentTo, code: code.trim() });
+                const outcome = await signIn("phone", { phone: sentTo, code: code.trim() });
+                if (outcome.status === "totpRequired") {
+                  setVerifier(outcome.verifier);
+                  return;
+                }
+                if (outcome.status !== "signedIn") throw unexpectedOutcome(outcome);
               });
             }}
           >
@@ -211,7 +250,9 @@ function PhoneForm() {
             </button>
             <TaskResult status={verify.status} />
           </form>
-          <Outbox to={sentTo} />
+          <DevToolsBoundary key={sentTo}>
+            <Outbox to={sentTo} />
+          </DevToolsBoundary>
         </>
       )}
     </section>
@@ -227,7 +268,8 @@ function GuestButton() {
       <p className="muted small">A user without credentials; sign in with anything else later to keep it.</p>
       <button type="button" disabled={task.pending} onClick={() =>
           void task.run(async () => {
-            await signIn("anonymous");
+            const outcome = await signIn("anonymous");
+            if (outcome.status !== "signedIn") throw unexpectedOutcome(outcome);
           })
         }>
         Continue as guest

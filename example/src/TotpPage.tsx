@@ -77,7 +77,16 @@ function PasswordThenCode() {
  * `onRestart` goes back to the password. Any page whose password sign-in
  * returns `totpRequired` can render this.
  */
-export function TotpChallenge({ verifier, onRestart }: { verifier: string; onRestart: () => void }) {
+export function TotpChallenge({
+  verifier,
+  onRestart,
+  onSignedIn,
+}: {
+  verifier: string;
+  onRestart: () => void;
+  /** Called once the code signed in. */
+  onSignedIn?: () => void;
+}) {
   const { signIn } = useAuthActions();
   const task = useTask();
   const [useRecovery, setUseRecovery] = useState(false);
@@ -90,6 +99,7 @@ export function TotpChallenge({ verifier, onRestart }: { verifier: string; onRes
     void task.run(async () => {
       const outcome = await signIn("totp", params, verifier);
       if (outcome.status !== "signedIn") return `Unexpected outcome: ${outcome.status}`;
+      onSignedIn?.();
     });
   }
 

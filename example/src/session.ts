@@ -10,8 +10,12 @@ export type SessionStatus = "loading" | "signedIn" | "signedOut";
 
 /** Runs Password flows and signs out. */
 export type SessionActions = {
-  /** A Password flow; "started" when a code was sent. */
-  signIn(params: Record<string, unknown>): Promise<"signedIn" | "started">;
+  /**
+   * A Password flow: "signedIn", "started" when a code was sent, or the
+   * verifier of the second-factor step (a reset of a user with TOTP or a
+   * two-factor passkey still needs it).
+   */
+  signIn(params: Record<string, unknown>): Promise<"signedIn" | "started" | { totpRequired: string }>;
   /** Ends the session here, on the server and in other tabs. */
   signOut(): Promise<void>;
 };
@@ -23,6 +27,7 @@ export function useSession(): { status: SessionStatus; session: SessionActions }
     () => ({
       async signIn(params) {
         const outcome = await signIn("password", params);
+        if (outcome.status === "totpRequired") return { totpRequired: outcome.verifier };
         return outcome.status === "signedIn" ? "signedIn" : "started";
       },
       signOut,

@@ -1,4 +1,5 @@
 import { v } from "convex/values";
+import { verifierByHash } from "./model/verifiers.js";
 import type { Id } from "./_generated/dataModel.js";
 import { mutation, type MutationCtx } from "./_generated/server.js";
 import { MAGIC_LINK, MAGIC_LINK_CONFIRM, MAGIC_LINK_CONFIRM_TTL_MS, OAUTH_CODE, OAUTH_FLOW } from "../server/oauth/kinds.js";
@@ -27,10 +28,7 @@ export const bindFlow = mutation({
   args: { stateHash: v.string(), provider: v.string(), bindingHash: v.string() },
   returns: v.union(v.object({ authorizationUrl: v.string() }), v.null()),
   handler: async (ctx, { stateHash, provider, bindingHash }) => {
-    const flow = await ctx.db
-      .query("verifiers")
-      .withIndex("by_hash", (q) => q.eq("verifierHash", stateHash))
-      .unique();
+    const flow = await verifierByHash(ctx, stateHash);
     if (
       flow === null ||
       flow.kind !== OAUTH_FLOW ||
@@ -74,10 +72,7 @@ export const redeem = mutation({
   returns: v.union(identitySignIn, v.object({ status: v.literal("confirm"), account: v.string() })),
   handler: async (ctx, { codeHash, verifierHash, confirmHash, linkUserId: caller }) => {
     const now = Date.now();
-    const row = await ctx.db
-      .query("verifiers")
-      .withIndex("by_hash", (q) => q.eq("verifierHash", codeHash))
-      .unique();
+    const row = await verifierByHash(ctx, codeHash);
     if (row === null || (row.kind !== OAUTH_CODE && row.kind !== MAGIC_LINK)) return { status: "invalid" as const };
     if (row.expirationTime <= now) {
       await ctx.db.delete(row._id);
@@ -117,10 +112,7 @@ export const redeem = mutation({
 
 /** Takes the confirmation stored for the link `codeHash` under `verifierHash`; whether there was a live one. */
 async function takeConfirmation(ctx: MutationCtx, verifierHash: string, codeHash: string): Promise<boolean> {
-  const confirmation = await ctx.db
-    .query("verifiers")
-    .withIndex("by_hash", (q) => q.eq("verifierHash", verifierHash))
-    .unique();
+  const confirmation = await verifierByHash(ctx, verifierHash);
   if (confirmation === null || confirmation.kind !== MAGIC_LINK_CONFIRM || confirmation.challenge !== codeHash) return false;
   await ctx.db.delete(confirmation._id);
   return confirmation.expirationTime > Date.now();

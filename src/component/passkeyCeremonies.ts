@@ -7,6 +7,7 @@
  * user, a counter never goes back, a challenge is taken once.
  */
 import { v } from "convex/values";
+import { verifierByHash } from "./model/verifiers.js";
 import type { Id } from "./_generated/dataModel.js";
 import { mutation, type MutationCtx } from "./_generated/server.js";
 import { authError } from "../server/errors.js";
@@ -208,10 +209,7 @@ export const takeChallenge = mutation({
     v.null(),
   ),
   handler: async (ctx, { verifierHash, credentialId }) => {
-    const verifier = await ctx.db
-      .query("verifiers")
-      .withIndex("by_hash", (q) => q.eq("verifierHash", verifierHash))
-      .unique();
+    const verifier = await verifierByHash(ctx, verifierHash);
     if (verifier === null || verifier.kind !== WEBAUTHN_VERIFIER) return null;
     await ctx.db.delete(verifier._id);
     if (verifier.expirationTime <= Date.now() || verifier.challenge === undefined || !isCeremonyData(verifier.data)) {

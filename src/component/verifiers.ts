@@ -1,4 +1,5 @@
 import { v } from "convex/values";
+import { verifierByHash } from "./model/verifiers.js";
 import { mutation, query } from "./_generated/server.js";
 import { pendingSecondFactor } from "./model/secondFactors.js";
 import { verifierFields } from "./schema.js";
@@ -37,10 +38,7 @@ export const consume = mutation({
   args: { kind: v.string(), verifierHash: v.string() },
   returns: v.union(verifierDoc, v.null()),
   handler: async (ctx, { kind, verifierHash }) => {
-    const verifier = await ctx.db
-      .query("verifiers")
-      .withIndex("by_hash", (q) => q.eq("verifierHash", verifierHash))
-      .unique();
+    const verifier = await verifierByHash(ctx, verifierHash);
     if (verifier === null || verifier.kind !== kind) return null;
     await ctx.db.delete(verifier._id);
     return verifier.expirationTime > Date.now() ? verifier : null;
@@ -65,10 +63,7 @@ export const peek = query({
   args: { kind: v.string(), verifierHash: v.string() },
   returns: v.union(verifierDoc, v.null()),
   handler: async (ctx, { kind, verifierHash }) => {
-    const verifier = await ctx.db
-      .query("verifiers")
-      .withIndex("by_hash", (q) => q.eq("verifierHash", verifierHash))
-      .unique();
+    const verifier = await verifierByHash(ctx, verifierHash);
     return verifier !== null && verifier.kind === kind && verifier.expirationTime > Date.now() ? verifier : null;
   },
 });

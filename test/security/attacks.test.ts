@@ -11,6 +11,7 @@ import { DEFAULT_OPTIONS } from "../../src/server/config.js";
 import { advance, useClock } from "../harness/clock.js";
 import { expectAuthError } from "../harness/errors.js";
 import { as, claimsOf, makeAuthTest, password, probe, refresh, tokensOf, type AuthTest } from "../harness/auth.js";
+import { useEnvVars } from "../harness/envVars.js";
 
 const EMAIL = "ada@example.com";
 const PW = "correct horse battery staple";
@@ -384,19 +385,8 @@ describe("faults: nothing can fail after a rotation commits", () => {
 
 describe("finding 16: passkey defaults", () => {
   const SITE = "https://app.example.test";
-  const withSite = async (run: () => Promise<void>) => {
-    const saved = process.env.SITE_URL;
-    process.env.SITE_URL = SITE;
-    try {
-      await run();
-    } finally {
-      if (saved === undefined) delete process.env.SITE_URL;
-      else process.env.SITE_URL = saved;
-    }
-  };
-
-  test("a stolen access token of an old session cannot plant a passkey (fresh session needed by default)", () =>
-    withSite(async () => {
+  useEnvVars({ SITE_URL: SITE });
+  test("a stolen access token of an old session cannot plant a passkey (fresh session needed by default)", async () => {
       useClock();
       const t = makeAuthTest();
       const signedUp = tokensOf(await password.signUp(t, EMAIL, PW));
@@ -409,10 +399,9 @@ describe("finding 16: passkey defaults", () => {
       // A fresh sign-in may.
       const fresh = tokensOf(await password.signIn(t, EMAIL, PW));
       await start(t, { flow: "register" }, { token: fresh.token });
-    }));
+    });
 
-  test("a guest may add a passkey however old the session (it is how they keep the account)", () =>
-    withSite(async () => {
+  test("a guest may add a passkey however old the session (it is how they keep the account)", async () => {
       useClock();
       const t = makeAuthTest();
       const guest = tokensOf(await t.action(api.auth.signIn, { provider: "anonymous", params: {} }));
@@ -420,10 +409,9 @@ describe("finding 16: passkey defaults", () => {
       const current = tokensOf(await refresh(t, guest.refreshToken));
       const { start } = await import("../fixtures/passkeyFlows.js");
       await start(t, { flow: "register" }, { token: current.token });
-    }));
+    });
 
-  test("where two-factor is required, the last two-factor passkey stays, like the last TOTP factor", () =>
-    withSite(async () => {
+  test("where two-factor is required, the last two-factor passkey stays, like the last TOTP factor", async () => {
       const t = makeAuthTest();
       const { SoftAuthenticator } = await import("../fixtures/passkeyAuthenticator.js");
       const { addPasskey } = await import("../fixtures/passkeyFlows.js");
@@ -440,5 +428,5 @@ describe("finding 16: passkey defaults", () => {
       );
       expect(await rows(t, "passkeys")).toHaveLength(1);
       expect((await rows(t, "passkeys"))[0].secondFactor).toBe(true);
-    }));
+    });
 });

@@ -9,7 +9,7 @@
  */
 import { makeFunctionReference } from "convex/server";
 import * as OTPAuth from "otpauth";
-import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from "vitest";
+import { afterEach, describe, expect, test, vi } from "vitest";
 import { api, components } from "../../example/convex/_generated/api.js";
 import { sent } from "../fixtures/verifiedEmail/auth.js";
 import { SoftAuthenticator } from "../fixtures/passkeyAuthenticator.js";
@@ -19,20 +19,13 @@ import { advance, useClock } from "../harness/clock.js";
 import { expectAuthError } from "../harness/errors.js";
 import { as, claimsOf, makeAuthTest, password, probe, refresh, tokensOf, type AuthTest } from "../harness/auth.js";
 import { makeTestOf } from "../harness/setup.js";
+import { useEnvVars } from "../harness/envVars.js";
 
 const SITE = "https://app.example.test";
 const PW = "correct horse battery staple";
 const PHONE = "+15551234567";
 
-let savedSiteUrl: string | undefined;
-beforeAll(() => {
-  savedSiteUrl = process.env.SITE_URL;
-  process.env.SITE_URL = SITE;
-});
-afterAll(() => {
-  if (savedSiteUrl === undefined) delete process.env.SITE_URL;
-  else process.env.SITE_URL = savedSiteUrl;
-});
+useEnvVars({ SITE_URL: SITE });
 afterEach(() => {
   vi.useRealTimers();
 });

@@ -33,6 +33,7 @@ import type * as model_sessions from "../model/sessions.js";
 import type * as model_totp from "../model/totp.js";
 import type * as model_userData from "../model/userData.js";
 import type * as model_validators from "../model/validators.js";
+import type * as model_verifiers from "../model/verifiers.js";
 import type * as oauth from "../oauth.js";
 import type * as passkeyCeremonies from "../passkeyCeremonies.js";
 import type * as passkeys from "../passkeys.js";
@@ -77,6 +78,7 @@ const fullApi: ApiFromModules<{
   "model/totp": typeof model_totp;
   "model/userData": typeof model_userData;
   "model/validators": typeof model_validators;
+  "model/verifiers": typeof model_verifiers;
   oauth: typeof oauth;
   passkeyCeremonies: typeof passkeyCeremonies;
   passkeys: typeof passkeys;

@@ -80,13 +80,22 @@ async function write(
  * attempt is refused and nothing was taken.
  */
 export async function takeToken(ctx: MutationCtx, config: BucketConfig): Promise<LimitState> {
+  return await takeIf(ctx, config, (tokens, leases) => ({ tokens: tokens - 1, leases }));
+}
+
+/** Reads the bucket; when an attempt may go ahead, writes `next` of it. Returns the state before. */
+async function takeIf(
+  ctx: MutationCtx,
+  config: BucketConfig,
+  next: (tokens: number, leases: number[], now: number) => { tokens: number; leases: number[] },
+): Promise<LimitState> {
   const now = Date.now();
   const bucket = await bucketOf(ctx, config.key);
   const tokens = tokensNow(bucket, config, now);
   const leases = liveLeases(bucket, now);
   const state = stateOf(tokens, leases, config, now);
   if (!state.ok) return state;
-  await write(ctx, bucket, config, { tokens: tokens - 1, leases }, now);
+  await write(ctx, bucket, config, next(tokens, leases, now), now);
   return { ...state, remaining: state.remaining - 1 };
 }
 
@@ -95,14 +104,7 @@ export async function takeToken(ctx: MutationCtx, config: BucketConfig): Promise
  * the module docs). `ok` false: refused, nothing leased.
  */
 export async function leaseToken(ctx: MutationCtx, config: BucketConfig): Promise<LimitState> {
-  const now = Date.now();
-  const bucket = await bucketOf(ctx, config.key);
-  const tokens = tokensNow(bucket, config, now);
-  const leases = liveLeases(bucket, now);
-  const state = stateOf(tokens, leases, config, now);
-  if (!state.ok) return state;
-  await write(ctx, bucket, config, { tokens, leases: [...leases, now + LEASE_MS] }, now);
-  return { ...state, remaining: state.remaining - 1 };
+  return await takeIf(ctx, config, (tokens, leases, now) => ({ tokens, leases: [...leases, now + LEASE_MS] }));
 }
 
 /** The leased attempt failed: its lease becomes a taken token (one taken if no lease is out). */

@@ -1,4 +1,5 @@
 import type { Id } from "../_generated/dataModel.js";
+import { verifierByHash } from "./verifiers.js";
 import type { MutationCtx, QueryCtx } from "../_generated/server.js";
 import { authError } from "../../server/errors.js";
 
@@ -34,10 +35,7 @@ export async function hasSecondFactor(ctx: QueryCtx, userId: Id<"users">): Promi
  * `userId` (any user when omitted); `null` otherwise. Reads, never deletes.
  */
 export async function pendingSecondFactor(ctx: QueryCtx, verifierHash: string, userId?: Id<"users">) {
-  const pending = await ctx.db
-    .query("verifiers")
-    .withIndex("by_hash", (q) => q.eq("verifierHash", verifierHash))
-    .unique();
+  const pending = await verifierByHash(ctx, verifierHash);
   if (
     pending === null ||
     pending.kind !== SECOND_FACTOR_VERIFIER ||
