@@ -6,6 +6,8 @@ import { DirectoryPage } from "./DirectoryPage";
 import { GroupsPage } from "./GroupsPage";
 import { PasskeysPage } from "./PasskeysPage";
 import { PendingSignInPrompt } from "./PendingSignIn";
+import { useRedirectStep } from "./redirectStep";
+import { TotpChallenge } from "./TotpPage";
 import { SignInOptionsPage } from "./SignInOptionsPage";
 import { TotpPage } from "./TotpPage";
 
@@ -58,8 +60,16 @@ export function App() {
       <main className="content">
         {/* A magic link opened in a browser that did not ask for it waits here for a yes or no. */}
         <PendingSignInPrompt />
+        <RedirectSecondFactor />
         {current.render()}
       </main>
     </div>
   );
+}
+
+/** An OAuth return or a magic link of an account with a second factor: the code (or a passkey) finishes it. */
+function RedirectSecondFactor() {
+  const { verifier, clear } = useRedirectStep();
+  if (verifier === null) return null;
+  return <TotpChallenge verifier={verifier} onRestart={clear} onSignedIn={clear} />;
 }

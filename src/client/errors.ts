@@ -1,6 +1,9 @@
 import { ConvexError } from "convex/values";
 import type { AuthErrorCode } from "../server/errors.js";
 
+/** For the React binding, so that the bundle imports `convex/values` once. */
+export { ConvexError };
+
 /**
  * The `code` of a `ConvexError({ code, message })` — one of this package's
  * stable codes, or an app's own — or `null` for any other error. Use it in UI

@@ -1,25 +1,24 @@
-/** The payload of a JWT, or `null` when it cannot be read. Does not verify. */
-function claimsOf(token: string): Record<string, unknown> | null {
+/**
+ * The claims of a JWT, or `null` when it cannot be read (no token, not a
+ * JWT); read them with `?.`, as a payload need not be an object. Does not verify.
+ */
+export function claimsOf(token: string | null | undefined): { exp?: unknown; sub?: unknown } | null {
   try {
-    const part = token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
-    const claims: unknown = JSON.parse(atob(part));
-    return typeof claims === "object" && claims !== null ? (claims as Record<string, unknown>) : null;
+    // A missing token throws here too.
+    return JSON.parse(atob(token!.split(".")[1].replace(/-/g, "+").replace(/_/g, "/")));
   } catch {
     return null;
   }
 }
 
-/** The `exp` (ms since epoch) of a JWT, or 0 when it cannot be read. Does not verify. */
-export function expiresAt(token: string): number {
+/** Milliseconds until a JWT's `exp` (from 0, long past, when it cannot be read). Does not verify. */
+export function msLeft(token: string): number {
   const exp = claimsOf(token)?.exp;
-  return typeof exp === "number" ? exp * 1000 : 0;
+  return (typeof exp === "number" ? exp * 1000 : 0) - Date.now();
 }
 
 /** The session id of our access token (`sub` = `userId|sessionId`), or `null`. Does not verify. */
 export function sessionIdOf(token: string | null | undefined): string | null {
-  if (!token) return null;
   const sub = claimsOf(token)?.sub;
-  if (typeof sub !== "string") return null;
-  const sessionId = sub.split("|")[1];
-  return sessionId ? sessionId : null;
+  return (typeof sub === "string" && sub.split("|")[1]) || null;
 }

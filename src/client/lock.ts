@@ -5,33 +5,23 @@ export type Lock = <T>(name: string, task: () => Promise<T>) => Promise<T>;
 
 type LockManagerLike = { request<T>(name: string, callback: () => Promise<T>): Promise<T> };
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Resolves after `ms`. */
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * The Web Locks API where the browser has it; otherwise a lock kept in
  * `storage` (an owner id with an expiry, re-checked after writing). The
  * storage lock is best effort: the server's refresh reuse window covers a
- * rare race.
+ * rare race. Its code (`storageLock.ts`) is fetched here, ahead of the first
+ * refresh, only where there are no Web Locks; should that fail (offline, a
+ * redeployed app), tasks run unlocked, which that window covers too.
  */
 export function crossTabLock(storage: TokenStorage, ttlMs = 10_000): Lock {
   const locks = (globalThis as { navigator?: { locks?: LockManagerLike } }).navigator?.locks;
   if (locks?.request) return (name, task) => locks.request(name, task);
-  return async (name, task) => {
-    const key = `${name}:lock`;
-    const me = Math.random().toString(36).slice(2);
-    for (;;) {
-      const held = await storage.getItem(key);
-      if (!held || Number(held.split("@")[1]) < Date.now()) {
-        await storage.setItem(key, `${me}@${Date.now() + ttlMs}`);
-        await sleep(0);
-        if ((await storage.getItem(key))?.startsWith(`${me}@`)) break;
-      }
-      await sleep(25);
-    }
-    try {
-      return await task();
-    } finally {
-      await storage.removeItem(key);
-    }
-  };
+  const loading: Promise<Lock> = import("./storageLock.js").then(
+    (module) => module.storageLock(storage, ttlMs),
+    () => (_name, task) => task(),
+  );
+  return async (name, task) => (await loading)(name, task);
 }

@@ -2,6 +2,9 @@ import { ConvexHttpClient } from "convex/browser";
 import { makeFunctionReference } from "convex/server";
 import type { AuthTransport, SignInArgs, SignInResult } from "./protocol.js";
 
+/** For the React binding, so that the bundle imports `convex/server` once. */
+export { makeFunctionReference };
+
 /**
  * Names of the app's public auth functions, as `convex/auth.ts` exports them
  * by default: `auth:signIn`, `auth:signOut` (actions), `auth:sessionState`
@@ -17,16 +20,15 @@ export type AuthActionNames = { signIn?: string; signOut?: string; sessionState?
 export function convexTransport(url: string, names: AuthActionNames = {}): AuthTransport {
   const signIn = makeFunctionReference<"action", SignInArgs, SignInResult>(names.signIn ?? "auth:signIn");
   const signOut = makeFunctionReference<"action", Record<string, never>, null>(names.signOut ?? "auth:signOut");
+  const client = (token?: string) => {
+    const http = new ConvexHttpClient(url);
+    if (token) http.setAuth(token);
+    return http;
+  };
   return {
-    signIn(args, token) {
-      const client = new ConvexHttpClient(url);
-      if (token) client.setAuth(token);
-      return client.action(signIn, args);
-    },
+    signIn: (args, token) => client(token).action(signIn, args),
     async signOut(token) {
-      const client = new ConvexHttpClient(url);
-      client.setAuth(token);
-      await client.action(signOut, {});
+      await client(token).action(signOut, {});
     },
   };
 }

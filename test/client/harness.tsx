@@ -12,7 +12,7 @@ import { getFunctionName, type FunctionReference } from "convex/server";
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from "jose";
 import type { ReactNode } from "react";
 import { api } from "../../example/convex/_generated/api.js";
-import type { AuthTransport, SignInArgs } from "../../src/client/protocol.js";
+import type { AuthTransport, SignInArgs, SignInOutcome } from "../../src/client/protocol.js";
 import type { TokenStorage } from "../../src/client/storage.js";
 import { ConvexAuthProvider, useAuthToken } from "../../src/client/react/index.js";
 import { as, makeAuthTest, type AuthTest } from "../harness/auth.js";
@@ -144,6 +144,8 @@ export function mountTab(options: {
   children?: ReactNode;
   /** Finish sign-ins from the URL (`?code=`, `?authError=`), reporting failures here. */
   onSignInError?: (error: unknown) => void;
+  /** What a sign-in finished from the URL came to. */
+  onRedirectResult?: (outcome: SignInOutcome) => void;
 }) {
   const convex = new FakeConvexClient(options.t);
   const view = render(
@@ -153,6 +155,7 @@ export function mountTab(options: {
       transport={options.network}
       shouldHandleCode={options.onSignInError !== undefined}
       onSignInError={options.onSignInError}
+      onRedirectResult={options.onRedirectResult}
       refreshRetryMs={20}
     >
       {options.children ?? <Status />}

@@ -7,6 +7,7 @@ import { cleanup, waitFor, within } from "@testing-library/react";
 import { afterEach, describe, expect, test } from "vitest";
 import { useEffect, useState } from "react";
 import { api } from "../../example/convex/_generated/api.js";
+import type { SignInOutcome } from "../../src/client/protocol.js";
 import { memoryStorage } from "../../src/client/storage.js";
 import { authErrorCode, useAuthActions, useAuthToken } from "../../src/client/react/index.js";
 import { as, claimsOf, probe } from "../harness/auth.js";
@@ -198,6 +199,33 @@ describe("ConvexAuthProvider", () => {
     await settle();
     expect(window.location.search).toBe("?tab=1");
     expect(errors.map((e) => authErrorCode(e))).toEqual(["OAUTH_FAILED"]);
+  });
+
+  test("a magic link opened in a browser that did not ask waits for confirmation, and says so", async () => {
+    const t = makeAuthTest();
+    const saved = process.env.SITE_URL;
+    process.env.SITE_URL = "https://app.example.test";
+    try {
+      await t.action(api.auth.signIn, { provider: "email", params: { email: "ada@example.com", method: "link" } });
+      const link = await t.query(api.outbox.latest, { to: "ada@example.com" });
+      const code = new URL(link!.code).searchParams.get("code")!;
+      window.history.replaceState(null, "", "/app?code=" + code);
+      const outcomes: SignInOutcome[] = [];
+      const tab = mountTab({
+        t,
+        network: new TestNetwork(t),
+        storage: memoryStorage(),
+        onSignInError: (e) => {
+          throw e;
+        },
+        onRedirectResult: (outcome) => outcomes.push(outcome),
+      });
+      await waitFor(() => expect(outcomes).toEqual([{ status: "confirmationRequired", account: "ada@example.com" }]));
+      await shows(tab, "signed out");
+    } finally {
+      if (saved === undefined) delete process.env.SITE_URL;
+      else process.env.SITE_URL = saved;
+    }
   });
 
   test("a refused ?code= is reported, the URL cleaned, and the user stays signed out", async () => {

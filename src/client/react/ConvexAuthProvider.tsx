@@ -1,11 +1,11 @@
 import { ConvexProviderWithAuth, type ConvexReactClient, type Watch } from "convex/react";
-import { makeFunctionReference } from "convex/server";
-import { ConvexError } from "convex/values";
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useSyncExternalStore, type ReactNode } from "react";
 import { AuthClient, type AuthState } from "../authClient.js";
-import type { AuthTransport, SessionState } from "../protocol.js";
+import { ConvexError } from "../errors.js";
+import { claimsOf } from "../jwt.js";
+import type { AuthTransport, SessionState, SignInOutcome } from "../protocol.js";
 import { browserStorage, memoryStorage, type TokenStorage } from "../storage.js";
-import { convexTransport, type AuthActionNames } from "../transport.js";
+import { convexTransport, makeFunctionReference, type AuthActionNames } from "../transport.js";
 
 const AuthContext = createContext<AuthClient | null>(null);
 
@@ -43,6 +43,12 @@ export type ConvexAuthProviderProps = {
    * OAuth callback (as a `ConvexError({ code })`). Default: `console.error`.
    */
   onSignInError?: (error: unknown) => void;
+  /**
+   * Called with the outcome of a sign-in finished from the URL (an OAuth
+   * return, a magic link): `signedIn`, or `totpRequired` with the verifier
+   * for the second factor, or `confirmationRequired` (see `usePendingSignIn`).
+   */
+  onRedirectResult?: (outcome: SignInOutcome) => void;
   children: ReactNode;
 };
 
@@ -75,7 +81,7 @@ export function ConvexAuthProvider(props: ConvexAuthProviderProps) {
     [client, storage, storageNamespace, transport],
   );
   useEffect(() => () => auth.stop(), [auth]);
-  useOAuthReturn(auth, props.shouldHandleCode, props.replaceURL, props.onSignInError);
+  useOAuthReturn(auth, props.shouldHandleCode, props.replaceURL, props.onSignInError, props.onRedirectResult);
   useSessionWatch(auth, client, api?.sessionState ?? "auth:sessionState", props.watchSession !== false);
   const useAuth = useMemo(() => () => useConvexAuthAdapter(auth), [auth]);
   return (
@@ -94,11 +100,10 @@ function useAuthState(auth: AuthClient): AuthState {
 /** What `ConvexProviderWithAuth` needs. A new fetcher per token owner makes Convex re-authenticate. */
 function useConvexAuthAdapter(auth: AuthClient) {
   const state = useAuthState(auth);
-  const owner = state.token?.split(".")[1];
   const fetchAccessToken = useCallback(
     (args: { forceRefreshToken: boolean }) => auth.fetchAccessToken(args),
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [auth, owner === undefined ? null : subjectOf(owner)],
+    [auth, state.token && claimsOf(state.token)?.sub],
   );
   return {
     isLoading: state.status === "loading",
@@ -107,73 +112,39 @@ function useConvexAuthAdapter(auth: AuthClient) {
   };
 }
 
-function subjectOf(payload: string): string {
-  try {
-    return String(JSON.parse(atob(payload.replace(/-/g, "+").replace(/_/g, "/"))).sub);
-  } catch {
-    return "";
-  }
-}
-
-/** While signed in, watches the session's liveness and reports its end to the client. */
+/**
+ * While signed in, subscribes to the `sessionState` query `name` and reports
+ * `{ live: false }` to `auth.sessionEnded`, which ignores any session but the
+ * current one. A failing query (most likely not exported) warns once.
+ */
 function useSessionWatch(auth: AuthClient, client: ConvexReactClient, name: string, enabled: boolean) {
   const warned = useRef(false);
+  const watching = useAuthState(auth).status === "signedIn" && enabled;
   useEffect(() => {
-    if (!enabled) return;
-    let stop: (() => void) | null = null;
-    const warn = (error: unknown) => {
-      if (warned.current) return;
-      warned.current = true;
-      console.warn(
-        `convex-auth-kit: cannot watch the session through "${name}", so a revoked session signs out only at ` +
-          `the next token refresh. Export it from convex/auth.ts: \`export const { signIn, signOut, sessionState } = auth;\` ` +
-          `(or set the provider's api.sessionState, or watchSession={false}).`,
-        error,
-      );
-    };
-    const sync = () => {
-      const signedIn = auth.state.status === "signedIn";
-      if (signedIn && stop === null) stop = watchSessionState(auth, client, name, warn);
-      else if (!signedIn && stop !== null) {
-        stop();
-        stop = null;
+    if (!watching) return;
+    let watch: Watch<SessionState> | undefined;
+    const check = () => {
+      try {
+        watch ??= client.watchQuery(makeFunctionReference<"query", Record<string, never>, SessionState>(name), {});
+        const state = watch.localQueryResult();
+        if (state?.live === false && typeof state.sessionId === "string") {
+          auth.sessionEnded(state.sessionId).catch(() => undefined);
+        }
+      } catch (error) {
+        // Most likely the app does not export the query.
+        if (!warned.current) {
+          console.warn(
+            `convex-auth-kit: "${name}" failed, so a revoked session signs out only at the next refresh. ` +
+              "Add `export const { signIn, signOut, sessionState } = auth;` to convex/auth.ts, or set watchSession={false}.",
+            error,
+          );
+        }
+        warned.current = true;
       }
     };
-    const unsubscribe = auth.subscribe(sync);
-    sync();
-    return () => {
-      unsubscribe();
-      stop?.();
-    };
-  }, [auth, client, name, enabled]);
-}
-
-/** Subscribes to `name` and calls `auth.sessionEnded` on `{ live: false }`; returns the unsubscriber. */
-function watchSessionState(auth: AuthClient, client: ConvexReactClient, name: string, warn: (error: unknown) => void) {
-  let watch: Watch<SessionState>;
-  try {
-    watch = client.watchQuery(makeFunctionReference<"query", Record<string, never>, SessionState>(name), {});
-  } catch (error) {
-    warn(error);
-    return () => undefined;
-  }
-  const check = () => {
-    let state: SessionState | undefined;
-    try {
-      state = watch.localQueryResult();
-    } catch (error) {
-      // Most likely the app does not export the query.
-      warn(error);
-      return;
-    }
-    // `sessionEnded` ignores a report about any session but the current one.
-    if (state && typeof state.sessionId === "string" && state.live === false) {
-      auth.sessionEnded(state.sessionId).catch(() => undefined);
-    }
-  };
-  const unsubscribe = watch.onUpdate(check);
-  check();
-  return unsubscribe;
+    check();
+    return watch?.onUpdate(check);
+  }, [auth, client, name, watching]);
 }
 
 function useOAuthReturn(
@@ -181,6 +152,7 @@ function useOAuthReturn(
   should: ConvexAuthProviderProps["shouldHandleCode"],
   replaceURL?: (url: string) => void,
   onError: (error: unknown) => void = console.error,
+  onResult?: (outcome: SignInOutcome) => void,
 ) {
   useEffect(() => {
     if (typeof window === "undefined") return;
@@ -193,8 +165,8 @@ function useOAuthReturn(
     url.searchParams.delete("authError");
     (replaceURL ?? ((next) => window.history.replaceState(window.history.state, "", next)))(url.toString());
     if (failed) onError(new ConvexError({ code: failed, message: "Sign-in failed" }));
-    else if (code) auth.finishRedirect(code).catch(onError);
-  }, [auth, should, replaceURL, onError]);
+    else if (code) auth.finishRedirect(code).then(onResult, onError);
+  }, [auth, should, replaceURL, onError, onResult]);
 }
 
 function useAuthClient(): AuthClient {
@@ -239,12 +211,7 @@ export function useAuthActions() {
  */
 export function usePendingSignIn(): { account: string } | null {
   const auth = useAuthClient();
-  const account = useSyncExternalStore(
-    auth.subscribe,
-    () => auth.pendingConfirmation()?.account ?? null,
-    () => null,
-  );
-  return account === null ? null : { account };
+  return useSyncExternalStore(auth.subscribe, () => auth.pendingConfirmation(), () => null);
 }
 
 /** The current access token (a JWT), or `null` when signed out. */

@@ -1,0 +1,37 @@
+/**
+ * What a sign-in result other than tokens asks of the browser: keep a
+ * verifier, leave for an OAuth provider, run a WebAuthn ceremony, or tell the
+ * UI what to ask for next. Split from the entry: `AuthClient` fetches it once
+ * signed out (a sign-in may follow) or when such a result comes back, so a
+ * signed-in page load does not.
+ */
+import type { AuthClient, AuthClientOptions } from "./authClient.js";
+import type { SignInOutcome, SignInResult } from "./protocol.js";
+
+/** `result` as an outcome; `keepVerifier` stores the verifier that a redirect comes back to. */
+export async function nextStep(
+  client: AuthClient,
+  options: AuthClientOptions,
+  keepVerifier: (verifier: string) => unknown,
+  provider: string | undefined,
+  result: Exclude<SignInResult, { tokens: unknown }>,
+): Promise<SignInOutcome> {
+  if ("started" in result) {
+    // A link was sent: this browser keeps the verifier that marks it as the one that asked.
+    if (result.verifier !== undefined) await keepVerifier(result.verifier);
+    return { status: "codeSent" };
+  }
+  if ("confirm" in result) return { status: "confirmationRequired", account: result.confirm.account };
+  if ("redirect" in result) {
+    await keepVerifier(result.verifier);
+    (options.navigate ?? ((url) => window.location.assign(url)))(result.redirect);
+    return { status: "redirecting" };
+  }
+  if ("options" in result) {
+    const ceremony = options.webauthn ?? (await import("./webauthn.js")).runCeremony;
+    const response = await ceremony(result.options);
+    return await client.signIn(provider, { response }, result.verifier);
+  }
+  if ("totpRequired" in result) return { status: "totpRequired", verifier: result.verifier };
+  return { status: "totpSetup", ...result.totpSetup, verifier: result.verifier };
+}
