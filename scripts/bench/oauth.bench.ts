@@ -80,7 +80,7 @@ test("oauth, email codes and anonymous sign-in", { timeout: 600_000 }, async () 
   async function toCallback() {
     const { redirect, verifier } = await start();
     const hop = new URL(redirect);
-    const opened = await t.fetch(hop.pathname + hop.search);
+    const opened = await t.fetch(hop.pathname + hop.search, { method: "POST", headers: { origin: "https://app.example.test" } });
     const cookie = (opened.headers.get("set-cookie") ?? "").split(";")[0];
     const authorized = await fetch(opened.headers.get("location")!, { redirect: "manual" });
     const back = new URL(authorized.headers.get("location")!);

@@ -42,7 +42,10 @@ export type AuthClientOptions = {
   lock?: Lock;
   /** Runs a WebAuthn ceremony for `{ options }` results (loaded on demand by default). */
   webauthn?: (options: Record<string, unknown>) => Promise<unknown>;
-  /** Leaves for an OAuth provider. Default: `location.assign`. */
+  /**
+   * Leaves for an OAuth provider. Default: a form POST to the URL from this
+   * page (the server accepts the start only from the app's own origin).
+   */
   navigate?: (url: string) => void;
 };
 

@@ -24,7 +24,7 @@ export async function nextStep(
   if ("confirm" in result) return { status: "confirmationRequired", account: result.confirm.account };
   if ("redirect" in result) {
     await keepVerifier(result.verifier);
-    (options.navigate ?? ((url) => window.location.assign(url)))(result.redirect);
+    (options.navigate ?? postTo)(result.redirect);
     return { status: "redirecting" };
   }
   if ("options" in result) {
@@ -34,4 +34,17 @@ export async function nextStep(
   }
   if ("totpRequired" in result) return { status: "totpRequired", verifier: result.verifier };
   return { status: "totpSetup", ...result.totpSetup, verifier: result.verifier };
+}
+
+/**
+ * Leaves for the OAuth provider the way the server requires: a form POST
+ * from this page, whose `Origin` proves the app itself started the sign-in
+ * (a forwarded link, a GET, is refused).
+ */
+function postTo(url: string): void {
+  const form = document.createElement("form");
+  form.method = "POST";
+  form.action = url;
+  document.body.appendChild(form);
+  form.submit();
 }

@@ -56,6 +56,9 @@ export function OAuth(config: AuthCoreOAuthConfig, options: OAuthOptions = {}): 
     },
     addRoutes(router, { component }) {
       const routes = oauthRoutes(component, settingsNow, options, id);
+      // The client starts with a form POST from the app's origin (see flow.ts, step 2);
+      // a GET (a link someone forwarded) is answered with OAUTH_FAILED.
+      router.route({ path: signInPath(id), method: "POST", handler: routes.signIn });
       router.route({ path: signInPath(id), method: "GET", handler: routes.signIn });
       router.route({ path: callbackPath(id), method: "GET", handler: routes.callback });
     },

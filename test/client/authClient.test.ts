@@ -93,6 +93,24 @@ describe("multi-step sign-in", () => {
     expect(await storage.getItem("convexAuth:ns:verifier")).toBeNull();
   });
 
+  test("OAuth by default: leaves with a form POST from this page (the server refuses a GET start)", async () => {
+    const submitted: Array<{ method: string; action: string }> = [];
+    const original = HTMLFormElement.prototype.submit;
+    HTMLFormElement.prototype.submit = function (this: HTMLFormElement) {
+      submitted.push({ method: this.method.toUpperCase(), action: this.action });
+    };
+    try {
+      const transport = scripted([
+        { redirect: "https://deployment.convex.site/api/auth/signin/github?state=s1", verifier: "v1" },
+      ]);
+      const client = new AuthClient({ transport, storage: memoryStorage(), namespace: "ns" });
+      expect(await client.signIn("github")).toEqual({ status: "redirecting" });
+      expect(submitted).toEqual([{ method: "POST", action: "https://deployment.convex.site/api/auth/signin/github?state=s1" }]);
+    } finally {
+      HTMLFormElement.prototype.submit = original;
+    }
+  });
+
   test("WebAuthn: runs the ceremony and sends its response with the verifier", async () => {
     const ceremonies: unknown[] = [];
     const transport = scripted([

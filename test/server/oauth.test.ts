@@ -75,10 +75,10 @@ async function start(t: App, provider: string, params: Record<string, unknown> =
   return result;
 }
 
-/** Step 2: the browser opens our sign-in URL and is sent to the provider with a binding cookie. */
+/** Step 2: the app's page posts our sign-in URL and is sent to the provider with a binding cookie. */
 async function open(t: App, redirect: string) {
   const url = new URL(redirect);
-  const response = await t.fetch(url.pathname + url.search);
+  const response = await t.fetch(url.pathname + url.search, { method: "POST", headers: { origin: SITE } });
   expect(response.status).toBe(302);
   const setCookie = response.headers.get("set-cookie") ?? "";
   return { authorize: new URL(response.headers.get("location")!), cookie: setCookie.split(";")[0], setCookie };
@@ -237,7 +237,7 @@ describe("OIDC end to end", () => {
     const { redirect } = await start(t, "mock");
     await open(t, redirect);
     const url = new URL(redirect);
-    const second = await t.fetch(url.pathname + url.search);
+    const second = await t.fetch(url.pathname + url.search, { method: "POST", headers: { origin: SITE } });
     expect(new URL(second.headers.get("location")!).searchParams.get("authError")).toBe("OAUTH_FAILED");
   });
 
@@ -355,7 +355,32 @@ describe("GitHub (@auth/core's provider against a GitHub look-alike)", () => {
 });
 
 describe("attack: a start link forwarded to another browser", () => {
-  test("the sign-in URL works only within 60 s of the start: opened later it binds nothing and leads to no code", async () => {
+  const bound = async (t: App) => (await rows(t, "verifiers")).filter((v) => v.kind === "oauth_flow" && v.challenge !== undefined);
+
+  test("opened as a link (GET), from another site's form, or without an Origin, it binds nothing", async () => {
+    const t = app();
+    const { redirect } = await start(t, "mock");
+    const url = new URL(redirect);
+    const attempts: RequestInit[] = [
+      {},
+      { method: "POST", headers: { origin: "https://evil.example" } },
+      { method: "POST" },
+      { method: "POST", headers: { origin: "null" } },
+    ];
+    for (const init of attempts) {
+      const response = await t.fetch(url.pathname + url.search, init);
+      expect(response.status).toBe(302);
+      expect(new URL(response.headers.get("location")!).searchParams.get("authError")).toBe("OAUTH_FAILED");
+      expect(response.headers.get("set-cookie") ?? "").not.toMatch(/authkit-oauth-[^=]+=[\w-]{43}/);
+    }
+    expect(await bound(t)).toEqual([]);
+    // The app's own page still can.
+    const { authorize: authorizeUrl } = await open(t, redirect);
+    expect(authorizeUrl.origin).toBe(new URL(oidc.issuer).origin);
+    expect(await bound(t)).toHaveLength(1);
+  });
+
+  test("the sign-in URL works only within 60 s of the start: posted later it binds nothing and leads to no code", async () => {
     const t = app();
     const { redirect } = await start(t, "mock");
     const startedAt = Date.now();
@@ -363,14 +388,12 @@ describe("attack: a start link forwarded to another browser", () => {
     vi.useFakeTimers({ now: startedAt + 61_000, toFake: ["Date"] });
     try {
       const url = new URL(redirect);
-      const response = await t.fetch(url.pathname + url.search);
+      const response = await t.fetch(url.pathname + url.search, { method: "POST", headers: { origin: SITE } });
       expect(response.status).toBe(302);
       const location = new URL(response.headers.get("location")!);
       expect(location.searchParams.get("authError")).toBe("OAUTH_FAILED");
       expect(response.headers.get("set-cookie") ?? "").not.toMatch(/authkit-oauth-[^=]+=[\w-]{43}/);
-      // The flow was not bound: nothing at the provider can come back to it.
-      const flows = (await rows(t, "verifiers")).filter((v) => v.kind === "oauth_flow");
-      expect(flows.every((f) => f.challenge === undefined)).toBe(true);
+      expect(await bound(t)).toEqual([]);
     } finally {
       vi.useRealTimers();
     }

@@ -131,7 +131,7 @@ describe("outgoing OAuth requests", () => {
     };
     // The browser opens our sign-in URL and gets the binding cookie and the provider's authorize URL.
     const started = new URL(redirect);
-    const signInResponse = await t.fetch(started.pathname + started.search);
+    const signInResponse = await t.fetch(started.pathname + started.search, { method: "POST", headers: { origin: SITE } });
     expect(signInResponse.status).toBe(302);
     const cookie = (signInResponse.headers.get("set-cookie") ?? "").split(";")[0]!;
     const authorizeUrl = new URL(signInResponse.headers.get("location")!);

@@ -6,11 +6,13 @@
  *    `nonce`; stores them (a `verifiers` row found by the hash of `state`)
  *    with the hash of a fresh client `verifier`, and returns
  *    `{ redirect: <site>/api/auth/signin/<id>?state=…, verifier }`.
- * 2. `GET /api/auth/signin/<id>` (HTTP action): binds the flow to this
- *    browser (a random HttpOnly cookie, its hash stored once) and sends it to
- *    the provider's authorization URL. The client opens it at once; a URL
- *    opened more than 60 s after the start (a link forwarded to someone
- *    else) is refused.
+ * 2. `POST /api/auth/signin/<id>?state=…` (HTTP action), a form the client
+ *    submits from the app's page: the request's `Origin` must be `SITE_URL`'s,
+ *    which only the app's own page in the browser that started can send
+ *    (a forwarded link is a GET, a form on another site has another Origin).
+ *    Binds the flow to this browser (a random HttpOnly cookie, its hash
+ *    stored once) and sends it to the provider's authorization URL. Refused
+ *    more than 60 s after the start.
  * 3. `GET /api/auth/callback/<id>` (HTTP action): takes the flow (single
  *    use), checks the cookie, exchanges the code with the PKCE verifier,
  *    checks the ID token (issuer, audience, expiry, nonce), reads the
@@ -117,16 +119,31 @@ export function oauthRoutes(
   };
 }
 
-/** Step 2: bind the flow to this browser, then off to the provider. */
+/** Step 2: bind the flow to this browser (the app's own page posted it), then off to the provider. */
 async function bindAndGo(ctx: ActionCtx, component: ComponentApi, id: string, request: Request): Promise<Response> {
   const state = new URL(request.url).searchParams.get("state");
   if (state === null || state === "") return failure("OAUTH_FAILED");
+  if (request.method !== "POST" || !fromSite(request)) {
+    console.warn(`OAuth start for "${id}" refused: not posted by the app's page (a forwarded link?)`);
+    return failure("OAUTH_FAILED");
+  }
   const stateHash = hashSecret(state);
   const binding = newRefreshToken();
   const bound = await ctx.runMutation(component.oauth.bindFlow, { stateHash, provider: id, bindingHash: binding.hash });
   if (bound === null) return failure("OAUTH_FAILED");
   const cookie = bindingCookie(stateHash);
   return redirect(bound.authorizationUrl, cookie.set(binding.raw));
+}
+
+/** True when the request was sent by a page of `SITE_URL` (its `Origin` header, which pages cannot forge). */
+function fromSite(request: Request): boolean {
+  const origin = request.headers.get("origin");
+  if (origin === null) return false;
+  try {
+    return origin === siteUrl().origin;
+  } catch {
+    return false;
+  }
 }
 
 /** Step 3: the provider's redirect back. */
