@@ -1,6 +1,6 @@
 /**
  * Closes the gaps between convex-test and a real Convex deployment that matter
- * to an auth package (see shared/CONVEX-FACTS.md):
+ * to an auth package (see docs/architecture.md, "What the Convex runtime asks of the code"):
  *
  * - Inside queries and mutations, production refuses Web Crypto calls that
  *   need the cryptographic RNG: `generateKey` (every algorithm), ECDSA and
