@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * `npm run bench`: measures what each auth operation costs (see shared
- * BENCH.md). Runs the bench files under scripts/bench/ with vitest (so
+ * docs/architecture.md, "Benchmarks"). Runs the bench files under scripts/bench/ with vitest (so
  * convex-test works as in the tests), merges their figures and prints a
  * table; with `--json`, the same figures as one JSON object on the last line.
  *

@@ -1,6 +1,6 @@
 // @vitest-environment node
 /**
- * Bundle size of the React entry (BENCH.md): esbuild, minified, with react,
+ * Bundle size of the React entry (docs/architecture.md, "Benchmarks"): esbuild, minified, with react,
  * react-dom and convex external, gzipped. The WebAuthn ceremony is split into
  * its own chunk, loaded only when a passkey flow runs, and reported apart.
  * The peer figure is `@convex-dev/auth/react` measured the same way.

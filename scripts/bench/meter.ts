@@ -7,7 +7,7 @@
 import type { TransactionMetrics } from "convex/server";
 import type { Around } from "../../test/harness/instrument.js";
 
-/** The figures BENCH.md asks for, per operation. */
+/** The figures docs/architecture.md, "Benchmarks" asks for, per operation. */
 export type OpFigures = {
   calls: number;
   documentsRead: number;

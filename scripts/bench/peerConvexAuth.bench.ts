@@ -1,7 +1,7 @@
 /**
  * Cost of the peer library `@convex-dev/auth@0.0.95` on the same convex-test,
  * in the same process, on the same work as our own bench files (see shared
- * BENCH.md). The app under peers/convexDevAuth/ sets the peer up as its docs
+ * docs/architecture.md, "Benchmarks"). The app under peers/convexDevAuth/ sets the peer up as its docs
  * say: `authTables`, `convexAuth({ providers: [Password] })`, and an app query
  * that returns `getAuthUserId(ctx)`. Each operation is driven the way the
  * peer's React client drives it, and every count comes from the Meter:

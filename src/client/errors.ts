@@ -1,5 +1,5 @@
 import { ConvexError } from "convex/values";
-import type { AuthErrorCode } from "../server/errors.js";
+import type { AuthErrorCode } from "../shared/errors.js";
 
 /** For the React binding, so that the bundle imports `convex/values` once. */
 export { ConvexError };

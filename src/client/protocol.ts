@@ -1,11 +1,13 @@
 /**
- * The sign-in protocol as the client sees it (DESIGN.md "Sign-in protocol"):
+ * The sign-in protocol as the client sees it (docs/architecture.md, "The sign-in protocol"):
  * what the `signIn` action takes and returns, and what `signIn` on the client
  * resolves to.
  */
 
+import type { SignInResult as ProtocolSignInResult, Tokens as ProtocolTokens } from "../shared/protocol.js";
+
 /** Access and refresh token. */
-export type Tokens = { token: string; refreshToken: string };
+export type Tokens = ProtocolTokens;
 
 /** Arguments of the server's `signIn` action. */
 export type SignInArgs = {
@@ -15,15 +17,11 @@ export type SignInArgs = {
   refreshToken?: string;
 };
 
-/** What the server's `signIn` action returns. */
-export type SignInResult =
-  | { tokens: Tokens | null }
-  | { started: true; verifier?: string }
-  | { confirm: { account: string }; verifier: string }
-  | { redirect: string; verifier: string }
-  | { options: Record<string, unknown>; verifier: string }
-  | { totpRequired: true; verifier: string }
-  | { totpSetup: { uri: string; secret: string; totpId: string }; verifier: string };
+/**
+ * What the server's `signIn` action returns: derived from the one validator
+ * in `src/shared/protocol.ts` (a type import: nothing lands in the bundle).
+ */
+export type SignInResult = ProtocolSignInResult;
 
 /**
  * What `signIn` on the client resolves to; switch on `status`:

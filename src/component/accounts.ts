@@ -1,7 +1,7 @@
 import { v } from "convex/values";
 import { mutation, query } from "./_generated/server.js";
-import { authError } from "../server/errors.js";
-import { normalizeEmail } from "../server/email.js";
+import { authError } from "../shared/errors.js";
+import { normalizeEmail } from "../shared/email.js";
 import { recordEvent } from "./model/events.js";
 import { leaseToken } from "./model/rateLimit.js";
 import { proveMailbox } from "./model/mailbox.js";

@@ -1,6 +1,6 @@
 import { v } from "convex/values";
 import { mutation, query } from "./_generated/server.js";
-import { authError } from "../server/errors.js";
+import { authError } from "../shared/errors.js";
 import {
   apiKeyDoc,
   bucketForNewLimit,

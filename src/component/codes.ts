@@ -1,6 +1,6 @@
 import { v } from "convex/values";
 import { mutation } from "./_generated/server.js";
-import { authError } from "../server/errors.js";
+import { authError } from "../shared/errors.js";
 import { consumeCode } from "./model/codes.js";
 import { peekLimit, takeToken } from "./model/rateLimit.js";
 import { limitConfig } from "./model/validators.js";

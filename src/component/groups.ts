@@ -2,7 +2,7 @@ import { paginationOptsValidator, paginationResultValidator, type WithoutSystemF
 import { v } from "convex/values";
 import type { Doc, Id } from "./_generated/dataModel.js";
 import { internalMutation, mutation, query, type QueryCtx } from "./_generated/server.js";
-import { authError } from "../server/errors.js";
+import { authError } from "../shared/errors.js";
 import {
   OWNER_ROLE,
   deleteGroupContents,

@@ -3,8 +3,8 @@ import { v } from "convex/values";
 import { internal } from "./_generated/api.js";
 import type { Doc, Id } from "./_generated/dataModel.js";
 import { internalMutation, mutation, query, type QueryCtx } from "./_generated/server.js";
-import { normalizeEmail } from "../server/email.js";
-import { authError } from "../server/errors.js";
+import { normalizeEmail } from "../shared/email.js";
+import { authError } from "../shared/errors.js";
 import {
   DEFAULT_INVITE_ROLE,
   findMember,

@@ -2,7 +2,7 @@ import { paginationOptsValidator, paginationResultValidator } from "convex/serve
 import { v } from "convex/values";
 import type { Doc, Id } from "./_generated/dataModel.js";
 import { mutation, query, type QueryCtx } from "./_generated/server.js";
-import { authError } from "../server/errors.js";
+import { authError } from "../shared/errors.js";
 import { OWNER_ROLE, findMember, guardLastOwner, memberDoc, requireGroup } from "./model/groups.js";
 
 /** The ids, given as any strings, or `null` when either is no id of its table. */

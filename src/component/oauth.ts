@@ -2,7 +2,7 @@ import { v } from "convex/values";
 import { verifierByHash } from "./model/verifiers.js";
 import type { Id } from "./_generated/dataModel.js";
 import { mutation, type MutationCtx } from "./_generated/server.js";
-import { MAGIC_LINK, MAGIC_LINK_CONFIRM, MAGIC_LINK_CONFIRM_TTL_MS, OAUTH_CODE, OAUTH_FLOW } from "../server/oauth/kinds.js";
+import { MAGIC_LINK, MAGIC_LINK_CONFIRM, MAGIC_LINK_CONFIRM_TTL_MS, OAUTH_CODE, OAUTH_FLOW } from "../shared/verifierKinds.js";
 import { hashesEqual } from "./model/hashes.js";
 import { identitySignIn, resolveIdentity, type VerifiedIdentity } from "./model/linking.js";
 

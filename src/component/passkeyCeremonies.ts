@@ -10,8 +10,8 @@ import { v } from "convex/values";
 import { verifierByHash } from "./model/verifiers.js";
 import type { Id } from "./_generated/dataModel.js";
 import { mutation, type MutationCtx } from "./_generated/server.js";
-import { authError } from "../server/errors.js";
-import { normalizeEmail } from "../server/email.js";
+import { authError } from "../shared/errors.js";
+import { normalizeEmail } from "../shared/email.js";
 import { recordEvent } from "./model/events.js";
 import {
   ceremonyArgs,

@@ -5,7 +5,7 @@
  */
 import { v } from "convex/values";
 import { mutation, query } from "./_generated/server.js";
-import { authError } from "../server/errors.js";
+import { authError } from "../shared/errors.js";
 import { keepLastSecondFactor } from "./model/secondFactors.js";
 import {
   canSignInWithout,

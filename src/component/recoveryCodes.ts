@@ -5,7 +5,7 @@
  */
 import { v } from "convex/values";
 import { mutation, query } from "./_generated/server.js";
-import { authError } from "../server/errors.js";
+import { authError } from "../shared/errors.js";
 import { peekLimit, takeToken } from "./model/rateLimit.js";
 import { countUnusedRecoveryCodes as countUnused, deleteRecoveryCodes, MAX_RECOVERY_CODES, recordTotpEvent } from "./model/totp.js";
 import { limitConfig } from "./model/validators.js";

@@ -4,7 +4,7 @@ import { v } from "convex/values";
 /**
  * The component's data model. Every planned lookup has an index here; nothing
  * on a request path scans a table. Field sets grow with the features that use
- * them (see DESIGN.md, "Data model").
+ * them (see docs/architecture.md, "Tables and their invariants").
  */
 
 /** A person who can sign in. `extend` holds app data. */

@@ -11,8 +11,8 @@ import { guardUserOwnerships } from "./model/groups.js";
 import { checkProfile } from "./model/profile.js";
 import { deleteUserData } from "./model/userData.js";
 import { userFields } from "./schema.js";
-import { normalizeEmail } from "../server/email.js";
-import { authError } from "../server/errors.js";
+import { normalizeEmail } from "../shared/email.js";
+import { authError } from "../shared/errors.js";
 
 /** A user document as it leaves the component. */
 export const userDoc = v.object({

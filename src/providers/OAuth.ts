@@ -21,12 +21,15 @@
  * `/api/auth/callback/github`, which returns it to `SITE_URL` (or
  * `redirectTo` under it) with `?code=`; the client finishes with
  * `signIn({ params: { code }, verifier })`. See `oauth/flow.ts` for the steps
- * and what each checks.
+ * and what each checks. The flow (and oauth4webapi) is loaded (`import()`)
+ * when a sign-in or one of the routes runs.
  */
+import { httpActionGeneric } from "convex/server";
+import type { ComponentApi } from "../component/_generated/component.js";
 import type { AuthProvider } from "../server/provider.js";
-import { callbackPath, oauthRoutes, signInPath, startFlow } from "./oauth/flow.js";
+import { callbackPath, signInPath } from "./oauth/paths.js";
 import type { OAuthOptions } from "./oauth/profile.js";
-import { configOf, settingsOf, type AuthCoreOAuthConfig } from "./oauth/settings.js";
+import { configOf, settingsOf, type AuthCoreOAuthConfig, type OAuthSettings } from "./oauth/settings.js";
 
 export type { OAuthOptions } from "./oauth/profile.js";
 export type { AuthCoreOAuthConfig } from "./oauth/settings.js";
@@ -52,6 +55,7 @@ export function OAuth(config: AuthCoreOAuthConfig, options: OAuthOptions = {}): 
     type: "oauth",
     name: String(merged.name ?? id),
     async signIn(sc, params) {
+      const { startFlow } = await import("./oauth/flow.js");
       return await startFlow(sc, settingsNow(), params);
     },
     addRoutes(router, { component }) {
@@ -62,6 +66,20 @@ export function OAuth(config: AuthCoreOAuthConfig, options: OAuthOptions = {}): 
       router.route({ path: signInPath(id), method: "GET", handler: routes.signIn });
       router.route({ path: callbackPath(id), method: "GET", handler: routes.callback });
     },
+  };
+}
+
+/** The routes `auth.http.add(http)` mounts for one OAuth provider; each loads the flow when it runs. */
+function oauthRoutes(component: ComponentApi, settingsNow: () => OAuthSettings, options: OAuthOptions, id: string) {
+  return {
+    signIn: httpActionGeneric(async (ctx, request) => {
+      const { bindAndGo } = await import("./oauth/flow.js");
+      return await bindAndGo(ctx, component, id, request);
+    }),
+    callback: httpActionGeneric(async (ctx, request) => {
+      const { callback } = await import("./oauth/flow.js");
+      return await callback(ctx, component, settingsNow, options, id, request);
+    }),
   };
 }
 

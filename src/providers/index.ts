@@ -4,7 +4,7 @@
  * @module
  */
 export { Password, type PasswordOptions, type PasswordProvider, type CodeDelivery } from "./Password.js";
-export { DEFAULT_ARGON2ID, type Argon2idParams } from "./password/hash.js";
+export { DEFAULT_ARGON2ID, type Argon2idParams } from "./password/params.js";
 export type { PasswordPolicy, PasswordValidator } from "./password/rules.js";
 export type { BreachedPasswordOptions } from "./password/breached.js";
 export { TOTP, type TotpOptions, type TotpProvider } from "./TOTP.js";

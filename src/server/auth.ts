@@ -37,7 +37,7 @@ import { signingKeyFromEnv } from "./tokens/signingKey.js";
 import type { PasswordProvider } from "../providers/Password.js";
 import { finishRedirectSignIn } from "./oauth/finish.js";
 import { toAuthProviders, type ProviderConfig } from "./oauth/providers.js";
-import { ceremonyResultValidator } from "../providers/passkey/ceremonyOptions.js";
+import { signInResultValidator } from "../shared/protocol.js";
 
 /** `Auth()`'s configuration. */
 export type AuthConfig = AuthOptions & {
@@ -47,21 +47,8 @@ export type AuthConfig = AuthOptions & {
   providers: ProviderConfig[];
 };
 
-const tokensValidator = v.object({ token: v.string(), refreshToken: v.string() });
-
-/** The result validator of `signIn` (the sign-in protocol so far). */
-export const signInResultValidator = v.union(
-  v.object({ tokens: v.union(tokensValidator, v.null()) }),
-  v.object({ started: v.literal(true), verifier: v.optional(v.string()) }),
-  v.object({ confirm: v.object({ account: v.string() }), verifier: v.string() }),
-  v.object({ totpRequired: v.literal(true), verifier: v.string() }),
-  v.object({ redirect: v.string(), verifier: v.string() }),
-  v.object({
-    totpSetup: v.object({ uri: v.string(), secret: v.string(), totpId: v.string() }),
-    verifier: v.string(),
-  }),
-  ceremonyResultValidator,
-);
+/** The result validator of `signIn` (the sign-in protocol), defined once in `src/shared/protocol.ts`. */
+export { signInResultValidator };
 
 /** What `sessionState` returns: `null` without our access token. */
 export const sessionStateValidator = v.union(v.null(), v.object({ sessionId: v.string(), live: v.boolean() }));

@@ -6,43 +6,27 @@
 import type { GenericActionCtx, GenericDataModel, HttpRouter } from "convex/server";
 import type { ComponentApi } from "../component/_generated/component.js";
 import type { ResolvedOptions } from "./config.js";
-import type { CreationOptions, RequestOptions } from "../providers/passkey/ceremonyOptions.js";
+import type { SignInResult as ProtocolSignInResult, Tokens as ProtocolTokens } from "../shared/protocol.js";
+import type { CeremonyOptions as ProtocolCeremonyOptions } from "../shared/webauthnOptions.js";
 
 /** The tokens a finished sign-in returns to the client. */
-export type Tokens = { token: string; refreshToken: string };
+export type Tokens = ProtocolTokens;
 
 /**
- * What `signIn` returns (DESIGN.md, "Sign-in protocol"):
- * - `{ tokens }`: signed in; `tokens: null` means signed out for good;
- * - `{ started: true, verifier? }`: a step began out of band (a code or a
- *   link was sent); a link's `verifier` marks this browser as the one that
- *   asked, so opening the link here signs in without a confirmation;
- * - `{ confirm: { account }, verifier }`: a magic link was opened in a
- *   browser that did not ask for it: show `account` and, if the person
- *   agrees, finish with `signIn({ params: { code, confirm: true } }, verifier)`;
- * - `{ redirect, verifier }`: OAuth; send the browser to `redirect`, keep
- *   `verifier`, and finish with `signIn({ params: { code } }, verifier)`;
- * - `{ totpRequired: true, verifier }`: the first factor passed; finish with a
- *   second factor and this verifier (e.g. `signIn("totp", { code }, verifier)`);
- * - `{ totpSetup: { uri, secret, totpId }, verifier }`: an authenticator is
- *   being set up; confirm with `signIn("totp", { flow: "confirm", code }, verifier)`;
- * - `{ options, verifier }`: a WebAuthn ceremony for the browser to run;
- *   finish with `signIn("passkey", { response }, verifier)`.
+ * What `signIn` returns (docs/architecture.md, "The sign-in protocol"), derived from
+ * `signInResultValidator` in `src/shared/protocol.ts`, where each case is
+ * described:
+ * `{ tokens }`, `{ started, verifier? }`, `{ confirm, verifier }`,
+ * `{ totpRequired, verifier }`, `{ redirect, verifier }`,
+ * `{ totpSetup, verifier }`, `{ options, verifier }` (a WebAuthn ceremony).
  */
-export type SignInResult =
-  | { tokens: Tokens | null }
-  | { started: true; verifier?: string }
-  | { confirm: { account: string }; verifier: string }
-  | { totpRequired: true; verifier: string }
-  | { redirect: string; verifier: string }
-  | { totpSetup: { uri: string; secret: string; totpId: string }; verifier: string }
-  | { options: CeremonyOptions; verifier: string };
+export type SignInResult = ProtocolSignInResult;
 
 /**
  * WebAuthn options for the browser (`{ options, verifier }`): run the
  * ceremony with them, then `signIn(id, { response }, verifier)`.
  */
-export type CeremonyOptions = CreationOptions | RequestOptions;
+export type CeremonyOptions = ProtocolCeremonyOptions;
 
 /**
  * What a provider concludes, for `Auth()` to turn into a session. Providers
@@ -87,7 +71,7 @@ export function isVerdict(outcome: ProviderOutcome): outcome is Verdict {
 }
 
 /** The kind of verifier a pending second factor is stored under. */
-export { SECOND_FACTOR_VERIFIER } from "../component/model/secondFactors.js";
+export { SECOND_FACTOR_VERIFIER } from "../shared/verifierKinds.js";
 
 /**
  * The kinds of secret with a failed-attempt bucket each, so locking one

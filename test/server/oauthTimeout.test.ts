@@ -109,11 +109,11 @@ const app = () =>
   });
 
 describe("outgoing OAuth requests", () => {
-  test("requestOptions gives each request a fresh 10 s timeout signal, loopback or not", () => {
+  test("requestOptions gives each request a fresh 10 s timeout signal, loopback or not", async () => {
     expect(OAUTH_REQUEST_TIMEOUT_MS).toBe(10_000);
     shortenTimeouts();
     for (const url of ["https://idp.example.com/token", "http://127.0.0.1:9/token", undefined]) {
-      const { signal } = requestOptions(url);
+      const { signal } = await requestOptions(url);
       const first = signal();
       const second = signal();
       expect(first).toBeInstanceOf(AbortSignal);

@@ -15,4 +15,4 @@ export { authErrorCode } from "../errors.js";
 export { memoryStorage, type TokenStorage } from "../storage.js";
 export type { AuthTransport, SessionState, SignInArgs, SignInOutcome, SignInResult, Tokens } from "../protocol.js";
 export type { AuthActionNames } from "../transport.js";
-export type { AuthErrorCode } from "../../server/errors.js";
+export type { AuthErrorCode } from "../../shared/errors.js";

@@ -2,7 +2,7 @@ import { v, type Infer } from "convex/values";
 import type { Doc, Id } from "../_generated/dataModel.js";
 import { recordEvent, type EventType } from "./events.js";
 import type { MutationCtx, QueryCtx } from "../_generated/server.js";
-import { authError } from "../../server/errors.js";
+import { authError } from "../../shared/errors.js";
 import { apiKeyBucket, apiKeyFields, apiKeyRateLimit } from "../schema.js";
 
 export type RateLimit = Infer<typeof apiKeyRateLimit>;

@@ -2,7 +2,7 @@ import { v } from "convex/values";
 import { internal } from "../_generated/api.js";
 import type { Doc, Id } from "../_generated/dataModel.js";
 import type { MutationCtx, QueryCtx } from "../_generated/server.js";
-import { authError } from "../../server/errors.js";
+import { authError } from "../../shared/errors.js";
 import { groupFields, inviteFields, memberFields } from "../schema.js";
 import { markDone, markPending } from "./deletions.js";
 

@@ -1,7 +1,7 @@
 import { v, type Infer } from "convex/values";
 import type { Doc, Id } from "../_generated/dataModel.js";
 import type { MutationCtx } from "../_generated/server.js";
-import { normalizeEmail } from "../../server/email.js";
+import { normalizeEmail } from "../../shared/email.js";
 import { recordEvent } from "./events.js";
 import { checkProfile } from "./profile.js";
 

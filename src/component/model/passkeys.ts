@@ -2,17 +2,17 @@ import { recordEvent, type EventType } from "./events.js";
 import { v, type Infer } from "convex/values";
 import type { Doc, Id } from "../_generated/dataModel.js";
 import type { MutationCtx, QueryCtx } from "../_generated/server.js";
-import { authError } from "../../server/errors.js";
+import { authError } from "../../shared/errors.js";
 import { passkeyFields } from "../schema.js";
 
-/** The kind of verifier a WebAuthn challenge is stored under. */
-export const WEBAUTHN_VERIFIER = "webauthn";
+/** The kind of verifier a WebAuthn challenge is stored under (defined in shared). */
+export { WEBAUTHN_VERIFIER } from "../../shared/verifierKinds.js";
 
 /**
  * How recently a second factor must have been verified in a session for a
- * user who has one to add a passkey (DESIGN.md: step-up, 10 minutes).
+ * user who has one to add a passkey (defined in shared).
  */
-export const STEP_UP_WINDOW_MS = 10 * 60 * 1000;
+export { STEP_UP_WINDOW_MS } from "../../shared/windows.js";
 
 /** Passkeys one user may hold (bounds every per-user read). */
 export const MAX_PASSKEYS_PER_USER = 100;

@@ -1,5 +1,5 @@
 import { convexToJson, type Value } from "convex/values";
-import { authError } from "../../server/errors.js";
+import { authError } from "../../shared/errors.js";
 
 /** Longest `name` a user may have, in characters. */
 export const MAX_NAME_LENGTH = 200;

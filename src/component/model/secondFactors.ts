@@ -1,10 +1,12 @@
 import type { Id } from "../_generated/dataModel.js";
 import { verifierByHash } from "./verifiers.js";
 import type { MutationCtx, QueryCtx } from "../_generated/server.js";
-import { authError } from "../../server/errors.js";
+import { authError } from "../../shared/errors.js";
 
-/** The kind of verifier a pending second-factor step is stored under. */
-export const SECOND_FACTOR_VERIFIER = "second_factor";
+import { SECOND_FACTOR_VERIFIER } from "../../shared/verifierKinds.js";
+
+/** The kind of verifier a pending second-factor step is stored under (defined in shared). */
+export { SECOND_FACTOR_VERIFIER };
 
 /**
  * Whether the user must pass a second factor after the first (a password):

@@ -24,11 +24,12 @@
  *
  * A failure at 2 or 3 redirects to `SITE_URL` (or `redirectTo`) with
  * `?authError=<code>` (`OAUTH_FAILED`) instead of `?code=`.
+ *
+ * oauth4webapi is loaded (`import()`) by the steps that use it (1 and 3).
  */
-import * as o from "oauth4webapi";
-import { httpActionGeneric } from "convex/server";
+import { constantTimeEqual } from "@oslojs/crypto/subtle";
+import type * as o from "oauth4webapi";
 import type { ComponentApi } from "../../component/_generated/component.js";
-import { hashesEqual } from "../../component/model/hashes.js";
 import { authError, isAuthError } from "../../server/errors.js";
 import { OAUTH_CODE, OAUTH_CODE_TTL_MS, OAUTH_FLOW, OAUTH_FLOW_TTL_MS, OAUTH_OPEN_TTL_MS } from "../../server/oauth/kinds.js";
 import { resolveRedirect, siteUrl, withQuery } from "../../server/oauth/redirect.js";
@@ -36,13 +37,18 @@ import type { ActionCtx, SignInContext } from "../../server/provider.js";
 import { siteUrlFromEnv } from "../../server/tokens/accessToken.js";
 import { newRefreshToken } from "../../server/tokens/refreshToken.js";
 import { hashSecret } from "../../server/tokens/secretHash.js";
+import { callbackPath, signInPath } from "./paths.js";
 import { identityOf, type OAuthOptions, type OAuthTokens } from "./profile.js";
-import { authorizationServer, messageOf, OAUTH_REQUEST_TIMEOUT_MS, requestOptions, type OAuthSettings } from "./settings.js";
+import {
+  authorizationServer,
+  messageOf,
+  OAUTH_REQUEST_TIMEOUT_MS,
+  oauth4webapi,
+  requestOptions,
+  type OAuthSettings,
+} from "./settings.js";
 
-/** Where the browser starts: `/api/auth/signin/<id>`. */
-export const signInPath = (id: string) => `/api/auth/signin/${id}`;
-/** Where the provider returns: `/api/auth/callback/<id>` (register `<CONVEX_SITE_URL>` + this with the provider). */
-export const callbackPath = (id: string) => `/api/auth/callback/${id}`;
+export { callbackPath, signInPath } from "./paths.js";
 
 /** What the flow row keeps between the steps. */
 type FlowData = {
@@ -69,6 +75,7 @@ export async function startFlow(
   if (as.authorization_endpoint === undefined) {
     throw authError("CONFIGURATION", `OAuth provider "${settings.id}" has no authorization endpoint`);
   }
+  const o = await oauth4webapi();
   const state = sc.randomSecret();
   const verifier = sc.randomSecret();
   const codeVerifier = o.generateRandomCodeVerifier();
@@ -104,23 +111,8 @@ export async function startFlow(
   return { redirect: `${site}${signInPath(settings.id)}?state=${state.raw}`, verifier: verifier.raw };
 }
 
-/** The routes `auth.http.add(http)` mounts for one OAuth provider. */
-export function oauthRoutes(
-  component: ComponentApi,
-  settingsNow: () => OAuthSettings,
-  options: OAuthOptions,
-  id: string,
-) {
-  return {
-    signIn: httpActionGeneric(async (ctx, request) => await bindAndGo(ctx, component, id, request)),
-    callback: httpActionGeneric(
-      async (ctx, request) => await callback(ctx, component, settingsNow, options, id, request),
-    ),
-  };
-}
-
 /** Step 2: bind the flow to this browser (the app's own page posted it), then off to the provider. */
-async function bindAndGo(ctx: ActionCtx, component: ComponentApi, id: string, request: Request): Promise<Response> {
+export async function bindAndGo(ctx: ActionCtx, component: ComponentApi, id: string, request: Request): Promise<Response> {
   const state = new URL(request.url).searchParams.get("state");
   if (state === null || state === "") return failure("OAUTH_FAILED");
   if (request.method !== "POST" || !fromSite(request)) {
@@ -147,7 +139,7 @@ function fromSite(request: Request): boolean {
 }
 
 /** Step 3: the provider's redirect back. */
-async function callback(
+export async function callback(
   ctx: ActionCtx,
   component: ComponentApi,
   settingsNow: () => OAuthSettings,
@@ -194,17 +186,18 @@ async function exchange(
   state: string,
   flow: FlowData,
 ): Promise<{ profile: Record<string, any>; tokens: OAuthTokens }> {
+  const o = await oauth4webapi();
   const as = await authorizationServer(settings);
   const client: o.Client = { client_id: settings.clientId, ...settings.client };
   const params = o.validateAuthResponse(as, client, url, state);
   let response = await o.authorizationCodeGrantRequest(
     as,
     client,
-    clientAuth(settings),
+    clientAuth(o, settings),
     params,
     siteUrlFromEnv() + callbackPath(settings.id),
     flow.codeVerifier,
-    requestOptions(as.token_endpoint),
+    await requestOptions(as.token_endpoint),
   );
   if (settings.token?.conform) response = (await settings.token.conform(response.clone())) ?? response;
   const oidc = settings.type === "oidc";
@@ -215,7 +208,7 @@ async function exchange(
   if (oidc) {
     const claims = o.getValidatedIdTokenClaims(tokens)!;
     if (settings.idToken) return { profile: { ...claims }, tokens: { ...tokens } };
-    const info = await o.userInfoRequest(as, client, tokens.access_token, requestOptions(as.userinfo_endpoint));
+    const info = await o.userInfoRequest(as, client, tokens.access_token, await requestOptions(as.userinfo_endpoint));
     return { profile: { ...(await o.processUserInfoResponse(as, client, claims.sub, info)) }, tokens: { ...tokens } };
   }
   if (settings.userinfo?.request) {
@@ -226,19 +219,19 @@ async function exchange(
     return { profile, tokens: { ...tokens } };
   }
   if (as.userinfo_endpoint === undefined) throw new Error("No userinfo endpoint configured");
-  const info = await o.userInfoRequest(as, client, tokens.access_token, requestOptions(as.userinfo_endpoint));
+  const info = await o.userInfoRequest(as, client, tokens.access_token, await requestOptions(as.userinfo_endpoint));
   if (!info.ok) throw new Error(`userinfo responded ${info.status}`);
   return { profile: (await info.json()) as Record<string, any>, tokens: { ...tokens } };
 }
 
-function clientAuth(settings: OAuthSettings): o.ClientAuth {
+function clientAuth(lib: typeof o, settings: OAuthSettings): o.ClientAuth {
   switch (settings.tokenEndpointAuthMethod) {
     case "client_secret_basic":
       return clientSecretBasic(settings.clientId, settings.clientSecret!);
     case "client_secret_post":
-      return o.ClientSecretPost(settings.clientSecret!);
+      return lib.ClientSecretPost(settings.clientSecret!);
     case "none":
-      return o.None();
+      return lib.None();
     default:
       throw authError(
         "CONFIGURATION",
@@ -280,6 +273,18 @@ function bindingCookie(stateHash: string) {
       return null;
     },
   };
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * Compares two hash strings (base64url digests) in constant time, so how long
+ * the check takes says nothing about how much of a guess was right.
+ */
+function hashesEqual(a: string, b: string): boolean {
+  const left = encoder.encode(a);
+  const right = encoder.encode(b);
+  return left.length === right.length && constantTimeEqual(left, right);
 }
 
 function redirect(location: string, setCookie?: string): Response {

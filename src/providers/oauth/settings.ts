@@ -6,7 +6,7 @@
  * `AUTH_<ID>_SECRET` / `AUTH_<ID>_ISSUER`, as Auth.js reads them).
  */
 import type { OAuthConfig } from "@auth/core/providers";
-import * as o from "oauth4webapi";
+import type * as o from "oauth4webapi";
 import { authError } from "../../server/errors.js";
 import { processEnv } from "../../server/tokens/signingKey.js";
 
@@ -123,6 +123,14 @@ export function isLoopback(url: string | URL): boolean {
  */
 export const OAUTH_REQUEST_TIMEOUT_MS = 10_000;
 
+/**
+ * oauth4webapi, loaded (`import()`) when a flow first needs it: a function
+ * module that only imports `auth` does not bundle it.
+ */
+export async function oauth4webapi(): Promise<typeof o> {
+  return await import("oauth4webapi");
+}
+
 /** oauth4webapi's options for one request. */
 export type OAuthRequestOptions = {
   [o.allowInsecureRequests]?: boolean;
@@ -134,9 +142,11 @@ export type OAuthRequestOptions = {
  * oauth4webapi's request options for a call to `url`: bounded by
  * {@link OAUTH_REQUEST_TIMEOUT_MS}, and plain http allowed for loopback only.
  */
-export function requestOptions(url: string | URL | undefined): OAuthRequestOptions {
+export async function requestOptions(url: string | URL | undefined): Promise<OAuthRequestOptions> {
   const signal = () => AbortSignal.timeout(OAUTH_REQUEST_TIMEOUT_MS);
-  return url !== undefined && isLoopback(url) ? { [o.allowInsecureRequests]: true, signal } : { signal };
+  if (url === undefined || !isLoopback(url)) return { signal };
+  const { allowInsecureRequests } = await oauth4webapi();
+  return { [allowInsecureRequests]: true, signal };
 }
 
 /** Discovery results per issuer, kept for an hour in this isolate. */
@@ -164,9 +174,10 @@ export async function authorizationServer(settings: OAuthSettings): Promise<o.Au
   const cached = discovered.get(settings.issuer);
   if (cached !== undefined && cached.until > Date.now()) return cached.as;
   const issuer = new URL(settings.issuer);
+  const o = await oauth4webapi();
   let as: o.AuthorizationServer;
   try {
-    const response = await o.discoveryRequest(issuer, { algorithm: "oidc", ...requestOptions(issuer) });
+    const response = await o.discoveryRequest(issuer, { algorithm: "oidc", ...(await requestOptions(issuer)) });
     as = await o.processDiscoveryResponse(issuer, response);
   } catch (error) {
     throw authError("OAUTH_FAILED", `Discovery of ${settings.issuer} failed: ${messageOf(error)}`);

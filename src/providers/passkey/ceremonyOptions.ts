@@ -1,61 +1,24 @@
 /**
  * The WebAuthn options `signIn` hands the browser (`{ options, verifier }`),
  * as `@simplewebauthn/server` builds them and `@simplewebauthn/browser`
- * takes them, with the validators of the `signIn` result. The options are
- * copied field by field, so what leaves is exactly what the validators name.
+ * takes them. The options are copied field by field, so what leaves is
+ * exactly what the protocol's validators (src/shared/webauthnOptions.ts) name.
  */
-import { v, type Infer } from "convex/values";
+import type { CreationOptions, CredentialDescriptor, RequestOptions } from "../../shared/webauthnOptions.js";
 import type {
   PublicKeyCredentialCreationOptionsJSON,
   PublicKeyCredentialRequestOptionsJSON,
 } from "@simplewebauthn/server";
 
-const credentialDescriptor = v.object({
-  id: v.string(),
-  type: v.literal("public-key"),
-  transports: v.optional(v.array(v.string())),
-});
+export {
+  ceremonyResultValidator,
+  creationOptionsValidator,
+  requestOptionsValidator,
+  type CreationOptions,
+  type RequestOptions,
+} from "../../shared/webauthnOptions.js";
 
-/** `navigator.credentials.create()` options, JSON-encoded: they register a passkey. */
-export const creationOptionsValidator = v.object({
-  challenge: v.string(),
-  rp: v.object({ name: v.string(), id: v.optional(v.string()) }),
-  user: v.object({ id: v.string(), name: v.string(), displayName: v.string() }),
-  pubKeyCredParams: v.array(v.object({ alg: v.number(), type: v.literal("public-key") })),
-  timeout: v.optional(v.number()),
-  excludeCredentials: v.optional(v.array(credentialDescriptor)),
-  authenticatorSelection: v.optional(
-    v.object({
-      authenticatorAttachment: v.optional(v.string()),
-      residentKey: v.optional(v.string()),
-      requireResidentKey: v.optional(v.boolean()),
-      userVerification: v.optional(v.string()),
-    }),
-  ),
-  attestation: v.optional(v.string()),
-  hints: v.optional(v.array(v.string())),
-  extensions: v.optional(v.object({ credProps: v.optional(v.boolean()) })),
-});
-
-/** `navigator.credentials.get()` options, JSON-encoded: they sign in with a passkey. */
-export const requestOptionsValidator = v.object({
-  challenge: v.string(),
-  rpId: v.optional(v.string()),
-  timeout: v.optional(v.number()),
-  allowCredentials: v.optional(v.array(credentialDescriptor)),
-  userVerification: v.optional(v.string()),
-});
-
-/** The `{ options, verifier }` result of `signIn`: a WebAuthn ceremony to run, then `signIn` again. */
-export const ceremonyResultValidator = v.object({
-  options: v.union(creationOptionsValidator, requestOptionsValidator),
-  verifier: v.string(),
-});
-
-export type CreationOptions = Infer<typeof creationOptionsValidator>;
-export type RequestOptions = Infer<typeof requestOptionsValidator>;
-
-type Descriptor = Infer<typeof credentialDescriptor>;
+type Descriptor = CredentialDescriptor;
 
 function descriptors(list: { id: string; transports?: string[] }[] | undefined): Descriptor[] | undefined {
   return list?.map(({ id, transports }) => ({

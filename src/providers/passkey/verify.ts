@@ -3,9 +3,8 @@
  * (in the `signIn` action): the challenge the ceremony stored, the expected
  * origins and RP ID, user presence (and verification when required), the
  * signature, the counter. Every refusal is `PASSKEY_INVALID`.
+ * `@simplewebauthn/server` is loaded (`import()`) when a response is checked.
  */
-import { verifyAuthenticationResponse, verifyRegistrationResponse } from "@simplewebauthn/server";
-import { decodeCredentialPublicKey } from "@simplewebauthn/server/helpers";
 import { authError } from "../../server/errors.js";
 import type { RelyingParty, ResolvedPasskeyOptions } from "./config.js";
 import type { CeremonyResponse } from "./response.js";
@@ -49,6 +48,10 @@ export async function verifyRegistration(
   response: CeremonyResponse,
   challenge: string,
 ): Promise<NewCredential> {
+  const [{ verifyRegistrationResponse }, { decodeCredentialPublicKey }] = await Promise.all([
+    import("@simplewebauthn/server"),
+    import("@simplewebauthn/server/helpers"),
+  ]);
   let verification;
   try {
     verification = await verifyRegistrationResponse({
@@ -99,6 +102,7 @@ export async function verifyAssertion(
   if (handle !== undefined && handle !== credential.userHandle) {
     throw invalid("The passkey's user handle does not match its account");
   }
+  const { verifyAuthenticationResponse } = await import("@simplewebauthn/server");
   let verification;
   try {
     verification = await verifyAuthenticationResponse({

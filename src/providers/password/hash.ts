@@ -8,7 +8,9 @@
  * verifiable, and {@link needsRehash} says which to re-hash at the next sign-in.
  *
  * Every function here draws random bytes or does heavy work: call them from
- * actions, never from queries or mutations.
+ * actions, never from queries or mutations. hash-wasm is loaded on the first
+ * derivation (`import()`), so a function module that only imports `auth`
+ * does not bundle it.
  *
  * Error policy:
  * - a password that is not a string is a programming error: both functions throw `TypeError`;
@@ -27,27 +29,9 @@
  */
 import { constantTimeEqual } from "@oslojs/crypto/subtle";
 import { decodeBase64IgnorePadding, encodeBase64NoPadding } from "@oslojs/encoding";
-import { argon2id } from "hash-wasm";
+import { DEFAULT_ARGON2ID, type Argon2idParams } from "./params.js";
 
-/** The cost parameters of argon2id. */
-export type Argon2idParams = {
-  /** Memory in KiB (`m`). Must be at least `8 * parallelism`. */
-  memoryKiB: number;
-  /** Number of passes over memory (`t`). */
-  iterations: number;
-  /** Number of lanes (`p`); hash-wasm computes them one after another. */
-  parallelism: number;
-};
-
-/**
- * OWASP's minimum argon2id setting (Password Storage Cheat Sheet): 19 MiB,
- * 2 passes, 1 lane. About 19 MiB of WebAssembly memory per hash.
- */
-export const DEFAULT_ARGON2ID: Readonly<Argon2idParams> = Object.freeze({
-  memoryKiB: 19456,
-  iterations: 2,
-  parallelism: 1,
-});
+export { DEFAULT_ARGON2ID, type Argon2idParams } from "./params.js";
 
 /**
  * Bounds on parameters, applied to the ones we hash with and to every stored
@@ -216,6 +200,7 @@ async function runArgon2id(
   length: number,
 ): Promise<Uint8Array> {
   try {
+    const { argon2id } = await import("hash-wasm");
     return await argon2id({
       password,
       salt,

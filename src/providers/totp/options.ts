@@ -32,8 +32,8 @@ export type ResolvedTotpOptions = Required<Omit<TotpOptions, "accountName">> & {
   accountName: NonNullable<TotpOptions["accountName"]>;
 };
 
-/** How long a verified second factor counts for step-up (DESIGN: 10 minutes). */
-export const STEP_UP_WINDOW_MS = 10 * 60 * 1000;
+/** How long a verified second factor counts for step-up (10 minutes). */
+export { STEP_UP_WINDOW_MS } from "../../shared/windows.js";
 
 /** Recovery codes in a set. */
 export const RECOVERY_CODE_COUNT = 10;
@@ -48,7 +48,7 @@ export const SECRET_BYTES = 20;
 export const SETUP_TTL_MS = 10 * 60 * 1000;
 
 /** The verifier kind of a pending set-up. */
-export const SETUP_VERIFIER = "totp_setup";
+export { SETUP_VERIFIER } from "../../shared/verifierKinds.js";
 
 /** Longest authenticator name. */
 export const NAME_MAX = 100;

@@ -16,7 +16,6 @@ import { authError } from "../../server/errors.js";
 import type { RunMutationCtx } from "../../server/helpers/ctx.js";
 import type { AttemptLimit } from "../../server/provider.js";
 import { DRIFT_STEPS, type ResolvedTotpOptions } from "./options.js";
-import { matchStep, normalizeCode } from "./otp.js";
 import { hashRecoveryCode } from "./recovery.js";
 import { decryptSecret, encryptionKeyFromEnv } from "./secret.js";
 
@@ -60,6 +59,8 @@ export async function acceptTotpCode(
   args: { userId: string; code: unknown; pendingTotpId?: string; sessionId?: string },
 ): Promise<{ totpId: string; step: number }> {
   const key = await encryptionKeyFromEnv();
+  // The OTP code (with @oslojs/otp) loads when a code is checked.
+  const { matchStep, normalizeCode } = await import("./otp.js");
   await takeAttempt(deps);
   const { factors } = await deps.ctx.runQuery(deps.component.totp.forVerification, {
     userId: args.userId,

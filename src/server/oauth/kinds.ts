@@ -1,35 +1,15 @@
 /**
- * Names and lifetimes shared by the server and the component for the
- * redirect-based sign-ins (OAuth, magic links). Rows live in `verifiers`,
- * found by the hash of a value only the right party holds.
+ * The verifier kinds and lifetimes of the redirect-based sign-ins (OAuth,
+ * magic links) live in `src/shared/verifierKinds.ts`; this module keeps the
+ * old import path.
  */
-
-/** A started OAuth flow, found by the hash of its `state`. */
-export const OAUTH_FLOW = "oauth_flow";
-/** The one-time code an OAuth callback hands the browser, found by its hash. */
-export const OAUTH_CODE = "oauth_code";
-/**
- * A magic-link token, found by its hash; its `challenge` is the hash of the
- * verifier of the client that asked for it, its `userId` the anonymous user
- * who asked (to upgrade), if any.
- */
-export const MAGIC_LINK = "magic_link";
-/**
- * A pending confirmation of a magic link opened in a browser that did not
- * ask for it: found by the hash of the new verifier handed to that browser;
- * its `challenge` is the link token's hash.
- */
-export const MAGIC_LINK_CONFIRM = "magic_link_confirm";
-/** How long the person has to confirm. */
-export const MAGIC_LINK_CONFIRM_TTL_MS = 5 * 60 * 1000;
-
-/** How long a user may take at the OAuth provider. */
-export const OAUTH_FLOW_TTL_MS = 10 * 60 * 1000;
-/**
- * How long after the start the sign-in URL may be opened: the starting
- * client navigates there at once, so a start link forwarded to another
- * person's browser has mostly expired by the time they click it.
- */
-export const OAUTH_OPEN_TTL_MS = 60 * 1000;
-/** How long the browser has to exchange the callback's code. */
-export const OAUTH_CODE_TTL_MS = 2 * 60 * 1000;
+export {
+  MAGIC_LINK,
+  MAGIC_LINK_CONFIRM,
+  MAGIC_LINK_CONFIRM_TTL_MS,
+  OAUTH_CODE,
+  OAUTH_CODE_TTL_MS,
+  OAUTH_FLOW,
+  OAUTH_FLOW_TTL_MS,
+  OAUTH_OPEN_TTL_MS,
+} from "../../shared/verifierKinds.js";

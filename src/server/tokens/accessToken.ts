@@ -10,7 +10,6 @@
  *
  * @module
  */
-import { SignJWT } from "jose";
 import { authError } from "../errors.js";
 import { processEnv, type SigningKey } from "./signingKey.js";
 
@@ -86,6 +85,8 @@ export async function signAccessToken(
   }
   const iat = Math.floor(now / 1000);
   const exp = iat + Math.floor(ttlMs / 1000);
+  // Loaded on first use: app modules that only read the user id stay light.
+  const { SignJWT } = await import("jose");
   return await new SignJWT({})
     .setProtectedHeader({ alg: "RS256", kid: key.kid, typ: "JWT" })
     .setSubject(subjectOf(userId, sessionId))

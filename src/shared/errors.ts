@@ -1,0 +1,112 @@
+import { ConvexError } from "convex/values";
+
+/**
+ * Every error this package raises on purpose leaves as
+ * `ConvexError({ code, message })` with a `code` from this list. Codes are
+ * stable: apps may switch on them. Messages are for people and may change.
+ */
+export const ERROR_CODES = [
+  /**
+   * The caller's access token is still valid but its session has ended
+   * (signed out, revoked, expired): `auth.session.require` and every
+   * sensitive helper refuse it.
+   */
+  "SESSION_ENDED",
+  /** An argument is malformed or out of range. */
+  "INVALID_ARGUMENT",
+  /** The document the call names does not exist. */
+  "NOT_FOUND",
+  /** Another user already holds this email address. */
+  "EMAIL_TAKEN",
+  /** The caller is not signed in. */
+  "NOT_SIGNED_IN",
+  /** The deployment is misconfigured (missing or malformed key, env var). */
+  "CONFIGURATION",
+  /** `signIn` named a provider the app did not configure. */
+  "UNKNOWN_PROVIDER",
+  /** Sign-up for an identity (email, provider account) that already has an account. */
+  "ACCOUNT_EXISTS",
+  /** Wrong email or password; deliberately the same for an unknown email. */
+  "INVALID_CREDENTIALS",
+  /** A new password breaks the rules: 8..256 characters, not the email, not a common or (opt-in) breached password, the app's own check. */
+  "INVALID_PASSWORD",
+  /** A one-time code is wrong, expired, used, or for another address. */
+  "INVALID_CODE",
+  /** Too many failed attempts for this identifier, or an API key over its rate limit; retry later. */
+  "RATE_LIMITED",
+  /** An API key that does not exist (or is malformed). */
+  "INVALID_API_KEY",
+  /** An API key that was revoked. */
+  "API_KEY_REVOKED",
+  /** An API key past its expiry. */
+  "API_KEY_EXPIRED",
+  /** A scope outside the app's configured scope set. */
+  "INVALID_SCOPE",
+  /** The change would leave a group without an owner. */
+  "LAST_OWNER",
+  /** A group slug already used by a sibling group. */
+  "SLUG_TAKEN",
+  /** The invite was already accepted, revoked or expired. */
+  "INVITE_NOT_PENDING",
+  /** The invite is past its expiry. */
+  "INVITE_EXPIRED",
+  /** A pending invite for this email and group exists. */
+  "DUPLICATE_INVITE",
+  /** The invite is bound to another (or an unverified) email address. */
+  "INVITE_EMAIL_MISMATCH",
+  /** The user is already a member of the group. */
+  "ALREADY_MEMBER",
+  /** The caller may not do this (an app's own permission check). */
+  "FORBIDDEN",
+  /** Removing this would leave the user no way to sign in (or no second factor where 2FA is required). */
+  "LAST_FACTOR",
+  /** The action needs a second factor verified in this session within the last 10 minutes. */
+  "STEP_UP_REQUIRED",
+  /** A WebAuthn response that does not verify (challenge, origin, RP ID, signature, counter, owner). */
+  "PASSKEY_INVALID",
+  /** An OAuth sign-in failed (state, PKCE, nonce, code exchange or profile). */
+  "OAUTH_FAILED",
+  /** A redirect target outside the app's SITE_URL. */
+  "INVALID_REDIRECT",
+] as const;
+
+/** One of the stable error codes in {@link ERROR_CODES}. */
+export type AuthErrorCode = (typeof ERROR_CODES)[number];
+
+/** The data carried by every `ConvexError` this package throws. */
+export type AuthErrorData = { code: AuthErrorCode; message: string };
+
+/**
+ * Builds the `ConvexError` for `code`.
+ *
+ * @example
+ * ```ts
+ * throw authError("NOT_FOUND", `No user ${userId}`);
+ * ```
+ */
+export function authError(
+  code: AuthErrorCode,
+  message: string,
+): ConvexError<AuthErrorData> {
+  return new ConvexError({ code, message });
+}
+
+/**
+ * True when `error` is a `ConvexError` this package threw, optionally with
+ * the given `code`. Works on both sides of a function boundary.
+ */
+export function isAuthError(
+  error: unknown,
+  code?: AuthErrorCode,
+): error is ConvexError<AuthErrorData> {
+  if (!(error instanceof ConvexError)) return false;
+  const data: unknown = error.data;
+  if (typeof data !== "object" || data === null || !("code" in data)) {
+    return false;
+  }
+  const actual = (data as { code: unknown }).code;
+  return (
+    (ERROR_CODES as readonly unknown[]).includes(actual) &&
+    (code === undefined || actual === code)
+  );
+}
