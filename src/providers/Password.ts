@@ -20,7 +20,7 @@
  * loaded (`import()`) when one runs, so a function module that only imports
  * `auth` bundles none of them.
  */
-import type { ActionCtx, AuthProvider, SignInContext } from "../server/provider.js";
+import type { ActionCtx, ChangesPassword } from "../server/provider.js";
 import type { Argon2idParams } from "./password/params.js";
 import type { PasswordPolicy, PasswordValidator } from "./password/rules.js";
 
@@ -57,18 +57,7 @@ export type PasswordOptions = {
 };
 
 /** The Password provider, with the helper `auth.password.change` uses. */
-export interface PasswordProvider extends AuthProvider {
-  readonly type: "credentials";
-  /**
-   * Changes the signed-in user's password: needs the current one, then ends
-   * every other session of the user (`password_change`).
-   */
-  changePassword(
-    context: SignInContext,
-    session: { userId: string; sessionId: string },
-    args: { currentPassword: string; newPassword: string },
-  ): Promise<void>;
-}
+export type PasswordProvider = ChangesPassword;
 
 /** Sign-in with an email and a password. */
 export function Password(options: PasswordOptions = {}): PasswordProvider {

@@ -22,7 +22,7 @@
  *
  * The flows (totp/flows.ts) are loaded (`import()`) when one runs.
  */
-import type { AuthProvider } from "../server/provider.js";
+import type { AuthProvider, SecondFactorCodes } from "../server/provider.js";
 import { resolveTotpOptions, type ResolvedTotpOptions, type TotpOptions } from "./totp/options.js";
 
 export type { TotpOptions } from "./totp/options.js";
@@ -32,6 +32,8 @@ export interface TotpProvider extends AuthProvider {
   readonly type: "totp";
   /** The options with defaults filled in. */
   readonly config: ResolvedTotpOptions;
+  /** Its settings and code checks, for `auth.totp` (loaded on demand). */
+  readonly codes: SecondFactorCodes;
 }
 
 /** Authenticator-app codes as a second factor. See the module docs. */
@@ -41,6 +43,23 @@ export function TOTP(options: TotpOptions = {}): TotpProvider {
     id: config.id,
     type: "totp",
     config,
+    codes: {
+      period: config.period,
+      required: config.required,
+      async acceptCode(deps, args) {
+        const { acceptTotpCode } = await import("./totp/verify.js");
+        await acceptTotpCode({ ...deps, config }, args);
+      },
+      async acceptRecoveryCode(deps, args) {
+        const { acceptRecoveryCode } = await import("./totp/verify.js");
+        await acceptRecoveryCode({ ...deps, config }, args);
+      },
+      async newRecoveryCodes(userId) {
+        const { hashRecoveryCode, newRecoveryCodes } = await import("./totp/recovery.js");
+        const codes = newRecoveryCodes();
+        return { codes, hashes: codes.map((code) => hashRecoveryCode(code, userId)) };
+      },
+    },
     async signIn(sc, params) {
       const { totpFlows } = await import("./totp/flows.js");
       return await totpFlows(config).signIn(sc, params);

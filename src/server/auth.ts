@@ -20,7 +20,7 @@ import { resolveOptions, type AuthOptions } from "./config.js";
 import { authError } from "./errors.js";
 import { JWKS_PATH, OPENID_CONFIGURATION_PATH, jwksResponse, openidConfiguration } from "./http/wellKnown.js";
 import { signedIn } from "./identity.js";
-import { attemptLimitOf, isVerdict, type AuthProvider, type ProviderOutcome, type SignInContext, type SignInResult } from "./provider.js";
+import { attemptLimitOf, isVerdict, type AuthProvider, type ChangesPassword, type ProviderOutcome, type SignInContext, type SignInResult } from "./provider.js";
 import { secondFactorPolicy } from "./secondFactor.js";
 import { issueSession, loadMinter } from "./session/issue.js";
 import { requireLiveSession } from "./session/live.js";
@@ -34,7 +34,6 @@ import { siteUrlFromEnv } from "./tokens/accessToken.js";
 import { isRefreshTokenShaped, newRefreshToken } from "./tokens/refreshToken.js";
 import { hashSecret } from "./tokens/secretHash.js";
 import { signingKeyFromEnv } from "./tokens/signingKey.js";
-import type { PasswordProvider } from "../providers/Password.js";
 import { finishRedirectSignIn } from "./oauth/finish.js";
 import { toAuthProviders, type ProviderConfig } from "./oauth/providers.js";
 import { signInResultValidator } from "../shared/protocol.js";
@@ -175,7 +174,7 @@ export function Auth(config: AuthConfig) {
      */
     async change(ctx: SignInContext["ctx"], args: { currentPassword: string; newPassword: string }): Promise<void> {
       const provider = [...providers.values()].find(
-        (p): p is PasswordProvider => "changePassword" in p && p.type === "credentials",
+        (p): p is ChangesPassword => "changePassword" in p && p.type === "credentials",
       );
       if (provider === undefined) throw authError("UNKNOWN_PROVIDER", "No Password provider configured");
       const who = await requireLiveSession(ctx, component);

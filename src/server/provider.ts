@@ -145,3 +145,41 @@ export type ProviderRouteDeps = {
   /** A sign-in context for an HTTP action's ctx. */
   contextFor(ctx: ActionCtx): SignInContext;
 };
+
+/** What checking a second-factor code needs from its caller. */
+export type CodeCheckDeps = {
+  ctx: Pick<ActionCtx, "runQuery" | "runMutation">;
+  component: ComponentApi;
+  /** The user's failed-attempt bucket for this kind of code. */
+  limit: AttemptLimit;
+};
+
+/**
+ * What a provider of second-factor codes (the TOTP provider) lends the
+ * `auth.totp` helpers: its settings and its checks, so the server never
+ * imports a provider. The checks run in actions: a wrong code is recorded
+ * against `deps.limit` before they throw `INVALID_CODE` (or `RATE_LIMITED`).
+ */
+export interface SecondFactorCodes {
+  /** Seconds per time step. */
+  readonly period: number;
+  /** The app requires two-factor authentication: a user's last second factor stays. */
+  readonly required: boolean;
+  /** Accepts a code of one of the user's active authenticators; with `sessionId`, marks that session verified. */
+  acceptCode(deps: CodeCheckDeps, args: { userId: string; code: unknown; sessionId?: string }): Promise<void>;
+  /** Uses up one of the user's recovery codes. */
+  acceptRecoveryCode(deps: CodeCheckDeps, args: { userId: string; code: unknown }): Promise<void>;
+  /** A new set of recovery codes for the user: the codes to show, and the hashes to store. */
+  newRecoveryCodes(userId: string): Promise<{ codes: string[]; hashes: string[] }>;
+}
+
+/** A provider whose secret the signed-in user can change (the Password provider), for `auth.password.change`. */
+export interface ChangesPassword extends AuthProvider {
+  readonly type: "credentials";
+  /** Checks the current password, sets the new one, ends the user's other sessions. */
+  changePassword(
+    context: SignInContext,
+    session: { userId: string; sessionId: string },
+    args: { currentPassword: string; newPassword: string },
+  ): Promise<void>;
+}

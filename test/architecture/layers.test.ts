@@ -101,6 +101,14 @@ const PROVIDER_ALLOW_LIST: ReadonlySet<string> = new Set<string>([
   // (that one was: the OAuth flow now has its own constant-time compare).
 ]);
 
+/**
+ * The one import from src/server into src/providers: `Auth({ providers })`
+ * accepts `@auth/core` OAuth configs as they are and wraps them in `OAuth()`.
+ */
+const SERVER_TO_PROVIDERS: ReadonlySet<string> = new Set<string>([
+  "src/server/oauth/providers.ts -> src/providers/OAuth.js",
+]);
+
 describe("layers point one way", () => {
   test("the parser finds static, re-export, side-effect and dynamic imports, not comments", () => {
     const text = [
@@ -178,5 +186,18 @@ describe("layers point one way", () => {
     // A moved import must leave the allow-list too.
     const stale = [...PROVIDER_ALLOW_LIST].filter((entry) => !reaching.some((i) => key(i) === entry));
     expect(stale, "moved: delete these from PROVIDER_ALLOW_LIST").toEqual([]);
+  });
+
+  test("src/server uses src/component's _generated API only, and never src/client or src/providers", () => {
+    const key = (i: Import) => `${i.file} -> ${target(i)}`;
+    expect(
+      violations("src/server", (i) => {
+        if (!isRelative(i.specifier)) return true;
+        const to = target(i);
+        if (inside(to, "src/component")) return inside(to, "src/component/_generated");
+        if (inside(to, "src/providers")) return SERVER_TO_PROVIDERS.has(key(i));
+        return !inside(to, "src/client");
+      }),
+    ).toEqual([]);
   });
 });

@@ -8,7 +8,7 @@ import { normalizeEmail } from "../../server/email.js";
 import type { ActionCtx, ProviderOutcome, SignInContext } from "../../server/provider.js";
 import { hashCode, newNumericCode } from "../../server/tokens/oneTimeCode.js";
 import type { CodeDelivery, PasswordOptions } from "../Password.js";
-import { requireStepUp } from "../totp/stepUp.js";
+import { requireStepUp } from "../../server/stepUp.js";
 import { DEFAULT_ARGON2ID, hashPassword, needsRehash, verifyPassword } from "./hash.js";
 import { checkNewPassword, isPlausiblePassword } from "./rules.js";
 

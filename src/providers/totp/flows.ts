@@ -16,7 +16,7 @@ import {
 } from "./options.js";
 import { keyUri } from "./otp.js";
 import { encryptionKeyFromEnv, encryptSecret } from "./secret.js";
-import { requireStepUp } from "./stepUp.js";
+import { requireStepUp } from "../../server/stepUp.js";
 import { acceptRecoveryCode, acceptTotpCode, type CheckDeps } from "./verify.js";
 
 /** The TOTP flows for resolved options `config`. */

@@ -4,15 +4,12 @@ import { DEFAULT_OPTIONS, type ResolvedOptions } from "../config.js";
 import { authError } from "../errors.js";
 import { requireSignedIn } from "../identity.js";
 import { attemptLimitOf, type AuthProvider } from "../provider.js";
-import type { TotpProvider } from "../../providers/TOTP.js";
-import { resolveTotpOptions, type ResolvedTotpOptions } from "../../providers/totp/options.js";
 import { STEP_UP_WINDOW_MS } from "../../shared/windows.js";
-import { newRecoveryCodes, hashRecoveryCode } from "../../providers/totp/recovery.js";
-import { requireStepUp, stepUpStatus, type StepUpStatus } from "../../providers/totp/stepUp.js";
-import { acceptRecoveryCode, acceptTotpCode, type CheckDeps } from "../../providers/totp/verify.js";
+import type { CodeCheckDeps, SecondFactorCodes } from "../provider.js";
+import { requireStepUp, stepUpStatus, type StepUpStatus } from "../stepUp.js";
 import type { ReadCtx, RunQueryCtx, WriteCtx } from "./ctx.js";
 
-export type { StepUpStatus } from "../../providers/totp/stepUp.js";
+export type { StepUpStatus } from "../stepUp.js";
 
 /** An active authenticator as `auth.totp.list` returns it (never its secret). */
 export type TotpFactor = {
@@ -35,10 +32,16 @@ export type TotpHelperDeps = {
   options?: ResolvedOptions;
 };
 
-function totpConfigOf(providers: readonly AuthProvider[]): ResolvedTotpOptions {
-  const provider = providers.find((p): p is TotpProvider => p.type === "totp" && "config" in p);
-  return provider?.config ?? resolveTotpOptions();
+/** The TOTP provider's settings and checks, or `null` when the app has none. */
+function codesOf(providers: readonly AuthProvider[]): SecondFactorCodes | null {
+  const provider = providers.find((p) => p.type === "totp" && "codes" in p) as
+    | (AuthProvider & { codes: SecondFactorCodes })
+    | undefined;
+  return provider?.codes ?? null;
 }
+
+/** Without a TOTP provider: RFC 6238's 30 s steps, two-factor not required. */
+const NO_TOTP_PROVIDER = { period: 30, required: false };
 
 /**
  * `auth.totp.*`: the signed-in user's authenticators, recovery codes and
@@ -46,17 +49,24 @@ function totpConfigOf(providers: readonly AuthProvider[]): ResolvedTotpOptions {
  * one).
  */
 export function totpHelpers(component: ComponentApi, deps: TotpHelperDeps = {}) {
-  const config = totpConfigOf(deps.providers ?? []);
+  const codes = codesOf(deps.providers ?? []);
+  const config = codes ?? NO_TOTP_PROVIDER;
   const failedAttempts = (deps.options ?? DEFAULT_OPTIONS).failedAttempts;
 
   /** The same buckets `signIn` uses for the user's TOTP and recovery codes. */
-  function checkDeps(ctx: WriteCtx, userId: string, kind: "totp" | "recovery"): CheckDeps {
-    return { ctx, component, config, limit: attemptLimitOf(failedAttempts, kind, `user:${userId}`) };
+  function checkDeps(ctx: WriteCtx, userId: string, kind: "totp" | "recovery"): CodeCheckDeps {
+    return { ctx, component, limit: attemptLimitOf(failedAttempts, kind, `user:${userId}`) };
+  }
+
+  /** The TOTP provider's checks; `CONFIGURATION` when the app has no TOTP provider. */
+  function requireCodes(): SecondFactorCodes {
+    if (codes === null) throw authError("CONFIGURATION", "Add the TOTP provider to Auth({ providers }) to check codes");
+    return codes;
   }
 
   return {
-    /** The options of the app's `TOTP()` provider, defaults filled in. */
-    config,
+    /** The settings `auth.totp` uses: the app's `TOTP()` provider's time step and `required`. */
+    config: { period: config.period, required: config.required },
 
     /** The user's active authenticators, oldest first. */
     async list(ctx: RunQueryCtx, { userId }: { userId: string }): Promise<TotpFactor[]> {
@@ -115,12 +125,9 @@ export function totpHelpers(component: ComponentApi, deps: TotpHelperDeps = {}) 
       const who = await requireSignedIn(ctx);
       const status = await requireStepUp(ctx, component, who);
       if (!status.hasSecondFactor) throw authError("NOT_FOUND", "Set up an authenticator first");
-      const codes = newRecoveryCodes();
-      await ctx.runMutation(component.recoveryCodes.replace, {
-        userId: who.userId,
-        codeHashes: codes.map((code) => hashRecoveryCode(code, who.userId)),
-      });
-      return codes;
+      const fresh = await requireCodes().newRecoveryCodes(who.userId);
+      await ctx.runMutation(component.recoveryCodes.replace, { userId: who.userId, codeHashes: fresh.hashes });
+      return fresh.codes;
     },
 
     /**
@@ -140,10 +147,17 @@ export function totpHelpers(component: ComponentApi, deps: TotpHelperDeps = {}) 
         throw authError("INVALID_ARGUMENT", "Send either a code or a recoveryCode");
       }
       if (args.code !== undefined) {
-        await acceptTotpCode(checkDeps(ctx, who.userId, "totp"), { userId: who.userId, code: args.code, sessionId: who.sessionId });
+        await requireCodes().acceptCode(checkDeps(ctx, who.userId, "totp"), {
+          userId: who.userId,
+          code: args.code,
+          sessionId: who.sessionId,
+        });
       } else {
         await stepUpStatus(ctx, component, who);
-        await acceptRecoveryCode(checkDeps(ctx, who.userId, "recovery"), { userId: who.userId, code: args.recoveryCode });
+        await requireCodes().acceptRecoveryCode(checkDeps(ctx, who.userId, "recovery"), {
+          userId: who.userId,
+          code: args.recoveryCode,
+        });
         if (!(await ctx.runMutation(component.sessions.markFactorVerified, { sessionId: who.sessionId }))) {
           throw authError("SESSION_ENDED", "This session has ended; sign in again");
         }

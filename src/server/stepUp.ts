@@ -3,10 +3,10 @@
  * password, another authenticator) need a second factor verified in the
  * same session within the last 10 minutes, when the user has one.
  */
-import type { ComponentApi } from "../../component/_generated/component.js";
-import { authError } from "../../server/errors.js";
-import type { RunQueryCtx } from "../../server/helpers/ctx.js";
-import { STEP_UP_WINDOW_MS } from "./options.js";
+import type { ComponentApi } from "../component/_generated/component.js";
+import { authError } from "./errors.js";
+import type { RunQueryCtx } from "./helpers/ctx.js";
+import { STEP_UP_WINDOW_MS } from "../shared/windows.js";
 
 /** Where a session stands for step-up. */
 export type StepUpStatus = {
