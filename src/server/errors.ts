@@ -2,4 +2,11 @@
  * The error codes live in `src/shared/errors.ts` (the component, the server
  * and the client all need them); this module keeps the old import path.
  */
+import { authError } from "../shared/errors.js";
+
 export { ERROR_CODES, authError, isAuthError, type AuthErrorCode, type AuthErrorData } from "../shared/errors.js";
+
+/** `RATE_LIMITED` for a failed-attempt or send bucket that is empty, with when to retry. */
+export function rateLimited(retryAfterMs: number) {
+  return authError("RATE_LIMITED", `Too many attempts; try again in ${Math.ceil(retryAfterMs / 1000)} s`);
+}

@@ -2,7 +2,7 @@
  * The flows behind `Email()` and `Phone()` (see codeProvider.ts), loaded
  * (`import()`) when a code or link sign-in runs.
  */
-import { authError } from "../../server/errors.js";
+import { authError, rateLimited } from "../../server/errors.js";
 import { MAGIC_LINK } from "../../server/oauth/kinds.js";
 import { resolveRedirect, withQuery } from "../../server/oauth/redirect.js";
 import type { ProviderOutcome, SignInContext } from "../../server/provider.js";
@@ -111,8 +111,4 @@ export function codeFlows<Code, Link>(
       return params.code === undefined ? await send(sc, address, params) : await verify(sc, address, params);
     },
   };
-}
-
-function rateLimited(retryAfterMs: number) {
-  return authError("RATE_LIMITED", `Too many attempts; try again in ${Math.ceil(retryAfterMs / 1000)} s`);
 }

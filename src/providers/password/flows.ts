@@ -3,7 +3,7 @@
  * when a password sign-in or change runs, with argon2id and the password
  * rules, so a function module that only imports `auth` bundles none of them.
  */
-import { authError } from "../../server/errors.js";
+import { authError, rateLimited } from "../../server/errors.js";
 import { normalizeEmail } from "../../server/email.js";
 import type { ActionCtx, ProviderOutcome, SignInContext } from "../../server/provider.js";
 import { hashCode, newNumericCode } from "../../server/tokens/oneTimeCode.js";
@@ -232,13 +232,6 @@ export function passwordFlows(options: PasswordOptions) {
       });
     },
   };
-}
-
-function rateLimited(retryAfterMs: number) {
-  return authError(
-    "RATE_LIMITED",
-    `Too many failed attempts; try again in ${Math.ceil(retryAfterMs / 1000)} s`,
-  );
 }
 
 /** A stored hash to verify against when there is no account, so both paths take as long. */

@@ -12,7 +12,7 @@
  * mutation.
  */
 import type { ComponentApi } from "../../component/_generated/component.js";
-import { authError } from "../../server/errors.js";
+import { authError, rateLimited } from "../../server/errors.js";
 import type { RunMutationCtx } from "../../server/helpers/ctx.js";
 import type { AttemptLimit } from "../../server/provider.js";
 import { DRIFT_STEPS, type ResolvedTotpOptions } from "./options.js";
@@ -28,10 +28,7 @@ export type CheckDeps = {
   limit: AttemptLimit;
 };
 
-/** `RATE_LIMITED` with a retry hint. */
-export function rateLimited(retryAfterMs: number) {
-  return authError("RATE_LIMITED", `Too many failed attempts; try again in ${Math.ceil(retryAfterMs / 1000)} s`);
-}
+export { rateLimited };
 
 /** Takes an attempt token before any code is checked; `RATE_LIMITED` when none is left. */
 async function takeAttempt(deps: CheckDeps): Promise<void> {
