@@ -1,18 +1,19 @@
 import { v } from "convex/values";
-import { internalMutation, mutation, query } from "./_generated/server.js";
+import { internalMutation, mutation, query, type MutationCtx } from "./_generated/server.js";
 import { recordEvent } from "./model/events.js";
 import { hasSecondFactor, SECOND_FACTOR_VERIFIER, takePendingSecondFactor } from "./model/secondFactors.js";
 import {
   continueSession,
-  createSession,
   END_SESSIONS_BATCH,
   endSession,
   endSessionsOfUser,
   liveSession,
-  refusalFor,
   rotate,
+  refreshTokenExpiry,
   sessionPolicy,
+  type SessionPolicy,
 } from "./model/sessions.js";
+import type { Doc, Id } from "./_generated/dataModel.js";
 import { issueRefusal, revocationReason } from "./model/validators.js";
 import { sessionFields } from "./schema.js";
 
@@ -263,3 +264,61 @@ export const markFactorVerified = mutation({
     return true;
   },
 });
+
+/**
+ * Why `user` may not hold a session now, or `null` when they may. The one
+ * check `sessions.issue` applies before any session starts: the user must
+ * exist. (Bans, when they land, refuse here with `banned`.)
+ */
+function refusalFor(user: Doc<"users"> | null): "no_user" | "banned" | null {
+  if (user === null) return "no_user";
+  return null;
+}
+
+/**
+ * Starts a session for `userId` holding one refresh token (stored as its
+ * hash). Only `issue` below calls it: the one place a session is created. Evicts the user's sessions that are `maxSessionsPerUser` or more
+ * creations old: one index read finds the newest ordinal, and a range over
+ * older ordinals (normally empty) finds what to evict, so the cost does not
+ * grow with the number of sessions.
+ */
+async function createSession(
+  ctx: MutationCtx,
+  userId: Id<"users">,
+  refreshTokenHash: string,
+  policy: SessionPolicy,
+  options: { factorVerified?: boolean } = {},
+) {
+  const now = Date.now();
+  const newest = await ctx.db
+    .query("sessions")
+    .withIndex("by_user_ordinal", (q) => q.eq("userId", userId))
+    .order("desc")
+    .first();
+  const ordinal = (newest?.ordinal ?? 0) + 1;
+  const evicted = await ctx.db
+    .query("sessions")
+    .withIndex("by_user_ordinal", (q) =>
+      q.eq("userId", userId).lte("ordinal", ordinal - policy.maxSessionsPerUser),
+    )
+    .collect();
+  for (const old of evicted) await endSession(ctx, old._id, userId, "evicted");
+
+  const { ip, userAgent } = await ctx.meta.getRequestMetadata();
+  const expirationTime = now + policy.totalDurationMs;
+  const sessionId = await ctx.db.insert("sessions", {
+    userId,
+    expirationTime,
+    ordinal,
+    ...(ip !== null ? { ip } : {}),
+    ...(userAgent !== null ? { userAgent } : {}),
+    ...(options.factorVerified ? { factorVerifiedTime: now } : {}),
+  });
+  await ctx.db.insert("refreshTokens", {
+    sessionId,
+    userId,
+    tokenHash: refreshTokenHash,
+    expirationTime: refreshTokenExpiry(expirationTime, policy, now),
+  });
+  return { sessionId, expirationTime };
+}

@@ -28,13 +28,14 @@ function filesMatching(pattern: RegExp): string[] {
 }
 
 describe("one way in", () => {
-  test("only model/sessions.ts inserts sessions, and only sessions.issue calls it", () => {
-    expect(filesMatching(/insert\(\s*"sessions"/)).toEqual(["component/model/sessions.ts"]);
-    expect(filesMatching(/\bcreateSession\(/)).toEqual(["component/model/sessions.ts", "component/sessions.ts"]);
+  test("only component/sessions.ts creates sessions (its `issue` mutation, through a private function)", () => {
+    expect(filesMatching(/insert\(\s*"sessions"/)).toEqual(["component/sessions.ts"]);
+    expect(filesMatching(/\bcreateSession\(/)).toEqual(["component/sessions.ts"]);
+    expect(filesMatching(/export\s+(async\s+)?function\s+createSession/)).toEqual([]);
   });
 
-  test("refresh tokens are stored only where sessions are issued or rotated", () => {
-    expect(filesMatching(/insert\(\s*"refreshTokens"/)).toEqual(["component/model/sessions.ts"]);
+  test("refresh tokens are stored only where sessions are issued, rotated or continued", () => {
+    expect(filesMatching(/insert\(\s*"refreshTokens"/)).toEqual(["component/model/sessions.ts", "component/sessions.ts"]);
   });
 
   test("access tokens are minted only by server/session/issue.ts", () => {

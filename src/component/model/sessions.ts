@@ -15,74 +15,9 @@ export const sessionPolicy = v.object({
 });
 export type SessionPolicy = Infer<typeof sessionPolicy>;
 
-/** A new session as it leaves the component. */
-export const newSession = v.object({
-  sessionId: v.id("sessions"),
-  expirationTime: v.number(),
-});
-
 /** Refresh tokens of a session never outlive it, nor the inactivity window. */
 export function refreshTokenExpiry(sessionExpiration: number, policy: SessionPolicy, now: number) {
   return Math.min(sessionExpiration, now + policy.inactiveDurationMs);
-}
-
-/**
- * Starts a session for `userId` holding one refresh token (stored as its
- * hash). Only `sessions.issue` calls it: it is the one place a session is
- * created. Evicts the user's sessions that are `maxSessionsPerUser` or more
- * creations old: one index read finds the newest ordinal, and a range over
- * older ordinals (normally empty) finds what to evict, so the cost does not
- * grow with the number of sessions.
- */
-export async function createSession(
-  ctx: MutationCtx,
-  userId: Id<"users">,
-  refreshTokenHash: string,
-  policy: SessionPolicy,
-  options: { factorVerified?: boolean } = {},
-) {
-  const now = Date.now();
-  const newest = await ctx.db
-    .query("sessions")
-    .withIndex("by_user_ordinal", (q) => q.eq("userId", userId))
-    .order("desc")
-    .first();
-  const ordinal = (newest?.ordinal ?? 0) + 1;
-  const evicted = await ctx.db
-    .query("sessions")
-    .withIndex("by_user_ordinal", (q) =>
-      q.eq("userId", userId).lte("ordinal", ordinal - policy.maxSessionsPerUser),
-    )
-    .collect();
-  for (const old of evicted) await endSession(ctx, old._id, userId, "evicted");
-
-  const { ip, userAgent } = await ctx.meta.getRequestMetadata();
-  const expirationTime = now + policy.totalDurationMs;
-  const sessionId = await ctx.db.insert("sessions", {
-    userId,
-    expirationTime,
-    ordinal,
-    ...(ip !== null ? { ip } : {}),
-    ...(userAgent !== null ? { userAgent } : {}),
-    ...(options.factorVerified ? { factorVerifiedTime: now } : {}),
-  });
-  await ctx.db.insert("refreshTokens", {
-    sessionId,
-    userId,
-    tokenHash: refreshTokenHash,
-    expirationTime: refreshTokenExpiry(expirationTime, policy, now),
-  });
-  return { sessionId, expirationTime };
-}
-
-/**
- * Why `user` may not hold a session now, or `null` when they may. The one
- * check `sessions.issue` applies before any session starts: the user must
- * exist. (Bans, when they land, refuse here with `banned`.)
- */
-export function refusalFor(user: Doc<"users"> | null): "no_user" | "banned" | null {
-  if (user === null) return "no_user";
-  return null;
 }
 
 /** A session that has neither ended nor expired, or `null`. */
