@@ -22,7 +22,7 @@ import { JWKS_PATH, OPENID_CONFIGURATION_PATH, jwksResponse, openidConfiguration
 import { signedIn } from "./identity.js";
 import { attemptLimitOf, isVerdict, type AuthProvider, type ChangesPassword, type ProviderOutcome, type SignInContext, type SignInResult } from "./provider.js";
 import { secondFactorPolicy } from "./secondFactor.js";
-import { issueSession, loadMinter } from "./session/issue.js";
+import { issueSession, loadMinter, type Minter } from "./session/issue.js";
 import { requireLiveSession } from "./session/live.js";
 import { groupHelpers } from "./helpers/group.js";
 import { keyHelpers } from "./helpers/key.js";
@@ -80,9 +80,9 @@ export function Auth(config: AuthConfig) {
   }
 
   /** A provider's outcome as the client gets it: a step as it is, a verdict through the one issuing path. */
-  async function settle(ctx: SignInContext["ctx"], outcome: ProviderOutcome): Promise<SignInResult> {
+  async function settle(ctx: SignInContext["ctx"], outcome: ProviderOutcome, mint: Minter): Promise<SignInResult> {
     if (!isVerdict(outcome)) return outcome;
-    return await issueSession(ctx, component, options, outcome);
+    return await issueSession(ctx, component, options, outcome, mint);
   }
 
   /**
@@ -121,9 +121,9 @@ export function Auth(config: AuthConfig) {
       if (args.refreshToken !== undefined) return await refresh(ctx, args.refreshToken);
       if (args.provider === undefined && typeof args.params?.code === "string") {
         // The return of a redirect (OAuth callback, magic link): `?code=` and the client's verifier.
-        await loadMinter(options);
+        const mint = await loadMinter(options);
         const outcome = await finishRedirectSignIn(contextFor(ctx, args.verifier), args.params.code, args.params.confirm === true);
-        return await settle(ctx, outcome);
+        return await settle(ctx, outcome, mint);
       }
       if (args.provider === undefined) {
         throw authError("INVALID_ARGUMENT", "signIn needs a provider or a refreshToken");
@@ -131,9 +131,9 @@ export function Auth(config: AuthConfig) {
       const provider = providers.get(args.provider);
       if (provider === undefined) throw authError("UNKNOWN_PROVIDER", `No provider "${args.provider}"`);
       // Fail on a misconfigured deployment before a provider writes anything.
-      await loadMinter(options);
+      const mint = await loadMinter(options);
       const outcome = await provider.signIn(contextFor(ctx, args.verifier), args.params ?? {});
-      return await settle(ctx, outcome);
+      return await settle(ctx, outcome, mint);
     },
   });
 

@@ -1,12 +1,13 @@
 /**
  * The one place a verdict becomes a session and tokens.
  *
- * 1. The signing key and issuer are loaded first, so a misconfigured
- *    deployment fails before anything is written.
+ * 1. `loadMinter` loads the signing key and issuer once per `signIn`,
+ *    before the provider runs, so a misconfigured deployment fails before
+ *    anything is written.
  * 2. One component mutation, `sessions.issue`, checks in its transaction
  *    that the user exists (and is not banned), applies the second-factor
  *    rule, takes the pending step, continues or replaces a live session,
- *    stores the refresh token's hash, and gives back the attempt token.
+ *    and stores the refresh token's hash.
  * 3. A first factor of a user with a second factor gets a pending step
  *    (stored by the same mutation): `{ totpRequired, verifier }`.
  * 4. Otherwise the access token is minted here, from the key loaded in 1.
@@ -33,14 +34,17 @@ export async function loadMinter(options: ResolvedOptions): Promise<Minter> {
   });
 }
 
-/** Turns a verdict into tokens or a pending second-factor step. */
+/**
+ * Turns a verdict into tokens or a pending second-factor step, minting with
+ * `mint` (from {@link loadMinter}, loaded before the provider wrote anything).
+ */
 export async function issueSession(
   ctx: Pick<ActionCtx, "runMutation">,
   component: ComponentApi,
   options: ResolvedOptions,
   verdict: Verdict,
+  mint: Minter,
 ): Promise<SignInResult> {
-  const mint = await loadMinter(options);
   const refresh = newRefreshToken();
   const pending = verdict.verdict === "firstFactor" ? newRefreshToken() : undefined;
   const outcome = await ctx.runMutation(component.sessions.issue, {
