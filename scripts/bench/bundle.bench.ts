@@ -18,7 +18,7 @@ import path from "node:path";
 import { gzipSync } from "node:zlib";
 import * as esbuild from "esbuild";
 import { expect, test } from "vitest";
-import { saveResult } from "./results.js";
+import { saveResult, sizeOnly } from "./results.js";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const OUT = path.join(ROOT, ".bench-bundle-out");
@@ -69,16 +69,6 @@ export async function staticBytes(entry: string): Promise<{ minBytes: number; gz
   return { minBytes, gzipBytes, lazyChunks };
 }
 
-const sizeOnly = (bytes: number, note: string) => ({
-  calls: 0,
-  documentsRead: 0,
-  documentsWritten: 0,
-  databaseQueries: 0,
-  wallMsMedian: 0,
-  wallMsP95: 0,
-  bytes,
-  note,
-});
 
 test("function module bundle size", async () => {
   const userId = await staticBytes("scripts/bench/entries/userIdModule.ts");

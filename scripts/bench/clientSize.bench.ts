@@ -8,7 +8,7 @@
 import { gzipSync } from "node:zlib";
 import * as esbuild from "esbuild";
 import { test } from "vitest";
-import { saveResult } from "./results.js";
+import { saveResult, sizeOnly } from "./results.js";
 
 const EXTERNAL = ["react", "react-dom", "react/*", "convex", "convex/*"];
 
@@ -37,15 +37,6 @@ async function gzippedChunks(entry: string): Promise<{ entry: number; chunks: Re
   return { entry: entrySize, chunks };
 }
 
-const sizeOnly = (bytes: number) => ({
-  calls: 0,
-  documentsRead: 0,
-  documentsWritten: 0,
-  databaseQueries: 0,
-  wallMsMedian: 0,
-  wallMsP95: 0,
-  bytes,
-});
 
 test("client bundle size", async () => {
   const ours = await gzippedChunks("src/client/react/index.ts");

@@ -23,3 +23,17 @@ export function saveResult(name: string, result: BenchFileResult): void {
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, `${name}.json`), JSON.stringify(result, null, 2));
 }
+
+/** A size figure (bytes of a bundle): no calls, no documents, no time. */
+export function sizeOnly(bytes: number, note?: string) {
+  return {
+    calls: 0,
+    documentsRead: 0,
+    documentsWritten: 0,
+    databaseQueries: 0,
+    wallMsMedian: 0,
+    wallMsP95: 0,
+    bytes,
+    ...(note !== undefined ? { note } : {}),
+  };
+}

@@ -4,7 +4,6 @@
  * refresh token, a guest session, `Promise.all` for concurrency. Each
  * asserts the refusal and that nothing was written.
  */
-import * as OTPAuth from "otpauth";
 import { afterEach, describe, expect, test, vi } from "vitest";
 import { api, components } from "../../example/convex/_generated/api.js";
 import { DEFAULT_OPTIONS } from "../../src/server/config.js";
@@ -12,6 +11,7 @@ import { advance, useClock } from "../harness/clock.js";
 import { expectAuthError } from "../harness/errors.js";
 import { as, claimsOf, makeAuthTest, password, probe, refresh, tokensOf, type AuthTest } from "../harness/auth.js";
 import { useEnvVars } from "../harness/envVars.js";
+import { enrollTotp } from "../harness/totp.js";
 
 const EMAIL = "ada@example.com";
 const PW = "correct horse battery staple";
@@ -23,22 +23,6 @@ afterEach(() => {
 
 const rows = async (t: AuthTest, table: string) => await t.query(probe.rows, { table });
 
-/** Enrolls an authenticator for the holder of `token`; the session is replaced by a verified one. */
-async function enrollTotp(t: AuthTest, token: string) {
-  const setup = (await as(t, token).action(api.auth.signIn, { provider: "totp", params: { flow: "setup" } })) as {
-    totpSetup: { uri: string };
-    verifier: string;
-  };
-  const otp = OTPAuth.URI.parse(setup.totpSetup.uri) as OTPAuth.TOTP;
-  const tokens = tokensOf(
-    await as(t, token).action(api.auth.signIn, {
-      provider: "totp",
-      params: { flow: "confirm", code: otp.generate() },
-      verifier: setup.verifier,
-    }),
-  );
-  return { otp, tokens };
-}
 
 /** Settles every promise; counts results by error code (`"ok"` for a success). */
 async function tally(attempts: Promise<unknown>[]): Promise<Record<string, number>> {

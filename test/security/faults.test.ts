@@ -4,7 +4,6 @@
  * TOTP key between the password and the TOTP step.
  */
 import { makeFunctionReference } from "convex/server";
-import * as OTPAuth from "otpauth";
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
 import { api } from "../../example/convex/_generated/api.js";
 import { delivery, sent } from "../fixtures/verifiedEmail/auth.js";
@@ -12,6 +11,7 @@ import { advance, useClock } from "../harness/clock.js";
 import { expectAuthError } from "../harness/errors.js";
 import { as, makeAuthTest, password, probe, tokensOf } from "../harness/auth.js";
 import { makeTestOf } from "../harness/setup.js";
+import { enrollTotp } from "../harness/totp.js";
 
 const EMAIL = "ada@example.com";
 const PW = "correct horse battery staple";
@@ -62,18 +62,7 @@ describe("a missing TOTP key between the password and the TOTP step", () => {
     useClock();
     const t = makeAuthTest();
     const first = tokensOf(await password.signUp(t, EMAIL, PW));
-    const setup = (await as(t, first.token).action(api.auth.signIn, { provider: "totp", params: { flow: "setup" } })) as {
-      totpSetup: { uri: string };
-      verifier: string;
-    };
-    const otp = OTPAuth.URI.parse(setup.totpSetup.uri) as OTPAuth.TOTP;
-    tokensOf(
-      await as(t, first.token).action(api.auth.signIn, {
-        provider: "totp",
-        params: { flow: "confirm", code: otp.generate() },
-        verifier: setup.verifier,
-      }),
-    );
+    const { otp } = await enrollTotp(t, first.token);
     advance(60_000);
     const step = (await password.signIn(t, EMAIL, PW)) as { verifier: string };
     const saved = process.env.TOTP_ENCRYPTION_KEY;

@@ -20,6 +20,7 @@ import { expectAuthError } from "../harness/errors.js";
 import { as, claimsOf, makeAuthTest, password, probe, refresh, tokensOf, type AuthTest } from "../harness/auth.js";
 import { makeTestOf } from "../harness/setup.js";
 import { useEnvVars } from "../harness/envVars.js";
+import { enrollTotp } from "../harness/totp.js";
 
 const SITE = "https://app.example.test";
 const PW = "correct horse battery staple";
@@ -43,13 +44,6 @@ async function outbox(t: AuthTest, to: string): Promise<string> {
   return message!.code;
 }
 
-/** Enrolls an authenticator for the holder of `token`; returns it and the verified session's tokens. */
-async function enrollTotp(t: AuthTest, token: string) {
-  const setup = (await signIn(t, "totp", { flow: "setup" }, undefined, token)) as { totpSetup: { uri: string }; verifier: string };
-  const otp = OTPAuth.URI.parse(setup.totpSetup.uri) as OTPAuth.TOTP;
-  const tokens = tokensOf(await signIn(t, "totp", { flow: "confirm", code: otp.generate() }, setup.verifier, token));
-  return { otp, tokens };
-}
 
 type TwoFactorUser = { email: string; userId: string; otp: OTPAuth.TOTP; tokens: { token: string; refreshToken: string } };
 

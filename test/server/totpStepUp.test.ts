@@ -10,6 +10,7 @@ import { TOTP } from "../../src/providers/TOTP.js";
 import { DEFAULT_OPTIONS } from "../../src/server/config.js";
 import { totpHelpers } from "../../src/server/helpers/totp.js";
 import { advance, useClock } from "../harness/clock.js";
+import { enrollTotp } from "../harness/totp.js";
 import { expectAuthError } from "../harness/errors.js";
 import { as, claimsOf, makeAuthTest, password, probe, refresh, tokensOf, type AuthTest } from "../harness/auth.js";
 
@@ -24,20 +25,9 @@ const MINUTE = 60_000;
 type Setup = { totpSetup: { uri: string; secret: string; totpId: string }; verifier: string };
 
 async function addAuthenticator(t: AuthTest, token: string, name?: string) {
-  const setup = (await as(t, token).action(api.auth.signIn, {
-    provider: "totp",
-    params: { flow: "setup", ...(name ? { name } : {}) },
-  })) as Setup;
-  const otp = OTPAuth.URI.parse(setup.totpSetup.uri) as OTPAuth.TOTP;
-  const tokens = tokensOf(
-    await as(t, token).action(api.auth.signIn, {
-      provider: "totp",
-      params: { flow: "confirm", code: otp.generate() },
-      verifier: setup.verifier,
-    }),
-  );
+  const added = await enrollTotp(t, token, name);
   advance(STEP);
-  return { otp, tokens, totpId: setup.totpSetup.totpId };
+  return added;
 }
 
 /** A user with one authenticator; `tokens` is the session confirming it (step-up fresh). */
