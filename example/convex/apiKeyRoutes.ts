@@ -44,7 +44,7 @@ const postProfile = httpAction(async (ctx, request) => {
     if (typeof name !== "string" || name.trim() === "") {
       return Response.json({ code: "INVALID_ARGUMENT", message: 'Send JSON { "name": "..." }' }, { status: 400 });
     }
-    await ctx.runMutation(components.auth.users.patch, { userId, patch: { name: name.trim() } });
+    await ctx.runMutation(components.auth.users.update, { userId, patch: { name: name.trim() } });
     return Response.json({ id: userId, name: name.trim() });
   } catch (error) {
     return auth.key.errorResponse(error);

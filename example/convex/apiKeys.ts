@@ -13,18 +13,16 @@ export const scopeSet = query({
 });
 
 /**
- * Creates a key for the signed-in user. Returns the raw key: the UI shows it
- * once; it cannot be read again.
+ * Creates a key for the signed-in user (`auth.key.*` acts on the caller).
+ * Returns the raw key: the UI shows it once; it cannot be read again.
  */
 export const create = mutation({
   args: { name: v.string(), scopes: v.array(scope), expiresInDays: v.optional(v.number()) },
   handler: async (ctx, { name, scopes, expiresInDays }) => {
-    const userId = await auth.user.require(ctx);
     return await auth.key.create(ctx, {
-      userId,
       name,
       scopes,
-      ...(expiresInDays !== undefined ? { expiresAt: Date.now() + expiresInDays * DAY } : {}),
+      ...(expiresInDays !== undefined ? { expirationTime: Date.now() + expiresInDays * DAY } : {}),
     });
   },
 });
@@ -37,19 +35,18 @@ export const create = mutation({
 export const list = query({
   args: {},
   handler: async (ctx) => {
-    const userId = await auth.user.id(ctx);
-    if (userId === null) return [];
-    const keys = await auth.key.list(ctx, { userId });
+    if ((await auth.user.id(ctx)) === null) return [];
+    const keys = await auth.key.list(ctx);
     return keys.map((key) => ({
       id: key._id,
       name: key.name,
       displayPrefix: key.displayPrefix,
       scopes: key.scopes,
       rateLimit: key.rateLimit ?? null,
-      createdAt: key._creationTime,
-      lastUsedAt: key.lastUsedAt ?? null,
-      expiresAt: key.expiresAt ?? null,
-      revokedAt: key.revokedTime ?? null,
+      creationTime: key._creationTime,
+      lastUsedTime: key.lastUsedTime ?? null,
+      expirationTime: key.expirationTime ?? null,
+      revokedTime: key.revokedTime ?? null,
     }));
   },
 });
@@ -57,17 +54,11 @@ export const list = query({
 /** Revokes one of the signed-in user's keys (`NOT_FOUND` for anyone else's). */
 export const revoke = mutation({
   args: { keyId: v.string() },
-  handler: async (ctx, { keyId }) => {
-    const userId = await auth.user.require(ctx);
-    return await auth.key.revoke(ctx, keyId, { userId });
-  },
+  handler: async (ctx, { keyId }) => await auth.key.revoke(ctx, keyId),
 });
 
 /** Replaces one of the signed-in user's keys by a new one; the old one is revoked. */
 export const rotate = mutation({
   args: { keyId: v.string() },
-  handler: async (ctx, { keyId }) => {
-    const userId = await auth.user.require(ctx);
-    return await auth.key.rotate(ctx, keyId, { userId });
-  },
+  handler: async (ctx, { keyId }) => await auth.key.rotate(ctx, keyId),
 });

@@ -48,7 +48,7 @@ export const auth = Auth({
   apiKeys: {
     prefix: "sk_test_",
     scopes: { profile: ["read", "write"], sessions: ["read"] },
-    defaultRateLimit: { maxRequests: 60, windowMs: 60_000 },
+    defaultRateLimit: { max: 60, periodMs: 60_000 },
   },
 });
 

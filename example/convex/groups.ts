@@ -101,7 +101,7 @@ export const createInviteLink = mutation({
       groupId,
       role: role ?? "member",
       invitedByUserId: me.userId,
-      expiresTime: Date.now() + INVITE_TTL_MS,
+      expirationTime: Date.now() + INVITE_TTL_MS,
     });
     return { inviteId, token };
   },
@@ -117,7 +117,12 @@ export const pendingInvites = query({
       status: "pending",
       paginationOpts: { numItems: 50, cursor: null },
     });
-    return page.map((i) => ({ id: i._id, role: i.role ?? "member", createdAt: i._creationTime, expiresAt: i.expiresTime ?? null }));
+    return page.map((i) => ({
+      id: i._id,
+      role: i.role ?? "member",
+      creationTime: i._creationTime,
+      expirationTime: i.expirationTime ?? null,
+    }));
   },
 });
 
@@ -150,7 +155,7 @@ export const invitePreview = query({
       groupName: group?.name ?? null,
       role: invite.role ?? "member",
       invitedBy: inviter?.name ?? inviter?.email ?? null,
-      expiresAt: invite.expiresTime ?? null,
+      expirationTime: invite.expirationTime ?? null,
     };
   },
 });

@@ -9,9 +9,8 @@ import { auth } from "./auth";
 export const list = query({
   args: {},
   handler: async (ctx) => {
-    const userId = await auth.user.id(ctx);
-    if (userId === null) return [];
-    const passkeys = await auth.passkey.list(ctx, { userId });
+    if ((await auth.user.id(ctx)) === null) return [];
+    const passkeys = await auth.passkey.list(ctx);
     return passkeys.map((p) => ({
       id: p._id,
       name: p.name,
@@ -28,8 +27,7 @@ export const list = query({
 export const rename = mutation({
   args: { passkeyId: v.string(), name: v.string() },
   handler: async (ctx, { passkeyId, name }) => {
-    const userId = await auth.user.require(ctx);
-    await auth.passkey.rename(ctx, passkeyId, name, { userId });
+    await auth.passkey.rename(ctx, passkeyId, name);
   },
 });
 
@@ -41,9 +39,8 @@ export const rename = mutation({
 export const setSecondFactor = mutation({
   args: { passkeyId: v.string(), enabled: v.boolean() },
   handler: async (ctx, { passkeyId, enabled }) => {
-    const userId = await auth.user.require(ctx);
-    if (!enabled) await auth.totp.requireStepUp(ctx);
-    return await auth.passkey.setSecondFactor(ctx, passkeyId, enabled, { userId });
+    if (!enabled) await auth.stepUp.require(ctx);
+    return await auth.passkey.setSecondFactor(ctx, passkeyId, enabled);
   },
 });
 
@@ -54,8 +51,7 @@ export const setSecondFactor = mutation({
 export const remove = mutation({
   args: { passkeyId: v.string() },
   handler: async (ctx, { passkeyId }) => {
-    const userId = await auth.user.require(ctx);
-    await auth.totp.requireStepUp(ctx);
-    await auth.passkey.remove(ctx, passkeyId, { userId });
+    await auth.stepUp.require(ctx);
+    await auth.passkey.remove(ctx, passkeyId);
   },
 });

@@ -10,13 +10,12 @@ import { auth } from "./auth";
 export const status = query({
   args: {},
   handler: async (ctx) => {
-    const userId = await auth.user.id(ctx);
-    if (userId === null) return null;
+    if ((await auth.user.id(ctx)) === null) return null;
     try {
       const [factors, recoveryCodesLeft, stepUp] = await Promise.all([
-        auth.totp.list(ctx, { userId }),
-        auth.totp.recoveryCodesLeft(ctx, { userId }),
-        auth.totp.stepUp(ctx),
+        auth.totp.list(ctx),
+        auth.totp.recoveryCodesLeft(ctx),
+        auth.stepUp.status(ctx),
       ]);
       return { factors, recoveryCodesLeft, verifiedUntil: stepUp.verifiedUntil };
     } catch (error) {
@@ -31,7 +30,7 @@ export const status = query({
 /** Step-up: a code from the authenticator (or a recovery code) for the next 10 minutes. */
 export const verify = action({
   args: { code: v.optional(v.string()), recoveryCode: v.optional(v.string()) },
-  handler: async (ctx, args) => await auth.totp.verify(ctx, args),
+  handler: async (ctx, args) => await auth.stepUp.verify(ctx, args),
 });
 
 /** Removes one of my authenticators (needs step-up). */

@@ -28,7 +28,7 @@ export const byEmail = query({
   args: { email: v.string() },
   handler: async (ctx, { email }) => {
     requireDevTools("users.byEmail");
-    const user = await ctx.runQuery(components.auth.users.getByEmail, { email });
+    const user = await ctx.runQuery(components.auth.users.get, { email });
     return user === null ? null : { id: user._id, name: user.name ?? null, email: user.email ?? null };
   },
 });

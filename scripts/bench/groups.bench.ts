@@ -7,8 +7,9 @@
  *   signed-in user (`auth.invite.accept`: the invite marked accepted and the
  *   membership added in one transaction).
  * - `member.list`, `member.list.at10k`: the first page (20) of a group's
- *   members from the component (`auth.member.list`), in a group of 20 and of
- *   10,000 members: the cost must not grow with the group.
+ *   members from the component (`members.list`, what `auth.member.list`
+ *   calls), in a group of 20 and of 10,000 members: the cost must not grow
+ *   with the group.
  *
  * The users sign up through the example app (password), so each holds a real
  * session: the invite and member helpers read the caller's session (one

@@ -1,5 +1,6 @@
 import { v } from "convex/values";
-import { mutation, query } from "./_generated/server.js";
+import type { Id } from "./_generated/dataModel.js";
+import { mutation, query, type MutationCtx } from "./_generated/server.js";
 import { authError } from "../shared/errors.js";
 import {
   apiKeyDoc,
@@ -17,44 +18,120 @@ import { apiKeyRateLimit, apiKeyScope } from "./schema.js";
  * hands over only the hash and a display prefix; scopes arrive already checked
  * against the app's scope set. The component keeps the invariants: a hash
  * is unique, revoked is final, a key belongs to one user.
+ *
+ * Six functions: `create` (also replacing a key: rotation), `verify`,
+ * `list` (also one key by id), `update`, `revoke`, `remove`. The ones taking
+ * an optional `userId` act only on that user's keys when it is given.
  */
 
 /** Most keys `list` returns. */
 const LIST_MAX = 1000;
 
+/** `INVALID_ARGUMENT` when `keyHash` is already some key's. */
+async function assertHashFree(ctx: MutationCtx, keyHash: string): Promise<void> {
+  const taken = await ctx.db
+    .query("apiKeys")
+    .withIndex("by_hash", (q) => q.eq("keyHash", keyHash))
+    .first();
+  if (taken !== null) throw authError("INVALID_ARGUMENT", "This key hash is in use");
+}
+
 /**
- * Stores a new key of `userId` (`NOT_FOUND` when the user does not exist,
- * also for a string that is no user id). Returns its id.
+ * Stores a new key (`keyHash`, `displayPrefix`) and returns its id.
+ *
+ * Without `replaces`: a key of `userId` with `name`, `scopes` and the
+ * optional `rateLimit` and `expirationTime` (`null`: none). `NOT_FOUND` when
+ * the user does not exist (also for a string that is no user id),
+ * `INVALID_ARGUMENT` without `userId`, `name` or `scopes`.
+ *
+ * With `replaces: keyId` (rotation): the new key copies the old one's user,
+ * name, scopes, rate limit (and the tokens already used) and expiry (unless
+ * `expirationTime` is given; `null` for none), and the old key is revoked in
+ * the same transaction. `NOT_FOUND` for an unknown key (or, with `userId`,
+ * someone else's), `API_KEY_REVOKED` for a revoked one, `API_KEY_EXPIRED`
+ * for an expired one unless it is given a new expiry; `INVALID_ARGUMENT`
+ * with `name`, `scopes` or `rateLimit` (change those with `update`). A
+ * refused call writes nothing.
  */
 export const create = mutation({
   args: {
-    userId: v.string(),
-    name: v.string(),
+    userId: v.optional(v.string()),
+    name: v.optional(v.string()),
     keyHash: v.string(),
     displayPrefix: v.string(),
-    scopes: v.array(apiKeyScope),
+    scopes: v.optional(v.array(apiKeyScope)),
     rateLimit: v.optional(apiKeyRateLimit),
-    expiresAt: v.optional(v.number()),
+    expirationTime: v.optional(v.union(v.number(), v.null())),
+    replaces: v.optional(v.string()),
   },
   returns: v.id("apiKeys"),
   handler: async (ctx, args) => {
+    if (args.replaces !== undefined) return await replaceKey(ctx, { ...args, replaces: args.replaces });
+    const { name, scopes } = args;
+    if (args.userId === undefined || name === undefined || scopes === undefined) {
+      throw authError("INVALID_ARGUMENT", "A new key needs a userId, a name and scopes (or replaces)");
+    }
     checkRateLimit(args.rateLimit);
     const userId = ctx.db.normalizeId("users", args.userId);
     if (userId === null || (await ctx.db.get(userId)) === null) throw authError("NOT_FOUND", "No such user");
-    const taken = await ctx.db
-      .query("apiKeys")
-      .withIndex("by_hash", (q) => q.eq("keyHash", args.keyHash))
-      .first();
-    if (taken !== null) throw authError("INVALID_ARGUMENT", "This key hash is in use");
-    const keyId = await ctx.db.insert("apiKeys", { ...args, userId });
+    await assertHashFree(ctx, args.keyHash);
+    const keyId = await ctx.db.insert("apiKeys", {
+      userId,
+      name,
+      keyHash: args.keyHash,
+      displayPrefix: args.displayPrefix,
+      scopes,
+      ...(args.rateLimit !== undefined ? { rateLimit: args.rateLimit } : {}),
+      ...(typeof args.expirationTime === "number" ? { expirationTime: args.expirationTime } : {}),
+    });
     await recordKeyEvent(ctx, "api_key_created", userId, { keyId });
     return keyId;
   },
 });
 
+/** `create` with `replaces`: see there. */
+async function replaceKey(
+  ctx: MutationCtx,
+  args: {
+    userId?: string;
+    name?: string;
+    keyHash: string;
+    displayPrefix: string;
+    scopes?: unknown;
+    rateLimit?: unknown;
+    expirationTime?: number | null;
+    replaces: string;
+  },
+): Promise<Id<"apiKeys">> {
+  if (args.name !== undefined || args.scopes !== undefined || args.rateLimit !== undefined) {
+    throw authError("INVALID_ARGUMENT", "A replacing key copies the old key's name, scopes and rate limit; change them with update");
+  }
+  const now = Date.now();
+  const old = await ownedKey(ctx, args.replaces, args.userId);
+  if (old.revokedTime !== undefined) throw authError("API_KEY_REVOKED", "This API key was revoked");
+  const expirationTime = args.expirationTime === undefined ? old.expirationTime : (args.expirationTime ?? undefined);
+  if (expirationTime !== undefined && expirationTime <= now) {
+    throw authError("API_KEY_EXPIRED", "This API key has expired; give the new key an expiry");
+  }
+  await assertHashFree(ctx, args.keyHash);
+  await ctx.db.patch(old._id, { revokedTime: now });
+  const keyId = await ctx.db.insert("apiKeys", {
+    userId: old.userId,
+    name: old.name,
+    keyHash: args.keyHash,
+    displayPrefix: args.displayPrefix,
+    scopes: old.scopes,
+    ...(old.rateLimit !== undefined ? { rateLimit: old.rateLimit } : {}),
+    ...(old.bucket !== undefined ? { bucket: old.bucket } : {}),
+    ...(expirationTime !== undefined ? { expirationTime } : {}),
+  });
+  await recordKeyEvent(ctx, "api_key_rotated", old.userId, { keyId: old._id, newKeyId: keyId });
+  return keyId;
+}
+
 /**
  * Checks a key by its hash, for one request: one index lookup, then one
- * patch of the key (`lastUsedAt`, and the token bucket when it has a rate
+ * patch of the key (`lastUsedTime`, and the token bucket when it has a rate
  * limit), so 2 documents read (the patch reads the key again) and 1 written,
  * however many keys exist. The user is not read: deleting a user deletes
  * their keys.
@@ -86,37 +163,35 @@ export const verify = mutation({
       .first();
     if (key === null) return { status: "invalid" as const };
     if (key.revokedTime !== undefined) return { status: "revoked" as const };
-    if (key.expiresAt !== undefined && key.expiresAt <= now) return { status: "expired" as const };
+    if (key.expirationTime !== undefined && key.expirationTime <= now) return { status: "expired" as const };
     if (key.rateLimit === undefined) {
-      await ctx.db.patch(key._id, { lastUsedAt: now });
+      await ctx.db.patch(key._id, { lastUsedTime: now });
     } else {
       const taken = takeToken(key.bucket, key.rateLimit, now);
       if (!taken.ok) return { status: "rate_limited" as const, retryAfterMs: taken.retryAfterMs };
-      await ctx.db.patch(key._id, { lastUsedAt: now, bucket: taken.bucket });
+      await ctx.db.patch(key._id, { lastUsedTime: now, bucket: taken.bucket });
     }
     return { status: "ok" as const, keyId: key._id, userId: key.userId, name: key.name, scopes: key.scopes };
   },
 });
 
-/** The key (without its hash), or `null` (also for a string that is no key id). */
-export const get = query({
-  args: { keyId: v.string() },
-  returns: v.union(apiKeyDoc, v.null()),
-  handler: async (ctx, args) => {
-    const keyId = ctx.db.normalizeId("apiKeys", args.keyId);
-    const key = keyId === null ? null : await ctx.db.get(keyId);
-    return key === null ? null : publicKey(key);
-  },
-});
-
 /**
- * The user's keys, revoked and expired ones included, newest first (at most
- * 1,000). None for a string that is no user id.
+ * Keys without their hash. With `userId`: the user's keys, revoked and
+ * expired ones included, newest first (at most 1,000). With `keyId`: that one
+ * key, or none (also with `userId` when it is someone else's). None for a
+ * string that is no user or key id; `INVALID_ARGUMENT` with neither.
  */
 export const list = query({
-  args: { userId: v.string() },
+  args: { userId: v.optional(v.string()), keyId: v.optional(v.string()) },
   returns: v.array(apiKeyDoc),
   handler: async (ctx, args) => {
+    if (args.keyId !== undefined) {
+      const keyId = ctx.db.normalizeId("apiKeys", args.keyId);
+      const key = keyId === null ? null : await ctx.db.get(keyId);
+      if (key === null || (args.userId !== undefined && key.userId !== args.userId)) return [];
+      return [publicKey(key)];
+    }
+    if (args.userId === undefined) throw authError("INVALID_ARGUMENT", "list needs a userId or a keyId");
     const userId = ctx.db.normalizeId("users", args.userId);
     if (userId === null) return [];
     const keys = await ctx.db
@@ -142,7 +217,7 @@ export const update = mutation({
       name: v.optional(v.string()),
       scopes: v.optional(v.array(apiKeyScope)),
       rateLimit: v.optional(v.union(apiKeyRateLimit, v.null())),
-      expiresAt: v.optional(v.union(v.number(), v.null())),
+      expirationTime: v.optional(v.union(v.number(), v.null())),
     }),
   },
   returns: v.null(),
@@ -151,7 +226,7 @@ export const update = mutation({
     const changes: Partial<typeof key> = {};
     if (patch.name !== undefined) changes.name = patch.name;
     if (patch.scopes !== undefined) changes.scopes = patch.scopes;
-    if (patch.expiresAt !== undefined) changes.expiresAt = patch.expiresAt ?? undefined;
+    if (patch.expirationTime !== undefined) changes.expirationTime = patch.expirationTime ?? undefined;
     if (patch.rateLimit !== undefined) {
       const rateLimit = patch.rateLimit ?? undefined;
       checkRateLimit(rateLimit);
@@ -164,74 +239,24 @@ export const update = mutation({
 });
 
 /**
- * Revokes a key (soft: it stays, for audit, and is refused from now on).
- * Returns false when it was already revoked. `NOT_FOUND` as for `update`.
+ * Revokes a key: refused from now on. It stays, revoked, for audit (and so
+ * its holder hears `API_KEY_REVOKED`), unless `forget`: then it is deleted
+ * for good (its holder hears that it is unknown). Returns false when a kept
+ * key was already revoked. `NOT_FOUND` as for `update`.
  */
 export const revoke = mutation({
-  args: { keyId: v.string(), userId: v.optional(v.string()) },
+  args: { keyId: v.string(), userId: v.optional(v.string()), forget: v.optional(v.boolean()) },
   returns: v.boolean(),
-  handler: async (ctx, { keyId, userId }) => {
+  handler: async (ctx, { keyId, userId, forget }) => {
     const key = await ownedKey(ctx, keyId, userId);
+    if (forget) {
+      await ctx.db.delete(key._id);
+      await recordKeyEvent(ctx, "api_key_removed", key.userId, { keyId: key._id });
+      return true;
+    }
     if (key.revokedTime !== undefined) return false;
     await ctx.db.patch(key._id, { revokedTime: Date.now() });
     await recordKeyEvent(ctx, "api_key_revoked", key.userId, { keyId: key._id });
     return true;
-  },
-});
-
-/** Deletes a key for good. `NOT_FOUND` as for `update`. */
-export const remove = mutation({
-  args: { keyId: v.string(), userId: v.optional(v.string()) },
-  returns: v.null(),
-  handler: async (ctx, { keyId, userId }) => {
-    const key = await ownedKey(ctx, keyId, userId);
-    await ctx.db.delete(key._id);
-    await recordKeyEvent(ctx, "api_key_removed", key.userId, { keyId: key._id });
-    return null;
-  },
-});
-
-/**
- * Replaces a key by a new one (`keyHash`, `displayPrefix`) with the same
- * user, name, scopes, rate limit (and the tokens already used) and expiry
- * (unless `expiresAt` is given; `null` for none); the old key is revoked.
- * Refuses a revoked key (`API_KEY_REVOKED`) and an expired one unless it is
- * given a new expiry (`API_KEY_EXPIRED`). Returns the new key's id.
- */
-export const rotate = mutation({
-  args: {
-    keyId: v.string(),
-    userId: v.optional(v.string()),
-    keyHash: v.string(),
-    displayPrefix: v.string(),
-    expiresAt: v.optional(v.union(v.number(), v.null())),
-  },
-  returns: v.id("apiKeys"),
-  handler: async (ctx, args) => {
-    const now = Date.now();
-    const old = await ownedKey(ctx, args.keyId, args.userId);
-    if (old.revokedTime !== undefined) throw authError("API_KEY_REVOKED", "This API key was revoked");
-    const expiresAt = args.expiresAt === undefined ? old.expiresAt : (args.expiresAt ?? undefined);
-    if (expiresAt !== undefined && expiresAt <= now) {
-      throw authError("API_KEY_EXPIRED", "This API key has expired; give the new key an expiry");
-    }
-    const taken = await ctx.db
-      .query("apiKeys")
-      .withIndex("by_hash", (q) => q.eq("keyHash", args.keyHash))
-      .first();
-    if (taken !== null) throw authError("INVALID_ARGUMENT", "This key hash is in use");
-    await ctx.db.patch(old._id, { revokedTime: now });
-    const keyId = await ctx.db.insert("apiKeys", {
-      userId: old.userId,
-      name: old.name,
-      keyHash: args.keyHash,
-      displayPrefix: args.displayPrefix,
-      scopes: old.scopes,
-      ...(old.rateLimit !== undefined ? { rateLimit: old.rateLimit } : {}),
-      ...(old.bucket !== undefined ? { bucket: old.bucket } : {}),
-      ...(expiresAt !== undefined ? { expiresAt } : {}),
-    });
-    await recordKeyEvent(ctx, "api_key_rotated", old.userId, { keyId: old._id, newKeyId: keyId });
-    return keyId;
   },
 });

@@ -13,7 +13,7 @@ export const eventDoc = v.object({
  * The user's most recent events, newest first (at most `limit`, default 50,
  * max 500). None for a string that is no user id.
  */
-export const listByUser = query({
+export const list = query({
   args: { userId: v.string(), limit: v.optional(v.number()) },
   returns: v.array(eventDoc),
   handler: async (ctx, args) => {

@@ -59,25 +59,26 @@ export const create = mutation({
   },
 });
 
-/** The group, or `null` (also for a string that is no group id). */
-export const get = query({
-  args: { groupId: v.string() },
-  returns: v.union(groupDoc, v.null()),
-  handler: async (ctx, args) => {
-    const groupId = ctx.db.normalizeId("groups", args.groupId);
-    return groupId === null ? null : await ctx.db.get(groupId);
-  },
-});
-
 /**
- * The group with this slug under `parentGroupId` (top level when omitted), or
- * `null` (also when `parentGroupId` is no group id).
+ * A group by one of its unique keys: its id (`groupId`), or its slug among
+ * its siblings (`slug`, under `parentGroupId`; among top-level groups when
+ * that is omitted). Exactly one of `groupId`, `slug`, and `parentGroupId`
+ * only with `slug` (`INVALID_ARGUMENT` otherwise). `null` when there is none
+ * (also for a `groupId` or `parentGroupId` that is no group id).
  */
-export const getBySlug = query({
-  args: { slug: v.string(), parentGroupId: v.optional(v.string()) },
+export const get = query({
+  args: { groupId: v.optional(v.string()), slug: v.optional(v.string()), parentGroupId: v.optional(v.string()) },
   returns: v.union(groupDoc, v.null()),
   handler: async (ctx, args) => {
     const { slug } = args;
+    if ((args.groupId === undefined) === (slug === undefined)) {
+      throw authError("INVALID_ARGUMENT", "Give either groupId or slug");
+    }
+    if (slug === undefined) {
+      if (args.parentGroupId !== undefined) throw authError("INVALID_ARGUMENT", "parentGroupId goes with slug");
+      const groupId = ctx.db.normalizeId("groups", args.groupId!);
+      return groupId === null ? null : await ctx.db.get(groupId);
+    }
     const parentGroupId = args.parentGroupId === undefined ? undefined : ctx.db.normalizeId("groups", args.parentGroupId);
     if (parentGroupId === null) return null;
     return await ctx.db
@@ -87,12 +88,10 @@ export const getBySlug = query({
   },
 });
 
-const emptyPage = { page: [], isDone: true, continueCursor: "" };
-
 /**
  * The subgroups of `parentGroupId` (top-level groups when omitted), a page at
  * a time, ordered by slug (groups without one first). None when
- * `parentGroupId` is no group id.
+ * `parentGroupId` is no group id. (A user's groups: `members.list({ userId })`.)
  */
 export const list = query({
   args: { parentGroupId: v.optional(v.string()), paginationOpts: paginationOptsValidator },
@@ -100,44 +99,11 @@ export const list = query({
   handler: async (ctx, args) => {
     const { paginationOpts } = args;
     const parentGroupId = args.parentGroupId === undefined ? undefined : ctx.db.normalizeId("groups", args.parentGroupId);
-    if (parentGroupId === null) return emptyPage;
+    if (parentGroupId === null) return { page: [], isDone: true, continueCursor: "" };
     return await ctx.db
       .query("groups")
       .withIndex("by_parent_slug", (q) => q.eq("parentGroupId", parentGroupId))
       .paginate(paginationOpts);
-  },
-});
-
-/** A group the user belongs to, with the membership. */
-const groupWithMembership = v.object({
-  ...groupDoc.fields,
-  membership: v.object({ memberId: v.id("members"), role: v.string() }),
-});
-
-/**
- * The groups `userId` is a member of, each with its membership (`memberId`,
- * `role`), a page of memberships at a time, oldest membership first. A
- * membership whose group is being deleted is left out (a page may then hold
- * fewer items than asked; `isDone` is what ends the list). None when
- * `userId` is no user id.
- */
-export const listForUser = query({
-  args: { userId: v.string(), paginationOpts: paginationOptsValidator },
-  returns: paginationResultValidator(groupWithMembership),
-  handler: async (ctx, args) => {
-    const { paginationOpts } = args;
-    const userId = ctx.db.normalizeId("users", args.userId);
-    if (userId === null) return emptyPage;
-    const result = await ctx.db
-      .query("members")
-      .withIndex("by_user", (q) => q.eq("userId", userId))
-      .paginate(paginationOpts);
-    const page = [];
-    for (const member of result.page) {
-      const group = await ctx.db.get(member.groupId);
-      if (group !== null) page.push({ ...group, membership: { memberId: member._id, role: member.role } });
-    }
-    return { ...result, page };
   },
 });
 

@@ -39,7 +39,7 @@ export const create = mutation({
     role: v.optional(v.string()),
     emailCheck: v.optional(inviteEmailCheck),
     invitedByUserId: v.optional(v.string()),
-    expiresTime: v.optional(v.number()),
+    expirationTime: v.optional(v.number()),
     extend: v.optional(v.any()),
   },
   returns: v.id("invites"),
@@ -76,23 +76,26 @@ export const create = mutation({
   },
 });
 
-/** The invite, or `null` (also for a string that is no invite id). */
+/**
+ * An invite by one of its unique keys: its id (`inviteId`) or the hash of its
+ * token (`tokenHash`), exactly one (`INVALID_ARGUMENT` otherwise). `null`
+ * when there is none (also for a string that is no invite id).
+ */
 export const get = query({
-  args: { inviteId: v.string() },
+  args: { inviteId: v.optional(v.string()), tokenHash: v.optional(v.string()) },
   returns: v.union(inviteDoc, v.null()),
   handler: async (ctx, args) => {
-    const inviteId = ctx.db.normalizeId("invites", args.inviteId);
-    const invite = inviteId === null ? null : await ctx.db.get(inviteId);
-    return invite === null ? null : publicInvite(invite, Date.now());
-  },
-});
-
-/** The invite whose token has this hash, or `null`. */
-export const getByTokenHash = query({
-  args: { tokenHash: v.string() },
-  returns: v.union(inviteDoc, v.null()),
-  handler: async (ctx, { tokenHash }) => {
-    const invite = await byTokenHash(ctx, tokenHash);
+    const { tokenHash } = args;
+    if ((args.inviteId === undefined) === (tokenHash === undefined)) {
+      throw authError("INVALID_ARGUMENT", "Give either inviteId or tokenHash");
+    }
+    let invite: Doc<"invites"> | null;
+    if (tokenHash !== undefined) {
+      invite = await byTokenHash(ctx, tokenHash);
+    } else {
+      const inviteId = ctx.db.normalizeId("invites", args.inviteId!);
+      invite = inviteId === null ? null : await ctx.db.get(inviteId);
+    }
     return invite === null ? null : publicInvite(invite, Date.now());
   },
 });
@@ -129,7 +132,7 @@ export const list = query({
           : ctx.db.query("invites");
     const ordered = invites.order("desc");
     const result = await (status === "pending"
-      ? ordered.filter((q) => q.or(q.eq(q.field("expiresTime"), undefined), q.gt(q.field("expiresTime"), now)))
+      ? ordered.filter((q) => q.or(q.eq(q.field("expirationTime"), undefined), q.gt(q.field("expirationTime"), now)))
       : ordered
     ).paginate(paginationOpts);
     return { ...result, page: result.page.map((invite) => publicInvite(invite, now)) };
@@ -250,8 +253,8 @@ export const expireDue = internalMutation({
   handler: async (ctx) => {
     const due = await ctx.db
       .query("invites")
-      .withIndex("by_status_expires", (q) =>
-        q.eq("status", "pending").gte("expiresTime", 0).lte("expiresTime", Date.now()),
+      .withIndex("by_status_expiration", (q) =>
+        q.eq("status", "pending").gte("expirationTime", 0).lte("expirationTime", Date.now()),
       )
       .take(EXPIRE_BATCH);
     for (const invite of due) await ctx.db.patch(invite._id, { status: "expired" });

@@ -1,64 +1,27 @@
+/**
+ * Attempt buckets (failed attempts and sends), as leases: the first step of
+ * each check or send leases a token in its own transaction
+ * (`accounts.beginSignIn`, `totp.beginCheck`, `codes.create`), before a
+ * secret is checked or a message goes out; the lease returns by itself
+ * after 5 s unless the attempt counts, which is recorded here. See
+ * model/rateLimit.ts.
+ */
 import { v } from "convex/values";
-import { mutation, query } from "./_generated/server.js";
-import { giveBack, leaseToken, peekLimit, resetLimit, settleFailure, takeToken } from "./model/rateLimit.js";
-import { limitConfig, limitState } from "./model/validators.js";
-
-/** The bucket's state now, without changing it. */
-export const check = query({
-  args: { limit: limitConfig },
-  returns: limitState,
-  handler: async (ctx, { limit }) => await peekLimit(ctx, limit),
-});
+import { mutation } from "./_generated/server.js";
+import { releaseLease, settleLease } from "./model/rateLimit.js";
+import { limitConfig } from "./model/validators.js";
 
 /**
- * Records one failed attempt (takes a token). Returns the state before: `ok`
- * false means the bucket was already empty and nothing changed.
+ * Settles a leased attempt: `counts` (a wrong secret, a delivered message)
+ * and the token stays taken; or not (a send that failed) and the token
+ * returns now rather than when the lease runs out.
  */
-export const consume = mutation({
-  args: { limit: limitConfig },
-  returns: limitState,
-  handler: async (ctx, { limit }) => await takeToken(ctx, limit),
-});
-
-/**
- * Leases one token BEFORE a secret is checked outside a transaction, in its
- * own transaction, so concurrent attempts cannot outnumber the bucket: at
- * most `max` secrets are checked per period whatever the concurrency. A
- * right secret needs nothing more (the lease returns by itself after 5 s);
- * a wrong one is recorded with `fail`. `ok` false: refused, nothing leased.
- */
-export const take = mutation({
-  args: { limit: limitConfig },
-  returns: limitState,
-  handler: async (ctx, { limit }) => await leaseToken(ctx, limit),
-});
-
-/** The attempt whose token was leased with `take` failed: the token stays taken. */
-export const fail = mutation({
-  args: { limit: limitConfig },
+export const settle = mutation({
+  args: { limit: limitConfig, counts: v.boolean() },
   returns: v.null(),
-  handler: async (ctx, { limit }) => {
-    await settleFailure(ctx, limit);
-    return null;
-  },
-});
-
-/** Gives back a token taken with `consume` (a send that failed). */
-export const refund = mutation({
-  args: { limit: limitConfig },
-  returns: v.null(),
-  handler: async (ctx, { limit }) => {
-    await giveBack(ctx, limit);
-    return null;
-  },
-});
-
-/** Empties the record for `key` (a full bucket again). */
-export const reset = mutation({
-  args: { key: v.string() },
-  returns: v.null(),
-  handler: async (ctx, { key }) => {
-    await resetLimit(ctx, key);
+  handler: async (ctx, { limit, counts }) => {
+    if (counts) await settleLease(ctx, limit);
+    else await releaseLease(ctx, limit);
     return null;
   },
 });

@@ -1,9 +1,15 @@
-import { paginationOptsValidator, paginationResultValidator } from "convex/server";
+import { paginationOptsValidator, paginationResultValidator, type WithoutSystemFields } from "convex/server";
 import { v } from "convex/values";
 import type { Doc, Id } from "./_generated/dataModel.js";
 import { mutation, query, type QueryCtx } from "./_generated/server.js";
 import { authError } from "../shared/errors.js";
-import { OWNER_ROLE, findMember, guardLastOwner, memberDoc, requireGroup } from "./model/groups.js";
+import {
+  findMember,
+  guardLastOwner,
+  memberDoc,
+  memberWithGroupDoc,
+  requireGroup,
+} from "./model/groups.js";
 
 /** The ids, given as any strings, or `null` when either is no id of its table. */
 function normalizeIds(
@@ -24,35 +30,52 @@ async function requireMember(ctx: QueryCtx, args: { groupId: string; userId: str
 }
 
 /**
- * Adds `userId` to the group with `role`. `NOT_FOUND` for an unknown group
- * or user (or strings that are no ids), `ALREADY_MEMBER` when the user is a
- * member already (change a member's role with `updateRole`). Returns the
- * membership's id.
+ * Sets `userId`'s role in the group: adds the membership when there is none,
+ * otherwise changes its role (one membership per user and group, whatever
+ * races). Returns the membership's id.
+ *
+ * - `extend`: stored with a new membership; on an existing one it replaces
+ *   the stored value when given and is left as is when omitted.
+ * - Demoting the group's last `"owner"` fails (`LAST_OWNER`).
+ * - `onlyNew: true`: refuses (`ALREADY_MEMBER`) when the user is a member
+ *   already; `onlyExisting: true`: refuses (`NOT_FOUND`) when they are not
+ *   (both: `INVALID_ARGUMENT`). Either refusal writes nothing.
+ * - `NOT_FOUND` for an unknown group or user (or strings that are no ids).
  */
-export const add = mutation({
+export const set = mutation({
   args: {
     groupId: v.string(),
     userId: v.string(),
     role: v.string(),
     extend: v.optional(v.any()),
+    onlyNew: v.optional(v.boolean()),
+    onlyExisting: v.optional(v.boolean()),
   },
   returns: v.id("members"),
   handler: async (ctx, args) => {
+    const { role, extend } = args;
+    if (args.onlyNew === true && args.onlyExisting === true) {
+      throw authError("INVALID_ARGUMENT", "onlyNew and onlyExisting exclude each other");
+    }
     const groupId = ctx.db.normalizeId("groups", args.groupId);
     if (groupId === null) throw authError("NOT_FOUND", "No such group");
     await requireGroup(ctx, groupId);
     const userId = ctx.db.normalizeId("users", args.userId);
     if (userId === null || (await ctx.db.get(userId)) === null) throw authError("NOT_FOUND", "No such user");
-    if ((await findMember(ctx, groupId, userId)) !== null) {
-      throw authError("ALREADY_MEMBER", "The user is already a member of this group");
+    const member = await findMember(ctx, groupId, userId);
+    if (member === null) {
+      if (args.onlyExisting === true) throw authError("NOT_FOUND", "The user is not a member of this group");
+      const fields: WithoutSystemFields<Doc<"members">> = { groupId, userId, role };
+      if (extend !== undefined) fields.extend = extend;
+      return await ctx.db.insert("members", fields);
     }
-    const member: { groupId: Id<"groups">; userId: Id<"users">; role: string; extend?: unknown } = {
-      groupId,
-      userId,
-      role: args.role,
-    };
-    if (args.extend !== undefined) member.extend = args.extend;
-    return await ctx.db.insert("members", member);
+    if (args.onlyNew === true) throw authError("ALREADY_MEMBER", "The user is already a member of this group");
+    if (member.role !== role) await guardLastOwner(ctx, member);
+    const update: Partial<Doc<"members">> = {};
+    if (member.role !== role) update.role = role;
+    if (extend !== undefined) update.extend = extend;
+    if (Object.keys(update).length > 0) await ctx.db.patch(member._id, update);
+    return member._id;
   },
 });
 
@@ -73,40 +96,57 @@ export const get = query({
   },
 });
 
+const emptyPage = { page: [], isDone: true, continueCursor: "" };
+
 /**
- * The group's members, a page at a time: ordered by user id, or, with
- * `role`, only the members holding that role. An unknown (or deleted) group,
- * or a string that is no group id, has none.
+ * Memberships, a page at a time, each with its `group`; exactly one of
+ * `groupId`, `userId`, and `role` only with `groupId` (`INVALID_ARGUMENT`
+ * otherwise):
+ * - `{ groupId, role? }`: the group's members, ordered by user id, or, with
+ *   `role`, only the members holding that role. None for an unknown (or
+ *   deleted) group, or a string that is no group id.
+ * - `{ userId }`: the user's memberships, oldest first. A membership whose
+ *   group is being deleted is left out (a page may then hold fewer items
+ *   than asked; `isDone` is what ends the list). None when `userId` is no
+ *   user id.
  */
 export const list = query({
-  args: { groupId: v.string(), role: v.optional(v.string()), paginationOpts: paginationOptsValidator },
-  returns: paginationResultValidator(memberDoc),
+  args: {
+    groupId: v.optional(v.string()),
+    role: v.optional(v.string()),
+    userId: v.optional(v.string()),
+    paginationOpts: paginationOptsValidator,
+  },
+  returns: paginationResultValidator(memberWithGroupDoc),
   handler: async (ctx, args) => {
     const { role, paginationOpts } = args;
-    const groupId = ctx.db.normalizeId("groups", args.groupId);
-    if (groupId === null || (await ctx.db.get(groupId)) === null) return { page: [], isDone: true, continueCursor: "" };
+    if ((args.groupId === undefined) === (args.userId === undefined)) {
+      throw authError("INVALID_ARGUMENT", "Give either groupId or userId");
+    }
+    if (args.userId !== undefined) {
+      if (role !== undefined) throw authError("INVALID_ARGUMENT", "role goes with groupId");
+      const userId = ctx.db.normalizeId("users", args.userId);
+      if (userId === null) return emptyPage;
+      const result = await ctx.db
+        .query("members")
+        .withIndex("by_user", (q) => q.eq("userId", userId))
+        .paginate(paginationOpts);
+      const page = [];
+      for (const member of result.page) {
+        const group = await ctx.db.get(member.groupId);
+        if (group !== null) page.push({ ...member, group });
+      }
+      return { ...result, page };
+    }
+    const groupId = ctx.db.normalizeId("groups", args.groupId!);
+    const group = groupId === null ? null : await ctx.db.get(groupId);
+    if (groupId === null || group === null) return emptyPage;
     const members =
       role === undefined
         ? ctx.db.query("members").withIndex("by_group_user", (q) => q.eq("groupId", groupId))
         : ctx.db.query("members").withIndex("by_group_role", (q) => q.eq("groupId", groupId).eq("role", role));
-    return await members.paginate(paginationOpts);
-  },
-});
-
-/**
- * Changes a member's role. Demoting the group's last `"owner"` fails
- * (`LAST_OWNER`); `NOT_FOUND` when the user is not a member.
- */
-export const updateRole = mutation({
-  args: { groupId: v.string(), userId: v.string(), role: v.string() },
-  returns: v.null(),
-  handler: async (ctx, args) => {
-    const { role } = args;
-    const member = await requireMember(ctx, args);
-    if (member.role === role) return null;
-    if (role !== OWNER_ROLE) await guardLastOwner(ctx, member);
-    await ctx.db.patch(member._id, { role });
-    return null;
+    const result = await members.paginate(paginationOpts);
+    return { ...result, page: result.page.map((member) => ({ ...member, group })) };
   },
 });
 

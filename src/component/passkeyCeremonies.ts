@@ -160,7 +160,7 @@ export const beginAuthentication = mutation({
       const pending = await pendingSecondFactor(ctx, secondFactorHash);
       if (pending === null) throw authError("PASSKEY_INVALID", "The sign-in step expired; sign in again");
       userId = pending.userId;
-      data = { provider, flow: "second-factor", secondFactorHash };
+      data = { provider, flow: "secondFactor", secondFactorHash };
     } else if (stepUp !== undefined) {
       await requireLiveSession(ctx, stepUp.userId, stepUp.sessionId);
       userId = stepUp.userId;

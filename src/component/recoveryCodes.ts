@@ -4,10 +4,11 @@
  * and shows them once).
  */
 import { v } from "convex/values";
-import { mutation, query } from "./_generated/server.js";
+import { mutation } from "./_generated/server.js";
 import { authError } from "../shared/errors.js";
 import { peekLimit, takeToken } from "./model/rateLimit.js";
-import { countUnusedRecoveryCodes as countUnused, deleteRecoveryCodes, MAX_RECOVERY_CODES, recordTotpEvent } from "./model/totp.js";
+import { pendingSecondFactor } from "./model/secondFactors.js";
+import { deleteRecoveryCodes, liveSessionOf, MAX_RECOVERY_CODES, recordTotpEvent } from "./model/totp.js";
 import { limitConfig } from "./model/validators.js";
 
 /**
@@ -41,16 +42,29 @@ export const replace = mutation({
  * change commits; a string that is no user id is such a miss.
  */
 export const consume = mutation({
-  args: { userId: v.string(), codeHash: v.string(), limit: limitConfig },
+  args: {
+    userId: v.string(),
+    codeHash: v.string(),
+    limit: limitConfig,
+    /** The code was entered in this session (step-up): it must be a live session of the user, and is marked verified. */
+    sessionId: v.optional(v.string()),
+    /** The pending second-factor step the code finishes: it must be live and the user's (`step_expired` otherwise). */
+    stepHash: v.optional(v.string()),
+  },
   returns: v.union(
     v.object({ status: v.literal("ok") }),
     v.object({ status: v.literal("invalid") }),
+    v.object({ status: v.literal("no_session") }),
+    v.object({ status: v.literal("step_expired") }),
     v.object({ status: v.literal("rate_limited"), retryAfterMs: v.number() }),
   ),
-  handler: async (ctx, { userId: rawUserId, codeHash, limit }) => {
+  handler: async (ctx, { userId: rawUserId, codeHash, limit, sessionId: rawSessionId, stepHash }) => {
     const state = await peekLimit(ctx, limit);
     if (!state.ok) return { status: "rate_limited" as const, retryAfterMs: state.retryAfterMs };
     const userId = ctx.db.normalizeId("users", rawUserId);
+    if (stepHash !== undefined && (userId === null || (await pendingSecondFactor(ctx, stepHash, userId)) === null)) {
+      return { status: "step_expired" as const };
+    }
     // Found by an index equality on the hash: no comparison of secrets here.
     const code =
       userId === null
@@ -63,18 +77,16 @@ export const consume = mutation({
       await takeToken(ctx, limit);
       return { status: "invalid" as const };
     }
+    if (rawSessionId !== undefined) {
+      // Checked before the code is used up: a code entered in an ended session stays unused.
+      const sessionId = ctx.db.normalizeId("sessions", rawSessionId);
+      if (sessionId === null || (await liveSessionOf(ctx, userId, sessionId)) === null) {
+        return { status: "no_session" as const };
+      }
+      await ctx.db.patch(sessionId, { factorVerifiedTime: Date.now() });
+    }
     await ctx.db.patch(code._id, { usedTime: Date.now() });
     await recordTotpEvent(ctx, { type: "recovery_code_used", userId });
     return { status: "ok" as const };
-  },
-});
-
-/** How many of the user's recovery codes are still unused (0 for a string that is no user id). */
-export const remaining = query({
-  args: { userId: v.string() },
-  returns: v.number(),
-  handler: async (ctx, args) => {
-    const userId = ctx.db.normalizeId("users", args.userId);
-    return userId === null ? 0 : await countUnused(ctx, userId);
   },
 });

@@ -1,5 +1,6 @@
 import { defineSchema, defineTable } from "convex/server";
 import { v } from "convex/values";
+import { codePurpose } from "../shared/codePurposes.js";
 
 /**
  * The component's data model. Every planned lookup has an index here; nothing
@@ -73,13 +74,14 @@ export const refreshTokenFields = {
 
 /** A one-time code (password reset, email verification, sign-in codes), stored hashed. */
 export const verificationCodeFields = {
+  /** Set for a code about an account (email verification, password reset). */
   accountId: v.optional(v.id("accounts")),
   userId: v.optional(v.id("users")),
   provider: v.string(),
-  purpose: v.string(),
+  purpose: codePurpose,
   codeHash: v.string(),
   /** The address the code was sent to; the code is bound to it. */
-  address: v.optional(v.string()),
+  address: v.string(),
   expirationTime: v.number(),
 };
 
@@ -161,8 +163,11 @@ export const apiKeyScope = v.object({
   actions: v.array(v.string()),
 });
 
-/** A per-key rate limit: `maxRequests` per `windowMs`, refilling continuously. */
-export const apiKeyRateLimit = v.object({ maxRequests: v.number(), windowMs: v.number() });
+/**
+ * A per-key rate limit: `max` requests per `periodMs`, refilling
+ * continuously (the shape of the failed-attempt limits).
+ */
+export const apiKeyRateLimit = v.object({ max: v.number(), periodMs: v.number() });
 
 /** The state of a key's token bucket: `tokens` left at `updatedTime`. */
 export const apiKeyBucket = v.object({ tokens: v.number(), updatedTime: v.number() });
@@ -180,10 +185,12 @@ export const apiKeyFields = {
   rateLimit: v.optional(apiKeyRateLimit),
   /** Token bucket state for the per-key rate limit; unset means full. */
   bucket: v.optional(apiKeyBucket),
-  expiresAt: v.optional(v.number()),
-  /** Set by revoke (and by rotate on the old key); a revoked key is kept for audit. */
+  /** When the key stops working (ms since the epoch); unset: never. */
+  expirationTime: v.optional(v.number()),
+  /** Set by revoke (and on the old key by a create that `replaces` it); a revoked key is kept for audit. */
   revokedTime: v.optional(v.number()),
-  lastUsedAt: v.optional(v.number()),
+  /** Set by each successful verify. */
+  lastUsedTime: v.optional(v.number()),
 };
 
 /** A group of users, optionally nested under a parent. */
@@ -236,7 +243,8 @@ export const inviteFields = {
   emailCheck: v.optional(inviteEmailCheck),
   invitedByUserId: v.optional(v.id("users")),
   acceptedByUserId: v.optional(v.id("users")),
-  expiresTime: v.optional(v.number()),
+  /** When the invite stops working; unset means never. */
+  expirationTime: v.optional(v.number()),
   acceptedTime: v.optional(v.number()),
   extend: v.optional(v.any()),
 };
@@ -284,7 +292,7 @@ export default defineSchema({
     .index("by_parent", ["parentId"])
     .index("by_expiration", ["expirationTime"]),
   verificationCodes: defineTable(verificationCodeFields)
-    .index("by_account_purpose", ["accountId", "purpose"])
+    .index("by_address", ["provider", "address", "purpose"])
     .index("by_user", ["userId"])
     .index("by_expiration", ["expirationTime"]),
   verifiers: defineTable(verifierFields)
@@ -317,7 +325,7 @@ export default defineSchema({
     .index("by_group_status", ["groupId", "status"])
     .index("by_email_group_status", ["email", "groupId", "status"])
     .index("by_status", ["status"])
-    .index("by_status_expires", ["status", "expiresTime"]),
+    .index("by_status_expiration", ["status", "expirationTime"]),
   events: defineTable(eventFields)
     .index("by_user", ["userId"])
     .index("by_type", ["type"]),

@@ -1,7 +1,9 @@
 import { v } from "convex/values";
+import { authError } from "../shared/errors.js";
 import { internalMutation, mutation, query, type MutationCtx } from "./_generated/server.js";
 import { recordEvent } from "./model/events.js";
-import { hasSecondFactor, SECOND_FACTOR_VERIFIER, takePendingSecondFactor } from "./model/secondFactors.js";
+import { hasSecondFactor, secondFactorMethods, SECOND_FACTOR_VERIFIER, takePendingSecondFactor } from "./model/secondFactors.js";
+import { secondFactorMethod } from "../shared/protocol.js";
 import {
   continueSession,
   END_SESSIONS_BATCH,
@@ -22,6 +24,8 @@ export const sessionDoc = v.object({
   _id: v.id("sessions"),
   _creationTime: v.number(),
   ...sessionFields,
+  /** With `get({ withSecondFactor: true })`: whether the user has a second factor. */
+  userHasSecondFactor: v.optional(v.boolean()),
 });
 
 /**
@@ -33,10 +37,18 @@ export const sessionDoc = v.object({
  * - `continue`: the live session `sessionId` goes on with a fresh refresh
  *   token (a passkey added, a step-up); `factorVerified` marks it verified now;
  * - `replace`: a new session replaces the live `sessionId` (TOTP enrolment
- *   confirmed), which ends.
+ *   confirmed), which ends;
+ * - `refresh`: a refresh token (by hash) of a live session, exchanged for
+ *   the new one. A token already exchanged less than `reuseWindowMs` ago
+ *   also works (two tabs racing), a bounded number of times; one exchanged
+ *   before the window, too often, or whose sibling chain won may be stolen,
+ *   so the whole session is revoked (`refresh_reuse`; refused `reused`). An
+ *   unknown or expired token, or one of an ended session, is refused
+ *   `invalid`. See `rotate` in model/sessions.ts.
  */
 export const issueProof = v.union(
   v.object({ kind: v.literal("firstFactor"), provider: v.string(), multiFactor: v.optional(v.boolean()) }),
+  v.object({ kind: v.literal("refresh"), tokenHash: v.string(), reuseWindowMs: v.number() }),
   v.object({ kind: v.literal("secondFactor"), provider: v.string(), stepHash: v.string() }),
   v.object({
     kind: v.literal("continue"),
@@ -62,7 +74,8 @@ export const issueProof = v.union(
  */
 export const issue = mutation({
   args: {
-    userId: v.string(),
+    /** The verdict's user (every proof but `refresh`, whose token names its session). */
+    userId: v.optional(v.string()),
     refreshTokenHash: v.string(),
     policy: sessionPolicy,
     proof: issueProof,
@@ -72,11 +85,27 @@ export const issue = mutation({
   },
   returns: v.union(
     v.object({ status: v.literal("ok"), userId: v.id("users"), sessionId: v.id("sessions"), expirationTime: v.number() }),
-    v.object({ status: v.literal("second_factor_required"), userId: v.id("users") }),
+    v.object({ status: v.literal("second_factor_required"), userId: v.id("users"), methods: v.array(secondFactorMethod) }),
     v.object({ status: v.literal("refused"), reason: issueRefusal }),
   ),
   handler: async (ctx, { userId: rawUserId, refreshTokenHash, policy, proof, pendingStep, upgradedSecret }) => {
-    const userId = ctx.db.normalizeId("users", rawUserId);
+    if ((proof.kind === "refresh") !== (rawUserId === undefined)) {
+      throw authError("INVALID_ARGUMENT", "Every proof but a refresh names its user");
+    }
+    if (proof.kind === "refresh") {
+      const token = await ctx.db
+        .query("refreshTokens")
+        .withIndex("by_hash", (q) => q.eq("tokenHash", proof.tokenHash))
+        .unique();
+      // No user read: deleting a user removes their sessions first, and a
+      // ban is to end them when it lands.
+      const rotation =
+        token === null ? ({ status: "invalid" } as const) : await rotate(ctx, token, refreshTokenHash, policy, proof.reuseWindowMs);
+      if (rotation.status !== "ok") return { status: "refused" as const, reason: rotation.status };
+      const session = await ctx.db.get(rotation.sessionId);
+      return { ...rotation, expirationTime: session!.expirationTime };
+    }
+    const userId = ctx.db.normalizeId("users", rawUserId!);
     const user = userId === null ? null : await ctx.db.get(userId);
     const refusal = refusalFor(user);
     if (refusal !== null || userId === null) return { status: "refused" as const, reason: refusal ?? "no_user" };
@@ -88,7 +117,8 @@ export const issue = mutation({
 
     switch (proof.kind) {
       case "firstFactor": {
-        if (!proof.multiFactor && (await hasSecondFactor(ctx, userId))) {
+        const methods = proof.multiFactor ? [] : await secondFactorMethods(ctx, userId);
+        if (methods.length > 0) {
           if (pendingStep !== undefined) {
             await ctx.db.insert("verifiers", {
               kind: SECOND_FACTOR_VERIFIER,
@@ -97,7 +127,7 @@ export const issue = mutation({
               data: { provider: proof.provider },
             });
           }
-          return { status: "second_factor_required" as const, userId };
+          return { status: "second_factor_required" as const, userId, methods };
         }
         const session = await createSession(ctx, userId, refreshTokenHash, policy, { factorVerified: proof.multiFactor });
         await recordEvent(ctx, { type: "sign_in", userId, sessionId: session.sessionId, data: { provider: proof.provider } });
@@ -138,11 +168,17 @@ export const issue = mutation({
 
 /** The session, or `null` when it ended or expired (or `sessionId` is no session id). One read. */
 export const get = query({
-  args: { sessionId: v.string() },
+  args: {
+    sessionId: v.string(),
+    /** Also say whether the session's user has a second factor (for step-up; reads their factors). */
+    withSecondFactor: v.optional(v.boolean()),
+  },
   returns: v.union(sessionDoc, v.null()),
-  handler: async (ctx, { sessionId }) => {
+  handler: async (ctx, { sessionId, withSecondFactor }) => {
     const id = ctx.db.normalizeId("sessions", sessionId);
-    return id === null ? null : liveSession(await ctx.db.get(id));
+    const session = id === null ? null : liveSession(await ctx.db.get(id));
+    if (session === null || !withSecondFactor) return session;
+    return { ...session, userHasSecondFactor: await hasSecondFactor(ctx, session.userId) };
   },
 });
 
@@ -175,93 +211,45 @@ export const list = query({
 });
 
 /**
- * Exchanges a refresh token (by hash) for a new one (`newTokenHash`).
- *
- * - `ok`: the token was valid; the new token is stored. A token already
- *   exchanged less than `reuseWindowMs` ago also gets `ok` (two tabs racing),
- *   a bounded number of times.
- * - `reused`: the token was exchanged before the window, too often, or its
- *   sibling chain won: it may be stolen, so the whole session is revoked
- *   (`refresh_reuse`). See `rotate` in model/sessions.ts.
- * - `invalid`: unknown or expired token, or the session is gone.
+ * Ends sessions, recording `reason`: one session (`sessionId`; `ended` is 0
+ * when it had already ended), or all the user's sessions (`userId`) but
+ * `exceptSessionId`; exactly one of `sessionId`, `userId`. All of a user's: up to 1,000 end at once and the rest
+ * in background transactions, so any number of sessions stays inside
+ * transaction limits; `ended` counts those that ended now.
  */
-export const refresh = mutation({
-  args: {
-    tokenHash: v.string(),
-    newTokenHash: v.string(),
-    policy: sessionPolicy,
-    reuseWindowMs: v.number(),
-  },
-  returns: v.union(
-    v.object({ status: v.literal("ok"), userId: v.id("users"), sessionId: v.id("sessions") }),
-    v.object({ status: v.literal("reused") }),
-    v.object({ status: v.literal("invalid") }),
-  ),
-  handler: async (ctx, { tokenHash, newTokenHash, policy, reuseWindowMs }) => {
-    const token = await ctx.db
-      .query("refreshTokens")
-      .withIndex("by_hash", (q) => q.eq("tokenHash", tokenHash))
-      .unique();
-    // A deleted user has no sessions left: `users.delete` removes them first.
-    if (token === null) return { status: "invalid" as const };
-    return await rotate(ctx, token, newTokenHash, policy, reuseWindowMs);
-  },
-});
-
-/** Ends one session, recording `reason`. Returns false when it had already ended. */
 export const revoke = mutation({
-  args: { sessionId: v.string(), reason: revocationReason },
-  returns: v.boolean(),
-  handler: async (ctx, { sessionId, reason }) => {
-    const id = ctx.db.normalizeId("sessions", sessionId);
-    const session = id === null ? null : await ctx.db.get(id);
-    if (session === null) return false;
-    await endSession(ctx, session._id, session.userId, reason);
-    return true;
+  args: {
+    sessionId: v.optional(v.string()),
+    userId: v.optional(v.id("users")),
+    // Any string: one that is no session id keeps nothing.
+    exceptSessionId: v.optional(v.string()),
+    reason: revocationReason,
+  },
+  returns: v.object({ ended: v.number(), continuing: v.boolean() }),
+  handler: async (ctx, args) => {
+    if ((args.sessionId === undefined) === (args.userId === undefined)) {
+      throw authError("INVALID_ARGUMENT", "Give either sessionId or userId");
+    }
+    if (args.sessionId !== undefined) {
+      const id = ctx.db.normalizeId("sessions", args.sessionId);
+      const session = id === null ? null : await ctx.db.get(id);
+      if (session === null) return { ended: 0, continuing: false };
+      await endSession(ctx, session._id, session.userId, args.reason);
+      return { ended: 1, continuing: false };
+    }
+    const except = args.exceptSessionId === undefined ? null : ctx.db.normalizeId("sessions", args.exceptSessionId);
+    const { revoked, continuing } = await endSessionsOfUser(ctx, args.userId!, args.reason, except ?? undefined);
+    return { ended: revoked, continuing };
   },
 });
 
-const revokeAllArgs = {
-  userId: v.id("users"),
-  exceptSessionId: v.optional(v.id("sessions")),
-  reason: revocationReason,
-};
-
-/**
- * Ends all the user's sessions but `exceptSessionId`. Ends up to 1,000 at
- * once and the rest in background transactions, so any number of sessions
- * stays inside transaction limits. Returns how many ended now.
- */
-export const revokeAll = mutation({
-  // `exceptSessionId` is any string: one that is no session id keeps nothing.
-  args: { ...revokeAllArgs, exceptSessionId: v.optional(v.string()) },
-  returns: v.object({ revoked: v.number(), continuing: v.boolean() }),
-  handler: async (ctx, { userId, reason, exceptSessionId }) => {
-    const except = exceptSessionId === undefined ? null : ctx.db.normalizeId("sessions", exceptSessionId);
-    return await endSessionsOfUser(ctx, userId, reason, except ?? undefined);
-  },
-});
-
-/** Background continuation of `revokeAll`. */
-export const revokeAllContinue = internalMutation({
-  args: revokeAllArgs,
+/** Background continuation of revoking all of a user's sessions. */
+export const revokeContinue = internalMutation({
+  args: { userId: v.id("users"), exceptSessionId: v.optional(v.id("sessions")), reason: revocationReason },
   returns: v.null(),
   handler: async (ctx, { userId, reason, exceptSessionId }) => {
     await endSessionsOfUser(ctx, userId, reason, exceptSessionId);
     return null;
-  },
-});
-
-/** Records that a second factor was just verified in this session (step-up). */
-export const markFactorVerified = mutation({
-  args: { sessionId: v.string() },
-  returns: v.boolean(),
-  handler: async (ctx, { sessionId }) => {
-    const id = ctx.db.normalizeId("sessions", sessionId);
-    const session = liveSession(id === null ? null : await ctx.db.get(id));
-    if (session === null) return false;
-    await ctx.db.patch(session._id, { factorVerifiedTime: Date.now() });
-    return true;
   },
 });
 

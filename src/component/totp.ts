@@ -6,46 +6,38 @@
  * belongs to one user.
  */
 import { v } from "convex/values";
-import { mutation, query } from "./_generated/server.js";
+import type { Id } from "./_generated/dataModel.js";
+import { mutation, type QueryCtx } from "./_generated/server.js";
 import { authError } from "../shared/errors.js";
-import { hasSecondFactor, keepLastSecondFactor } from "./model/secondFactors.js";
-import {
-  deleteRecoveryCodes,
-  factorsOf,
-  isActive,
-  liveSessionOf,
-  MAX_TOTP_FACTORS,
-  recordTotpEvent,
-} from "./model/totp.js";
-import { limitConfig } from "./model/validators.js";
-
-/** A factor as lists show it: never its secret. */
-export const totpFactorDoc = v.object({
-  _id: v.id("totpFactors"),
-  _creationTime: v.number(),
-  userId: v.id("users"),
-  name: v.optional(v.string()),
-  activatedTime: v.optional(v.number()),
-  lastUsedStep: v.optional(v.number()),
-});
+import { SETUP_VERIFIER } from "../shared/verifierKinds.js";
+import { factorsOf, isActive, liveSessionOf, MAX_TOTP_FACTORS, recordTotpEvent } from "./model/totp.js";
+import { verifierByHash } from "./model/verifiers.js";
+import { leaseToken, peekLimit } from "./model/rateLimit.js";
+import { pendingSecondFactor } from "./model/secondFactors.js";
+import { limitConfig, limitState } from "./model/validators.js";
 
 /**
- * Stores a new, pending factor (its encrypted secret). It counts for nothing
- * until `recordUse` activates it with a correct code. The user's earlier
- * pending factors (abandoned set-ups) are deleted. `NOT_FOUND` for an unknown
- * user (or a string that is no user id); `INVALID_ARGUMENT` when the user
- * already has the most factors allowed.
+ * Starts enrolling a factor: stores it pending (its encrypted secret) with
+ * its set-up, found by the hash of the verifier the client holds
+ * (`setupHash`), bound to the session that started it. The factor counts for
+ * nothing until `recordUse` confirms it with a correct code. The user's
+ * earlier pending factors (abandoned set-ups) are deleted. `NOT_FOUND` for
+ * an unknown user (or a string that is no user id); `INVALID_ARGUMENT` when
+ * the user already has the most factors allowed.
  */
 export const create = mutation({
   args: {
     userId: v.string(),
+    sessionId: v.id("sessions"),
     secretCiphertext: v.bytes(),
     secretIv: v.bytes(),
     name: v.optional(v.string()),
+    setupHash: v.string(),
+    expirationTime: v.number(),
   },
   returns: v.id("totpFactors"),
-  handler: async (ctx, args) => {
-    const userId = ctx.db.normalizeId("users", args.userId);
+  handler: async (ctx, { userId: rawUserId, sessionId, setupHash, expirationTime, ...factorFields }) => {
+    const userId = ctx.db.normalizeId("users", rawUserId);
     if (userId === null || (await ctx.db.get(userId)) === null) throw authError("NOT_FOUND", "No such user");
     let active = 0;
     for (const factor of await factorsOf(ctx, userId)) {
@@ -55,20 +47,63 @@ export const create = mutation({
     if (active >= MAX_TOTP_FACTORS) {
       throw authError("INVALID_ARGUMENT", `A user may have at most ${MAX_TOTP_FACTORS} authenticators`);
     }
-    return await ctx.db.insert("totpFactors", { ...args, userId });
+    const totpId = await ctx.db.insert("totpFactors", { ...factorFields, userId });
+    await ctx.db.insert("verifiers", {
+      kind: SETUP_VERIFIER,
+      verifierHash: setupHash,
+      userId,
+      sessionId,
+      data: { totpId },
+      expirationTime,
+    });
+    return totpId;
   },
 });
 
+/** The pending factor of the live set-up `setupHash`, if it was started by this user in this session. */
+async function pendingSetup(ctx: QueryCtx, setupHash: string, userId: Id<"users">, sessionId: string | undefined) {
+  const setup = await verifierByHash(ctx, setupHash);
+  const totpId = (setup?.data as { totpId?: Id<"totpFactors"> } | undefined)?.totpId;
+  if (
+    setup === null ||
+    setup.kind !== SETUP_VERIFIER ||
+    setup.expirationTime <= Date.now() ||
+    setup.userId !== userId ||
+    setup.sessionId !== sessionId ||
+    totpId === undefined
+  ) {
+    return null;
+  }
+  const factor = await ctx.db.get(totpId);
+  return factor !== null && factor.userId === userId && !isActive(factor) ? { setup, factor } : null;
+}
+
 /**
- * What checking a code needs, in one read: the candidate factors' encrypted
- * secrets with their last accepted step. (The server takes the attempt token
- * with `limits.take` first.)
- * Without `pendingTotpId`: the user's active factors (sign-in, step-up).
- * With it: that factor, if it is the user's and still pending (confirmation).
+ * The first step of checking a code, before it is checked: leases a token
+ * of the user's failed-attempt bucket `limit` (in this transaction, so
+ * concurrent guesses cannot outnumber it) and, only if one was left, returns
+ * the candidate factors' encrypted secrets with their last accepted step.
+ * A wrong code is then recorded with `limits.settle`; a right one with
+ * `recordUse`.
+ * Without `setupHash`: the user's active factors (sign-in, step-up).
+ * With it: the pending factor of that set-up, if the user started it in
+ * `sessionId` and it has not expired (confirmation).
+ * With `stepHash` (a second-factor sign-in), that step must still be
+ * pending and the user's, else nothing is leased (`stepExpired`).
  */
-export const forVerification = query({
-  args: { userId: v.id("users"), pendingTotpId: v.optional(v.id("totpFactors")) },
+export const beginCheck = mutation({
+  args: {
+    userId: v.id("users"),
+    limit: limitConfig,
+    setupHash: v.optional(v.string()),
+    sessionId: v.optional(v.string()),
+    /** The pending second-factor step the code finishes: it must be live and the user's. */
+    stepHash: v.optional(v.string()),
+  },
   returns: v.object({
+    /** The step named by `stepHash` was used or expired: nothing leased, nothing returned. */
+    stepExpired: v.optional(v.boolean()),
+    limit: limitState,
     factors: v.array(
       v.object({
         totpId: v.id("totpFactors"),
@@ -78,15 +113,21 @@ export const forVerification = query({
       }),
     ),
   }),
-  handler: async (ctx, { userId, pendingTotpId }) => {
+  handler: async (ctx, { userId, limit, setupHash, sessionId, stepHash }) => {
+    if (stepHash !== undefined && (await pendingSecondFactor(ctx, stepHash, userId)) === null) {
+      return { stepExpired: true, limit: await peekLimit(ctx, limit), factors: [] };
+    }
+    const lease = await leaseToken(ctx, limit);
+    if (!lease.ok) return { limit: lease, factors: [] };
     let candidates;
-    if (pendingTotpId === undefined) {
+    if (setupHash === undefined) {
       candidates = (await factorsOf(ctx, userId)).filter(isActive);
     } else {
-      const factor = await ctx.db.get(pendingTotpId);
-      candidates = factor !== null && factor.userId === userId && !isActive(factor) ? [factor] : [];
+      const pending = await pendingSetup(ctx, setupHash, userId, sessionId);
+      candidates = pending === null ? [] : [pending.factor];
     }
     return {
+      limit: lease,
       factors: candidates.map((f) => ({
         totpId: f._id,
         secretCiphertext: f.secretCiphertext,
@@ -101,8 +142,10 @@ export const forVerification = query({
  * Records a correct code for time step `step`, atomically refusing a step at
  * or before the last accepted one (`replayed`: another request used it).
  *
- * - `activate`: the factor must be pending; it becomes active (a `totp_added`
- *   event). Without it the factor must be active.
+ * - `setupHash`: the factor must be the pending factor of that set-up
+ *   (started by the user in `sessionId`); the set-up is used up and the
+ *   factor becomes active (a `totp_added` event). Without it the factor must
+ *   be active.
  * - `sessionId`: the code was entered in this session, which must be a live
  *   session of the user (`no_session` otherwise, and nothing changes); its
  *   `factorVerifiedTime` is set (step-up).
@@ -115,25 +158,25 @@ export const recordUse = mutation({
     totpId: v.string(),
     userId: v.string(),
     step: v.number(),
-    activate: v.optional(v.boolean()),
+    setupHash: v.optional(v.string()),
     sessionId: v.optional(v.string()),
   },
   returns: v.object({
     status: v.union(v.literal("ok"), v.literal("replayed"), v.literal("not_found"), v.literal("no_session")),
   }),
   handler: async (ctx, args) => {
-    const { step, activate } = args;
+    const { step } = args;
+    const activate = args.setupHash !== undefined;
     const totpId = ctx.db.normalizeId("totpFactors", args.totpId);
     const userId = ctx.db.normalizeId("users", args.userId);
     const factor = totpId === null ? null : await ctx.db.get(totpId);
-    if (
-      totpId === null ||
-      userId === null ||
-      factor === null ||
-      factor.userId !== userId ||
-      isActive(factor) === (activate ?? false)
-    ) {
+    if (totpId === null || userId === null || factor === null || factor.userId !== userId || isActive(factor) === activate) {
       return { status: "not_found" as const };
+    }
+    if (args.setupHash !== undefined) {
+      const pending = await pendingSetup(ctx, args.setupHash, userId, args.sessionId);
+      if (pending === null || pending.factor._id !== totpId) return { status: "not_found" as const };
+      await ctx.db.delete(pending.setup._id);
     }
     if (factor.lastUsedStep !== undefined && step <= factor.lastUsedStep) return { status: "replayed" as const };
     if (args.sessionId !== undefined) {
@@ -146,76 +189,5 @@ export const recordUse = mutation({
     await ctx.db.patch(totpId, { lastUsedStep: step, ...(activate ? { activatedTime: Date.now() } : {}) });
     if (activate) await recordTotpEvent(ctx, { type: "totp_added", userId, data: { totpId } });
     return { status: "ok" as const };
-  },
-});
-
-/** The user's active factors, oldest first (no secrets). None for a string that is no user id. */
-export const list = query({
-  args: { userId: v.string() },
-  returns: v.array(totpFactorDoc),
-  handler: async (ctx, args) => {
-    const userId = ctx.db.normalizeId("users", args.userId);
-    if (userId === null) return [];
-    return (await factorsOf(ctx, userId)).filter(isActive).map((f) => ({
-      _id: f._id,
-      _creationTime: f._creationTime,
-      userId: f.userId,
-      ...(f.name !== undefined ? { name: f.name } : {}),
-      ...(f.activatedTime !== undefined ? { activatedTime: f.activatedTime } : {}),
-      ...(f.lastUsedStep !== undefined ? { lastUsedStep: f.lastUsedStep } : {}),
-    }));
-  },
-});
-
-/**
- * Deletes one of the user's factors (`NOT_FOUND` if it is not theirs, also
- * for a string that is no id).
- * With `keepOne` (the app requires two-factor authentication), refuses with
- * `LAST_FACTOR` when the user would have no second factor left. When none is
- * left, the user's recovery codes go too (they only stand in for a factor).
- */
-export const remove = mutation({
-  args: { userId: v.string(), totpId: v.string(), keepOne: v.boolean() },
-  returns: v.null(),
-  handler: async (ctx, args) => {
-    const { keepOne } = args;
-    const totpId = ctx.db.normalizeId("totpFactors", args.totpId);
-    const userId = ctx.db.normalizeId("users", args.userId);
-    const factor = totpId === null ? null : await ctx.db.get(totpId);
-    if (totpId === null || userId === null || factor === null || factor.userId !== userId) {
-      throw authError("NOT_FOUND", "No such authenticator");
-    }
-    await ctx.db.delete(totpId);
-    if (!isActive(factor)) return null;
-    // Thrown, so the deletion above rolls back.
-    if (keepOne) await keepLastSecondFactor(ctx, userId);
-    if (!(await hasSecondFactor(ctx, userId))) await deleteRecoveryCodes(ctx, userId);
-    await recordTotpEvent(ctx, { type: "totp_removed", userId, data: { totpId } });
-    return null;
-  },
-});
-
-/**
- * What a step-up check needs: whether `sessionId` is a live session of the
- * user, when a second factor was last verified in it, and whether the user
- * has a second factor at all. Ids are taken as any string (one that is no
- * id: no live session, no second factor).
- */
-export const stepUpState = query({
-  args: { userId: v.string(), sessionId: v.string() },
-  returns: v.object({
-    sessionLive: v.boolean(),
-    factorVerifiedTime: v.union(v.number(), v.null()),
-    hasSecondFactor: v.boolean(),
-  }),
-  handler: async (ctx, args) => {
-    const userId = ctx.db.normalizeId("users", args.userId);
-    const sessionId = ctx.db.normalizeId("sessions", args.sessionId);
-    const session = userId === null || sessionId === null ? null : await liveSessionOf(ctx, userId, sessionId);
-    return {
-      sessionLive: session !== null,
-      factorVerifiedTime: session?.factorVerifiedTime ?? null,
-      hasSecondFactor: userId === null ? false : await hasSecondFactor(ctx, userId),
-    };
   },
 });

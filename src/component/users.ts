@@ -1,5 +1,5 @@
 import { v } from "convex/values";
-import type { Id } from "./_generated/dataModel.js";
+import type { Doc, Id } from "./_generated/dataModel.js";
 import {
   internalMutation,
   mutation,
@@ -7,6 +7,7 @@ import {
   type MutationCtx,
   type QueryCtx,
 } from "./_generated/server.js";
+import { recordEvent } from "./model/events.js";
 import { guardUserOwnerships } from "./model/groups.js";
 import { checkProfile } from "./model/profile.js";
 import { deleteUserData } from "./model/userData.js";
@@ -54,9 +55,15 @@ async function claimEmail(
 }
 
 /**
- * Creates a user. The email, if any, is normalised and must be free
- * (`EMAIL_TAKEN`). `name`, `image` and `extend` must be within the profile
- * bounds (`INVALID_ARGUMENT`, see model/profile.ts). Returns the new user's id.
+ * Creates a user, with their first account when `account` is given (a
+ * sign-up; no session: the server asks `sessions.issue` for one). All or
+ * nothing. The email, if any, is normalised and must be free: `EMAIL_TAKEN`
+ * without an account; with one, `ACCOUNT_EXISTS`, as when the provider
+ * account exists (a sign-up says the same whichever it was). `name`, `image`
+ * and `extend` must be within the profile bounds (`INVALID_ARGUMENT`, see
+ * model/profile.ts); an anonymous user (`isAnonymous`) has no email
+ * (`INVALID_ARGUMENT`). An account's `emailVerified` marks the email
+ * verified now. Returns the new user's id.
  */
 export const create = mutation({
   args: {
@@ -68,31 +75,70 @@ export const create = mutation({
     image: v.optional(v.string()),
     isAnonymous: v.optional(v.boolean()),
     extend: v.optional(v.any()),
+    account: v.optional(
+      v.object({
+        provider: v.string(),
+        providerAccountId: v.string(),
+        secret: v.optional(v.string()),
+        emailVerified: v.optional(v.boolean()),
+      }),
+    ),
   },
   returns: v.id("users"),
-  handler: async (ctx, args) => {
-    checkProfile(args);
-    const email =
-      args.email === undefined ? undefined : await claimEmail(ctx, args.email);
-    return await ctx.db.insert("users", { ...args, email });
+  handler: async (ctx, { account, ...fields }) => {
+    checkProfile(fields);
+    if (fields.isAnonymous && fields.email !== undefined) {
+      throw authError("INVALID_ARGUMENT", "An anonymous user has no email");
+    }
+    if (account === undefined) {
+      const email = fields.email === undefined ? undefined : await claimEmail(ctx, fields.email);
+      return await ctx.db.insert("users", { ...fields, email });
+    }
+    const existing = await ctx.db
+      .query("accounts")
+      .withIndex("by_provider_account", (q) =>
+        q.eq("provider", account.provider).eq("providerAccountId", account.providerAccountId),
+      )
+      .unique();
+    if (existing !== null) throw authError("ACCOUNT_EXISTS", "An account with these details exists");
+    const email = fields.email === undefined ? undefined : normalizeEmail(fields.email);
+    if (email !== undefined && (await findByEmail(ctx, email)) !== null) {
+      throw authError("ACCOUNT_EXISTS", "An account with this email exists");
+    }
+    const userId = await ctx.db.insert("users", {
+      ...fields,
+      email,
+      ...(account.emailVerified && email !== undefined ? { emailVerificationTime: Date.now() } : {}),
+    });
+    await ctx.db.insert("accounts", {
+      userId,
+      provider: account.provider,
+      providerAccountId: account.providerAccountId,
+      secret: account.secret,
+      emailVerified: account.emailVerified ?? false,
+    });
+    await recordEvent(ctx, { type: "sign_up", userId, data: { provider: account.provider } });
+    return userId;
   },
 });
 
-/** The user with this id, or `null` (also for a string that is no user id). */
+/**
+ * A user by one of its unique keys: its id, or its email address (compared
+ * normalised): exactly one of `userId`, `email` (`INVALID_ARGUMENT`
+ * otherwise). `null` when there is none (also for a string that is no user
+ * id).
+ */
 export const get = query({
-  args: { userId: v.string() },
+  args: { userId: v.optional(v.string()), email: v.optional(v.string()) },
   returns: v.union(userDoc, v.null()),
   handler: async (ctx, args) => {
-    const userId = ctx.db.normalizeId("users", args.userId);
+    if ((args.userId === undefined) === (args.email === undefined)) {
+      throw authError("INVALID_ARGUMENT", "Give either userId or email");
+    }
+    if (args.email !== undefined) return await findByEmail(ctx, normalizeEmail(args.email));
+    const userId = ctx.db.normalizeId("users", args.userId!);
     return userId === null ? null : await ctx.db.get(userId);
   },
-});
-
-/** The user holding this email address (compared normalised), or `null`. */
-export const getByEmail = query({
-  args: { email: v.string() },
-  returns: v.union(userDoc, v.null()),
-  handler: async (ctx, { email }) => await findByEmail(ctx, normalizeEmail(email)),
 });
 
 /**
@@ -106,7 +152,7 @@ export const getByEmail = query({
  * normalised) keeps its verification. Throws `NOT_FOUND` for an unknown user
  * or a string that is no user id; nothing is written when it throws.
  */
-export const patch = mutation({
+export const update = mutation({
   args: { userId: v.string(), patch: userPatch },
   returns: v.null(),
   handler: async (ctx, args) => {
@@ -152,22 +198,47 @@ async function requireUser(ctx: QueryCtx, id: string) {
  * `"owner"` of a group: the app must first make another member owner or
  * delete the group. (`INVALID_ARGUMENT` when the user owns more than
  * 1,000 groups, more than one transaction can check.) Throws `NOT_FOUND` for
- * an unknown user or a string that is no user id.
+ * an unknown user or a string that is no user id. Returns whether it
+ * deleted (false only when `onlyUnusedSignUp` declined).
  */
 const deleteUser = mutation({
-  args: { userId: v.string() },
-  returns: v.null(),
+  args: {
+    userId: v.string(),
+    /**
+     * Undo a sign-up whose verification message could not be sent, so the
+     * person can simply try again: delete only while the user is
+     * unverified and holds one account and no session.
+     */
+    onlyUnusedSignUp: v.optional(v.boolean()),
+  },
+  returns: v.boolean(),
   handler: async (ctx, args) => {
-    const { _id: userId } = await requireUser(ctx, args.userId);
+    const user = await requireUser(ctx, args.userId);
+    const userId = user._id;
+    if (args.onlyUnusedSignUp && !(await isUnusedSignUp(ctx, user))) return false;
     const owned = await guardUserOwnerships(ctx, userId);
     // Without them, a remaining co-owner could be removed before the
     // background batches reach these memberships, leaving a group ownerless.
     for (const member of owned) await ctx.db.delete(member._id);
     await ctx.db.delete(userId);
     await deleteUserData(ctx, userId);
-    return null;
+    return true;
   },
 });
+
+/** A user never verified, with one account and no session: a sign-up nobody used yet. */
+async function isUnusedSignUp(ctx: QueryCtx, user: Doc<"users">): Promise<boolean> {
+  if (user.emailVerificationTime !== undefined) return false;
+  const accounts = await ctx.db
+    .query("accounts")
+    .withIndex("by_user_provider", (q) => q.eq("userId", user._id))
+    .take(2);
+  const session = await ctx.db
+    .query("sessions")
+    .withIndex("by_user_ordinal", (q) => q.eq("userId", user._id))
+    .first();
+  return accounts.length === 1 && session === null;
+}
 export { deleteUser as delete };
 
 /**

@@ -1,7 +1,6 @@
 import { v } from "convex/values";
 import { verifierByHash } from "./model/verifiers.js";
-import { mutation, query } from "./_generated/server.js";
-import { pendingSecondFactor } from "./model/secondFactors.js";
+import { mutation } from "./_generated/server.js";
 import { verifierFields } from "./schema.js";
 
 /** A verifier as it leaves the component. */
@@ -42,28 +41,5 @@ export const consume = mutation({
     if (verifier === null || verifier.kind !== kind) return null;
     await ctx.db.delete(verifier._id);
     return verifier.expirationTime > Date.now() ? verifier : null;
-  },
-});
-
-/**
- * The user of the live pending second-factor step with this hash, or `null`.
- * Reads only: `sessions.issue` takes the step when the second factor passed.
- */
-export const pendingSecondFactorOf = query({
-  args: { verifierHash: v.string() },
-  returns: v.union(v.object({ userId: v.id("users") }), v.null()),
-  handler: async (ctx, { verifierHash }) => {
-    const pending = await pendingSecondFactor(ctx, verifierHash);
-    return pending === null ? null : { userId: pending.userId };
-  },
-});
-
-/** The live verifier of `kind` with this hash, without taking it; `null` otherwise. */
-export const peek = query({
-  args: { kind: v.string(), verifierHash: v.string() },
-  returns: v.union(verifierDoc, v.null()),
-  handler: async (ctx, { kind, verifierHash }) => {
-    const verifier = await verifierByHash(ctx, verifierHash);
-    return verifier !== null && verifier.kind === kind && verifier.expirationTime > Date.now() ? verifier : null;
   },
 });

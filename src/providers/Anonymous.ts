@@ -31,12 +31,14 @@ export function Anonymous(options: AnonymousOptions = {}): AuthProvider {
     type: "anonymous",
     async signIn(sc, params) {
       const fields = options.profile?.(params) ?? {};
-      const created = await sc.ctx.runMutation(sc.component.passwordless.createAnonymous, {
-        provider: id,
-        providerAccountId: encodeBase64urlNoPadding(randomBytes(16)),
-        profile: Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)),
+      const userId = await sc.ctx.runMutation(sc.component.users.create, {
+        ...(fields.name !== undefined ? { name: fields.name } : {}),
+        ...(fields.image !== undefined ? { image: fields.image } : {}),
+        ...(fields.extend !== undefined ? { extend: fields.extend } : {}),
+        isAnonymous: true,
+        account: { provider: id, providerAccountId: encodeBase64urlNoPadding(randomBytes(16)) },
       });
-      return { verdict: "firstFactor", userId: created.userId, provider: id };
+      return { verdict: "firstFactor", userId, provider: id };
     },
   };
 }

@@ -12,8 +12,8 @@
  *   verified in this session in the last 10 minutes);
  * - `signIn` `{ email? }` (the default): without `email`, any discoverable
  *   passkey of the site (usernameless); with it, that user's passkeys;
- * - `second-factor` (with the verifier of a password sign-in that returned
- *   `totpRequired`): completes that sign-in with one of the user's passkeys;
+ * - `secondFactor` (with the verifier of a password sign-in that returned
+ *   `secondFactor` naming `"passkey"`): completes that sign-in with one of the user's passkeys;
  * - `stepUp` (signed in): re-verifies the user with one of their passkeys;
  *   the session counts as factor-verified for 10 minutes (step-up) and goes on.
  *

@@ -7,9 +7,9 @@
  * - `signIn` `{ email, password }`;
  * - `reset` `{ email }`: sends a reset code (always `{ started: true }`, so
  *   the answer never says whether the email has an account);
- * - `reset-verification` `{ email, code, newPassword }`: sets the password,
+ * - `resetVerification` `{ email, code, newPassword }`: sets the password,
  *   ends every session and signs in;
- * - `email-verification` `{ email, code }`: marks the email verified and signs in.
+ * - `emailVerification` `{ email, code }`: marks the email verified and signs in.
  *
  * Passwords are hashed with argon2id (OWASP minimum, m=19 MiB t=2 p=1) in the
  * `signIn` action, never in a query or mutation; a stored hash weaker than the

@@ -12,7 +12,7 @@
  *   correct code activates the factor. Returns `{ tokens }` of a new session
  *   that counts as factor-verified (step-up), replacing the caller's session
  *   (which ends, `replaced`).
- * - `{ code }` or `{ recoveryCode }` with the verifier of `{ totpRequired }`
+ * - `{ code }` or `{ recoveryCode }` with the verifier of `{ secondFactor }`
  *   (a password sign-in of a user with a second factor): finishes the sign-in.
  *
  * A wrong code keeps the verifier usable until it expires, so the person can

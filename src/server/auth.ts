@@ -22,17 +22,19 @@ import { JWKS_PATH, OPENID_CONFIGURATION_PATH, jwksResponse, openidConfiguration
 import { signedIn } from "./identity.js";
 import { attemptLimitOf, isVerdict, type AuthProvider, type ChangesPassword, type ProviderOutcome, type SignInContext, type SignInResult } from "./provider.js";
 import { secondFactorPolicy } from "./secondFactor.js";
-import { issueSession, loadMinter, type Minter } from "./session/issue.js";
+import { issueSession, loadMinter, refreshSession, type Minter } from "./session/issue.js";
 import { requireLiveSession } from "./session/live.js";
 import { groupHelpers } from "./helpers/group.js";
-import { keyHelpers } from "./helpers/key.js";
-import { passkeyHelpers } from "./helpers/passkey.js";
+import { keyAdminHelpers, keyHelpers } from "./helpers/key.js";
+import { passkeyAdminHelpers, passkeyHelpers } from "./helpers/passkey.js";
+import { stepUpHelpers } from "./helpers/stepUp.js";
 import { totpHelpers } from "./helpers/totp.js";
 import { sessionHelpers } from "./helpers/session.js";
 import { userHelpers } from "./helpers/user.js";
 import { siteUrlFromEnv } from "./tokens/accessToken.js";
-import { isRefreshTokenShaped, newRefreshToken } from "./tokens/refreshToken.js";
-import { hashSecret } from "./tokens/secretHash.js";
+import { newOpaqueToken } from "./tokens/opaqueToken.js";
+import { userOfStepVerifier } from "./tokens/stepVerifier.js";
+import { isRefreshTokenShaped } from "./tokens/refreshToken.js";
 import { signingKeyFromEnv } from "./tokens/signingKey.js";
 import { finishRedirectSignIn } from "./oauth/finish.js";
 import { toAuthProviders, type ProviderConfig } from "./oauth/providers.js";
@@ -70,11 +72,12 @@ export function Auth(config: AuthConfig) {
       options,
       verifier,
       signedIn: () => signedIn(ctx),
-      randomSecret: newRefreshToken,
+      randomSecret: newOpaqueToken,
       attemptLimit: (kind, identifier) => attemptLimitOf(options.failedAttempts, kind, identifier),
       async pendingSecondFactor() {
         if (verifier === undefined) return null;
-        return await ctx.runQuery(component.verifiers.pendingSecondFactorOf, { verifierHash: hashSecret(verifier) });
+        const userId = userOfStepVerifier(verifier);
+        return userId === null ? null : { userId };
       },
     };
   }
@@ -92,16 +95,7 @@ export function Auth(config: AuthConfig) {
    */
   async function refresh(ctx: SignInContext["ctx"], refreshToken: string): Promise<SignInResult> {
     if (!isRefreshTokenShaped(refreshToken)) return { tokens: null };
-    const mint = await loadMinter(options);
-    const next = newRefreshToken();
-    const outcome = await ctx.runMutation(component.sessions.refresh, {
-      tokenHash: hashSecret(refreshToken),
-      newTokenHash: next.hash,
-      policy: options.session,
-      reuseWindowMs: options.refreshReuseWindowMs,
-    });
-    if (outcome.status !== "ok") return { tokens: null };
-    return { tokens: await mint(outcome, next.raw) };
+    return await refreshSession(ctx, component, options, refreshToken, await loadMinter(options));
   }
 
   /**
@@ -205,6 +199,10 @@ export function Auth(config: AuthConfig) {
   };
 
   const groups = groupHelpers(component);
+  const passkeyOptions = {
+    anonymousProviders: [...providers.values()].filter((p) => p.type === "anonymous").map((p) => p.id),
+    secondFactorRequired: factorPolicy.required,
+  };
   return {
     signIn,
     signOut,
@@ -213,11 +211,13 @@ export function Auth(config: AuthConfig) {
     session: sessionHelpers(component),
     password,
     key: keyHelpers(component, config.apiKeys),
-    passkey: passkeyHelpers(component, {
-      anonymousProviders: [...providers.values()].filter((p) => p.type === "anonymous").map((p) => p.id),
-      secondFactorRequired: factorPolicy.required,
-    }),
+    admin: {
+      key: keyAdminHelpers(component, config.apiKeys),
+      passkey: passkeyAdminHelpers(component, passkeyOptions),
+    },
+    passkey: passkeyHelpers(component, passkeyOptions),
     totp: totpHelpers(component, { providers: [...providers.values()], options }),
+    stepUp: stepUpHelpers(component, { providers: [...providers.values()], options }),
     group: groups.group,
     member: groups.member,
     invite: groups.invite,

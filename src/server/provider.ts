@@ -17,7 +17,7 @@ export type Tokens = ProtocolTokens;
  * `signInResultValidator` in `src/shared/protocol.ts`, where each case is
  * described:
  * `{ tokens }`, `{ started, verifier? }`, `{ confirm, verifier }`,
- * `{ totpRequired, verifier }`, `{ redirect, verifier }`,
+ * `{ secondFactor: { methods }, verifier }`, `{ redirect, verifier }`,
  * `{ totpSetup, verifier }`, `{ options, verifier }` (a WebAuthn ceremony).
  */
 export type SignInResult = ProtocolSignInResult;
@@ -117,9 +117,11 @@ export interface SignInContext {
   /** The caller's user and session when the client sent an access token (linking, setup). */
   signedIn(): Promise<{ userId: string; sessionId: string } | null>;
   /**
-   * The pending second-factor step named by `verifier` (not taken: the
-   * session's issuing takes it): the user who passed the first factor, or
-   * `null` if unknown or expired.
+   * Whose second-factor step `verifier` is: the user who passed the first
+   * factor, read from the verifier itself (its MAC proves the server made
+   * it for that user; no read), or `null` for anything else. Whether the
+   * step is still pending (unused, unexpired) is decided when the session is
+   * issued, which takes it.
    */
   pendingSecondFactor(): Promise<{ userId: string } | null>;
 }
@@ -167,8 +169,8 @@ export interface SecondFactorCodes {
   readonly required: boolean;
   /** Accepts a code of one of the user's active authenticators; with `sessionId`, marks that session verified. */
   acceptCode(deps: CodeCheckDeps, args: { userId: string; code: unknown; sessionId?: string }): Promise<void>;
-  /** Uses up one of the user's recovery codes. */
-  acceptRecoveryCode(deps: CodeCheckDeps, args: { userId: string; code: unknown }): Promise<void>;
+  /** Uses up one of the user's recovery codes; with `sessionId`, marks that session verified. */
+  acceptRecoveryCode(deps: CodeCheckDeps, args: { userId: string; code: unknown; sessionId?: string }): Promise<void>;
   /** A new set of recovery codes for the user: the codes to show, and the hashes to store. */
   newRecoveryCodes(userId: string): Promise<{ codes: string[]; hashes: string[] }>;
 }

@@ -4,8 +4,8 @@
  * - who needs one: a user with an active TOTP factor or a passkey registered
  *   for two-factor (the component reads this in the transaction that
  *   issues a session: `hasSecondFactor`);
- * - what a first factor then gets: a pending step (`{ totpRequired,
- *   verifier }`, 5 minutes), finished by any of those factors;
+ * - what a first factor then gets: a pending step (`{ secondFactor:
+ *   { methods }, verifier }`, 5 minutes), finished by any of those factors;
  * - whether the app requires two-factor authentication (`TOTP({ required:
  *   true })`): then removing a user's last second factor, TOTP or two-factor
  *   passkey alike, is refused with `LAST_FACTOR`.

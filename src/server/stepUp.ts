@@ -25,11 +25,13 @@ export async function stepUpStatus(
   component: ComponentApi,
   who: { userId: string; sessionId: string },
 ): Promise<StepUpStatus> {
-  const state = await ctx.runQuery(component.totp.stepUpState, who);
-  if (!state.sessionLive) throw authError("SESSION_ENDED", "This session has ended; sign in again");
-  const until = state.factorVerifiedTime === null ? null : state.factorVerifiedTime + STEP_UP_WINDOW_MS;
+  const session = await ctx.runQuery(component.sessions.get, { sessionId: who.sessionId, withSecondFactor: true });
+  if (session === null || session.userId !== who.userId) {
+    throw authError("SESSION_ENDED", "This session has ended; sign in again");
+  }
+  const until = session.factorVerifiedTime === undefined ? null : session.factorVerifiedTime + STEP_UP_WINDOW_MS;
   return {
-    hasSecondFactor: state.hasSecondFactor,
+    hasSecondFactor: session.userHasSecondFactor === true,
     verifiedUntil: until !== null && until > Date.now() ? until : null,
   };
 }

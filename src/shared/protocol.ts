@@ -8,6 +8,14 @@
 import { v, type Infer } from "convex/values";
 import { ceremonyResultValidator } from "./webauthnOptions.js";
 
+/**
+ * A way to finish a second-factor step: a code from an authenticator app
+ * (`totp`), a passkey registered for two-factor (`passkey`), or one of the
+ * user's recovery codes (`recoveryCode`).
+ */
+export const secondFactorMethod = v.union(v.literal("totp"), v.literal("passkey"), v.literal("recoveryCode"));
+export type SecondFactorMethod = Infer<typeof secondFactorMethod>;
+
 export const tokensValidator = v.object({ token: v.string(), refreshToken: v.string() });
 
 /** The access and refresh token a finished sign-in returns to the client. */
@@ -22,8 +30,10 @@ export type Tokens = Infer<typeof tokensValidator>;
  * - `{ confirm: { account }, verifier }`: a magic link was opened in a
  *   browser that did not ask for it: show `account` and, if the person
  *   agrees, finish with `signIn({ params: { code, confirm: true } }, verifier)`;
- * - `{ totpRequired: true, verifier }`: the first factor passed; finish with a
- *   second factor and this verifier (e.g. `signIn("totp", { code }, verifier)`);
+ * - `{ secondFactor: { methods }, verifier }`: the first factor passed; the
+ *   user must finish with one of `methods` and this verifier (the client
+ *   keeps it): `signIn("totp", { code })`, `signIn("totp", { recoveryCode })`
+ *   or `signIn("passkey", { flow: "secondFactor" })`;
  * - `{ redirect, verifier }`: OAuth; send the browser to `redirect`, keep
  *   `verifier`, and finish with `signIn({ params: { code } }, verifier)`;
  * - `{ totpSetup: { uri, secret, totpId }, verifier }`: an authenticator is
@@ -35,7 +45,7 @@ export const signInResultValidator = v.union(
   v.object({ tokens: v.union(tokensValidator, v.null()) }),
   v.object({ started: v.literal(true), verifier: v.optional(v.string()) }),
   v.object({ confirm: v.object({ account: v.string() }), verifier: v.string() }),
-  v.object({ totpRequired: v.literal(true), verifier: v.string() }),
+  v.object({ secondFactor: v.object({ methods: v.array(secondFactorMethod) }), verifier: v.string() }),
   v.object({ redirect: v.string(), verifier: v.string() }),
   v.object({
     totpSetup: v.object({ uri: v.string(), secret: v.string(), totpId: v.string() }),

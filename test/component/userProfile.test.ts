@@ -1,4 +1,4 @@
-/** users.patch / auth.user.update: re-verification of changed addresses, unique emails, profile bounds. */
+/** users.update / auth.user.update: re-verification of changed addresses, unique emails, profile bounds. */
 import { describe, expect, test } from "vitest";
 import { components } from "../../example/convex/_generated/api.js";
 import { auth } from "../../example/convex/auth.js";
@@ -35,7 +35,7 @@ describe("a changed address is unverified", () => {
   test("a new phone clears phoneVerificationTime and leaves the email's", async () => {
     const t = makeAuthTest();
     const userId = await verifiedUser(t);
-    await t.mutation(users.patch, { userId, patch: { phone: "+15550199" } });
+    await t.mutation(users.update, { userId, patch: { phone: "+15550199" } });
     const user = await get(t, userId);
     expect(user).toMatchObject({ phone: "+15550199", email: "ada@example.com", emailVerificationTime: 1_000 });
     expect(user).not.toHaveProperty("phoneVerificationTime");

@@ -17,7 +17,7 @@ describe("users.create / get", () => {
     const t = makeTest();
     const first = await t.mutation(users.create, { email: "ada@example.com" });
     await expectAuthError(t.mutation(users.create, { name: "Imposter", email: "ADA@example.com" }), "EMAIL_TAKEN");
-    expect((await t.query(users.getByEmail, { email: "ada@example.com" }))?._id).toBe(first);
+    expect((await t.query(users.get, { email: "ada@example.com" }))?._id).toBe(first);
   });
 
   test("a malformed email is refused with INVALID_ARGUMENT", async () => {
@@ -41,20 +41,20 @@ describe("users.create / get", () => {
   });
 });
 
-describe("users.getByEmail", () => {
+describe("users.get by email", () => {
   test("finds by normalised email and returns null for an unknown one", async () => {
     const t = makeTest();
     const userId = await t.mutation(users.create, { email: "grace@example.com" });
-    expect((await t.query(users.getByEmail, { email: "GRACE@example.com" }))?._id).toBe(userId);
-    expect(await t.query(users.getByEmail, { email: "nobody@example.com" })).toBeNull();
+    expect((await t.query(users.get, { email: "GRACE@example.com" }))?._id).toBe(userId);
+    expect(await t.query(users.get, { email: "nobody@example.com" })).toBeNull();
   });
 });
 
-describe("users.patch", () => {
+describe("users.update", () => {
   test("sets fields and unsets them with null", async () => {
     const t = makeTest();
     const userId = await t.mutation(users.create, { name: "Ada", image: "https://x/a.png" });
-    await t.mutation(users.patch, { userId, patch: { name: "Ada L.", image: null } });
+    await t.mutation(users.update, { userId, patch: { name: "Ada L.", image: null } });
     const user = await t.query(users.get, { userId });
     expect(user?.name).toBe("Ada L.");
     expect(user).not.toHaveProperty("image");
@@ -65,7 +65,7 @@ describe("users.patch", () => {
     await t.mutation(users.create, { email: "taken@example.com" });
     const userId = await t.mutation(users.create, { name: "Ada", email: "ada@example.com" });
     await expectAuthError(
-      t.mutation(users.patch, { userId, patch: { name: "Changed", email: "Taken@example.com" } }),
+      t.mutation(users.update, { userId, patch: { name: "Changed", email: "Taken@example.com" } }),
       "EMAIL_TAKEN",
     );
     expect(await t.query(users.get, { userId })).toMatchObject({ name: "Ada", email: "ada@example.com" });
@@ -74,7 +74,7 @@ describe("users.patch", () => {
   test("re-saving one's own email in another case is allowed", async () => {
     const t = makeTest();
     const userId = await t.mutation(users.create, { email: "ada@example.com" });
-    await t.mutation(users.patch, { userId, patch: { email: "ADA@example.com" } });
+    await t.mutation(users.update, { userId, patch: { email: "ADA@example.com" } });
     expect((await t.query(users.get, { userId }))?.email).toBe("ada@example.com");
   });
 
@@ -82,7 +82,7 @@ describe("users.patch", () => {
     const t = makeTest();
     const userId = await t.mutation(users.create, {});
     await t.mutation(users.delete, { userId });
-    await expectAuthError(t.mutation(users.patch, { userId, patch: { name: "x" } }), "NOT_FOUND");
+    await expectAuthError(t.mutation(users.update, { userId, patch: { name: "x" } }), "NOT_FOUND");
   });
 });
 
@@ -92,7 +92,7 @@ describe("users.delete", () => {
     const userId = await t.mutation(users.create, { email: "ada@example.com" });
     await t.mutation(users.delete, { userId });
     expect(await t.query(users.get, { userId })).toBeNull();
-    expect(await t.query(users.getByEmail, { email: "ada@example.com" })).toBeNull();
+    expect(await t.query(users.get, { email: "ada@example.com" })).toBeNull();
     await expectAuthError(t.mutation(users.delete, { userId }), "NOT_FOUND");
   });
 });

@@ -220,7 +220,7 @@ describe("passkeys in Chromium with a virtual authenticator", () => {
     const first = await signIn("password", { flow: "signIn", email: "bob@example.com", password: "correct horse battery" });
     expect(first.outcome).toEqual({ status: "totpRequired", verifier: expect.any(String) });
     expect(first.token).toBeNull();
-    const second = await signIn("passkey", { flow: "second-factor" }, first.outcome!.verifier);
+    const second = await signIn("passkey", { flow: "secondFactor" }, first.outcome!.verifier);
     expect(second.error).toBeUndefined();
     expect(await verifiedUserId(second.token)).toBe(bobId);
   });

@@ -46,7 +46,7 @@ async function outboxCode(t: AuthTest, to: string): Promise<string> {
 const resetWith = (t: AuthTest, code: string, newPassword: string) =>
   t.action(api.auth.signIn, {
     provider: "password",
-    params: { flow: "reset-verification", email: EMAIL, code, newPassword },
+    params: { flow: "resetVerification", email: EMAIL, code, newPassword },
   });
 
 async function requestReset(t: AuthTest): Promise<string> {
@@ -57,20 +57,20 @@ async function requestReset(t: AuthTest): Promise<string> {
 }
 
 describe("finding 1: a reset never skips the second factor", () => {
-  test("reset-verification of a user with TOTP sets the password, ends sessions, and asks for the second factor", async () => {
+  test("resetVerification of a user with TOTP sets the password, ends sessions, and asks for the second factor", async () => {
     const t = makeAuthTest();
     const signedUp = tokensOf(await password.signUp(t, EMAIL, PW));
     await t.mutation(probe.plantActiveTotp, { userId: claimsOf(signedUp.token).userId! });
     const before = (await rows(t, "sessions")).length;
     expect(before).toBe(1);
     const result = await resetWith(t, await requestReset(t), "a brand new passphrase");
-    expect(result).toEqual({ totpRequired: true, verifier: expect.any(String) });
+    expect(result).toEqual({ secondFactor: { methods: ["totp"] }, verifier: expect.any(String) });
     // No session came from the reset, and the old one ended.
     expect(await rows(t, "sessions")).toEqual([]);
     expect(await refresh(t, signedUp.refreshToken)).toEqual({ tokens: null });
     // The new password is set (the old one is refused), and it too only reaches the second factor.
     await expectAuthError(password.signIn(t, EMAIL, PW), "INVALID_CREDENTIALS");
-    expect(await password.signIn(t, EMAIL, "a brand new passphrase")).toEqual({ totpRequired: true, verifier: expect.any(String) });
+    expect(await password.signIn(t, EMAIL, "a brand new passphrase")).toEqual({ secondFactor: { methods: ["totp"] }, verifier: expect.any(String) });
   });
 });
 
@@ -399,8 +399,8 @@ describe("finding 16: passkey defaults", () => {
       const t = makeAuthTest();
       const { SoftAuthenticator } = await import("../fixtures/passkeyAuthenticator.js");
       const { addPasskey } = await import("../fixtures/passkeyFlows.js");
-      const { passkeyHelpers } = await import("../../src/server/helpers/passkey.js");
-      const required = passkeyHelpers(components.auth, { secondFactorRequired: true });
+      const { passkeyAdminHelpers } = await import("../../src/server/helpers/passkey.js");
+      const required = passkeyAdminHelpers(components.auth, { secondFactorRequired: true });
       const { token } = tokensOf(await password.signUp(t, EMAIL, PW));
       tokensOf(await addPasskey(t, token, new SoftAuthenticator(SITE), { secondFactor: true }));
       const [passkey] = await rows(t, "passkeys");

@@ -42,13 +42,13 @@ describe("a mail outage", () => {
     }
     delivery.fail = false;
     expect(await run(t, { flow: "signUp", email: EMAIL, password: PW })).toEqual({ started: true });
-    tokensOf(await run(t, { flow: "email-verification", email: EMAIL, code: sent[0].code }));
+    tokensOf(await run(t, { flow: "emailVerification", email: EMAIL, code: sent[0].code }));
   });
 
   test("failed sends give their token back: ten undelivered reset codes do not lock out the eleventh", async () => {
     const t = app();
     await run(t, { flow: "signUp", email: EMAIL, password: PW });
-    tokensOf(await run(t, { flow: "email-verification", email: EMAIL, code: sent[0].code }));
+    tokensOf(await run(t, { flow: "emailVerification", email: EMAIL, code: sent[0].code }));
     delivery.fail = true;
     for (let i = 0; i < 12; i++) await expect(run(t, { flow: "reset", email: EMAIL })).rejects.toThrow(/mail service/);
     delivery.fail = false;

@@ -86,7 +86,7 @@ const flows: Flow[] = [
       const code = await outbox(t, user.email);
       return {
         user,
-        result: await signIn(t, "password", { flow: "reset-verification", email: user.email, code, newPassword: "another long passphrase" }),
+        result: await signIn(t, "password", { flow: "resetVerification", email: user.email, code, newPassword: "another long passphrase" }),
       };
     },
   },
@@ -180,7 +180,7 @@ describe("a user with a second factor never gets tokens from one factor", () => 
     useClock();
     const t = makeAuthTest();
     const { user, result } = await flow.run(t);
-    expect(result).toEqual({ totpRequired: true, verifier: expect.any(String) });
+    expect(result).toEqual({ secondFactor: { methods: ["totp"] }, verifier: expect.any(String) });
     const sessionsBefore = (await t.query(probe.rows, { table: "sessions" })).length;
     // The step finishes with the second factor, once.
     advance(60_000);
@@ -213,8 +213,8 @@ describe("a user with a second factor never gets tokens from one factor", () => 
     expect(await run({ flow: "signUp", email: "verify@example.com", password: PW })).toEqual({ started: true });
     const [user] = await t.query(probe.rows, { table: "users" });
     await t.mutation(probe.plantActiveTotp, { userId: String(user._id) });
-    const result = await run({ flow: "email-verification", email: "verify@example.com", code: sent[0].code });
-    expect(result).toEqual({ totpRequired: true, verifier: expect.any(String) });
+    const result = await run({ flow: "emailVerification", email: "verify@example.com", code: sent[0].code });
+    expect(result).toEqual({ secondFactor: { methods: ["totp"] }, verifier: expect.any(String) });
     expect(await t.query(probe.rows, { table: "sessions" })).toEqual([]);
   });
 

@@ -1,7 +1,9 @@
 /**
  * API keys: the raw key is never stored, scopes with wildcards, the scope set,
  * the per-key token bucket, refusals with their codes, cost independent of
- * the number of keys, and the example's key-protected HTTP endpoint.
+ * the number of keys, caller helpers (`auth.key`) against the admin variant
+ * (`auth.admin.key`), rotation as `create({ replaces })`, and the example's
+ * key-protected HTTP endpoint.
  */
 import {
   componentsGeneric,
@@ -19,7 +21,7 @@ import { API_KEY_ALPHABET, bearerToken } from "../../src/server/apiKeys/format.j
 import { resolveApiKeyOptions, type ApiKeyOptions } from "../../src/server/apiKeys/options.js";
 import type { ApiKeyScope } from "../../src/server/apiKeys/scopes.js";
 import { isAuthError } from "../../src/server/errors.js";
-import { keyHelpers, type KeyWriteCtx } from "../../src/server/helpers/key.js";
+import { keyAdminHelpers, keyHelpers, type KeyWriteCtx } from "../../src/server/helpers/key.js";
 import { hashSecret } from "../../src/server/tokens/secretHash.js";
 import { as, claimsOf, password, probe, tokensOf } from "../harness/auth.js";
 import { expectAuthError } from "../harness/errors.js";
@@ -55,6 +57,16 @@ const seedModule = {
       return null;
     },
   }),
+  /** Ends a session the way any ending does for a live check: it is gone. */
+  endSession: mutationGeneric({
+    args: { sessionId: v.string() },
+    returns: v.null(),
+    handler: async (ctx, { sessionId }) => {
+      const id = ctx.db.normalizeId("sessions", sessionId);
+      if (id !== null) await ctx.db.delete(id);
+      return null;
+    },
+  }),
 };
 const seedApi = (componentsGeneric() as AnyComponents).auth.seedApiKeys;
 const insertKeys = seedApi.insertKeys as FunctionReference<
@@ -63,6 +75,7 @@ const insertKeys = seedApi.insertKeys as FunctionReference<
   { userId: string; from: number; count: number },
   null
 >;
+const endSession = seedApi.endSession as FunctionReference<"mutation", "internal", { sessionId: string }, null>;
 
 /** The example app with the component probe and the key-seeding module. */
 function makeKeyTest(options: TestOptions = {}) {
@@ -77,26 +90,37 @@ function makeKeyTest(options: TestOptions = {}) {
 }
 type KeyTest = ReturnType<typeof makeKeyTest>;
 
-/** `auth.key.*` built the way `Auth()` builds it, with this file's options. */
+/** `auth.admin.key.*` built the way `Auth()` builds it, with this file's options. */
 function helpers(options: ApiKeyOptions = OPTIONS) {
-  return keyHelpers(components.auth, options);
+  return keyAdminHelpers(components.auth, options);
 }
-const keys = helpers();
+/** `auth.key.*` (the signed-in caller's keys, and `verify`). */
+const keys = keyHelpers(components.auth, OPTIONS);
+/** `auth.admin.key.*` (any user's keys). */
+const admin = helpers();
 
 async function newUser(t: KeyTest, email = "ada@example.com"): Promise<string> {
   return await t.mutation(components.auth.users.create, { email });
 }
 
-/** Runs `auth.key.*` calls in an action (each component call commits on its own, as in an HTTP action). */
-function inAction<T>(t: KeyTest, run: (ctx: KeyWriteCtx) => Promise<T>) {
+/** A user signed up with a password: their access token, user and session. */
+async function signUp(t: KeyTest, email: string) {
+  const { token } = tokensOf(await password.signUp(t, email, "correct horse battery"));
+  const { userId, sessionId } = claimsOf(token);
+  return { token, userId: userId!, sessionId: sessionId! };
+}
+
+/** Runs helper calls in an action (each component call commits on its own, as in an HTTP action). */
+function inAction<T>(t: KeyTest | ReturnType<KeyTest["withIdentity"]>, run: (ctx: KeyWriteCtx) => Promise<T>) {
   return t.action(async (ctx) => await run(ctx));
 }
 
+/** Creates a key for `userId` through the admin variant. */
 async function createKey(
   t: KeyTest,
   userId: string,
-  extra: Partial<Parameters<typeof keys.create>[1]> = {},
-  k = keys,
+  extra: Partial<Parameters<typeof admin.create>[1]> = {},
+  k = admin,
 ) {
   return await inAction(t, (ctx) =>
     k.create(ctx, { userId, name: "CI", scopes: [{ resource: "reports", actions: ["read"] }], ...extra }),
@@ -140,7 +164,7 @@ describe("creation", () => {
     const t = makeKeyTest();
     const userId = await newUser(t);
     const { keyId, raw } = await createKey(t, userId);
-    const rotated = await inAction(t, (ctx) => keys.rotate(ctx, keyId));
+    const rotated = await inAction(t, (ctx) => admin.rotate(ctx, keyId));
     await verify(t, rotated.raw);
     const secrets = [raw, rotated.raw].flatMap((r) => [r, r.slice("sk_test_".length)]);
     const tables = Object.keys(componentSchema.tables);
@@ -159,8 +183,8 @@ describe("creation", () => {
     const t = makeKeyTest();
     const userId = await newUser(t);
     const { keyId, raw } = await createKey(t, userId);
-    const listed = await t.query(async (ctx) => await keys.list(ctx, { userId }));
-    const one = await t.query(async (ctx) => await keys.get(ctx, keyId));
+    const listed = await t.query(async (ctx) => await admin.list(ctx, { userId }));
+    const one = await t.query(async (ctx) => await admin.get(ctx, keyId));
     expect(listed).toHaveLength(1);
     expect(one).toMatchObject({ _id: keyId, userId, name: "CI", displayPrefix: raw.slice(0, 12) });
     for (const shown of [JSON.stringify(listed), JSON.stringify(one)]) {
@@ -176,10 +200,10 @@ describe("creation", () => {
     const userId = await newUser(t);
     await expectAuthError(createKey(t, userId, { name: "  " }), "INVALID_ARGUMENT");
     await expectAuthError(createKey(t, userId, { name: "x".repeat(101) }), "INVALID_ARGUMENT");
-    await expectAuthError(createKey(t, userId, { rateLimit: { maxRequests: 0, windowMs: 1000 } }), "INVALID_ARGUMENT");
-    await expectAuthError(createKey(t, userId, { rateLimit: { maxRequests: 1.5, windowMs: 1000 } }), "INVALID_ARGUMENT");
-    await expectAuthError(createKey(t, userId, { rateLimit: { maxRequests: 5, windowMs: 0 } }), "INVALID_ARGUMENT");
-    await expectAuthError(createKey(t, userId, { expiresAt: Date.now() }), "INVALID_ARGUMENT");
+    await expectAuthError(createKey(t, userId, { rateLimit: { max: 0, periodMs: 1000 } }), "INVALID_ARGUMENT");
+    await expectAuthError(createKey(t, userId, { rateLimit: { max: 1.5, periodMs: 1000 } }), "INVALID_ARGUMENT");
+    await expectAuthError(createKey(t, userId, { rateLimit: { max: 5, periodMs: 0 } }), "INVALID_ARGUMENT");
+    await expectAuthError(createKey(t, userId, { expirationTime: Date.now() }), "INVALID_ARGUMENT");
     await t.mutation(components.auth.users.delete, { userId });
     await expectAuthError(createKey(t, userId), "NOT_FOUND");
     expect(await t.query(probe.rows, { table: "apiKeys" })).toEqual([]);
@@ -191,18 +215,18 @@ describe("creation", () => {
     expect(() => resolveApiKeyOptions({ scopes: { reports: [] } })).toThrow(/at least one action/);
     expect(() => resolveApiKeyOptions({ scopes: { "*": ["read"] } })).toThrow(/resource/);
     expect(() => resolveApiKeyOptions({ scopes: { reports: ["read it"] } })).toThrow(/action/);
-    expect(() => resolveApiKeyOptions({ defaultRateLimit: { maxRequests: 0, windowMs: 1 } })).toThrow(/defaultRateLimit/);
+    expect(() => resolveApiKeyOptions({ defaultRateLimit: { max: 0, periodMs: 1 } })).toThrow(/defaultRateLimit/);
     expect(resolveApiKeyOptions(undefined)).toEqual({ prefix: "sk_live_", scopes: null, defaultRateLimit: null });
   });
 });
 
 describe("verify", () => {
-  test("returns the user, the key and its scopes, and records lastUsedAt", async () => {
+  test("returns the user, the key and its scopes, and records lastUsedTime", async () => {
     useClock();
     const t = makeKeyTest();
     const userId = await newUser(t);
     const { keyId, raw } = await createKey(t, userId);
-    expect((await t.query(async (ctx) => await keys.get(ctx, keyId)))!.lastUsedAt).toBeUndefined();
+    expect((await t.query(async (ctx) => await admin.get(ctx, keyId)))!.lastUsedTime).toBeUndefined();
     advance(5_000);
     expect(await verify(t, raw)).toEqual({
       userId,
@@ -210,7 +234,7 @@ describe("verify", () => {
       name: "CI",
       scopes: [{ resource: "reports", actions: ["read"] }],
     });
-    expect((await t.query(async (ctx) => await keys.get(ctx, keyId)))!.lastUsedAt).toBe(Date.now());
+    expect((await t.query(async (ctx) => await admin.get(ctx, keyId)))!.lastUsedTime).toBe(Date.now());
   });
 
   test("unknown, malformed and differently-prefixed-but-unknown keys are INVALID_API_KEY", async () => {
@@ -236,14 +260,14 @@ describe("verify", () => {
     useClock();
     const t = makeKeyTest();
     const userId = await newUser(t);
-    const expiring = await createKey(t, userId, { expiresAt: Date.now() + 60_000 });
+    const expiring = await createKey(t, userId, { expirationTime: Date.now() + 60_000 });
     const revoked = await createKey(t, userId);
     const removed = await createKey(t, userId);
     const rotated = await createKey(t, userId, {
       name: "rotating",
       scopes: [{ resource: "billing", actions: ["read"] }],
-      rateLimit: { maxRequests: 3, windowMs: 60_000 },
-      expiresAt: Date.now() + 120_000,
+      rateLimit: { max: 3, periodMs: 60_000 },
+      expirationTime: Date.now() + 120_000,
     });
     for (const key of [expiring, revoked, removed, rotated]) expect(await outcome(t, key.raw)).toBe("ok");
 
@@ -253,35 +277,35 @@ describe("verify", () => {
     expect(await outcome(t, rotated.raw)).toBe("ok");
     expect(await outcome(t, rotated.raw)).toBe("ok");
 
-    expect(await inAction(t, (ctx) => keys.revoke(ctx, revoked.keyId))).toBe(true);
-    expect(await inAction(t, (ctx) => keys.revoke(ctx, revoked.keyId))).toBe(false);
+    expect(await inAction(t, (ctx) => admin.revoke(ctx, revoked.keyId))).toBe(true);
+    expect(await inAction(t, (ctx) => admin.revoke(ctx, revoked.keyId))).toBe(false);
     expect(await outcome(t, revoked.raw)).toBe("API_KEY_REVOKED");
     // Soft: the revoked key is still listed, with when it was revoked.
-    const listed = await t.query(async (ctx) => await keys.list(ctx, { userId }));
+    const listed = await t.query(async (ctx) => await admin.list(ctx, { userId }));
     expect(listed.find((k) => k._id === revoked.keyId)?.revokedTime).toBe(Date.now());
 
-    await inAction(t, (ctx) => keys.remove(ctx, removed.keyId));
+    await inAction(t, (ctx) => admin.remove(ctx, removed.keyId));
     expect(await outcome(t, removed.raw)).toBe("INVALID_API_KEY");
-    expect(await t.query(async (ctx) => await keys.get(ctx, removed.keyId))).toBeNull();
+    expect(await t.query(async (ctx) => await admin.get(ctx, removed.keyId))).toBeNull();
 
-    const next = await inAction(t, (ctx) => keys.rotate(ctx, rotated.keyId));
+    const next = await inAction(t, (ctx) => admin.rotate(ctx, rotated.keyId));
     expect(next.raw).not.toBe(rotated.raw);
     expect(await outcome(t, rotated.raw)).toBe("API_KEY_REVOKED");
-    const nextKey = await t.query(async (ctx) => await keys.get(ctx, next.keyId));
+    const nextKey = await t.query(async (ctx) => await admin.get(ctx, next.keyId));
     expect(nextKey).toMatchObject({
       userId,
       name: "rotating",
       scopes: [{ resource: "billing", actions: ["read"] }],
-      rateLimit: { maxRequests: 3, windowMs: 60_000 },
-      expiresAt: Date.now() + 60_000,
+      rateLimit: { max: 3, periodMs: 60_000 },
+      expirationTime: Date.now() + 60_000,
     });
     // The new key carries the tokens already used: 2 of 3 taken, 1 left.
     expect(await outcome(t, next.raw)).toBe("ok");
     expect(await outcome(t, next.raw)).toBe("RATE_LIMITED");
     // A revoked key cannot be rotated back to life; an expired one needs a new expiry.
-    await expectAuthError(inAction(t, (ctx) => keys.rotate(ctx, rotated.keyId)), "API_KEY_REVOKED");
-    await expectAuthError(inAction(t, (ctx) => keys.rotate(ctx, expiring.keyId)), "API_KEY_EXPIRED");
-    const renewed = await inAction(t, (ctx) => keys.rotate(ctx, expiring.keyId, { expiresAt: Date.now() + 60_000 }));
+    await expectAuthError(inAction(t, (ctx) => admin.rotate(ctx, rotated.keyId)), "API_KEY_REVOKED");
+    await expectAuthError(inAction(t, (ctx) => admin.rotate(ctx, expiring.keyId)), "API_KEY_EXPIRED");
+    const renewed = await inAction(t, (ctx) => admin.rotate(ctx, expiring.keyId, { expirationTime: Date.now() + 60_000 }));
     expect(await outcome(t, renewed.raw)).toBe("ok");
 
     const events = (await t.query(probe.rows, { table: "events" })).map((e) => e.type).filter((type) => String(type).startsWith("api_key_"));
@@ -293,17 +317,17 @@ describe("verify", () => {
 
   test("a revoke of a key the user does not own is NOT_FOUND and changes nothing", async () => {
     const t = makeKeyTest();
-    const ada = await newUser(t);
-    const eve = await newUser(t, "eve@example.com");
-    const { keyId, raw } = await createKey(t, ada);
-    const asEve = { userId: eve };
-    await expectAuthError(inAction(t, (ctx) => keys.revoke(ctx, keyId, asEve)), "NOT_FOUND");
-    await expectAuthError(inAction(t, (ctx) => keys.remove(ctx, keyId, asEve)), "NOT_FOUND");
-    await expectAuthError(inAction(t, (ctx) => keys.rotate(ctx, keyId, asEve)), "NOT_FOUND");
-    await expectAuthError(inAction(t, (ctx) => keys.update(ctx, keyId, { name: "mine" }, asEve)), "NOT_FOUND");
-    expect(await t.query(async (ctx) => await keys.get(ctx, keyId, asEve))).toBeNull();
+    const ada = await signUp(t, "ada@example.com");
+    const eve = await signUp(t, "eve@example.com");
+    const { keyId, raw } = await createKey(t, ada.userId);
+    const asEve = as(t, eve.token);
+    await expectAuthError(inAction(asEve, (ctx) => keys.revoke(ctx, keyId)), "NOT_FOUND");
+    await expectAuthError(inAction(asEve, (ctx) => keys.remove(ctx, keyId)), "NOT_FOUND");
+    await expectAuthError(inAction(asEve, (ctx) => keys.rotate(ctx, keyId)), "NOT_FOUND");
+    await expectAuthError(inAction(asEve, (ctx) => keys.update(ctx, keyId, { name: "mine" })), "NOT_FOUND");
+    expect(await asEve.query(async (ctx) => await keys.get(ctx, keyId))).toBeNull();
     expect(await outcome(t, raw)).toBe("ok");
-    expect(await inAction(t, (ctx) => keys.revoke(ctx, keyId, { userId: ada }))).toBe(true);
+    expect(await inAction(as(t, ada.token), (ctx) => keys.revoke(ctx, keyId))).toBe(true);
   });
 
   test("the keys of a deleted user are deleted with it", async () => {
@@ -316,6 +340,181 @@ describe("verify", () => {
     expect(await outcome(t, mine.raw)).toBe("INVALID_API_KEY");
     expect(await outcome(t, hers.raw)).toBe("ok");
     expect((await t.query(probe.rows, { table: "apiKeys" })).map((k) => k.userId)).toEqual([eve]);
+  });
+});
+
+describe("caller helpers and the admin variant", () => {
+  /** The component's API-key rows and audit events, to show a refusal wrote nothing. */
+  const written = async (t: KeyTest) => ({
+    apiKeys: await t.query(probe.rows, { table: "apiKeys" }),
+    events: await t.query(probe.rows, { table: "events" }),
+  });
+  const scopes = [{ resource: "reports", actions: ["read"] }];
+
+  test("auth.key.* acts on the signed-in caller's keys", async () => {
+    useClock();
+    const t = makeKeyTest();
+    const ada = await signUp(t, "ada@example.com");
+    const asAda = as(t, ada.token);
+    const { keyId, raw } = await inAction(asAda, (ctx) =>
+      keys.create(ctx, { name: "CI", scopes, expirationTime: Date.now() + 60_000 }),
+    );
+    expect((await verify(t, raw)).userId).toBe(ada.userId);
+    expect(await asAda.query(async (ctx) => (await keys.list(ctx)).map((k) => k._id))).toEqual([keyId]);
+    expect(await asAda.query(async (ctx) => await keys.get(ctx, keyId))).toMatchObject({ _id: keyId, userId: ada.userId });
+    await inAction(asAda, (ctx) => keys.update(ctx, keyId, { name: "renamed", rateLimit: { max: 5, periodMs: 1_000 } }));
+    expect(await asAda.query(async (ctx) => await keys.get(ctx, keyId))).toMatchObject({
+      name: "renamed",
+      rateLimit: { max: 5, periodMs: 1_000 },
+      expirationTime: Date.now() + 60_000,
+    });
+    const next = await inAction(asAda, (ctx) => keys.rotate(ctx, keyId, { expirationTime: null }));
+    expect(await outcome(t, raw)).toBe("API_KEY_REVOKED");
+    const nextKey = await asAda.query(async (ctx) => await keys.get(ctx, next.keyId));
+    expect(nextKey).toMatchObject({ userId: ada.userId, name: "renamed", rateLimit: { max: 5, periodMs: 1_000 } });
+    expect(nextKey).not.toHaveProperty("expirationTime");
+    expect(await inAction(asAda, (ctx) => keys.revoke(ctx, next.keyId))).toBe(true);
+    await inAction(asAda, (ctx) => keys.remove(ctx, next.keyId));
+    expect(await asAda.query(async (ctx) => (await keys.list(ctx)).map((k) => k._id))).toEqual([keyId]);
+  });
+
+  test("caller helpers refuse another user's key with NOT_FOUND and write nothing", async () => {
+    const t = makeKeyTest();
+    const ada = await signUp(t, "ada@example.com");
+    const eve = await signUp(t, "eve@example.com");
+    const { keyId, raw } = await inAction(as(t, ada.token), (ctx) => keys.create(ctx, { name: "CI", scopes }));
+    const asEve = as(t, eve.token);
+    const before = await written(t);
+    const attempts: [string, (ctx: KeyWriteCtx) => Promise<unknown>][] = [
+      ["update", (ctx) => keys.update(ctx, keyId, { name: "mine", scopes: [{ resource: "admin", actions: ["*"] }] })],
+      ["revoke", (ctx) => keys.revoke(ctx, keyId)],
+      ["remove", (ctx) => keys.remove(ctx, keyId)],
+      ["rotate", (ctx) => keys.rotate(ctx, keyId)],
+      ["rotate (new expiry)", (ctx) => keys.rotate(ctx, keyId, { expirationTime: Date.now() + 60_000 })],
+    ];
+    for (const [name, attempt] of attempts) {
+      await expectAuthError(inAction(asEve, attempt), "NOT_FOUND").catch((e: unknown) => {
+        throw new Error(`${name}: ${String(e)}`);
+      });
+    }
+    expect(await asEve.query(async (ctx) => await keys.get(ctx, keyId))).toBeNull();
+    expect(await asEve.query(async (ctx) => await keys.list(ctx))).toEqual([]);
+    expect(await written(t)).toEqual(before);
+    expect(await outcome(t, raw)).toBe("ok");
+  });
+
+  test("caller helpers refuse when signed out or when the session has ended, and write nothing", async () => {
+    const t = makeKeyTest();
+    const ada = await signUp(t, "ada@example.com");
+    const { keyId, raw } = await inAction(as(t, ada.token), (ctx) => keys.create(ctx, { name: "CI", scopes }));
+    const every: [string, (ctx: KeyWriteCtx) => Promise<unknown>][] = [
+      ["create", (ctx) => keys.create(ctx, { name: "x", scopes })],
+      ["list", (ctx) => keys.list(ctx)],
+      ["get", (ctx) => keys.get(ctx, keyId)],
+      ["update", (ctx) => keys.update(ctx, keyId, { name: "x" })],
+      ["revoke", (ctx) => keys.revoke(ctx, keyId)],
+      ["remove", (ctx) => keys.remove(ctx, keyId)],
+      ["rotate", (ctx) => keys.rotate(ctx, keyId)],
+    ];
+    const refuseAll = async (who: KeyTest | ReturnType<KeyTest["withIdentity"]>, code: "NOT_SIGNED_IN" | "SESSION_ENDED") => {
+      const before = await written(t);
+      for (const [name, call] of every) {
+        await expectAuthError(inAction(who, call), code).catch((e: unknown) => {
+          throw new Error(`${name}: ${String(e)}`);
+        });
+      }
+      expect(await written(t)).toEqual(before);
+    };
+    await refuseAll(t, "NOT_SIGNED_IN");
+    await t.mutation(endSession, { sessionId: ada.sessionId });
+    await refuseAll(as(t, ada.token), "SESSION_ENDED");
+    // Checking a key needs no signed-in caller.
+    expect(await outcome(t, raw)).toBe("ok");
+  });
+
+  test("create({ replaces }) revokes the old key in the same transaction; a refused replace writes nothing", async () => {
+    useClock();
+    const t = makeKeyTest();
+    const ada = await newUser(t);
+    const eve = await newUser(t, "eve@example.com");
+    const old = await createKey(t, ada, { rateLimit: { max: 3, periodMs: 60_000 }, expirationTime: Date.now() + 60_000 });
+    await verify(t, old.raw);
+    const replace = (args: Record<string, unknown>) =>
+      t.mutation(components.auth.apiKeys.create, { keyHash: hashSecret(`new-${JSON.stringify(args)}`), displayPrefix: "sk_test_new", ...args });
+
+    const before = await written(t);
+    // Someone else's key, an unknown one, a key hash in use, fields a replacement copies.
+    await expectAuthError(replace({ replaces: old.keyId, userId: eve }), "NOT_FOUND");
+    await expectAuthError(replace({ replaces: "junk" }), "NOT_FOUND");
+    await expectAuthError(
+      t.mutation(components.auth.apiKeys.create, { replaces: old.keyId, keyHash: hashSecret(old.raw), displayPrefix: "x" }),
+      "INVALID_ARGUMENT",
+    );
+    await expectAuthError(replace({ replaces: old.keyId, name: "other" }), "INVALID_ARGUMENT");
+    await expectAuthError(replace({ replaces: old.keyId, scopes: [] }), "INVALID_ARGUMENT");
+    await expectAuthError(replace({ replaces: old.keyId, rateLimit: { max: 1, periodMs: 1 } }), "INVALID_ARGUMENT");
+    expect(await written(t)).toEqual(before);
+    expect(await outcome(t, old.raw)).toBe("ok");
+
+    const newKeyId = await replace({ replaces: old.keyId, userId: ada });
+    const rows = await t.query(probe.rows, { table: "apiKeys" });
+    const oldRow = rows.find((k) => k._id === old.keyId)!;
+    const newRow = rows.find((k) => k._id === newKeyId)!;
+    expect(oldRow.revokedTime).toBe(Date.now());
+    expect(newRow).toMatchObject({
+      userId: ada,
+      name: "CI",
+      scopes: [{ resource: "reports", actions: ["read"] }],
+      rateLimit: { max: 3, periodMs: 60_000 },
+      bucket: oldRow.bucket,
+      expirationTime: Date.now() + 60_000,
+    });
+    expect(newRow.revokedTime).toBeUndefined();
+    const events = (await t.query(probe.rows, { table: "events" })).filter((e) => e.type === "api_key_rotated");
+    expect(events).toHaveLength(1);
+    expect(events[0]!.data).toEqual({ keyId: old.keyId, newKeyId });
+
+    // The old key is revoked now; an expired key needs a new expiry. Neither writes anything.
+    const expiring = await createKey(t, ada, { expirationTime: Date.now() + 1_000 });
+    advance(1_000);
+    const later = await written(t);
+    await expectAuthError(replace({ replaces: old.keyId }), "API_KEY_REVOKED");
+    await expectAuthError(replace({ replaces: expiring.keyId }), "API_KEY_EXPIRED");
+    await expectAuthError(replace({ replaces: expiring.keyId, expirationTime: null, userId: eve }), "NOT_FOUND");
+    expect(await written(t)).toEqual(later);
+    await replace({ replaces: expiring.keyId, expirationTime: null });
+    expect(await outcome(t, expiring.raw)).toBe("API_KEY_REVOKED");
+  });
+
+  test("the admin variant works on any user's key, with or without a caller", async () => {
+    const t = makeKeyTest();
+    const ada = await signUp(t, "ada@example.com");
+    const eve = await signUp(t, "eve@example.com");
+    const { keyId, raw } = await inAction(as(t, ada.token), (ctx) => keys.create(ctx, { name: "CI", scopes }));
+    // No caller at all (an internal function), and a caller who does not own the key.
+    for (const who of [t, as(t, eve.token)]) {
+      expect(await who.query(async (ctx) => await admin.get(ctx, keyId))).toMatchObject({ _id: keyId, userId: ada.userId });
+      expect(await who.query(async (ctx) => (await admin.list(ctx, { userId: ada.userId })).map((k) => k._id))).toContain(keyId);
+    }
+    const asEve = as(t, eve.token);
+    await inAction(asEve, (ctx) => admin.update(ctx, keyId, { name: "by admin" }));
+    expect((await verify(t, raw)).name).toBe("by admin");
+    const created = await inAction(t, (ctx) => admin.create(ctx, { userId: ada.userId, name: "for ada", scopes }));
+    expect((await verify(t, created.raw)).userId).toBe(ada.userId);
+    const rotated = await inAction(asEve, (ctx) => admin.rotate(ctx, keyId));
+    expect(await outcome(t, raw)).toBe("API_KEY_REVOKED");
+    expect((await verify(t, rotated.raw)).userId).toBe(ada.userId);
+    expect(await inAction(t, (ctx) => admin.revoke(ctx, created.keyId))).toBe(true);
+    await inAction(asEve, (ctx) => admin.remove(ctx, rotated.keyId));
+    expect(await outcome(t, rotated.raw)).toBe("INVALID_API_KEY");
+    // Ada sees what the admin did to her keys; Eve still has none.
+    const adas = await as(t, ada.token).query(async (ctx) => await keys.list(ctx));
+    expect(adas.map((k) => [k.name, k.revokedTime !== undefined])).toEqual([
+      ["for ada", true],
+      ["by admin", true],
+    ]);
+    expect(await asEve.query(async (ctx) => await keys.list(ctx))).toEqual([]);
+    await expectAuthError(inAction(t, (ctx) => admin.revoke(ctx, "junk")), "NOT_FOUND");
   });
 });
 
@@ -397,7 +596,7 @@ describe("scopes", () => {
     ]) {
       await createKey(t, userId, { scopes });
     }
-    const stored = await t.query(async (ctx) => await keys.list(ctx, { userId }));
+    const stored = await t.query(async (ctx) => await admin.list(ctx, { userId }));
     expect(stored[0]!.scopes).toEqual([{ resource: "admin", actions: ["anything"] }]);
   });
 
@@ -406,20 +605,20 @@ describe("scopes", () => {
     const userId = await newUser(t);
     const { keyId, raw } = await createKey(t, userId);
     await expectAuthError(
-      inAction(t, (ctx) => keys.update(ctx, keyId, { scopes: [{ resource: "secrets", actions: ["read"] }] })),
+      inAction(t, (ctx) => admin.update(ctx, keyId, { scopes: [{ resource: "secrets", actions: ["read"] }] })),
       "INVALID_SCOPE",
     );
     await expectAuthError(
-      inAction(t, (ctx) => keys.update(ctx, keyId, { scopes: [{ resource: "billing", actions: ["write"] }] })),
+      inAction(t, (ctx) => admin.update(ctx, keyId, { scopes: [{ resource: "billing", actions: ["write"] }] })),
       "INVALID_SCOPE",
     );
     await expectAuthError(
-      inAction(t, (ctx) => keys.update(ctx, keyId, { scopes: [{ resource: "reports", actions: ["*"] }] })),
+      inAction(t, (ctx) => admin.update(ctx, keyId, { scopes: [{ resource: "reports", actions: ["*"] }] })),
       "INVALID_SCOPE",
     );
     expect((await verify(t, raw)).scopes).toEqual([{ resource: "reports", actions: ["read"] }]);
     await inAction(t, (ctx) =>
-      keys.update(ctx, keyId, { name: "renamed", scopes: [{ resource: "admin", actions: ["*"] }] }),
+      admin.update(ctx, keyId, { name: "renamed", scopes: [{ resource: "admin", actions: ["*"] }] }),
     );
     expect(await verify(t, raw)).toMatchObject({ name: "renamed", scopes: [{ resource: "admin", actions: ["*"] }] });
   });
@@ -434,11 +633,11 @@ describe("scopes", () => {
 });
 
 describe("rate limit", () => {
-  test("exactly maxRequests pass in a burst, the next fails, one passes after windowMs / maxRequests", async () => {
+  test("exactly max pass in a burst, the next fails, one passes after periodMs / max", async () => {
     useClock();
     const t = makeKeyTest();
     const userId = await newUser(t);
-    const { raw } = await createKey(t, userId, { rateLimit: { maxRequests: 5, windowMs: 60_000 } });
+    const { raw } = await createKey(t, userId, { rateLimit: { max: 5, periodMs: 60_000 } });
     for (let i = 0; i < 5; i++) expect(await outcome(t, raw), `request ${i + 1}`).toBe("ok");
     const refused = await inAction(t, async (ctx) =>
       await keys.verify(ctx, raw).then(
@@ -458,11 +657,11 @@ describe("rate limit", () => {
     expect(await outcome(t, raw)).toBe("RATE_LIMITED");
   });
 
-  test("an uneven refill rate still gives a token exactly after windowMs / maxRequests", async () => {
+  test("an uneven refill rate still gives a token exactly after periodMs / max", async () => {
     useClock();
     const t = makeKeyTest();
     const userId = await newUser(t);
-    const { raw } = await createKey(t, userId, { rateLimit: { maxRequests: 3, windowMs: 1_000 } });
+    const { raw } = await createKey(t, userId, { rateLimit: { max: 3, periodMs: 1_000 } });
     for (let i = 0; i < 3; i++) expect(await outcome(t, raw)).toBe("ok");
     expect(await outcome(t, raw)).toBe("RATE_LIMITED");
     advance(334);
@@ -474,22 +673,22 @@ describe("rate limit", () => {
     useClock();
     const t = makeKeyTest();
     const userId = await newUser(t);
-    const { keyId, raw } = await createKey(t, userId, { rateLimit: { maxRequests: 1, windowMs: 60_000 } });
+    const { keyId, raw } = await createKey(t, userId, { rateLimit: { max: 1, periodMs: 60_000 } });
     await verify(t, raw);
     const before = await t.query(probe.rows, { table: "apiKeys" });
     advance(1_000);
     expect(await outcome(t, raw)).toBe("RATE_LIMITED");
     expect(await t.query(probe.rows, { table: "apiKeys" })).toEqual(before);
-    expect((await t.query(async (ctx) => await keys.get(ctx, keyId)))!.lastUsedAt).toBe(Date.now() - 1_000);
+    expect((await t.query(async (ctx) => await admin.get(ctx, keyId)))!.lastUsedTime).toBe(Date.now() - 1_000);
   });
 
   test("the default rate limit applies unless a key has its own, or null for none", async () => {
     useClock();
     const t = makeKeyTest();
     const userId = await newUser(t);
-    const limited = helpers({ ...OPTIONS, defaultRateLimit: { maxRequests: 2, windowMs: 60_000 } });
+    const limited = helpers({ ...OPTIONS, defaultRateLimit: { max: 2, periodMs: 60_000 } });
     const byDefault = await createKey(t, userId, {}, limited);
-    const own = await createKey(t, userId, { rateLimit: { maxRequests: 3, windowMs: 60_000 } }, limited);
+    const own = await createKey(t, userId, { rateLimit: { max: 3, periodMs: 60_000 } }, limited);
     const unlimited = await createKey(t, userId, { rateLimit: null }, limited);
     const passes = async (raw: string) => {
       let n = 0;
@@ -505,16 +704,16 @@ describe("rate limit", () => {
     useClock();
     const t = makeKeyTest();
     const userId = await newUser(t);
-    const { keyId, raw } = await createKey(t, userId, { rateLimit: { maxRequests: 10, windowMs: 60_000 } });
+    const { keyId, raw } = await createKey(t, userId, { rateLimit: { max: 10, periodMs: 60_000 } });
     for (let i = 0; i < 8; i++) await verify(t, raw);
-    await inAction(t, (ctx) => keys.update(ctx, keyId, { rateLimit: { maxRequests: 100, windowMs: 60_000 } }));
+    await inAction(t, (ctx) => admin.update(ctx, keyId, { rateLimit: { max: 100, periodMs: 60_000 } }));
     expect(await outcome(t, raw)).toBe("ok");
     expect(await outcome(t, raw)).toBe("ok");
     expect(await outcome(t, raw)).toBe("RATE_LIMITED");
-    await inAction(t, (ctx) => keys.update(ctx, keyId, { rateLimit: null }));
+    await inAction(t, (ctx) => admin.update(ctx, keyId, { rateLimit: null }));
     expect(await outcome(t, raw)).toBe("ok");
     await expectAuthError(
-      inAction(t, (ctx) => keys.update(ctx, keyId, { rateLimit: { maxRequests: -1, windowMs: 60_000 } })),
+      inAction(t, (ctx) => admin.update(ctx, keyId, { rateLimit: { max: -1, periodMs: 60_000 } })),
       "INVALID_ARGUMENT",
     );
   });
@@ -561,13 +760,13 @@ describe("the example app", () => {
     );
     const listed = await as(t, ada.token).query(api.apiKeys.list, {});
     expect(listed).toHaveLength(1);
-    expect(listed[0]).toMatchObject({ id: keyId, name: "laptop", displayPrefix: raw.slice(0, 12), revokedAt: null });
+    expect(listed[0]).toMatchObject({ id: keyId, name: "laptop", displayPrefix: raw.slice(0, 12), revokedTime: null });
     expect(JSON.stringify(listed)).not.toContain(raw);
     expect(await as(t, eve.token).query(api.apiKeys.list, {})).toEqual([]);
     expect(await t.query(api.apiKeys.list, {})).toEqual([]);
     await expectAuthError(as(t, eve.token).mutation(api.apiKeys.revoke, { keyId }), "NOT_FOUND");
     expect(await as(t, ada.token).mutation(api.apiKeys.revoke, { keyId })).toBe(true);
-    expect((await as(t, ada.token).query(api.apiKeys.list, {}))[0]!.revokedAt).not.toBeNull();
+    expect((await as(t, ada.token).query(api.apiKeys.list, {}))[0]!.revokedTime).not.toBeNull();
     expect(await as(t, ada.token).query(api.apiKeys.scopeSet, {})).toEqual({
       profile: ["read", "write"],
       sessions: ["read"],
@@ -631,7 +830,7 @@ describe("the example app", () => {
     const { raw } = await createKey(
       t,
       userId,
-      { scopes: [{ resource: "profile", actions: ["read"] }], rateLimit: { maxRequests: 2, windowMs: 10_000 } },
+      { scopes: [{ resource: "profile", actions: ["read"] }], rateLimit: { max: 2, periodMs: 10_000 } },
       example,
     );
     const get = () => t.fetch("/api/profile", { headers: { Authorization: `Bearer ${raw}` } });

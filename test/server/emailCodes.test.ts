@@ -144,7 +144,7 @@ describe("linking by email", () => {
     const first = claimsOf(tokensOf(await email(t, { email: EMAIL, code: await sendCode(t, EMAIL) })).token);
     await t.mutation(probe.plantActiveTotp, { userId: first.userId });
     const result = await email(t, { email: EMAIL, code: await sendCode(t, EMAIL) });
-    expect(result).toEqual({ totpRequired: true, verifier: expect.any(String) });
+    expect(result).toEqual({ secondFactor: { methods: ["totp"] }, verifier: expect.any(String) });
   });
 });
 

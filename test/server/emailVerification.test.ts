@@ -26,7 +26,7 @@ test("sign-up sends a code and signs in only once it is verified", async () => {
   // Signing in before verifying sends a fresh code instead of a session.
   expect(await run(t, { flow: "signIn", email: EMAIL, password: PW })).toEqual({ started: true });
   expect(sent).toHaveLength(2);
-  const tokens = tokensOf(await run(t, { flow: "email-verification", email: EMAIL, code: sent[1].code }));
+  const tokens = tokensOf(await run(t, { flow: "emailVerification", email: EMAIL, code: sent[1].code }));
   expect(claimsOf(tokens.token).userId).toBeTruthy();
   // From now on a password is enough.
   tokensOf(await run(t, { flow: "signIn", email: EMAIL, password: PW }));
@@ -39,12 +39,12 @@ test("the earlier code, a wrong code and a code for another address are refused"
   await run(t, { flow: "signIn", email: EMAIL, password: PW });
   const [first, bobs, second] = sent;
   if (first.code !== second.code) {
-    await expectAuthError(run(t, { flow: "email-verification", email: EMAIL, code: first.code }), "INVALID_CODE");
+    await expectAuthError(run(t, { flow: "emailVerification", email: EMAIL, code: first.code }), "INVALID_CODE");
   }
   if (bobs.code !== second.code) {
-    await expectAuthError(run(t, { flow: "email-verification", email: EMAIL, code: bobs.code }), "INVALID_CODE");
+    await expectAuthError(run(t, { flow: "emailVerification", email: EMAIL, code: bobs.code }), "INVALID_CODE");
   }
-  await expectAuthError(run(t, { flow: "email-verification", email: EMAIL, code: "123" }), "INVALID_CODE");
-  tokensOf(await run(t, { flow: "email-verification", email: EMAIL, code: second.code }));
-  await expectAuthError(run(t, { flow: "email-verification", email: EMAIL, code: second.code }), "INVALID_CODE");
+  await expectAuthError(run(t, { flow: "emailVerification", email: EMAIL, code: "123" }), "INVALID_CODE");
+  tokensOf(await run(t, { flow: "emailVerification", email: EMAIL, code: second.code }));
+  await expectAuthError(run(t, { flow: "emailVerification", email: EMAIL, code: second.code }), "INVALID_CODE");
 });

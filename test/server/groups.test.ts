@@ -284,3 +284,117 @@ describe("auth.member", () => {
     await expectAuthError(t.mutation(async (ctx) => await auth.group.delete(ctx, owned)), "NOT_FOUND");
   });
 });
+
+describe("component functions", () => {
+  test("groups.get: each unique key finds the same group; a malformed id or unknown slug is null", async () => {
+    const t = makeAuthTest();
+    const acme = await t.mutation(components.auth.groups.create, { name: "Acme", slug: "acme" });
+    const design = await t.mutation(components.auth.groups.create, { name: "Design", slug: "design", parentGroupId: acme });
+    const get = (key: { groupId?: string; slug?: string; parentGroupId?: string }) =>
+      t.query(components.auth.groups.get, key);
+
+    const byId = await get({ groupId: acme });
+    expect(byId).toMatchObject({ _id: acme, name: "Acme", slug: "acme" });
+    expect(await get({ slug: "acme" })).toEqual(byId);
+    const designById = await get({ groupId: design });
+    expect(designById).toMatchObject({ _id: design, parentGroupId: acme });
+    expect(await get({ slug: "design", parentGroupId: acme })).toEqual(designById);
+    // The slug is unique among siblings only: not at the top level.
+    expect(await get({ slug: "design" })).toBeNull();
+    expect(await get({ slug: "nope" })).toBeNull();
+    for (const junk of ["junk", ""]) {
+      expect(await get({ groupId: junk })).toBeNull();
+      expect(await get({ slug: "design", parentGroupId: junk })).toBeNull();
+    }
+    // Exactly one key; parentGroupId only with a slug.
+    await expectAuthError(get({ groupId: acme, slug: "acme" }), "INVALID_ARGUMENT");
+    await expectAuthError(get({}), "INVALID_ARGUMENT");
+    await expectAuthError(get({ parentGroupId: acme }), "INVALID_ARGUMENT");
+    await expectAuthError(get({ groupId: design, parentGroupId: acme }), "INVALID_ARGUMENT");
+  });
+
+  test("members.list: a group's members and a user's memberships, one shape: each membership with its group", async () => {
+    const t = makeAuthTest();
+    const ada = await newUser(t, "ada@example.com");
+    const bob = await newUser(t, "bob@example.com");
+    const one = await t.mutation(components.auth.groups.create, { name: "One", ownerUserId: ada });
+    const two = await t.mutation(components.auth.groups.create, { name: "Two", ownerUserId: bob });
+    await t.mutation(components.auth.members.set, { groupId: two, userId: ada, role: "admin" });
+    const list = (of: { groupId?: string; role?: string; userId?: string }) =>
+      t.query(components.auth.members.list, { ...of, paginationOpts: page(10) });
+    const groupTwo = await t.query(components.auth.groups.get, { groupId: two });
+
+    const ofTwo = (await list({ groupId: two })).page;
+    expect(ofTwo.map((m) => [m.userId, m.role]).sort()).toEqual([[ada, "admin"], [bob, "owner"]].sort());
+    for (const m of ofTwo) expect(m.group).toEqual(groupTwo);
+    expect((await list({ groupId: two, role: "admin" })).page.map((m) => m.userId)).toEqual([ada]);
+
+    const adas = (await list({ userId: ada })).page;
+    expect(adas.map((m) => [m.group._id, m.group.name, m.role])).toEqual([
+      [one, "One", "owner"],
+      [two, "Two", "admin"],
+    ]);
+    // The same membership documents either way.
+    const { group: _g, ...adaInTwo } = adas[1];
+    expect(await t.query(async (ctx) => await auth.member.get(ctx, { groupId: two, userId: ada }))).toEqual(adaInTwo);
+    expect(ofTwo.find((m) => m.userId === ada)).toEqual(adas[1]);
+
+    for (const junk of ["junk", ""]) {
+      expect((await list({ groupId: junk })).page).toEqual([]);
+      expect((await list({ userId: junk })).page).toEqual([]);
+    }
+    // Exactly one of groupId, userId; role only with groupId.
+    await expectAuthError(list({ groupId: two, userId: ada }), "INVALID_ARGUMENT");
+    await expectAuthError(list({}), "INVALID_ARGUMENT");
+    await expectAuthError(list({ userId: ada, role: "admin" }), "INVALID_ARGUMENT");
+    // The helper passes both through to the same refusal.
+    await expectAuthError(
+      t.query(async (ctx) => await auth.member.list(ctx, { groupId: two, userId: ada, paginationOpts: page(1) } as never)),
+      "INVALID_ARGUMENT",
+    );
+  });
+
+  test("members.set adds or changes a role; keeps the guards; a refusal writes nothing", async () => {
+    const t = makeAuthTest();
+    const ada = await newUser(t, "ada@example.com");
+    const bob = await newUser(t, "bob@example.com");
+    const groupId = await t.mutation(components.auth.groups.create, { name: "G", ownerUserId: ada });
+    const set = (args: { userId: string; role: string; extend?: unknown; onlyNew?: boolean; onlyExisting?: boolean }) =>
+      t.mutation(components.auth.members.set, { groupId, ...args });
+    const rows = () => t.query(probe.rows, { table: "members" });
+    const bobsMembership = async () => (await rows()).find((m) => m.userId === bob);
+
+    // Adds.
+    const memberId = await set({ userId: bob, role: "member", extend: { seat: 1 } });
+    expect(await bobsMembership()).toMatchObject({ _id: memberId, role: "member", extend: { seat: 1 } });
+    // Changes the role of the same membership; `extend` omitted is kept, given is replaced.
+    expect(await set({ userId: bob, role: "admin" })).toBe(memberId);
+    expect(await bobsMembership()).toMatchObject({ _id: memberId, role: "admin", extend: { seat: 1 } });
+    expect(await set({ userId: bob, role: "admin", extend: { seat: 2 } })).toBe(memberId);
+    expect(await bobsMembership()).toMatchObject({ role: "admin", extend: { seat: 2 } });
+    expect(await rows()).toHaveLength(2);
+
+    // Refusals, each leaving the table as it was.
+    const before = await rows();
+    await expectAuthError(set({ userId: ada, role: "member" }), "LAST_OWNER");
+    await expectAuthError(set({ userId: bob, role: "owner", onlyNew: true }), "ALREADY_MEMBER");
+    await expectAuthError(set({ userId: bob, role: "owner", onlyNew: true, onlyExisting: true }), "INVALID_ARGUMENT");
+    const carol = await newUser(t, "carol@example.com");
+    await expectAuthError(set({ userId: carol, role: "member", onlyExisting: true }), "NOT_FOUND");
+    await expectAuthError(set({ userId: "junk", role: "member" }), "NOT_FOUND");
+    await expectAuthError(t.mutation(components.auth.members.set, { groupId: "junk", userId: bob, role: "member" }), "NOT_FOUND");
+    const gone = await newGroupIdThatIsGone(t);
+    await expectAuthError(t.mutation(components.auth.members.set, { groupId: gone, userId: bob, role: "member" }), "NOT_FOUND");
+    await t.mutation(components.auth.users.delete, { userId: carol });
+    await expectAuthError(set({ userId: carol, role: "member" }), "NOT_FOUND");
+    expect(await rows()).toEqual(before);
+
+    // onlyNew adds a new member; onlyExisting changes an existing one.
+    const dave = await newUser(t, "dave@example.com");
+    const daveId = await set({ userId: dave, role: "member", onlyNew: true });
+    expect(await set({ userId: dave, role: "owner", onlyExisting: true })).toBe(daveId);
+    // With a second owner, Ada may step down.
+    expect(await set({ userId: ada, role: "member" })).toBeTypeOf("string");
+    expect((await rows()).filter((m) => m.role === "owner").map((m) => m.userId)).toEqual([dave]);
+  });
+});

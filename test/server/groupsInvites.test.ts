@@ -136,7 +136,7 @@ describe("expiry", () => {
     useClock();
     const { t, groupId, invite, accept, getInvite, memberIds } = await setup();
     const bob = await newUser(t, "bob@example.com");
-    const { inviteId, token } = await invite({ expiresTime: Date.now() + HOUR });
+    const { inviteId, token } = await invite({ expirationTime: Date.now() + HOUR });
     const stored = async () => (await t.query(probe.rows, { table: "invites" })).find((i) => i._id === inviteId)?.status;
     const pending = () =>
       t.query(async (ctx) => await auth.invite.list(ctx, { groupId, status: "pending", paginationOpts: page(10) }));
@@ -171,9 +171,9 @@ describe("expiry", () => {
     useClock();
     const { t, invite, getInvite } = await setup();
     const bob = await newUser(t, "bob@example.com");
-    const a = await invite({ expiresTime: Date.now() + HOUR });
-    const b = await invite({ expiresTime: Date.now() + HOUR });
-    const c = await invite({ expiresTime: Date.now() + 3 * HOUR });
+    const a = await invite({ expirationTime: Date.now() + HOUR });
+    const b = await invite({ expirationTime: Date.now() + HOUR });
+    const c = await invite({ expirationTime: Date.now() + 3 * HOUR });
     const d = await invite();
     advance(2 * HOUR);
     const tokenHash = (await t.query(probe.rows, { table: "invites" })).find((i) => i._id === a.inviteId)?.tokenHash as string;
@@ -199,11 +199,11 @@ describe("expiry", () => {
     expect((await getInvite(d.inviteId))?.status).toBe("pending");
   });
 
-  test("expiresTime must be in the future; revoking a past-due invite reports INVITE_EXPIRED and marks it", async () => {
+  test("expirationTime must be in the future; revoking a past-due invite reports INVITE_EXPIRED and marks it", async () => {
     useClock();
     const { t, invite, getInvite } = await setup();
-    await expectAuthError(invite({ expiresTime: Date.now() }), "INVALID_ARGUMENT");
-    const { inviteId } = await invite({ expiresTime: Date.now() + HOUR });
+    await expectAuthError(invite({ expirationTime: Date.now() }), "INVALID_ARGUMENT");
+    const { inviteId } = await invite({ expirationTime: Date.now() + HOUR });
     advance(HOUR);
     await expectAuthError(
       t.action(async (ctx) => await auth.invite.revoke(ctx, inviteId)),
@@ -233,7 +233,7 @@ describe("duplicates", () => {
     await invite();
     // Once the first is no longer pending, a new one may go out.
     await t.mutation(async (ctx) => await auth.invite.revoke(ctx, first.inviteId));
-    const second = await invite({ email: "grace@example.com", expiresTime: Date.now() + HOUR });
+    const second = await invite({ email: "grace@example.com", expirationTime: Date.now() + HOUR });
     expect((await t.query(async (ctx) => await auth.invite.get(ctx, second.inviteId)))?.email).toBe("grace@example.com");
     await expectAuthError(invite({ email: "grace@example.com" }), "DUPLICATE_INVITE");
     // A pending one past its expiry does not block (and is marked expired).
@@ -261,7 +261,7 @@ describe("email binding", () => {
     await expectAuthError(accept(token, graceUnverified), "INVITE_EMAIL_MISMATCH");
     await expectAuthError(accept(token, bobVerified), "INVITE_EMAIL_MISMATCH");
     expect(await memberIds()).toHaveLength(1);
-    await t.mutation(components.auth.users.patch, { userId: graceUnverified, patch: { emailVerificationTime: Date.now() } });
+    await t.mutation(components.auth.users.update, { userId: graceUnverified, patch: { emailVerificationTime: Date.now() } });
     await accept(token, graceUnverified);
     expect(await memberIds()).toContain(graceUnverified);
   });
@@ -301,12 +301,12 @@ describe("email binding", () => {
       async (ctx) => await verifyingAuth.invite.create(ctx, { groupId, email: "grace@example.com" }),
     );
     await t.action(signIn, { provider: "password", params: { flow: "signUp", email: "grace@example.com", password: PW } });
-    const grace = await t.query(components.auth.users.getByEmail, { email: "grace@example.com" });
+    const grace = await t.query(components.auth.users.get, { email: "grace@example.com" });
     const accept = () => t.mutation(async (ctx) => await verifyingAuth.invite.accept(ctx, token, { userId: grace!._id }));
     await expectAuthError(accept(), "INVITE_EMAIL_MISMATCH");
     await t.action(signIn, {
       provider: "password",
-      params: { flow: "email-verification", email: "grace@example.com", code: sent.at(-1)!.code },
+      params: { flow: "emailVerification", email: "grace@example.com", code: sent.at(-1)!.code },
     });
     expect((await accept()).groupId).toBe(groupId);
   });
@@ -346,5 +346,24 @@ describe("revoking and listing", () => {
     const second = await list({ groupId }, 10, first.continueCursor);
     expect([...ids(first), ...ids(second)]).toEqual(byStatus);
     expect(JSON.stringify(await list({}))).not.toContain("tokenHash");
+  });
+});
+
+describe("invites.get", () => {
+  test("each unique key finds the same invite; a malformed id or unknown hash is null", async () => {
+    const { t, invite } = await setup();
+    const { inviteId } = await invite({ role: "admin" });
+    const tokenHash = (await t.query(probe.rows, { table: "invites" })).find((i) => i._id === inviteId)?.tokenHash as string;
+    const byId = await t.query(components.auth.invites.get, { inviteId });
+    expect(byId).toMatchObject({ _id: inviteId, role: "admin", status: "pending" });
+    expect(byId).not.toHaveProperty("tokenHash");
+    expect(await t.query(components.auth.invites.get, { tokenHash })).toEqual(byId);
+    expect(await t.query(components.auth.invites.get, { tokenHash: "A".repeat(43) })).toBeNull();
+    for (const junk of ["junk", ""]) {
+      expect(await t.query(components.auth.invites.get, { inviteId: junk })).toBeNull();
+    }
+    // Exactly one key.
+    await expectAuthError(t.query(components.auth.invites.get, { inviteId, tokenHash }), "INVALID_ARGUMENT");
+    await expectAuthError(t.query(components.auth.invites.get, {}), "INVALID_ARGUMENT");
   });
 });

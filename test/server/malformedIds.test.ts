@@ -17,7 +17,7 @@ describe("auth.user with a malformed id", () => {
       await expectAuthError(t.mutation(async (ctx) => await auth.user.delete(ctx, junk)), "NOT_FOUND");
     }
     expect(await t.query(components.auth.users.get, { userId: "junk" })).toBeNull();
-    await expectAuthError(t.mutation(components.auth.users.patch, { userId: "junk", patch: {} }), "NOT_FOUND");
+    await expectAuthError(t.mutation(components.auth.users.update, { userId: "junk", patch: {} }), "NOT_FOUND");
     await expectAuthError(t.mutation(components.auth.users.delete, { userId: "junk" }), "NOT_FOUND");
   });
 });

@@ -477,24 +477,27 @@ describe("example functions with malformed and oversized strings", () => {
 
 describe("documented helpers with a string that is no id", () => {
   test("reads are null or empty", async () => {
-    const { t, userId } = await world();
+    const { t, token } = await world();
     for (const junk of JUNK) {
+      // `auth.key.*` acts on the signed-in caller: asked as Ada.
+      const own = await as(t, token).query(async (ctx) => {
+        const { auth } = await import("../../example/convex/auth.js");
+        return { key: await auth.key.get(ctx, junk), factors: await auth.totp.list(ctx) };
+      });
+      const ownKey = own.key;
       const answers = await t.query(async (ctx) => {
         const { auth } = await import("../../example/convex/auth.js");
         return {
           group: await auth.group.get(ctx, junk === "junk" ? "garbage" : junk),
-          key: await auth.key.get(ctx, junk),
-          ownKey: await auth.key.get(ctx, junk, { userId }),
-          keys: await auth.key.list(ctx, { userId: junk }),
-          passkey: await auth.passkey.get(ctx, junk),
-          passkeys: await auth.passkey.list(ctx, { userId: junk }),
+          key: await auth.admin.key.get(ctx, junk),
+          ownKey,
+          keys: await auth.admin.key.list(ctx, { userId: junk }),
+          passkeys: await auth.admin.passkey.list(ctx, junk),
           invite: await auth.invite.get(ctx, junk),
           invites: (await auth.invite.list(ctx, { groupId: junk, paginationOpts: page })).page,
           byToken: await auth.invite.getByToken(ctx, junk),
-          factors: await auth.totp.list(ctx, { userId: junk }),
-          recoveryCodesLeft: await auth.totp.recoveryCodesLeft(ctx, {
-            userId: junk,
-          }),
+          credentials: await ctx.runQuery(components.auth.credentials.list, { userId: junk }),
+          factors: own.factors,
         };
       });
       expect(answers).toEqual({
@@ -502,40 +505,49 @@ describe("documented helpers with a string that is no id", () => {
         key: null,
         ownKey: null,
         keys: [],
-        passkey: null,
         passkeys: [],
         invite: null,
         invites: [],
         byToken: null,
+        credentials: { passkeys: [], totpFactors: [], recoveryCodesLeft: 0 },
         factors: [],
-        recoveryCodesLeft: 0,
       });
     }
   });
 
   test("writes are NOT_FOUND and change nothing", async () => {
-    const { t, userId, groupId } = await world();
+    const { t, token: adaToken, groupId } = await world();
+    const me = as(t, adaToken);
     const before = await snapshot(t);
     for (const junk of JUNK) {
       const calls: [string, Promise<unknown>][] = [
-        ["key.revoke", t.mutation(async (ctx) => (await auth()).key.revoke(ctx, junk))],
-        ["key.revoke (owner)", t.mutation(async (ctx) => (await auth()).key.revoke(ctx, junk, { userId }))],
-        ["key.update", t.mutation(async (ctx) => (await auth()).key.update(ctx, junk, { name: "x" }))],
-        ["key.remove", t.mutation(async (ctx) => (await auth()).key.remove(ctx, junk))],
-        ["key.rotate", t.mutation(async (ctx) => (await auth()).key.rotate(ctx, junk))],
+        ["key.revoke", me.mutation(async (ctx) => (await auth()).key.revoke(ctx, junk))],
+        ["admin.key.revoke", t.mutation(async (ctx) => (await auth()).admin.key.revoke(ctx, junk))],
+        ["key.update", me.mutation(async (ctx) => (await auth()).key.update(ctx, junk, { name: "x" }))],
+        ["admin.key.update", t.mutation(async (ctx) => (await auth()).admin.key.update(ctx, junk, { name: "x" }))],
+        ["key.remove", me.mutation(async (ctx) => (await auth()).key.remove(ctx, junk))],
+        ["admin.key.remove", t.mutation(async (ctx) => (await auth()).admin.key.remove(ctx, junk))],
+        ["key.rotate", me.mutation(async (ctx) => (await auth()).key.rotate(ctx, junk))],
+        ["admin.key.rotate", t.mutation(async (ctx) => (await auth()).admin.key.rotate(ctx, junk))],
         [
-          "key.create",
+          "admin.key.create",
           t.mutation(async (ctx) =>
-            (await auth()).key.create(ctx, {
+            (await auth()).admin.key.create(ctx, {
               userId: junk,
               name: "k",
               scopes: [],
             }),
           ),
         ],
-        ["passkey.remove", t.mutation(async (ctx) => (await auth()).passkey.remove(ctx, junk))],
-        ["passkey.rename", t.mutation(async (ctx) => (await auth()).passkey.rename(ctx, junk, "Laptop"))],
-        ["passkey.setSecondFactor", t.mutation(async (ctx) => (await auth()).passkey.setSecondFactor(ctx, junk, true))],
+        ["passkey.remove", me.mutation(async (ctx) => (await auth()).passkey.remove(ctx, junk))],
+        ["admin.passkey.remove", t.mutation(async (ctx) => (await auth()).admin.passkey.remove(ctx, junk))],
+        ["passkey.rename", me.mutation(async (ctx) => (await auth()).passkey.rename(ctx, junk, "Laptop"))],
+        ["admin.passkey.rename", t.mutation(async (ctx) => (await auth()).admin.passkey.rename(ctx, junk, "Laptop"))],
+        ["passkey.setSecondFactor", me.mutation(async (ctx) => (await auth()).passkey.setSecondFactor(ctx, junk, true))],
+        [
+          "admin.passkey.setSecondFactor",
+          t.mutation(async (ctx) => (await auth()).admin.passkey.setSecondFactor(ctx, junk, true)),
+        ],
         ["invite.revoke", t.mutation(async (ctx) => (await auth()).invite.revoke(ctx, junk))],
         ["invite.create (groupId)", t.mutation(async (ctx) => (await auth()).invite.create(ctx, { groupId: junk }))],
         [
@@ -576,33 +588,28 @@ describe("documented helpers with a string that is no id", () => {
 
 describe("component functions with a string that is no id", () => {
   test("reads are empty, writes NOT_FOUND or a refusal status, and nothing is written", async () => {
-    const { t, userId, sessionId } = await world();
+    const { t, userId, sessionId, groupId } = await world();
     const limit = { key: "test:junk", max: 100, periodMs: 60_000 };
     const before = await snapshot(t, ["rateLimits"]);
     for (const junk of JUNK) {
-      expect(await t.query(components.auth.totp.list, { userId: junk })).toEqual([]);
-      expect(
-        await t.query(components.auth.recoveryCodes.remaining, {
-          userId: junk,
-        }),
-      ).toBe(0);
-      expect(await t.query(components.auth.events.listByUser, { userId: junk })).toEqual([]);
-      expect(
-        await t.query(components.auth.totp.stepUpState, {
-          userId: junk,
-          sessionId,
-        }),
-      ).toEqual({
-        sessionLive: false,
-        factorVerifiedTime: null,
-        hasSecondFactor: false,
+      // Groups, members, invites: each key of get, each selection of members.list.
+      expect(await t.query(components.auth.groups.get, { groupId: junk })).toBeNull();
+      expect(await t.query(components.auth.groups.get, { slug: "s", parentGroupId: junk })).toBeNull();
+      expect((await t.query(components.auth.members.list, { groupId: junk, paginationOpts: page })).page).toEqual([]);
+      expect((await t.query(components.auth.members.list, { userId: junk, paginationOpts: page })).page).toEqual([]);
+      expect(await t.query(components.auth.invites.get, { inviteId: junk })).toBeNull();
+      await expectAuthError(t.mutation(components.auth.members.set, { groupId: junk, userId, role: "member" }), "NOT_FOUND");
+      await expectAuthError(
+        t.mutation(components.auth.members.set, { groupId, userId: junk, role: "member" }),
+        "NOT_FOUND",
+      );
+      expect(await t.query(components.auth.credentials.list, { userId: junk })).toEqual({
+        passkeys: [],
+        totpFactors: [],
+        recoveryCodesLeft: 0,
       });
-      expect(
-        await t.query(components.auth.totp.stepUpState, {
-          userId,
-          sessionId: junk,
-        }),
-      ).toMatchObject({ sessionLive: false });
+      expect(await t.query(components.auth.events.list, { userId: junk })).toEqual([]);
+      expect(await t.query(components.auth.sessions.get, { sessionId: junk, withSecondFactor: true })).toBeNull();
       expect(
         await t.mutation(components.auth.totp.recordUse, {
           totpId: junk,
@@ -611,26 +618,31 @@ describe("component functions with a string that is no id", () => {
         }),
       ).toEqual({ status: "not_found" });
       await expectAuthError(
-        t.mutation(components.auth.totp.remove, {
+        t.mutation(components.auth.credentials.remove, {
           userId,
           totpId: junk,
-          keepOne: false,
         }),
         "NOT_FOUND",
       );
       await expectAuthError(
-        t.mutation(components.auth.totp.remove, {
+        t.mutation(components.auth.credentials.remove, {
           userId: junk,
           totpId: junk,
-          keepOne: false,
         }),
+        "NOT_FOUND",
+      );
+      await expectAuthError(
+        t.mutation(components.auth.credentials.remove, { userId, passkeyId: junk }),
         "NOT_FOUND",
       );
       await expectAuthError(
         t.mutation(components.auth.totp.create, {
           userId: junk,
+          sessionId,
           secretCiphertext: new ArrayBuffer(8),
           secretIv: new ArrayBuffer(12),
+          setupHash: "s",
+          expirationTime: Date.now() + 60_000,
         }),
         "NOT_FOUND",
       );
@@ -650,22 +662,25 @@ describe("component functions with a string that is no id", () => {
       ).toEqual({
         status: "invalid",
       });
-      await expectAuthError(
-        t.mutation(components.auth.codes.create, {
-          accountId: junk,
+      // A code about an account that does not exist is not stored.
+      expect(
+        await t.mutation(components.auth.codes.create, {
           provider: "password",
-          purpose: "reset",
+          address: junk,
+          purpose: "password_reset",
           codeHash: "a",
           expirationTime: Date.now() + 60_000,
+          limit: { ...limit, key: "send:junk" },
         }),
-        "NOT_FOUND",
-      );
+      ).toEqual({ status: "no_account" });
       expect(
-        await t.mutation(components.auth.codes.consume, {
-          accountId: junk,
-          purpose: "reset",
+        await t.mutation(components.auth.codes.redeem, {
+          provider: "password",
+          address: junk,
+          purpose: "password_reset",
           codeHash: "a",
           limit,
+          newSecret: "s",
         }),
       ).toEqual({ status: "invalid" });
       await expectAuthError(
@@ -675,6 +690,14 @@ describe("component functions with a string that is no id", () => {
           keyHash: "h",
           displayPrefix: "p",
           scopes: [],
+        }),
+        "NOT_FOUND",
+      );
+      await expectAuthError(
+        t.mutation(components.auth.apiKeys.create, {
+          replaces: junk,
+          keyHash: "h",
+          displayPrefix: "p",
         }),
         "NOT_FOUND",
       );
@@ -692,25 +715,25 @@ describe("component functions with a string that is no id", () => {
     expect(buckets).toHaveLength(1);
   });
 
-  test("sessions.revokeAll ignores an exceptSessionId that is no session id", async () => {
+  test("sessions.revoke of all a user's sessions ignores an exceptSessionId that is no session id", async () => {
     const { t, userId, sessionId } = await world();
     const live = async () => (await t.query(probe.rows, { table: "sessions" })).length;
     expect(await live()).toBe(1);
     expect(
-      await t.mutation(components.auth.sessions.revokeAll, {
+      await t.mutation(components.auth.sessions.revoke, {
         userId,
         exceptSessionId: sessionId,
         reason: "revoke_all",
       }),
-    ).toMatchObject({ revoked: 0 });
+    ).toMatchObject({ ended: 0 });
     expect(await live()).toBe(1);
     expect(
-      await t.mutation(components.auth.sessions.revokeAll, {
+      await t.mutation(components.auth.sessions.revoke, {
         userId,
         exceptSessionId: "junk",
         reason: "revoke_all",
       }),
-    ).toMatchObject({ revoked: 1 });
+    ).toMatchObject({ ended: 1 });
     expect(await live()).toBe(0);
   });
 });

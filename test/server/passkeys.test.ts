@@ -319,10 +319,10 @@ describe("a passkey as the second factor after a password", () => {
     const t = makeAuthTest();
     const { key, userId } = await twoFactorUser(t, "ada@example.com");
     const first = await password.signIn(t, "ada@example.com", PW);
-    expect(first).toEqual({ totpRequired: true, verifier: expect.stringMatching(/^[\w-]{43}$/) });
+    expect(first).toEqual({ secondFactor: { methods: ["passkey"] }, verifier: expect.stringMatching(/^\w+\.[\w-]{43}\.[\w-]{43}$/) });
     const { verifier } = first as { verifier: string };
 
-    const step = await start(t, { flow: "second-factor" }, { verifier });
+    const step = await start(t, { flow: "secondFactor" }, { verifier });
     expect(step.options).toMatchObject({
       userVerification: "discouraged",
       allowCredentials: [{ id: key.credentialId, type: "public-key" }],
@@ -337,16 +337,16 @@ describe("a passkey as the second factor after a password", () => {
     expect(signInEvent?.data).toEqual({ provider: "password", secondFactor: "passkey" });
 
     // The password step is used up.
-    await expectAuthError(start(t, { flow: "second-factor" }, { verifier }), "PASSKEY_INVALID");
+    await expectAuthError(start(t, { flow: "secondFactor" }, { verifier }), "PASSKEY_INVALID");
   });
 
   test("a cancelled ceremony leaves the password step usable; it completes once", async () => {
     const t = makeAuthTest();
     const { key } = await twoFactorUser(t, "ada@example.com");
     const { verifier } = (await password.signIn(t, "ada@example.com", PW)) as { verifier: string };
-    await start(t, { flow: "second-factor" }, { verifier }); // the user cancels this one
-    const a = await start(t, { flow: "second-factor" }, { verifier });
-    const b = await start(t, { flow: "second-factor" }, { verifier });
+    await start(t, { flow: "secondFactor" }, { verifier }); // the user cancels this one
+    const a = await start(t, { flow: "secondFactor" }, { verifier });
+    const b = await start(t, { flow: "secondFactor" }, { verifier });
     tokensOf(await finish(t, await key.get(a.options as never), a.verifier));
     // A second challenge for the same password step cannot start a second session.
     await refused(t, finish(t, await key.get(b.options as never), b.verifier));
@@ -358,7 +358,7 @@ describe("a passkey as the second factor after a password", () => {
     const bob = device();
     await signUpWithPasskey(t, bob, { email: "bob@example.com" });
     const { verifier } = (await password.signIn(t, "ada@example.com", PW)) as { verifier: string };
-    const step = await start(t, { flow: "second-factor" }, { verifier });
+    const step = await start(t, { flow: "secondFactor" }, { verifier });
     await refused(t, finish(t, await bob.get(step.options as never, { credentialId: bob.credentialId }), step.verifier));
     // The password step survives the refusal.
     tokensOf(await secondFactorWithPasskey(t, key, verifier));
@@ -369,20 +369,20 @@ describe("a passkey as the second factor after a password", () => {
     const t = makeAuthTest();
     const { key } = await twoFactorUser(t, "ada@example.com");
     const { verifier } = (await password.signIn(t, "ada@example.com", PW)) as { verifier: string };
-    const step = await start(t, { flow: "second-factor" }, { verifier });
+    const step = await start(t, { flow: "secondFactor" }, { verifier });
     vi.setSystemTime(new Date("2026-03-01T10:05:01Z"));
     await refused(t, finish(t, await key.get(step.options as never), step.verifier));
-    await expectAuthError(start(t, { flow: "second-factor" }, { verifier }), "PASSKEY_INVALID");
+    await expectAuthError(start(t, { flow: "secondFactor" }, { verifier }), "PASSKEY_INVALID");
   });
 
   test("needs the password step's verifier, and a passkey", async () => {
     const t = makeAuthTest();
-    await expectAuthError(start(t, { flow: "second-factor" }), "INVALID_ARGUMENT");
-    await expectAuthError(start(t, { flow: "second-factor" }, { verifier: "x".repeat(43) }), "PASSKEY_INVALID");
+    await expectAuthError(start(t, { flow: "secondFactor" }), "INVALID_ARGUMENT");
+    await expectAuthError(start(t, { flow: "secondFactor" }, { verifier: "x".repeat(43) }), "PASSKEY_INVALID");
     const { userId } = await passwordUser(t, "ada@example.com");
     await t.mutation(probe.plantActiveTotp, { userId });
     const { verifier } = (await password.signIn(t, "ada@example.com", PW)) as { verifier: string };
-    await expectAuthError(start(t, { flow: "second-factor" }, { verifier }), "NOT_FOUND");
+    await expectAuthError(start(t, { flow: "secondFactor" }, { verifier }), "NOT_FOUND");
   });
 
   test("only passkeys registered for two-factor turn it on", async () => {
@@ -395,7 +395,7 @@ describe("a passkey as the second factor after a password", () => {
     const [passkey] = await as(t, added.token).query(api.passkeys.list, {});
     expect(passkey!.secondFactor).toBe(false);
     expect(await as(t, added.token).mutation(api.passkeys.setSecondFactor, { passkeyId: passkey!.id, enabled: true })).toBe(true);
-    expect(await password.signIn(t, "ada@example.com", PW)).toMatchObject({ totpRequired: true });
+    expect(await password.signIn(t, "ada@example.com", PW)).toMatchObject({ secondFactor: { methods: ["passkey"] } });
     // Turning it off weakens the account: the example asks for step-up first.
     await expectAuthError(
       as(t, added.token).mutation(api.passkeys.setSecondFactor, { passkeyId: passkey!.id, enabled: false }),
@@ -507,7 +507,7 @@ describe("managing passkeys", () => {
     tokensOf(await signInWithPasskey(t, key));
     const [passkey] = await as(t, added.token).query(api.passkeys.list, {});
     await expectAuthError(
-      t.mutation(components.auth.passkeys.remove, { passkeyId: passkey!.id, ignoreProviders: ["anonymous"] }),
+      t.mutation(components.auth.credentials.remove, { passkeyId: passkey!.id, ignoreProviders: ["anonymous"] }),
       "LAST_FACTOR",
     );
   });

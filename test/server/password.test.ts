@@ -93,7 +93,7 @@ describe("second factor", () => {
     await t.mutation(probe.plantActiveTotp, { userId: claimsOf(first.token).userId });
     const sessionsBefore = (await t.query(probe.rows, { table: "sessions" })).length;
     const result = await password.signIn(t, EMAIL, PW);
-    expect(result).toEqual({ totpRequired: true, verifier: expect.stringMatching(/^[\w-]{43}$/) });
+    expect(result).toEqual({ secondFactor: { methods: ["totp"] }, verifier: expect.stringMatching(/^\w+\.[\w-]{43}\.[\w-]{43}$/) });
     expect((await t.query(probe.rows, { table: "sessions" })).length).toBe(sessionsBefore);
     const [verifier] = await t.query(probe.rows, { table: "verifiers" });
     expect(verifier).toMatchObject({ kind: "second_factor", userId: claimsOf(first.token).userId });
@@ -140,7 +140,7 @@ describe("password reset", () => {
   const verify = (t: AuthTest, email: string, code: string, newPassword: string) =>
     t.action(api.auth.signIn, {
       provider: "password",
-      params: { flow: "reset-verification", email, code, newPassword },
+      params: { flow: "resetVerification", email, code, newPassword },
     });
 
   test("a right code sets the password, ends every session and signs in", async () => {

@@ -44,7 +44,7 @@ async function enrolled(t: AuthTest, email = EMAIL) {
 /** A password sign-in that stops at the second factor; returns its verifier. */
 async function passwordStep(t: AuthTest, email = EMAIL): Promise<string> {
   const result = await password.signIn(t, email, PW);
-  expect(result).toEqual({ totpRequired: true, verifier: expect.any(String) });
+  expect(result).toEqual({ secondFactor: { methods: ["totp"] }, verifier: expect.any(String) });
   return (result as { verifier: string }).verifier;
 }
 

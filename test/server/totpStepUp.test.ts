@@ -9,6 +9,7 @@ import { api, components } from "../../example/convex/_generated/api.js";
 import { TOTP } from "../../src/providers/TOTP.js";
 import { DEFAULT_OPTIONS } from "../../src/server/config.js";
 import { totpHelpers } from "../../src/server/helpers/totp.js";
+import { stepUpHelpers } from "../../src/server/helpers/stepUp.js";
 import { advance, useClock } from "../harness/clock.js";
 import { enrollTotp } from "../harness/totp.js";
 import { expectAuthError } from "../harness/errors.js";
@@ -39,7 +40,7 @@ async function enrolled(t: AuthTest, email = EMAIL) {
 
 async function passwordStep(t: AuthTest, email = EMAIL): Promise<string> {
   const result = await password.signIn(t, email, PW);
-  expect(result).toHaveProperty("totpRequired", true);
+  expect(result).toHaveProperty("secondFactor");
   return (result as { verifier: string }).verifier;
 }
 
@@ -192,7 +193,7 @@ describe("step-up", () => {
     await stepUp(t, tokens.token, { code: otp.generate() });
     await change("a new password");
     await expectAuthError(password.signIn(t, EMAIL, PW), "INVALID_CREDENTIALS");
-    expect(await password.signIn(t, EMAIL, "a new password")).toHaveProperty("totpRequired", true);
+    expect(await password.signIn(t, EMAIL, "a new password")).toHaveProperty("secondFactor");
     // Users without a second factor change it as before.
     const bob = tokensOf(await password.signUp(t, "bob@example.com", PW));
     advance(60 * MINUTE);
@@ -209,9 +210,9 @@ describe("auth.totp helpers", () => {
     const bob = await enrolled(t, "bob@example.com");
     // A pending set-up is not listed.
     await as(t, bob.tokens.token).action(api.auth.signIn, { provider: "totp", params: { flow: "setup" } });
-    const listed = await t.query(async (ctx) => {
+    const listed = await as(t, ada.tokens.token).query(async (ctx) => {
       const { auth } = await import("../../example/convex/auth.js");
-      return await auth.totp.list(ctx, { userId: ada.userId });
+      return await auth.totp.list(ctx);
     });
     expect(listed.map((f) => [f.totpId, f.name])).toEqual([
       [ada.totpId, null],
@@ -243,12 +244,12 @@ describe("auth.totp helpers", () => {
     tokensOf(await password.signIn(t, EMAIL, PW));
   });
 
-  test("requireStepUp guards an app's own functions", async () => {
+  test("auth.stepUp.require guards an app's own functions", async () => {
     useClock();
     const t = makeAuthTest();
     const { tokens, otp } = await enrolled(t);
-    const helpers = totpHelpers(components.auth);
-    const guarded = () => as(t, tokens.token).query(async (ctx) => await helpers.requireStepUp(ctx));
+    const helpers = stepUpHelpers(components.auth);
+    const guarded = () => as(t, tokens.token).query(async (ctx) => await helpers.require(ctx));
     await guarded();
     advance(10 * MINUTE);
     await expectAuthError(guarded(), "STEP_UP_REQUIRED");

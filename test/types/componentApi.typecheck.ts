@@ -57,16 +57,26 @@ export const notAny: number = components.auth;
 // The app's `components.auth` is the component's own ComponentApi, named "auth".
 assertType<Equal<typeof components.auth, ComponentApi<"auth">>>();
 
+/** An intersection as one object type, for `Equal`. */
+type Flat<T> = { [K in keyof T]: T[K] };
+
 // Arguments and return types follow the validators.
-assertType<Equal<FunctionArgs<typeof users.get>, { userId: string }>>();
+assertType<Equal<FunctionArgs<typeof users.get>, { userId?: string; email?: string }>>();
 assertType<Equal<FunctionReturnType<typeof users.get>, ExpectedUser | null>>();
-assertType<Equal<FunctionArgs<typeof users.getByEmail>, { email: string }>>();
-assertType<Equal<FunctionReturnType<typeof users.getByEmail>, ExpectedUser | null>>();
-assertType<Equal<FunctionArgs<typeof users.create>, Omit<ExpectedUser, "_id" | "_creationTime">>>();
+assertType<
+  Equal<
+    FunctionArgs<typeof users.create>,
+    Flat<
+      Omit<ExpectedUser, "_id" | "_creationTime"> & {
+        account?: { provider: string; providerAccountId: string; secret?: string; emailVerified?: boolean };
+      }
+    >
+  >
+>();
 assertType<Equal<FunctionReturnType<typeof users.create>, string>>();
-assertType<Equal<FunctionReturnType<typeof users.patch>, null>>();
-assertType<Equal<FunctionReturnType<typeof users.delete>, null>>();
-assertType<Equal<FunctionArgs<typeof users.delete>, { userId: string }>>();
+assertType<Equal<FunctionReturnType<typeof users.update>, null>>();
+assertType<Equal<FunctionReturnType<typeof users.delete>, boolean>>();
+assertType<Equal<FunctionArgs<typeof users.delete>, { userId: string; onlyUnusedSignUp?: boolean }>>();
 
 // Function kinds and visibility: component functions are internal references.
 assertType<Equal<(typeof users.get)["_type"], "query">>();
@@ -77,17 +87,15 @@ assertType<Equal<(typeof users.get)["_componentPath"], "auth">>();
 export async function reads(ctx: GenericQueryCtx<GenericDataModel>) {
   const byId = await ctx.runQuery(users.get, { userId: "k57..." });
   assertType<Equal<typeof byId, ExpectedUser | null>>();
-  const byEmail = await ctx.runQuery(users.getByEmail, { email: "ada@example.com" });
+  const byEmail = await ctx.runQuery(users.get, { email: "ada@example.com" });
   assertType<Equal<typeof byEmail, ExpectedUser | null>>();
 
-  // @ts-expect-error missing required argument `userId`
-  await ctx.runQuery(users.get, {});
   // @ts-expect-error missing the arguments object altogether
-  await ctx.runQuery(users.getByEmail);
+  await ctx.runQuery(users.get);
   // @ts-expect-error `userId` must be a string
   await ctx.runQuery(users.get, { userId: 123 });
   // @ts-expect-error unknown argument
-  await ctx.runQuery(users.getByEmail, { email: "a@b.c", bogus: true });
+  await ctx.runQuery(users.get, { email: "a@b.c", bogus: true });
   // @ts-expect-error unknown function
   await ctx.runQuery(users.getByPhone, { phone: "+1" });
   // @ts-expect-error a mutation cannot be run as a query
@@ -97,7 +105,7 @@ export async function reads(ctx: GenericQueryCtx<GenericDataModel>) {
 export async function writes(ctx: GenericMutationCtx<GenericDataModel>) {
   const userId = await ctx.runMutation(users.create, { name: "Ada", email: "ada@example.com" });
   assertType<Equal<typeof userId, string>>();
-  const patched = await ctx.runMutation(users.patch, { userId, patch: { name: null, isAnonymous: false } });
+  const patched = await ctx.runMutation(users.update, { userId, patch: { name: null, isAnonymous: false } });
   assertType<Equal<typeof patched, null>>();
   await ctx.runMutation(users.delete, { userId });
   // Queries may be run from a mutation.
@@ -106,9 +114,9 @@ export async function writes(ctx: GenericMutationCtx<GenericDataModel>) {
   // @ts-expect-error `name` must be a string, not a number
   await ctx.runMutation(users.create, { name: 42 });
   // @ts-expect-error `patch` is required
-  await ctx.runMutation(users.patch, { userId });
+  await ctx.runMutation(users.update, { userId });
   // @ts-expect-error `isAnonymous` cannot be unset with null
-  await ctx.runMutation(users.patch, { userId, patch: { isAnonymous: null } });
+  await ctx.runMutation(users.update, { userId, patch: { isAnonymous: null } });
   // @ts-expect-error a query cannot be run as a mutation
   await ctx.runMutation(users.get, { userId });
   // @ts-expect-error unknown component
@@ -119,7 +127,7 @@ export async function writes(ctx: GenericMutationCtx<GenericDataModel>) {
 export const lookUp = queryGeneric({
   args: { email: v.string() },
   handler: async (ctx, { email }) => {
-    const user = await ctx.runQuery(components.auth.users.getByEmail, { email });
+    const user = await ctx.runQuery(components.auth.users.get, { email });
     return user?.name ?? null;
   },
 });

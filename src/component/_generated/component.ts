@@ -30,7 +30,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         {
           limit: { key: string; max: number; periodMs: number };
           provider: string;
-          providerAccountId: string;
+          providerAccountId?: string;
+          userId?: string;
         },
         {
           account: {
@@ -50,92 +51,6 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         null,
         Name
       >;
-      createWithUser: FunctionReference<
-        "mutation",
-        "internal",
-        {
-          emailVerified?: boolean;
-          provider: string;
-          providerAccountId: string;
-          secret?: string;
-          user: { email?: string; extend?: any; image?: string; name?: string };
-        },
-        { accountId: string; userId: string },
-        Name
-      >;
-      getByProvider: FunctionReference<
-        "query",
-        "internal",
-        { provider: string; providerAccountId: string },
-        {
-          _creationTime: number;
-          _id: string;
-          emailVerified?: boolean;
-          extend?: any;
-          provider: string;
-          providerAccountId: string;
-          userId: string;
-        } | null,
-        Name
-      >;
-      getSecretByUser: FunctionReference<
-        "query",
-        "internal",
-        { provider: string; userId: string },
-        { accountId: string; secret?: string } | null,
-        Name
-      >;
-      listByUser: FunctionReference<
-        "query",
-        "internal",
-        { userId: string },
-        Array<{
-          _creationTime: number;
-          _id: string;
-          emailVerified?: boolean;
-          extend?: any;
-          provider: string;
-          providerAccountId: string;
-          userId: string;
-        }>,
-        Name
-      >;
-      resetSecretWithCode: FunctionReference<
-        "mutation",
-        "internal",
-        {
-          accountId: string;
-          codeHash: string;
-          limit: { key: string; max: number; periodMs: number };
-          purpose: string;
-          secret: string;
-        },
-        | { status: "ok"; userId: string }
-        | { status: "invalid" }
-        | { retryAfterMs: number; status: "rate_limited" },
-        Name
-      >;
-      rollbackSignUp: FunctionReference<
-        "mutation",
-        "internal",
-        { accountId: string },
-        boolean,
-        Name
-      >;
-      verifyEmailWithCode: FunctionReference<
-        "mutation",
-        "internal",
-        {
-          accountId: string;
-          codeHash: string;
-          limit: { key: string; max: number; periodMs: number };
-          purpose: string;
-        },
-        | { status: "ok"; userId: string }
-        | { status: "invalid" }
-        | { retryAfterMs: number; status: "rate_limited" },
-        Name
-      >;
     };
     apiKeys: {
       create: FunctionReference<
@@ -143,77 +58,40 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "internal",
         {
           displayPrefix: string;
-          expiresAt?: number;
+          expirationTime?: number | null;
           keyHash: string;
-          name: string;
-          rateLimit?: { maxRequests: number; windowMs: number };
-          scopes: Array<{ actions: Array<string>; resource: string }>;
-          userId: string;
+          name?: string;
+          rateLimit?: { max: number; periodMs: number };
+          replaces?: string;
+          scopes?: Array<{ actions: Array<string>; resource: string }>;
+          userId?: string;
         },
         string,
-        Name
-      >;
-      get: FunctionReference<
-        "query",
-        "internal",
-        { keyId: string },
-        {
-          _creationTime: number;
-          _id: string;
-          displayPrefix: string;
-          expiresAt?: number;
-          lastUsedAt?: number;
-          name: string;
-          rateLimit?: { maxRequests: number; windowMs: number };
-          revokedTime?: number;
-          scopes: Array<{ actions: Array<string>; resource: string }>;
-          userId: string;
-        } | null,
         Name
       >;
       list: FunctionReference<
         "query",
         "internal",
-        { userId: string },
+        { keyId?: string; userId?: string },
         Array<{
           _creationTime: number;
           _id: string;
           displayPrefix: string;
-          expiresAt?: number;
-          lastUsedAt?: number;
+          expirationTime?: number;
+          lastUsedTime?: number;
           name: string;
-          rateLimit?: { maxRequests: number; windowMs: number };
+          rateLimit?: { max: number; periodMs: number };
           revokedTime?: number;
           scopes: Array<{ actions: Array<string>; resource: string }>;
           userId: string;
         }>,
         Name
       >;
-      remove: FunctionReference<
-        "mutation",
-        "internal",
-        { keyId: string; userId?: string },
-        null,
-        Name
-      >;
       revoke: FunctionReference<
         "mutation",
         "internal",
-        { keyId: string; userId?: string },
+        { forget?: boolean; keyId: string; userId?: string },
         boolean,
-        Name
-      >;
-      rotate: FunctionReference<
-        "mutation",
-        "internal",
-        {
-          displayPrefix: string;
-          expiresAt?: number | null;
-          keyHash: string;
-          keyId: string;
-          userId?: string;
-        },
-        string,
         Name
       >;
       update: FunctionReference<
@@ -222,9 +100,9 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         {
           keyId: string;
           patch: {
-            expiresAt?: number | null;
+            expirationTime?: number | null;
             name?: string;
-            rateLimit?: { maxRequests: number; windowMs: number } | null;
+            rateLimit?: { max: number; periodMs: number } | null;
             scopes?: Array<{ actions: Array<string>; resource: string }>;
           };
           userId?: string;
@@ -251,38 +129,123 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
       >;
     };
     codes: {
-      consume: FunctionReference<
-        "mutation",
-        "internal",
-        {
-          accountId: string;
-          address?: string;
-          codeHash: string;
-          limit: { key: string; max: number; periodMs: number };
-          purpose: string;
-        },
-        | { address?: string; status: "ok"; userId: string }
-        | { status: "invalid" }
-        | { retryAfterMs: number; status: "rate_limited" },
-        Name
-      >;
       create: FunctionReference<
         "mutation",
         "internal",
         {
-          accountId: string;
-          address?: string;
+          address: string;
           codeHash: string;
           expirationTime: number;
+          limit: { key: string; max: number; periodMs: number };
+          link?: {
+            identity: {
+              email?: string;
+              emailVerified: boolean;
+              phone?: string;
+              phoneVerified: boolean;
+              profile: { extend?: any; image?: string; name?: string };
+              provider: string;
+              providerAccountId: string;
+            };
+            requesterHash: string;
+            userId?: string;
+          };
           provider: string;
-          purpose: string;
+          purpose: "sign_in" | "email_verification" | "password_reset";
         },
-        string,
+        | { status: "stored" }
+        | { status: "no_account" }
+        | { retryAfterMs: number; status: "rate_limited" },
+        Name
+      >;
+      redeem: FunctionReference<
+        "mutation",
+        "internal",
+        {
+          address: string;
+          codeHash: string;
+          identity?: {
+            email?: string;
+            emailVerified: boolean;
+            phone?: string;
+            phoneVerified: boolean;
+            profile: { extend?: any; image?: string; name?: string };
+            provider: string;
+            providerAccountId: string;
+          };
+          limit: { key: string; max: number; periodMs: number };
+          linkUserId?: string;
+          newSecret?: string;
+          provider: string;
+          purpose: "sign_in" | "email_verification" | "password_reset";
+        },
+        | { accountId: string; provider: string; status: "ok"; userId: string }
+        | { status: "invalid" }
+        | { status: "account_exists" }
+        | { retryAfterMs: number; status: "rate_limited" },
+        Name
+      >;
+    };
+    credentials: {
+      list: FunctionReference<
+        "query",
+        "internal",
+        { userId: string },
+        {
+          passkeys: Array<{
+            _creationTime: number;
+            _id: string;
+            algorithm: number;
+            backedUp?: boolean;
+            credentialId: string;
+            deviceType?: string;
+            lastUsedTime?: number;
+            name: string;
+            secondFactor: boolean;
+            transports?: Array<string>;
+            userId: string;
+          }>;
+          recoveryCodesLeft: number;
+          totpFactors: Array<{
+            _creationTime: number;
+            _id: string;
+            activatedTime?: number;
+            lastUsedStep?: number;
+            name?: string;
+            userId: string;
+          }>;
+        },
+        Name
+      >;
+      remove: FunctionReference<
+        "mutation",
+        "internal",
+        {
+          ignoreProviders?: Array<string>;
+          keepSecondFactor?: boolean;
+          passkeyId?: string;
+          totpId?: string;
+          userId?: string;
+        },
+        null,
+        Name
+      >;
+      update: FunctionReference<
+        "mutation",
+        "internal",
+        {
+          keepSecondFactor?: boolean;
+          name?: string;
+          passkeyId: string;
+          secondFactor?: boolean;
+          userId?: string;
+        },
+        boolean,
         Name
       >;
     };
     events: {
-      listByUser: FunctionReference<
+      list: FunctionReference<
         "query",
         "internal",
         { limit?: number; userId: string },
@@ -322,21 +285,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
       get: FunctionReference<
         "query",
         "internal",
-        { groupId: string },
-        {
-          _creationTime: number;
-          _id: string;
-          extend?: any;
-          name: string;
-          parentGroupId?: string;
-          slug?: string;
-        } | null,
-        Name
-      >;
-      getBySlug: FunctionReference<
-        "query",
-        "internal",
-        { parentGroupId?: string; slug: string },
+        { groupId?: string; parentGroupId?: string; slug?: string },
         {
           _creationTime: number;
           _id: string;
@@ -368,37 +317,6 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
             _creationTime: number;
             _id: string;
             extend?: any;
-            name: string;
-            parentGroupId?: string;
-            slug?: string;
-          }>;
-          pageStatus?: "SplitRecommended" | "SplitRequired" | null;
-          splitCursor?: string | null;
-        },
-        Name
-      >;
-      listForUser: FunctionReference<
-        "query",
-        "internal",
-        {
-          paginationOpts: {
-            cursor: string | null;
-            endCursor?: string | null;
-            id?: number;
-            maximumBytesRead?: number;
-            maximumRowsRead?: number;
-            numItems: number;
-          };
-          userId: string;
-        },
-        {
-          continueCursor: string;
-          isDone: boolean;
-          page: Array<{
-            _creationTime: number;
-            _id: string;
-            extend?: any;
-            membership: { memberId: string; role: string };
             name: string;
             parentGroupId?: string;
             slug?: string;
@@ -449,7 +367,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         {
           email?: string;
           emailCheck?: "verified" | "match" | "none";
-          expiresTime?: number;
+          expirationTime?: number;
           extend?: any;
           groupId?: string;
           invitedByUserId?: string;
@@ -462,7 +380,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
       get: FunctionReference<
         "query",
         "internal",
-        { inviteId: string },
+        { inviteId?: string; tokenHash?: string },
         {
           _creationTime: number;
           _id: string;
@@ -470,27 +388,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
           acceptedTime?: number;
           email?: string;
           emailCheck?: "verified" | "match" | "none";
-          expiresTime?: number;
-          extend?: any;
-          groupId?: string;
-          invitedByUserId?: string;
-          role?: string;
-          status: "pending" | "accepted" | "revoked" | "expired";
-        } | null,
-        Name
-      >;
-      getByTokenHash: FunctionReference<
-        "query",
-        "internal",
-        { tokenHash: string },
-        {
-          _creationTime: number;
-          _id: string;
-          acceptedByUserId?: string;
-          acceptedTime?: number;
-          email?: string;
-          emailCheck?: "verified" | "match" | "none";
-          expiresTime?: number;
+          expirationTime?: number;
           extend?: any;
           groupId?: string;
           invitedByUserId?: string;
@@ -524,7 +422,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
             acceptedTime?: number;
             email?: string;
             emailCheck?: "verified" | "match" | "none";
-            expiresTime?: number;
+            expirationTime?: number;
             extend?: any;
             groupId?: string;
             invitedByUserId?: string;
@@ -545,57 +443,18 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
       >;
     };
     limits: {
-      check: FunctionReference<
-        "query",
-        "internal",
-        { limit: { key: string; max: number; periodMs: number } },
-        { ok: boolean; remaining: number; retryAfterMs: number },
-        Name
-      >;
-      consume: FunctionReference<
+      settle: FunctionReference<
         "mutation",
         "internal",
-        { limit: { key: string; max: number; periodMs: number } },
-        { ok: boolean; remaining: number; retryAfterMs: number },
-        Name
-      >;
-      fail: FunctionReference<
-        "mutation",
-        "internal",
-        { limit: { key: string; max: number; periodMs: number } },
+        {
+          counts: boolean;
+          limit: { key: string; max: number; periodMs: number };
+        },
         null,
-        Name
-      >;
-      refund: FunctionReference<
-        "mutation",
-        "internal",
-        { limit: { key: string; max: number; periodMs: number } },
-        null,
-        Name
-      >;
-      reset: FunctionReference<
-        "mutation",
-        "internal",
-        { key: string },
-        null,
-        Name
-      >;
-      take: FunctionReference<
-        "mutation",
-        "internal",
-        { limit: { key: string; max: number; periodMs: number } },
-        { ok: boolean; remaining: number; retryAfterMs: number },
         Name
       >;
     };
     members: {
-      add: FunctionReference<
-        "mutation",
-        "internal",
-        { extend?: any; groupId: string; role: string; userId: string },
-        string,
-        Name
-      >;
       get: FunctionReference<
         "query",
         "internal",
@@ -614,7 +473,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "query",
         "internal",
         {
-          groupId: string;
+          groupId?: string;
           paginationOpts: {
             cursor: string | null;
             endCursor?: string | null;
@@ -624,6 +483,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
             numItems: number;
           };
           role?: string;
+          userId?: string;
         },
         {
           continueCursor: string;
@@ -632,6 +492,14 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
             _creationTime: number;
             _id: string;
             extend?: any;
+            group: {
+              _creationTime: number;
+              _id: string;
+              extend?: any;
+              name: string;
+              parentGroupId?: string;
+              slug?: string;
+            };
             groupId: string;
             role: string;
             userId: string;
@@ -648,35 +516,18 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         null,
         Name
       >;
-      updateRole: FunctionReference<
-        "mutation",
-        "internal",
-        { groupId: string; role: string; userId: string },
-        null,
-        Name
-      >;
-    };
-    oauth: {
-      bindFlow: FunctionReference<
-        "mutation",
-        "internal",
-        { bindingHash: string; provider: string; stateHash: string },
-        { authorizationUrl: string } | null,
-        Name
-      >;
-      redeem: FunctionReference<
+      set: FunctionReference<
         "mutation",
         "internal",
         {
-          codeHash: string;
-          confirmHash?: string;
-          linkUserId?: string;
-          verifierHash?: string;
+          extend?: any;
+          groupId: string;
+          onlyExisting?: boolean;
+          onlyNew?: boolean;
+          role: string;
+          userId: string;
         },
-        | { accountId: string; provider: string; status: "ok"; userId: string }
-        | { status: "invalid" }
-        | { status: "account_exists" }
-        | { account: string; status: "confirm" },
+        string,
         Name
       >;
     };
@@ -787,7 +638,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
           } | null;
           data: {
             email?: string;
-            flow: "signUp" | "register" | "signIn" | "second-factor" | "stepUp";
+            flow: "signUp" | "register" | "signIn" | "secondFactor" | "stepUp";
             name?: string;
             passkeyName?: string;
             provider: string;
@@ -801,127 +652,6 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         Name
       >;
     };
-    passkeys: {
-      get: FunctionReference<
-        "query",
-        "internal",
-        { passkeyId: string },
-        {
-          _creationTime: number;
-          _id: string;
-          algorithm: number;
-          backedUp?: boolean;
-          credentialId: string;
-          deviceType?: string;
-          lastUsedTime?: number;
-          name: string;
-          secondFactor: boolean;
-          transports?: Array<string>;
-          userId: string;
-        } | null,
-        Name
-      >;
-      list: FunctionReference<
-        "query",
-        "internal",
-        { userId: string },
-        Array<{
-          _creationTime: number;
-          _id: string;
-          algorithm: number;
-          backedUp?: boolean;
-          credentialId: string;
-          deviceType?: string;
-          lastUsedTime?: number;
-          name: string;
-          secondFactor: boolean;
-          transports?: Array<string>;
-          userId: string;
-        }>,
-        Name
-      >;
-      remove: FunctionReference<
-        "mutation",
-        "internal",
-        {
-          ignoreProviders?: Array<string>;
-          keepSecondFactor?: boolean;
-          passkeyId: string;
-          userId?: string;
-        },
-        null,
-        Name
-      >;
-      rename: FunctionReference<
-        "mutation",
-        "internal",
-        { name: string; passkeyId: string; userId?: string },
-        null,
-        Name
-      >;
-      setSecondFactor: FunctionReference<
-        "mutation",
-        "internal",
-        {
-          enabled: boolean;
-          keepSecondFactor?: boolean;
-          passkeyId: string;
-          userId?: string;
-        },
-        boolean,
-        Name
-      >;
-    };
-    passwordless: {
-      createAnonymous: FunctionReference<
-        "mutation",
-        "internal",
-        {
-          profile: { extend?: any; image?: string; name?: string };
-          provider: string;
-          providerAccountId: string;
-        },
-        { userId: string },
-        Name
-      >;
-      storeCode: FunctionReference<
-        "mutation",
-        "internal",
-        {
-          address: string;
-          codeHash: string;
-          expirationTime: number;
-          provider: string;
-        },
-        null,
-        Name
-      >;
-      verifyCode: FunctionReference<
-        "mutation",
-        "internal",
-        {
-          address: string;
-          codeHash: string;
-          identity: {
-            email?: string;
-            emailVerified: boolean;
-            phone?: string;
-            phoneVerified: boolean;
-            profile: { extend?: any; image?: string; name?: string };
-            provider: string;
-            providerAccountId: string;
-          };
-          limit: { key: string; max: number; periodMs: number };
-          linkUserId?: string;
-          provider: string;
-        },
-        | { accountId: string; provider: string; status: "ok"; userId: string }
-        | { status: "invalid" }
-        | { status: "account_exists" }
-        | { retryAfterMs: number; status: "rate_limited" },
-        Name
-      >;
-    };
     recoveryCodes: {
       consume: FunctionReference<
         "mutation",
@@ -929,18 +659,15 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         {
           codeHash: string;
           limit: { key: string; max: number; periodMs: number };
+          sessionId?: string;
+          stepHash?: string;
           userId: string;
         },
         | { status: "ok" }
         | { status: "invalid" }
+        | { status: "no_session" }
+        | { status: "step_expired" }
         | { retryAfterMs: number; status: "rate_limited" },
-        Name
-      >;
-      remaining: FunctionReference<
-        "query",
-        "internal",
-        { userId: string },
-        number,
         Name
       >;
       replace: FunctionReference<
@@ -951,11 +678,35 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         Name
       >;
     };
+    redirects: {
+      bind: FunctionReference<
+        "mutation",
+        "internal",
+        { bindingHash: string; provider: string; stateHash: string },
+        { authorizationUrl: string } | null,
+        Name
+      >;
+      redeem: FunctionReference<
+        "mutation",
+        "internal",
+        {
+          codeHash: string;
+          confirmHash?: string;
+          linkUserId?: string;
+          verifierHash?: string;
+        },
+        | { accountId: string; provider: string; status: "ok"; userId: string }
+        | { status: "invalid" }
+        | { status: "account_exists" }
+        | { account: string; status: "confirm" },
+        Name
+      >;
+    };
     sessions: {
       get: FunctionReference<
         "query",
         "internal",
-        { sessionId: string },
+        { sessionId: string; withSecondFactor?: boolean },
         {
           _creationTime: number;
           _id: string;
@@ -964,6 +715,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
           ip?: string;
           ordinal: number;
           userAgent?: string;
+          userHasSecondFactor?: boolean;
           userId: string;
         } | null,
         Name
@@ -980,6 +732,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
           };
           proof:
             | { kind: "firstFactor"; multiFactor?: boolean; provider: string }
+            | { kind: "refresh"; reuseWindowMs: number; tokenHash: string }
             | { kind: "secondFactor"; provider: string; stepHash: string }
             | {
                 factorVerified?: boolean;
@@ -995,7 +748,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
               };
           refreshTokenHash: string;
           upgradedSecret?: { accountId: string; secret: string };
-          userId: string;
+          userId?: string;
         },
         | {
             expirationTime: number;
@@ -1003,9 +756,19 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
             status: "ok";
             userId: string;
           }
-        | { status: "second_factor_required"; userId: string }
         | {
-            reason: "no_user" | "step_expired" | "session_ended" | "banned";
+            methods: Array<"totp" | "passkey" | "recoveryCode">;
+            status: "second_factor_required";
+            userId: string;
+          }
+        | {
+            reason:
+              | "no_user"
+              | "step_expired"
+              | "session_ended"
+              | "banned"
+              | "invalid"
+              | "reused";
             status: "refused";
           },
         Name
@@ -1022,56 +785,12 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
           ip?: string;
           ordinal: number;
           userAgent?: string;
+          userHasSecondFactor?: boolean;
           userId: string;
         }>,
         Name
       >;
-      markFactorVerified: FunctionReference<
-        "mutation",
-        "internal",
-        { sessionId: string },
-        boolean,
-        Name
-      >;
-      refresh: FunctionReference<
-        "mutation",
-        "internal",
-        {
-          newTokenHash: string;
-          policy: {
-            inactiveDurationMs: number;
-            maxSessionsPerUser: number;
-            totalDurationMs: number;
-          };
-          reuseWindowMs: number;
-          tokenHash: string;
-        },
-        | { sessionId: string; status: "ok"; userId: string }
-        | { status: "reused" }
-        | { status: "invalid" },
-        Name
-      >;
       revoke: FunctionReference<
-        "mutation",
-        "internal",
-        {
-          reason:
-            | "logout"
-            | "user_revoke"
-            | "revoke_all"
-            | "password_change"
-            | "password_reset"
-            | "refresh_reuse"
-            | "evicted"
-            | "banned"
-            | "replaced"
-            | "email_proven";
-          sessionId: string;
-        },
-        boolean,
-        Name
-      >;
-      revokeAll: FunctionReference<
         "mutation",
         "internal",
         {
@@ -1087,29 +806,24 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
             | "banned"
             | "replaced"
             | "email_proven";
-          userId: string;
+          sessionId?: string;
+          userId?: string;
         },
-        { continuing: boolean; revoked: number },
+        { continuing: boolean; ended: number },
         Name
       >;
     };
     totp: {
-      create: FunctionReference<
+      beginCheck: FunctionReference<
         "mutation",
         "internal",
         {
-          name?: string;
-          secretCiphertext: ArrayBuffer;
-          secretIv: ArrayBuffer;
+          limit: { key: string; max: number; periodMs: number };
+          sessionId?: string;
+          setupHash?: string;
+          stepHash?: string;
           userId: string;
         },
-        string,
-        Name
-      >;
-      forVerification: FunctionReference<
-        "query",
-        "internal",
-        { pendingTotpId?: string; userId: string },
         {
           factors: Array<{
             lastUsedStep?: number;
@@ -1117,52 +831,37 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
             secretIv: ArrayBuffer;
             totpId: string;
           }>;
+          limit: { ok: boolean; remaining: number; retryAfterMs: number };
+          stepExpired?: boolean;
         },
         Name
       >;
-      list: FunctionReference<
-        "query",
+      create: FunctionReference<
+        "mutation",
         "internal",
-        { userId: string },
-        Array<{
-          _creationTime: number;
-          _id: string;
-          activatedTime?: number;
-          lastUsedStep?: number;
+        {
+          expirationTime: number;
           name?: string;
+          secretCiphertext: ArrayBuffer;
+          secretIv: ArrayBuffer;
+          sessionId: string;
+          setupHash: string;
           userId: string;
-        }>,
+        },
+        string,
         Name
       >;
       recordUse: FunctionReference<
         "mutation",
         "internal",
         {
-          activate?: boolean;
           sessionId?: string;
+          setupHash?: string;
           step: number;
           totpId: string;
           userId: string;
         },
         { status: "ok" | "replayed" | "not_found" | "no_session" },
-        Name
-      >;
-      remove: FunctionReference<
-        "mutation",
-        "internal",
-        { keepOne: boolean; totpId: string; userId: string },
-        null,
-        Name
-      >;
-      stepUpState: FunctionReference<
-        "query",
-        "internal",
-        { sessionId: string; userId: string },
-        {
-          factorVerifiedTime: number | null;
-          hasSecondFactor: boolean;
-          sessionLive: boolean;
-        },
         Name
       >;
     };
@@ -1171,6 +870,12 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "mutation",
         "internal",
         {
+          account?: {
+            emailVerified?: boolean;
+            provider: string;
+            providerAccountId: string;
+            secret?: string;
+          };
           email?: string;
           emailVerificationTime?: number;
           extend?: any;
@@ -1186,14 +891,14 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
       delete: FunctionReference<
         "mutation",
         "internal",
-        { userId: string },
-        null,
+        { onlyUnusedSignUp?: boolean; userId: string },
+        boolean,
         Name
       >;
       get: FunctionReference<
         "query",
         "internal",
-        { userId: string },
+        { email?: string; userId?: string },
         {
           _creationTime: number;
           _id: string;
@@ -1208,25 +913,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         } | null,
         Name
       >;
-      getByEmail: FunctionReference<
-        "query",
-        "internal",
-        { email: string },
-        {
-          _creationTime: number;
-          _id: string;
-          email?: string;
-          emailVerificationTime?: number;
-          extend?: any;
-          image?: string;
-          isAnonymous?: boolean;
-          name?: string;
-          phone?: string;
-          phoneVerificationTime?: number;
-        } | null,
-        Name
-      >;
-      patch: FunctionReference<
+      update: FunctionReference<
         "mutation",
         "internal",
         {
@@ -1277,30 +964,6 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
           verifierHash: string;
         },
         string,
-        Name
-      >;
-      peek: FunctionReference<
-        "query",
-        "internal",
-        { kind: string; verifierHash: string },
-        {
-          _creationTime: number;
-          _id: string;
-          challenge?: string;
-          data?: any;
-          expirationTime: number;
-          kind: string;
-          sessionId?: string;
-          userId?: string;
-          verifierHash: string;
-        } | null,
-        Name
-      >;
-      pendingSecondFactorOf: FunctionReference<
-        "query",
-        "internal",
-        { verifierHash: string },
-        { userId: string } | null,
         Name
       >;
     };

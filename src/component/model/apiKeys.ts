@@ -17,9 +17,9 @@ export const apiKeyDoc = v.object({
   displayPrefix: apiKeyFields.displayPrefix,
   scopes: apiKeyFields.scopes,
   rateLimit: apiKeyFields.rateLimit,
-  expiresAt: apiKeyFields.expiresAt,
+  expirationTime: apiKeyFields.expirationTime,
   revokedTime: apiKeyFields.revokedTime,
-  lastUsedAt: apiKeyFields.lastUsedAt,
+  lastUsedTime: apiKeyFields.lastUsedTime,
 });
 
 /** Drops what must not leave the component (the hash, the bucket). */
@@ -31,21 +31,21 @@ export function publicKey(key: Doc<"apiKeys">): Infer<typeof apiKeyDoc> {
 /** Refuses a rate limit the bucket arithmetic cannot work with. */
 export function checkRateLimit(limit: RateLimit | undefined): void {
   if (limit === undefined) return;
-  const { maxRequests, windowMs } = limit;
-  if (!Number.isInteger(maxRequests) || maxRequests < 1 || !Number.isFinite(windowMs) || windowMs <= 0) {
-    throw authError("INVALID_ARGUMENT", "A rate limit needs an integer maxRequests >= 1 and a positive windowMs");
+  const { max, periodMs } = limit;
+  if (!Number.isInteger(max) || max < 1 || !Number.isFinite(periodMs) || periodMs <= 0) {
+    throw authError("INVALID_ARGUMENT", "A rate limit needs an integer max >= 1 and a positive periodMs");
   }
 }
 
 /**
  * Tokens in the bucket at `now`: full when it was never used, refilled
- * continuously at `maxRequests / windowMs` per millisecond, never above
- * `maxRequests`. A clock that went backwards refills nothing.
+ * continuously at `max / periodMs` per millisecond, never above
+ * `max`. A clock that went backwards refills nothing.
  */
 export function tokensAt(bucket: Bucket | undefined, limit: RateLimit, now: number): number {
-  if (bucket === undefined) return limit.maxRequests;
-  const refill = (Math.max(0, now - bucket.updatedTime) * limit.maxRequests) / limit.windowMs;
-  return Math.min(limit.maxRequests, bucket.tokens + refill);
+  if (bucket === undefined) return limit.max;
+  const refill = (Math.max(0, now - bucket.updatedTime) * limit.max) / limit.periodMs;
+  return Math.min(limit.max, bucket.tokens + refill);
 }
 
 /** Absorbs floating-point error so a token due exactly now counts. */
@@ -62,7 +62,7 @@ export function takeToken(
 ): { ok: true; bucket: Bucket } | { ok: false; retryAfterMs: number } {
   const tokens = tokensAt(bucket, limit, now);
   if (tokens + EPSILON < 1) {
-    const msPerToken = limit.windowMs / limit.maxRequests;
+    const msPerToken = limit.periodMs / limit.max;
     return { ok: false, retryAfterMs: Math.max(1, Math.ceil((1 - tokens) * msPerToken)) };
   }
   return { ok: true, bucket: { tokens: Math.max(0, tokens - 1), updatedTime: now } };
@@ -80,8 +80,8 @@ export function bucketForNewLimit(
   now: number,
 ): Bucket | undefined {
   if (to === undefined || bucket === undefined) return undefined;
-  const tokens = from === undefined ? to.maxRequests : tokensAt(bucket, from, now);
-  return { tokens: Math.min(to.maxRequests, tokens), updatedTime: now };
+  const tokens = from === undefined ? to.max : tokensAt(bucket, from, now);
+  return { tokens: Math.min(to.max, tokens), updatedTime: now };
 }
 
 /**

@@ -25,6 +25,12 @@ export const memberDoc = v.object({
   ...memberFields,
 });
 
+/** A membership with its group, as `members.list` returns it. */
+export const memberWithGroupDoc = v.object({
+  ...memberDoc.fields,
+  group: groupDoc,
+});
+
 const { tokenHash: _tokenHash, ...publicInviteFields } = inviteFields;
 
 /**
@@ -40,7 +46,7 @@ export const inviteDoc = v.object({
 
 /** True when a pending invite's expiry has passed. */
 export function isPastDue(invite: Doc<"invites">, now: number): boolean {
-  return invite.status === "pending" && invite.expiresTime !== undefined && invite.expiresTime <= now;
+  return invite.status === "pending" && invite.expirationTime !== undefined && invite.expirationTime <= now;
 }
 
 /** The invite as {@link inviteDoc} describes it. */

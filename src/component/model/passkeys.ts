@@ -63,7 +63,7 @@ export const ceremonyData = v.object({
     v.literal("signUp"),
     v.literal("register"),
     v.literal("signIn"),
-    v.literal("second-factor"),
+    v.literal("secondFactor"),
     v.literal("stepUp"),
   ),
   /** Registration: the user handle the options carried. */
@@ -79,7 +79,7 @@ export const ceremonyData = v.object({
 });
 export type CeremonyData = Infer<typeof ceremonyData>;
 
-const FLOWS: readonly unknown[] = ["signUp", "register", "signIn", "second-factor", "stepUp"];
+const FLOWS: readonly unknown[] = ["signUp", "register", "signIn", "secondFactor", "stepUp"];
 
 /** True for the `data` of a ceremony this module stored. */
 export function isCeremonyData(data: unknown): data is CeremonyData {

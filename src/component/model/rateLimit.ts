@@ -10,8 +10,9 @@ import type { MutationCtx, QueryCtx } from "../_generated/server.js";
  * *leases* a token ({@link leaseToken}): it counts against the bucket at once,
  * so concurrent attempts cannot outnumber it, and it returns by itself after
  * {@link LEASE_MS} unless the attempt is recorded as failed
- * ({@link settleFailure}), which turns the lease into a taken token. A right
- * secret writes nothing more: only failures count.
+ * ({@link settleLease}), which turns the lease into a taken token, or
+ * released early ({@link releaseLease}: a send that failed). A right secret
+ * writes nothing more: only failures count.
  */
 export type BucketConfig = { key: string; max: number; periodMs: number };
 
@@ -107,8 +108,8 @@ export async function leaseToken(ctx: MutationCtx, config: BucketConfig): Promis
   return await takeIf(ctx, config, (tokens, leases, now) => ({ tokens, leases: [...leases, now + LEASE_MS] }));
 }
 
-/** The leased attempt failed: its lease becomes a taken token (one taken if no lease is out). */
-export async function settleFailure(ctx: MutationCtx, config: BucketConfig): Promise<void> {
+/** The leased attempt counts (a wrong secret, a delivered code): its lease becomes a taken token (one taken if no lease is out). */
+export async function settleLease(ctx: MutationCtx, config: BucketConfig): Promise<void> {
   const now = Date.now();
   const bucket = await bucketOf(ctx, config.key);
   const leases = liveLeases(bucket, now).sort((a, b) => a - b);
@@ -117,25 +118,20 @@ export async function settleFailure(ctx: MutationCtx, config: BucketConfig): Pro
 }
 
 /**
- * Gives back one token taken by {@link takeToken} (a send that failed: only
- * delivered codes count). A bucket that is full again, with no lease out,
- * is deleted.
+ * The leased attempt does not count after all (a send that failed): its
+ * lease returns now rather than after {@link LEASE_MS}. A bucket that is
+ * full again with no lease out is deleted.
  */
-export async function giveBack(ctx: MutationCtx, config: BucketConfig): Promise<void> {
+export async function releaseLease(ctx: MutationCtx, config: BucketConfig): Promise<void> {
   const now = Date.now();
   const bucket = await bucketOf(ctx, config.key);
   if (bucket === null) return;
-  const tokens = Math.min(config.max, tokensNow(bucket, config, now) + 1);
-  const leases = liveLeases(bucket, now);
+  const leases = liveLeases(bucket, now).sort((a, b) => a - b);
+  leases.shift();
+  const tokens = tokensNow(bucket, config, now);
   if (tokens >= config.max && leases.length === 0) {
     await ctx.db.delete(bucket._id);
     return;
   }
   await write(ctx, bucket, config, { tokens, leases }, now);
-}
-
-/** Forgets the bucket (a full one again). */
-export async function resetLimit(ctx: MutationCtx, key: string): Promise<void> {
-  const bucket = await bucketOf(ctx, key);
-  if (bucket !== null) await ctx.db.delete(bucket._id);
 }

@@ -3,6 +3,7 @@ import { verifierByHash } from "./verifiers.js";
 import type { MutationCtx, QueryCtx } from "../_generated/server.js";
 import { authError } from "../../shared/errors.js";
 
+import type { SecondFactorMethod } from "../../shared/protocol.js";
 import { SECOND_FACTOR_VERIFIER } from "../../shared/verifierKinds.js";
 
 /** The kind of verifier a pending second-factor step is stored under (defined in shared). */
@@ -30,6 +31,35 @@ export async function hasSecondFactor(ctx: QueryCtx, userId: Id<"users">): Promi
     .withIndex("by_user_second_factor", (q) => q.eq("userId", userId).eq("secondFactor", true))
     .first();
   return passkey !== null;
+}
+
+/**
+ * The ways the user can finish a second-factor step, in a fixed order
+ * (empty: they have no second factor): `totp` with an active factor,
+ * `passkey` with a two-factor passkey, and `recoveryCode` when either is
+ * there and an unused recovery code is left. At most three index reads.
+ */
+export async function secondFactorMethods(ctx: QueryCtx, userId: Id<"users">): Promise<SecondFactorMethod[]> {
+  const totp = await ctx.db
+    .query("totpFactors")
+    .withIndex("by_user", (q) => q.eq("userId", userId))
+    .filter((q) => q.neq(q.field("activatedTime"), undefined))
+    .first();
+  const passkey = await ctx.db
+    .query("passkeys")
+    .withIndex("by_user_second_factor", (q) => q.eq("userId", userId).eq("secondFactor", true))
+    .first();
+  const methods: SecondFactorMethod[] = [];
+  if (totp !== null) methods.push("totp");
+  if (passkey !== null) methods.push("passkey");
+  if (methods.length === 0) return methods;
+  const recovery = await ctx.db
+    .query("recoveryCodes")
+    .withIndex("by_user", (q) => q.eq("userId", userId))
+    .filter((q) => q.eq(q.field("usedTime"), undefined))
+    .first();
+  if (recovery !== null) methods.push("recoveryCode");
+  return methods;
 }
 
 /**

@@ -141,7 +141,7 @@ export const END_SESSIONS_BATCH = 1000;
 
 /**
  * Ends the user's sessions but `exceptSessionId`: up to a batch now, the rest
- * in scheduled transactions (`sessions.revokeAllContinue`), so any number of
+ * in scheduled transactions (`sessions.revokeContinue`), so any number of
  * sessions stays inside transaction limits.
  */
 export async function endSessionsOfUser(
@@ -158,7 +158,7 @@ export async function endSessionsOfUser(
   for (const session of toEnd) await endSession(ctx, session._id, userId, reason);
   const continuing = batch.length > END_SESSIONS_BATCH;
   if (continuing) {
-    await ctx.scheduler.runAfter(0, internal.sessions.revokeAllContinue, {
+    await ctx.scheduler.runAfter(0, internal.sessions.revokeContinue, {
       userId,
       reason,
       ...(exceptSessionId ? { exceptSessionId } : {}),

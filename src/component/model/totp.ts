@@ -1,3 +1,4 @@
+import { v, type Infer } from "convex/values";
 import { recordEvent, type EventType } from "./events.js";
 import type { Doc, Id } from "../_generated/dataModel.js";
 import type { MutationCtx, QueryCtx } from "../_generated/server.js";
@@ -8,6 +9,28 @@ import type { MutationCtx, QueryCtx } from "../_generated/server.js";
  * this small.
  */
 export const MAX_TOTP_FACTORS = 10;
+
+/** A factor as lists show it: never its secret. */
+export const totpFactorDoc = v.object({
+  _id: v.id("totpFactors"),
+  _creationTime: v.number(),
+  userId: v.id("users"),
+  name: v.optional(v.string()),
+  activatedTime: v.optional(v.number()),
+  lastUsedStep: v.optional(v.number()),
+});
+
+/** The factor without its secret. */
+export function publicTotpFactor(f: Doc<"totpFactors">): Infer<typeof totpFactorDoc> {
+  return {
+    _id: f._id,
+    _creationTime: f._creationTime,
+    userId: f.userId,
+    ...(f.name !== undefined ? { name: f.name } : {}),
+    ...(f.activatedTime !== undefined ? { activatedTime: f.activatedTime } : {}),
+    ...(f.lastUsedStep !== undefined ? { lastUsedStep: f.lastUsedStep } : {}),
+  };
+}
 
 /** Recovery codes one set may hold; `replace` refuses more. */
 export const MAX_RECOVERY_CODES = 20;

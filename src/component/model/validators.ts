@@ -19,13 +19,18 @@ export const revocationReason = v.union(
 /**
  * Why `sessions.issue` refused: the user is gone (`no_user`), the pending
  * second-factor step expired or was used (`step_expired`), the session to
- * continue or replace has ended (`session_ended`). Bans add `banned`.
+ * continue or replace has ended (`session_ended`), a refresh token no
+ * longer works (`invalid`, `reused`). Bans add `banned`.
  */
 export const issueRefusal = v.union(
   v.literal("no_user"),
   v.literal("step_expired"),
   v.literal("session_ended"),
   v.literal("banned"),
+  /** A refresh token that is unknown, expired, or of an ended session. */
+  v.literal("invalid"),
+  /** A refresh token reused outside its window: the session was revoked. */
+  v.literal("reused"),
 );
 
 /** A failed-attempt bucket: `max` attempts per `periodMs`, under `key`. */

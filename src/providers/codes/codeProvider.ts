@@ -10,7 +10,7 @@
  *   use, only the newest works; a wrong code counts against the address's
  *   code bucket (its own: a locked password does not block it). Right: the
  *   user of the address is found, linked by verified address, or created (or
- *   the signed-in anonymous caller upgraded); tokens, or `{ totpRequired }`.
+ *   the signed-in anonymous caller upgraded); tokens, or `{ secondFactor }`.
  * - A link goes to `SITE_URL` (or `redirectTo` under it) with `?code=<token>`
  *   (256 bits, stored hashed, 10 minutes, single use); the client finishes it
  *   with `signIn({ params: { code } })` like an OAuth return. Asking returns

@@ -35,7 +35,7 @@ import { OAUTH_CODE, OAUTH_CODE_TTL_MS, OAUTH_FLOW, OAUTH_FLOW_TTL_MS, OAUTH_OPE
 import { resolveRedirect, siteUrl, withQuery } from "../../server/oauth/redirect.js";
 import type { ActionCtx, SignInContext } from "../../server/provider.js";
 import { siteUrlFromEnv } from "../../server/tokens/accessToken.js";
-import { newRefreshToken } from "../../server/tokens/refreshToken.js";
+import { newOpaqueToken } from "../../server/tokens/opaqueToken.js";
 import { hashSecret } from "../../server/tokens/secretHash.js";
 import { callbackPath, signInPath } from "./paths.js";
 import { identityOf, type OAuthOptions, type OAuthTokens } from "./profile.js";
@@ -120,8 +120,8 @@ export async function bindAndGo(ctx: ActionCtx, component: ComponentApi, id: str
     return failure("OAUTH_FAILED");
   }
   const stateHash = hashSecret(state);
-  const binding = newRefreshToken();
-  const bound = await ctx.runMutation(component.oauth.bindFlow, { stateHash, provider: id, bindingHash: binding.hash });
+  const binding = newOpaqueToken();
+  const bound = await ctx.runMutation(component.redirects.bind, { stateHash, provider: id, bindingHash: binding.hash });
   if (bound === null) return failure("OAUTH_FAILED");
   const cookie = bindingCookie(stateHash);
   return redirect(bound.authorizationUrl, cookie.set(binding.raw));
@@ -164,7 +164,7 @@ export async function callback(
     const settings = settingsNow();
     const { profile, tokens } = await exchange(settings, url, state, data);
     const identity = await identityOf(settings, options, profile, tokens);
-    const code = newRefreshToken();
+    const code = newOpaqueToken();
     await ctx.runMutation(component.verifiers.create, {
       kind: OAUTH_CODE,
       verifierHash: code.hash,

@@ -165,7 +165,7 @@ export function passkeyFlows(config: ResolvedPasskeyOptions) {
     pending: Pending,
   ): Promise<ProviderOutcome> {
     const { flow } = pending.data;
-    const secondFactor = flow === "second-factor";
+    const secondFactor = flow === "secondFactor";
     const verified = await verifyAssertion(
       config,
       rp,
@@ -225,7 +225,7 @@ export function passkeyFlows(config: ResolvedPasskeyOptions) {
           if (who === null) throw authError("NOT_SIGNED_IN", "Sign in first");
           return await startAuthentication(sc, { stepUp: who });
         }
-        case "second-factor":
+        case "secondFactor":
           if (sc.verifier === undefined) {
             throw authError("INVALID_ARGUMENT", "A second factor needs the verifier of the password step");
           }
@@ -233,7 +233,7 @@ export function passkeyFlows(config: ResolvedPasskeyOptions) {
         default:
           throw authError(
             "INVALID_ARGUMENT",
-            'flow must be one of "signUp", "register", "signIn", "second-factor", "stepUp" (or send { response })',
+            'flow must be one of "signUp", "register", "signIn", "secondFactor", "stepUp" (or send { response })',
           );
       }
     },

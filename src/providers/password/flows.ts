@@ -7,13 +7,13 @@ import { authError, rateLimited } from "../../server/errors.js";
 import { normalizeEmail } from "../../server/email.js";
 import type { ActionCtx, ProviderOutcome, SignInContext } from "../../server/provider.js";
 import { hashCode, newNumericCode } from "../../server/tokens/oneTimeCode.js";
+import { EMAIL_VERIFICATION, PASSWORD_RESET } from "../../shared/codePurposes.js";
 import type { CodeDelivery, PasswordOptions } from "../Password.js";
 import { requireStepUp } from "../../server/stepUp.js";
+import { deliver } from "../../server/delivery.js";
 import { DEFAULT_ARGON2ID, hashPassword, needsRehash, verifyPassword } from "./hash.js";
 import { checkNewPassword, isPlausiblePassword } from "./rules.js";
 
-const RESET = "password_reset";
-const VERIFY_EMAIL = "email_verification";
 
 /** The password flows for `options`. */
 export function passwordFlows(options: PasswordOptions) {
@@ -32,35 +32,29 @@ export function passwordFlows(options: PasswordOptions) {
 
   /**
    * Sends a code for `purpose` if the address's send bucket allows
-   * (`RATE_LIMITED` otherwise). A send that throws gives its token back:
-   * only delivered codes count.
+   * (`RATE_LIMITED` otherwise) and the account exists (nothing is sent, and
+   * nothing said, otherwise). The send's token is leased with the code and
+   * settled by `deliver`: a send that throws does not count.
    */
   async function sendCode(
     sc: SignInContext,
     send: (ctx: ActionCtx, delivery: CodeDelivery) => Promise<void>,
-    account: { accountId: string },
     email: string,
-    purpose: string,
+    purpose: typeof EMAIL_VERIFICATION | typeof PASSWORD_RESET,
   ): Promise<void> {
     const limit = { ...sc.attemptLimit("code", email), key: `send:${id}:${email}` };
-    const state = await sc.ctx.runMutation(sc.component.limits.consume, { limit });
-    if (!state.ok) throw rateLimited(state.retryAfterMs);
-    try {
-      const code = newNumericCode(codeLength);
-      const expiresAt = Date.now() + codeTtlMs;
-      await sc.ctx.runMutation(sc.component.codes.create, {
-        accountId: account.accountId,
-        provider: id,
-        purpose,
-        codeHash: await hashCode(code, account.accountId, purpose),
-        address: email,
-        expirationTime: expiresAt,
-      });
-      await send(sc.ctx, { email, code, expiresAt });
-    } catch (error) {
-      await sc.ctx.runMutation(sc.component.limits.refund, { limit });
-      throw error;
-    }
+    const code = newNumericCode(codeLength);
+    const expiresAt = Date.now() + codeTtlMs;
+    const target = { provider: id, address: email, purpose };
+    const stored = await sc.ctx.runMutation(sc.component.codes.create, {
+      ...target,
+      codeHash: await hashCode(code, target),
+      expirationTime: expiresAt,
+      limit,
+    });
+    if (stored.status === "rate_limited") throw rateLimited(stored.retryAfterMs);
+    if (stored.status === "no_account") return;
+    await deliver(sc, limit, () => send(sc.ctx, { email, code, expiresAt }));
   }
 
   async function signUp(sc: SignInContext, params: Record<string, unknown>): Promise<ProviderOutcome> {
@@ -68,24 +62,22 @@ export function passwordFlows(options: PasswordOptions) {
     const password = await checkNewPassword(params.password, email, options.validatePassword, options.passwordPolicy);
     const secret = await hashPassword(password, hashParams);
     const verify = options.sendVerificationCode;
-    const created = await sc.ctx.runMutation(sc.component.accounts.createWithUser, {
-      provider: id,
-      providerAccountId: email,
-      secret,
-      emailVerified: false,
-      user: { email, ...profile(params) },
+    const userId = await sc.ctx.runMutation(sc.component.users.create, {
+      email,
+      ...profile(params),
+      account: { provider: id, providerAccountId: email, secret, emailVerified: false },
     });
     if (verify) {
       try {
-        await sendCode(sc, verify, created, email, VERIFY_EMAIL);
+        await sendCode(sc, verify, email, EMAIL_VERIFICATION);
       } catch (error) {
         // Nothing half-written: the person can sign up again.
-        await sc.ctx.runMutation(sc.component.accounts.rollbackSignUp, { accountId: created.accountId });
+        await sc.ctx.runMutation(sc.component.users.delete, { userId, onlyUnusedSignUp: true });
         throw error;
       }
       return { started: true };
     }
-    return { verdict: "firstFactor", userId: created.userId, provider: id };
+    return { verdict: "firstFactor", userId, provider: id };
   }
 
   async function signIn(sc: SignInContext, params: Record<string, unknown>): Promise<ProviderOutcome> {
@@ -104,11 +96,11 @@ export function passwordFlows(options: PasswordOptions) {
         ? await verifyPassword(password, account.secret)
         : await burnVerification(password);
     if (!matches || account === null) {
-      await sc.ctx.runMutation(sc.component.limits.fail, { limit });
+      await sc.ctx.runMutation(sc.component.limits.settle, { limit, counts: true });
       throw authError("INVALID_CREDENTIALS", "Wrong email or password");
     }
     if (options.sendVerificationCode && !account.emailVerified) {
-      await sendCode(sc, options.sendVerificationCode, account, email, VERIFY_EMAIL);
+      await sendCode(sc, options.sendVerificationCode, email, EMAIL_VERIFICATION);
       return { started: true };
     }
     const upgraded = needsRehash(account.secret!, hashParams)
@@ -126,12 +118,7 @@ export function passwordFlows(options: PasswordOptions) {
   async function requestReset(sc: SignInContext, params: Record<string, unknown>): Promise<ProviderOutcome> {
     const send = options.sendResetCode;
     if (!send) throw authError("INVALID_ARGUMENT", "Password reset is not enabled (no sendResetCode)");
-    const email = emailOf(params);
-    const account = await sc.ctx.runQuery(sc.component.accounts.getByProvider, {
-      provider: id,
-      providerAccountId: email,
-    });
-    if (account !== null) await sendCode(sc, send, { accountId: account._id }, email, RESET);
+    await sendCode(sc, send, emailOf(params), PASSWORD_RESET);
     return { started: true };
   }
 
@@ -144,36 +131,26 @@ export function passwordFlows(options: PasswordOptions) {
   async function redeemCode(
     sc: SignInContext,
     params: Record<string, unknown>,
-    purpose: string,
     newPassword?: string,
   ): Promise<ProviderOutcome> {
     const email = emailOf(params);
-    const limit = sc.attemptLimit("code", email);
-    const code = typeof params.code === "string" ? params.code.trim() : "";
-    const account = await sc.ctx.runQuery(sc.component.accounts.getByProvider, {
-      provider: id,
-      providerAccountId: email,
-    });
-    if (account === null || code === "" || code.length > 64) {
-      const state = await sc.ctx.runMutation(sc.component.limits.consume, { limit });
-      if (!state.ok) throw rateLimited(state.retryAfterMs);
-      throw authError("INVALID_CODE", "The code is wrong or has expired");
-    }
-    const common = {
-      accountId: account._id,
-      purpose,
-      codeHash: await hashCode(code, account._id, purpose),
-      limit,
-    };
+    const code = typeof params.code === "string" ? params.code.trim().slice(0, 64) : "";
+    const common = { provider: id, address: email, limit: sc.attemptLimit("code", email) };
     const outcome =
       newPassword === undefined
-        ? await sc.ctx.runMutation(sc.component.accounts.verifyEmailWithCode, common)
-        : await sc.ctx.runMutation(sc.component.accounts.resetSecretWithCode, {
+        ? await sc.ctx.runMutation(sc.component.codes.redeem, {
             ...common,
-            secret: await hashPassword(newPassword, hashParams),
+            purpose: EMAIL_VERIFICATION,
+            codeHash: await hashCode(code, { ...common, purpose: EMAIL_VERIFICATION }),
+          })
+        : await sc.ctx.runMutation(sc.component.codes.redeem, {
+            ...common,
+            purpose: PASSWORD_RESET,
+            codeHash: await hashCode(code, { ...common, purpose: PASSWORD_RESET }),
+            newSecret: await hashPassword(newPassword, hashParams),
           });
     if (outcome.status === "rate_limited") throw rateLimited(outcome.retryAfterMs);
-    if (outcome.status === "invalid") throw authError("INVALID_CODE", "The code is wrong or has expired");
+    if (outcome.status !== "ok") throw authError("INVALID_CODE", "The code is wrong or has expired");
     return { verdict: "firstFactor", userId: outcome.userId, provider: id };
   }
 
@@ -186,17 +163,17 @@ export function passwordFlows(options: PasswordOptions) {
           return await signIn(sc, params);
         case "reset":
           return await requestReset(sc, params);
-        case "reset-verification": {
+        case "resetVerification": {
           const email = emailOf(params);
           const newPassword = await checkNewPassword(params.newPassword, email, options.validatePassword, options.passwordPolicy);
-          return await redeemCode(sc, params, RESET, newPassword);
+          return await redeemCode(sc, params, newPassword);
         }
-        case "email-verification":
-          return await redeemCode(sc, params, VERIFY_EMAIL);
+        case "emailVerification":
+          return await redeemCode(sc, params);
         default:
           throw authError(
             "INVALID_ARGUMENT",
-            'flow must be one of "signUp", "signIn", "reset", "reset-verification", "email-verification"',
+            'flow must be one of "signUp", "signIn", "reset", "resetVerification", "emailVerification"',
           );
       }
     },
@@ -208,19 +185,19 @@ export function passwordFlows(options: PasswordOptions) {
       // A user with a second factor must have verified it in this session
       // within the last 10 minutes (STEP_UP_REQUIRED); the session must be live.
       await requireStepUp(sc.ctx, sc.component, session);
-      const account = await sc.ctx.runQuery(sc.component.accounts.getSecretByUser, {
-        userId: session.userId,
+      // The attempt token is taken before the current password is checked.
+      const limit = sc.attemptLimit("password", `user:${session.userId}`);
+      const { account, limit: state } = await sc.ctx.runMutation(sc.component.accounts.beginSignIn, {
         provider: id,
+        userId: session.userId,
+        limit,
       });
+      if (!state.ok) throw rateLimited(state.retryAfterMs);
       if (account === null || account.secret === undefined) {
         throw authError("NOT_FOUND", "This user has no password");
       }
-      // The attempt token is taken before the current password is checked.
-      const limit = sc.attemptLimit("password", `user:${session.userId}`);
-      const state = await sc.ctx.runMutation(sc.component.limits.take, { limit });
-      if (!state.ok) throw rateLimited(state.retryAfterMs);
       if (!isPlausiblePassword(currentPassword) || !(await verifyPassword(currentPassword, account.secret))) {
-        await sc.ctx.runMutation(sc.component.limits.fail, { limit });
+        await sc.ctx.runMutation(sc.component.limits.settle, { limit, counts: true });
         throw authError("INVALID_CREDENTIALS", "The current password is wrong");
       }
       const user = await sc.ctx.runQuery(sc.component.users.get, { userId: session.userId });

@@ -11,7 +11,6 @@ import {
   NAME_MAX,
   SECRET_BYTES,
   SETUP_TTL_MS,
-  SETUP_VERIFIER,
   type ResolvedTotpOptions,
 } from "./options.js";
 import { keyUri } from "./otp.js";
@@ -44,19 +43,14 @@ export function totpFlows(config: ResolvedTotpOptions) {
     if (user === null) throw authError("NOT_FOUND", "No such user");
     const secret = randomBytes(SECRET_BYTES);
     const sealed = await encryptSecret(key, secret, who.userId);
+    const verifier = sc.randomSecret();
     const totpId = await sc.ctx.runMutation(sc.component.totp.create, {
       userId: who.userId,
+      sessionId: who.sessionId,
       secretCiphertext: sealed.ciphertext,
       secretIv: sealed.iv,
       ...(name !== undefined ? { name } : {}),
-    });
-    const verifier = sc.randomSecret();
-    await sc.ctx.runMutation(sc.component.verifiers.create, {
-      kind: SETUP_VERIFIER,
-      verifierHash: verifier.hash,
-      userId: who.userId,
-      sessionId: who.sessionId,
-      data: { totpId },
+      setupHash: verifier.hash,
       expirationTime: Date.now() + SETUP_TTL_MS,
     });
     const account = config.accountName({
@@ -81,21 +75,13 @@ export function totpFlows(config: ResolvedTotpOptions) {
     if (sc.verifier === undefined) throw authError("INVALID_ARGUMENT", "This step needs the verifier of the set-up");
     // Checked before the set-up is looked at: a missing key must not use it up.
     await encryptionKeyFromEnv();
-    const pending = await sc.ctx.runQuery(sc.component.verifiers.peek, {
-      kind: SETUP_VERIFIER,
-      verifierHash: hashSecret(sc.verifier),
-    });
-    const totpId = (pending?.data as { totpId?: unknown } | undefined)?.totpId;
-    if (pending === null || pending.userId !== who.userId || pending.sessionId !== who.sessionId || typeof totpId !== "string") {
-      throw authError("NOT_FOUND", "No authenticator set-up is waiting (it may have expired): start again");
-    }
+    // The set-up must be this user's, from this session, and live; confirming uses it up.
     await acceptTotpCode(deps(sc, who.userId), {
       userId: who.userId,
       code: params.code,
-      pendingTotpId: totpId,
+      setupHash: hashSecret(sc.verifier),
       sessionId: who.sessionId,
     });
-    await sc.ctx.runMutation(sc.component.verifiers.consume, { kind: SETUP_VERIFIER, verifierHash: hashSecret(sc.verifier) });
     // A new session, verified now, replaces the caller's (which ends).
     return { verdict: "replace", userId: who.userId, sessionId: who.sessionId, provider: config.id, factorVerified: true };
   }
@@ -108,13 +94,15 @@ export function totpFlows(config: ResolvedTotpOptions) {
     if (sc.verifier === undefined) throw authError("INVALID_ARGUMENT", "This step needs the verifier of the previous one");
     // Configuration first: a missing key must not cost the person their step.
     if (hasCode) await encryptionKeyFromEnv();
-    // The step is only read here; issuing the session takes it, once.
+    // Whose step it is comes from the verifier itself (its MAC); the check
+    // below confirms it is still pending, and issuing the session takes it, once.
     const pending = await sc.pendingSecondFactor();
     if (pending === null) throw authError("NOT_FOUND", "This sign-in step has expired: sign in again");
     const { userId } = pending;
-    if (hasCode) await acceptTotpCode(deps(sc, userId), { userId, code: params.code });
-    else await acceptRecoveryCode(recoveryDeps(sc, userId), { userId, code: params.recoveryCode });
-    return { verdict: "secondFactor", userId, provider: config.id, stepHash: hashSecret(sc.verifier) };
+    const stepHash = hashSecret(sc.verifier);
+    if (hasCode) await acceptTotpCode(deps(sc, userId), { userId, code: params.code, stepHash });
+    else await acceptRecoveryCode(recoveryDeps(sc, userId), { userId, code: params.recoveryCode, stepHash });
+    return { verdict: "secondFactor", userId, provider: config.id, stepHash };
   }
 
   return {

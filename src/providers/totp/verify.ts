@@ -2,11 +2,12 @@
  * Checking a TOTP or recovery code for a user, shared by the provider
  * (sign-in, confirmation) and `auth.totp.verify` (step-up).
  *
- * The component never sees a secret in clear: the server first takes an
- * attempt token from the user's bucket (its own transaction, so concurrent
- * guesses cannot outnumber it), reads the encrypted secrets, decrypts and
+ * The component never sees a secret in clear: the server first leases an
+ * attempt token from the user's bucket and reads the encrypted secrets in
+ * one mutation (`totp.beginCheck`, its own transaction, so concurrent
+ * guesses cannot outnumber the bucket), decrypts and
  * compares here, then records the accepted step in a mutation that refuses it
- * if another request took it first. A wrong code is recorded (`limits.fail`);
+ * if another request took it first. A wrong code is recorded (`limits.settle`);
  * a right one writes nothing more, and its lease returns by itself. Callers must
  * run in an action (where the taken token commits on its own), never in a
  * mutation.
@@ -30,21 +31,16 @@ export type CheckDeps = {
 
 export { rateLimited };
 
-/** Takes an attempt token before any code is checked; `RATE_LIMITED` when none is left. */
-async function takeAttempt(deps: CheckDeps): Promise<void> {
-  const state = await deps.ctx.runMutation(deps.component.limits.take, { limit: deps.limit });
-  if (!state.ok) throw rateLimited(state.retryAfterMs);
-}
-
 /** A wrong code: its leased token stays taken. */
 async function fail(deps: CheckDeps): Promise<never> {
-  await deps.ctx.runMutation(deps.component.limits.fail, { limit: deps.limit });
+  await deps.ctx.runMutation(deps.component.limits.settle, { limit: deps.limit, counts: true });
   throw authError("INVALID_CODE", "The code is wrong or was already used");
 }
 
 /**
  * Accepts `code` for one of the user's active factors (or, with
- * `pendingTotpId`, for that pending factor, which it activates) and records
+ * `setupHash`, for the pending factor of that set-up, which it activates
+ * and whose set-up it uses up) and records
  * its step. With `sessionId`, the session is marked factor-verified in the
  * same transaction, and must be live (`NOT_SIGNED_IN` otherwise).
  *
@@ -53,16 +49,24 @@ async function fail(deps: CheckDeps): Promise<never> {
  */
 export async function acceptTotpCode(
   deps: CheckDeps,
-  args: { userId: string; code: unknown; pendingTotpId?: string; sessionId?: string },
+  args: { userId: string; code: unknown; setupHash?: string; sessionId?: string; stepHash?: string },
 ): Promise<{ totpId: string; step: number }> {
   const key = await encryptionKeyFromEnv();
   // The OTP code (with @oslojs/otp) loads when a code is checked.
   const { matchStep, normalizeCode } = await import("./otp.js");
-  await takeAttempt(deps);
-  const { factors } = await deps.ctx.runQuery(deps.component.totp.forVerification, {
+  // The attempt token is leased with the factors, before any code is checked.
+  const { limit, factors, stepExpired } = await deps.ctx.runMutation(deps.component.totp.beginCheck, {
     userId: args.userId,
-    ...(args.pendingTotpId !== undefined ? { pendingTotpId: args.pendingTotpId } : {}),
+    limit: deps.limit,
+    ...(args.stepHash !== undefined ? { stepHash: args.stepHash } : {}),
+    ...(args.setupHash !== undefined ? { setupHash: args.setupHash, sessionId: args.sessionId } : {}),
   });
+  if (stepExpired) throw authError("NOT_FOUND", "This sign-in step has expired: sign in again");
+  if (!limit.ok) throw rateLimited(limit.retryAfterMs);
+  if (args.setupHash !== undefined && factors.length === 0) {
+    // Nothing was checked: the leased token returns by itself.
+    throw authError("NOT_FOUND", "No authenticator set-up is waiting (it may have expired): start again");
+  }
   const code = normalizeCode(args.code, deps.config.digits);
   let match: { totpId: string; step: number } | null = null;
   if (code !== null) {
@@ -85,7 +89,7 @@ export async function acceptTotpCode(
     totpId: match.totpId,
     userId: args.userId,
     step: match.step,
-    ...(args.pendingTotpId !== undefined ? { activate: true } : {}),
+    ...(args.setupHash !== undefined ? { setupHash: args.setupHash } : {}),
     ...(args.sessionId !== undefined ? { sessionId: args.sessionId } : {}),
   });
   if (status === "no_session") throw authError("SESSION_ENDED", "This session has ended; sign in again");
@@ -94,15 +98,24 @@ export async function acceptTotpCode(
 }
 
 /**
- * Uses up one of the user's recovery codes. Throws `RATE_LIMITED` or
- * `INVALID_CODE` (wrong or already used).
+ * Uses up one of the user's recovery codes; with `sessionId`, marks that
+ * session factor-verified in the same transaction (it must be live:
+ * `SESSION_ENDED` otherwise, and the code stays unused). Throws
+ * `RATE_LIMITED` or `INVALID_CODE` (wrong or already used).
  */
-export async function acceptRecoveryCode(deps: CheckDeps, args: { userId: string; code: unknown }): Promise<void> {
+export async function acceptRecoveryCode(
+  deps: CheckDeps,
+  args: { userId: string; code: unknown; sessionId?: string; stepHash?: string },
+): Promise<void> {
   const outcome = await deps.ctx.runMutation(deps.component.recoveryCodes.consume, {
     userId: args.userId,
     codeHash: hashRecoveryCode(typeof args.code === "string" ? args.code : "", args.userId),
     limit: deps.limit,
+    ...(args.sessionId !== undefined ? { sessionId: args.sessionId } : {}),
+    ...(args.stepHash !== undefined ? { stepHash: args.stepHash } : {}),
   });
+  if (outcome.status === "step_expired") throw authError("NOT_FOUND", "This sign-in step has expired: sign in again");
   if (outcome.status === "rate_limited") throw rateLimited(outcome.retryAfterMs);
+  if (outcome.status === "no_session") throw authError("SESSION_ENDED", "This session has ended; sign in again");
   if (outcome.status === "invalid") throw authError("INVALID_CODE", "The recovery code is wrong or was already used");
 }

@@ -1,5 +1,8 @@
-/** A per-key rate limit: `maxRequests` per `windowMs`, refilling continuously. */
-export type ApiKeyRateLimit = { maxRequests: number; windowMs: number };
+/**
+ * A per-key rate limit: `max` requests per `periodMs`, refilling
+ * continuously (the shape of `failedAttempts` limits).
+ */
+export type ApiKeyRateLimit = { max: number; periodMs: number };
 
 /** `Auth({ apiKeys })`: how API keys look and what they may grant. */
 export type ApiKeyOptions = {
@@ -36,10 +39,10 @@ export const SCOPE_NAME_SHAPE = /^[A-Za-z0-9_.:/-]{1,64}$|^\*$/;
 /** Whether `limit` is one the token bucket can work with. */
 export function isValidRateLimit(limit: ApiKeyRateLimit): boolean {
   return (
-    Number.isInteger(limit.maxRequests) &&
-    limit.maxRequests >= 1 &&
-    Number.isFinite(limit.windowMs) &&
-    limit.windowMs > 0
+    Number.isInteger(limit.max) &&
+    limit.max >= 1 &&
+    Number.isFinite(limit.periodMs) &&
+    limit.periodMs > 0
   );
 }
 
@@ -73,7 +76,11 @@ export function resolveApiKeyOptions(options: ApiKeyOptions | undefined): Resolv
   }
   const defaultRateLimit = options?.defaultRateLimit ?? null;
   if (defaultRateLimit !== null && !isValidRateLimit(defaultRateLimit)) {
-    throw new Error("Auth(): apiKeys.defaultRateLimit needs an integer maxRequests >= 1 and a positive windowMs");
+    throw new Error("Auth(): apiKeys.defaultRateLimit needs an integer max >= 1 and a positive periodMs");
   }
-  return { prefix, scopes, defaultRateLimit: defaultRateLimit && { ...defaultRateLimit } };
+  return {
+    prefix,
+    scopes,
+    defaultRateLimit: defaultRateLimit && { max: defaultRateLimit.max, periodMs: defaultRateLimit.periodMs },
+  };
 }

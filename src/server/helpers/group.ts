@@ -12,6 +12,7 @@ export type {
   InviteEmailCheck,
   InviteStatus,
   Member,
+  MemberWithGroup,
 } from "./groups/types.js";
 
 /**

@@ -1,6 +1,6 @@
 import type { FunctionReturnType } from "convex/server";
-import { requireLiveCaller } from "../session/live.js";
-import type { RunMutationCtx, RunQueryCtx } from "./ctx.js";
+import { requireLiveSession } from "../session/live.js";
+import type { ReadCtx, RunMutationCtx, RunQueryCtx, WriteCtx } from "./ctx.js";
 import type { ComponentApi } from "../../component/_generated/component.js";
 import { authError } from "../errors.js";
 import { bearerToken, isApiKeyShaped, newApiKey } from "../apiKeys/format.js";
@@ -14,13 +14,17 @@ import {
 import { ApiKeyScopes, validateScopes, type ApiKeyScope } from "../apiKeys/scopes.js";
 import { hashSecret } from "../tokens/secretHash.js";
 
-/** Any context that can call a component query (see helpers/ctx.ts). */
-export type KeyReadCtx = RunQueryCtx;
-/** Any context that can call a component mutation (see helpers/ctx.ts). */
-export type KeyWriteCtx = RunMutationCtx;
+/** A context `auth.key.*` reads in: it has the caller's identity (`ctx.auth`). */
+export type KeyReadCtx = ReadCtx;
+/** A context `auth.key.*` writes in: a mutation's, an action's or an HTTP action's. */
+export type KeyWriteCtx = WriteCtx;
+/** A context `auth.admin.key.*` reads in: any that can call a component query. */
+export type KeyAdminReadCtx = RunQueryCtx;
+/** A context `auth.admin.key.*` writes in: any that can call a component mutation. */
+export type KeyAdminWriteCtx = RunMutationCtx;
 
 /** An API key as helpers return it: never the raw key nor its hash. */
-export type ApiKey = NonNullable<FunctionReturnType<ComponentApi["apiKeys"]["get"]>>;
+export type ApiKey = FunctionReturnType<ComponentApi["apiKeys"]["list"]>[number];
 
 /** What `auth.key.verify` returns for a key that may be used now. */
 export type VerifiedApiKey = {
@@ -32,9 +36,8 @@ export type VerifiedApiKey = {
   scopes: ApiKeyScopes;
 };
 
-/** `auth.key.create`'s arguments. */
+/** `auth.key.create`'s arguments (the key is the signed-in user's). */
 export type CreateApiKeyArgs = {
-  userId: string;
   /** For people: 1 to 100 characters, e.g. "CI deploys". */
   name: string;
   /** Checked against `Auth({ apiKeys: { scopes } })` (`INVALID_SCOPE`). */
@@ -42,29 +45,24 @@ export type CreateApiKeyArgs = {
   /** Omitted: `apiKeys.defaultRateLimit`; `null`: no limit. */
   rateLimit?: ApiKeyRateLimit | null;
   /** When the key stops working (ms since the epoch); omitted: never. */
-  expiresAt?: number;
+  expirationTime?: number;
 };
+
+/** `auth.admin.key.create`'s arguments: {@link CreateApiKeyArgs} and whose key it is. */
+export type AdminCreateApiKeyArgs = CreateApiKeyArgs & { userId: string };
 
 /** `auth.key.update`'s patch. `null` removes the rate limit or the expiry. */
 export type ApiKeyPatch = {
   name?: string;
   scopes?: ApiKeyScope[];
   rateLimit?: ApiKeyRateLimit | null;
-  expiresAt?: number | null;
+  expirationTime?: number | null;
 };
 
-/**
- * Restricts a call to one user's keys: with `userId`, a key of anyone else
- * is `NOT_FOUND` (`null` for `get`). Pass the signed-in user's id in functions
- * the public can call.
- */
-export type OwnerOption = { userId?: string };
+/** `auth.key.rotate`'s options: the new key's expiry (omitted: the old key's; `null`: none). */
+export type RotateApiKeyOptions = { expirationTime?: number | null };
 
 const NAME_MAX = 100;
-
-function ownerArg(owner: OwnerOption): { userId?: string } {
-  return owner.userId !== undefined ? { userId: owner.userId } : {};
-}
 
 function checkName(name: unknown): string {
   const trimmed = typeof name === "string" ? name.trim() : "";
@@ -76,28 +74,128 @@ function checkName(name: unknown): string {
 
 function checkRateLimit(limit: ApiKeyRateLimit): ApiKeyRateLimit {
   if (typeof limit !== "object" || limit === null || !isValidRateLimit(limit)) {
-    throw authError("INVALID_ARGUMENT", "A rate limit needs an integer maxRequests >= 1 and a positive windowMs");
+    throw authError("INVALID_ARGUMENT", "A rate limit needs an integer max >= 1 and a positive periodMs");
   }
-  return { maxRequests: limit.maxRequests, windowMs: limit.windowMs };
+  return { max: limit.max, periodMs: limit.periodMs };
 }
 
-function checkExpiry(expiresAt: number): number {
-  if (!Number.isFinite(expiresAt) || expiresAt <= Date.now()) {
-    throw authError("INVALID_ARGUMENT", "expiresAt must be a time in the future (ms since the epoch)");
+function checkExpiry(expirationTime: number): number {
+  if (!Number.isFinite(expirationTime) || expirationTime <= Date.now()) {
+    throw authError("INVALID_ARGUMENT", "expirationTime must be a time in the future (ms since the epoch)");
   }
-  return expiresAt;
+  return expirationTime;
+}
+
+/** Whose keys a call may touch: one user's, or (`undefined`) anyone's. */
+type Owner = string | undefined;
+
+function ownerArg(owner: Owner): { userId?: string } {
+  return owner !== undefined ? { userId: owner } : {};
 }
 
 /**
- * `auth.key.*`: API keys with scopes, expiry and a per-key rate limit.
+ * The key operations both variants share, acting on `owner`'s keys only
+ * (`NOT_FOUND` / `null` for anyone else's) or, with `undefined`, on any key.
+ * They check the arguments, draw raw keys and call the component; who the
+ * owner is, is the caller's business.
+ */
+function keyOperations(component: ComponentApi, options: ApiKeyOptions | undefined) {
+  const config = resolveApiKeyOptions(options);
+
+  return {
+    config,
+
+    async create(ctx: KeyAdminWriteCtx, userId: string, args: CreateApiKeyArgs): Promise<{ keyId: string; raw: string }> {
+      const name = checkName(args.name);
+      const scopes = validateScopes(args.scopes, config.scopes);
+      const rateLimit =
+        args.rateLimit === null ? null : args.rateLimit === undefined ? config.defaultRateLimit : checkRateLimit(args.rateLimit);
+      const expirationTime = args.expirationTime === undefined ? undefined : checkExpiry(args.expirationTime);
+      const key = newApiKey(config.prefix);
+      const keyId = await ctx.runMutation(component.apiKeys.create, {
+        userId,
+        name,
+        keyHash: key.hash,
+        displayPrefix: key.displayPrefix,
+        scopes,
+        ...(rateLimit !== null ? { rateLimit } : {}),
+        ...(expirationTime !== undefined ? { expirationTime } : {}),
+      });
+      return { keyId, raw: key.raw };
+    },
+
+    async list(ctx: KeyAdminReadCtx, userId: string): Promise<ApiKey[]> {
+      return await ctx.runQuery(component.apiKeys.list, { userId });
+    },
+
+    async get(ctx: KeyAdminReadCtx, owner: Owner, keyId: string): Promise<ApiKey | null> {
+      const [key] = await ctx.runQuery(component.apiKeys.list, { keyId, ...ownerArg(owner) });
+      return key ?? null;
+    },
+
+    async update(ctx: KeyAdminWriteCtx, owner: Owner, keyId: string, patch: ApiKeyPatch): Promise<void> {
+      const checked: ApiKeyPatch = {};
+      if (patch.name !== undefined) checked.name = checkName(patch.name);
+      if (patch.scopes !== undefined) checked.scopes = validateScopes(patch.scopes, config.scopes);
+      if (patch.rateLimit !== undefined) {
+        checked.rateLimit = patch.rateLimit === null ? null : checkRateLimit(patch.rateLimit);
+      }
+      if (patch.expirationTime !== undefined) {
+        checked.expirationTime = patch.expirationTime === null ? null : checkExpiry(patch.expirationTime);
+      }
+      await ctx.runMutation(component.apiKeys.update, { keyId, ...ownerArg(owner), patch: checked });
+    },
+
+    async revoke(ctx: KeyAdminWriteCtx, owner: Owner, keyId: string): Promise<boolean> {
+      return await ctx.runMutation(component.apiKeys.revoke, { keyId, ...ownerArg(owner) });
+    },
+
+    async remove(ctx: KeyAdminWriteCtx, owner: Owner, keyId: string): Promise<void> {
+      await ctx.runMutation(component.apiKeys.revoke, { keyId, ...ownerArg(owner), forget: true });
+    },
+
+    async rotate(
+      ctx: KeyAdminWriteCtx,
+      owner: Owner,
+      keyId: string,
+      opts: RotateApiKeyOptions,
+    ): Promise<{ keyId: string; raw: string }> {
+      const expirationTime =
+        opts.expirationTime === undefined || opts.expirationTime === null
+          ? opts.expirationTime
+          : checkExpiry(opts.expirationTime);
+      const key = newApiKey(config.prefix);
+      const newKeyId = await ctx.runMutation(component.apiKeys.create, {
+        replaces: keyId,
+        ...ownerArg(owner),
+        keyHash: key.hash,
+        displayPrefix: key.displayPrefix,
+        ...(expirationTime !== undefined ? { expirationTime } : {}),
+      });
+      return { keyId: newKeyId, raw: key.raw };
+    },
+  };
+}
+
+/**
+ * `auth.key.*`: the signed-in caller's API keys, with scopes, expiry and a
+ * per-key rate limit, and checking raw keys (`verify`, `fromRequest`).
+ *
+ * The management helpers act on the caller: each first reads the caller's
+ * session (`NOT_SIGNED_IN` without our access token, `SESSION_ENDED` when
+ * its session has ended), and someone else's key is `NOT_FOUND` (`null` for
+ * `get`), like an unknown key or a string that is no key id. To manage any
+ * user's keys, see `auth.admin.key` ({@link keyAdminHelpers}).
  *
  * The raw key is drawn here, in your function (Web Crypto's CSPRNG), and
  * returned once; the component only ever sees its SHA-256 hash. Helpers that
- * write (including `verify`, which records `lastUsedAt` and the rate limit)
+ * write (including `verify`, which records `lastUsedTime` and the rate limit)
  * need a mutation, action or HTTP action context.
  */
 export function keyHelpers(component: ComponentApi, options: ApiKeyOptions | undefined) {
-  const config = resolveApiKeyOptions(options);
+  const ops = keyOperations(component, options);
+  const { config } = ops;
+  const caller = async (ctx: KeyReadCtx) => (await requireLiveSession(ctx, component)).userId;
 
   async function verify(ctx: Pick<KeyWriteCtx, "runMutation">, raw: string): Promise<VerifiedApiKey> {
     if (!isApiKeyShaped(raw)) throw authError("INVALID_API_KEY", "Invalid API key");
@@ -129,22 +227,20 @@ export function keyHelpers(component: ComponentApi, options: ApiKeyOptions | und
     scopeSet: config.scopes,
 
     /**
-     * Creates a key for `userId` and returns its id and the raw key: show it
-     * once, it cannot be read again. `INVALID_SCOPE` for scopes outside the
-     * scope set, `INVALID_ARGUMENT` for a bad name, rate limit or expiry,
-     * `NOT_FOUND` for an unknown user.
+     * Creates a key for the signed-in user and returns its id and the raw
+     * key: show it once, it cannot be read again. `INVALID_SCOPE` for scopes
+     * outside the scope set, `INVALID_ARGUMENT` for a bad name, rate limit or
+     * expiry.
      *
      * @example
      * ```ts
      * export const createKey = mutation({
      *   args: { name: v.string() },
      *   handler: async (ctx, { name }) => {
-     *     const userId = await auth.user.require(ctx);
      *     const { keyId, raw } = await auth.key.create(ctx, {
-     *       userId,
      *       name,
      *       scopes: [{ resource: "reports", actions: ["read"] }],
-     *       expiresAt: Date.now() + 90 * 24 * 60 * 60 * 1000,
+     *       expirationTime: Date.now() + 90 * 24 * 60 * 60 * 1000,
      *     });
      *     return { keyId, raw }; // shown to the user once
      *   },
@@ -152,30 +248,14 @@ export function keyHelpers(component: ComponentApi, options: ApiKeyOptions | und
      * ```
      */
     async create(ctx: KeyWriteCtx, args: CreateApiKeyArgs): Promise<{ keyId: string; raw: string }> {
-      await requireLiveCaller(ctx, component);
-      const name = checkName(args.name);
-      const scopes = validateScopes(args.scopes, config.scopes);
-      const rateLimit =
-        args.rateLimit === null ? null : args.rateLimit === undefined ? config.defaultRateLimit : checkRateLimit(args.rateLimit);
-      const expiresAt = args.expiresAt === undefined ? undefined : checkExpiry(args.expiresAt);
-      const key = newApiKey(config.prefix);
-      const keyId = await ctx.runMutation(component.apiKeys.create, {
-        userId: args.userId,
-        name,
-        keyHash: key.hash,
-        displayPrefix: key.displayPrefix,
-        scopes,
-        ...(rateLimit !== null ? { rateLimit } : {}),
-        ...(expiresAt !== undefined ? { expiresAt } : {}),
-      });
-      return { keyId, raw: key.raw };
+      return await ops.create(ctx, await caller(ctx), args);
     },
 
     /**
-     * Checks a raw key for one request: records `lastUsedAt` and takes a
+     * Checks a raw key for one request: records `lastUsedTime` and takes a
      * token from the key's rate limit. Throws `INVALID_API_KEY` (unknown or
      * malformed), `API_KEY_REVOKED`, `API_KEY_EXPIRED` or `RATE_LIMITED`
-     * (its data also carries `retryAfterMs`).
+     * (its data also carries `retryAfterMs`). Needs no signed-in caller.
      *
      * @example
      * ```ts
@@ -221,119 +301,149 @@ export function keyHelpers(component: ComponentApi, options: ApiKeyOptions | und
     errorResponse: apiKeyErrorResponse,
 
     /**
-     * The user's keys, newest first, revoked and expired ones included
-     * (`revokedTime`, `expiresAt` say which). Never the raw key or its hash.
+     * The signed-in user's keys, newest first, revoked and expired ones
+     * included (`revokedTime`, `expirationTime` say which). Never the raw key
+     * or its hash.
      *
      * @example
      * ```ts
-     * const keys = await auth.key.list(ctx, { userId: await auth.user.require(ctx) });
+     * const keys = await auth.key.list(ctx);
      * ```
      */
-    async list(ctx: KeyReadCtx, args: { userId: string }): Promise<ApiKey[]> {
-      return await ctx.runQuery(component.apiKeys.list, { userId: args.userId });
+    async list(ctx: KeyReadCtx): Promise<ApiKey[]> {
+      return await ops.list(ctx, await caller(ctx));
     },
 
     /**
-     * One key, or `null` (also for a string that is no key id, and when
-     * `userId` is given and it is someone else's).
+     * One of the signed-in user's keys, or `null` (also for someone else's
+     * key and a string that is no key id).
      *
      * @example
      * ```ts
-     * const key = await auth.key.get(ctx, keyId, { userId });
+     * const key = await auth.key.get(ctx, keyId);
      * ```
      */
-    async get(ctx: KeyReadCtx, keyId: string, owner: OwnerOption = {}): Promise<ApiKey | null> {
-      const key = await ctx.runQuery(component.apiKeys.get, { keyId });
-      if (key === null || (owner.userId !== undefined && key.userId !== owner.userId)) return null;
-      return key;
+    async get(ctx: KeyReadCtx, keyId: string): Promise<ApiKey | null> {
+      return await ops.get(ctx, await caller(ctx), keyId);
     },
 
     /**
-     * Changes a key's name, scopes (checked: `INVALID_SCOPE`), rate limit or
-     * expiry; `null` removes the last two. The raw key stays the same.
+     * Changes one of the signed-in user's keys: its name, scopes (checked:
+     * `INVALID_SCOPE`), rate limit or expiry; `null` removes the last two. A
+     * new rate limit keeps the requests already used. The raw key stays the
+     * same.
      *
      * @example
      * ```ts
-     * await auth.key.update(ctx, keyId, { scopes: [{ resource: "reports", actions: ["*"] }] }, { userId });
+     * await auth.key.update(ctx, keyId, { scopes: [{ resource: "reports", actions: ["read", "write"] }] });
      * ```
      */
-    async update(ctx: KeyWriteCtx, keyId: string, patch: ApiKeyPatch, owner: OwnerOption = {}): Promise<void> {
-      await requireLiveCaller(ctx, component);
-      const checked: {
-        name?: string;
-        scopes?: ApiKeyScope[];
-        rateLimit?: ApiKeyRateLimit | null;
-        expiresAt?: number | null;
-      } = {};
-      if (patch.name !== undefined) checked.name = checkName(patch.name);
-      if (patch.scopes !== undefined) checked.scopes = validateScopes(patch.scopes, config.scopes);
-      if (patch.rateLimit !== undefined) {
-        checked.rateLimit = patch.rateLimit === null ? null : checkRateLimit(patch.rateLimit);
-      }
-      if (patch.expiresAt !== undefined) {
-        checked.expiresAt = patch.expiresAt === null ? null : checkExpiry(patch.expiresAt);
-      }
-      await ctx.runMutation(component.apiKeys.update, { keyId, ...ownerArg(owner), patch: checked });
+    async update(ctx: KeyWriteCtx, keyId: string, patch: ApiKeyPatch): Promise<void> {
+      await ops.update(ctx, await caller(ctx), keyId, patch);
     },
 
     /**
-     * Revokes a key: it is refused from now on (`API_KEY_REVOKED`) and kept
-     * for audit. Returns false when it was already revoked. `NOT_FOUND` for
-     * an unknown key (or a string that is no key id) or, with `userId`,
-     * someone else's.
+     * Revokes one of the signed-in user's keys: it is refused from now on
+     * (`API_KEY_REVOKED`) and kept for audit. Returns false when it was
+     * already revoked.
      *
      * @example
      * ```ts
-     * await auth.key.revoke(ctx, keyId, { userId: await auth.user.require(ctx) });
+     * await auth.key.revoke(ctx, keyId);
      * ```
      */
-    async revoke(ctx: KeyWriteCtx, keyId: string, owner: OwnerOption = {}): Promise<boolean> {
-      await requireLiveCaller(ctx, component);
-      return await ctx.runMutation(component.apiKeys.revoke, { keyId, ...ownerArg(owner) });
+    async revoke(ctx: KeyWriteCtx, keyId: string): Promise<boolean> {
+      return await ops.revoke(ctx, await caller(ctx), keyId);
     },
 
     /**
-     * Deletes a key for good (then `INVALID_API_KEY`, like one that never existed).
+     * Deletes one of the signed-in user's keys for good (then
+     * `INVALID_API_KEY`, like one that never existed).
      *
      * @example
      * ```ts
      * await auth.key.remove(ctx, keyId);
      * ```
      */
-    async remove(ctx: KeyWriteCtx, keyId: string, owner: OwnerOption = {}): Promise<void> {
-      await requireLiveCaller(ctx, component);
-      await ctx.runMutation(component.apiKeys.remove, { keyId, ...ownerArg(owner) });
+    async remove(ctx: KeyWriteCtx, keyId: string): Promise<void> {
+      await ops.remove(ctx, await caller(ctx), keyId);
     },
 
     /**
-     * Issues a new raw key with the same name, scopes, rate limit (tokens
-     * used included) and expiry (or `expiresAt`; `null` for none), and
-     * revokes the old one. Returns the new key's id and raw key (shown once).
+     * Replaces one of the signed-in user's keys by a new raw key with the
+     * same name, scopes, rate limit (tokens used included) and expiry (or
+     * `expirationTime`; `null` for none); the old key is revoked in the same
+     * transaction. Returns the new key's id and raw key (shown once).
      * `API_KEY_REVOKED` for a revoked key, `API_KEY_EXPIRED` for an expired
-     * one without a new `expiresAt`.
+     * one without a new `expirationTime`; nothing is written then.
      *
      * @example
      * ```ts
-     * const { keyId: newKeyId, raw } = await auth.key.rotate(ctx, keyId, { userId });
+     * const { keyId: newKeyId, raw } = await auth.key.rotate(ctx, keyId);
      * ```
      */
-    async rotate(
-      ctx: KeyWriteCtx,
-      keyId: string,
-      options: OwnerOption & { expiresAt?: number | null } = {},
-    ): Promise<{ keyId: string; raw: string }> {
-      await requireLiveCaller(ctx, component);
-      const expiresAt =
-        options.expiresAt === undefined || options.expiresAt === null ? options.expiresAt : checkExpiry(options.expiresAt);
-      const key = newApiKey(config.prefix);
-      const newKeyId = await ctx.runMutation(component.apiKeys.rotate, {
-        keyId,
-        ...ownerArg(options),
-        keyHash: key.hash,
-        displayPrefix: key.displayPrefix,
-        ...(expiresAt !== undefined ? { expiresAt } : {}),
-      });
-      return { keyId: newKeyId, raw: key.raw };
+    async rotate(ctx: KeyWriteCtx, keyId: string, opts: RotateApiKeyOptions = {}): Promise<{ keyId: string; raw: string }> {
+      return await ops.rotate(ctx, await caller(ctx), keyId, opts);
+    },
+  };
+}
+
+/**
+ * `auth.admin.key.*`: the same operations as `auth.key.*` on any user's
+ * keys: `create` and `list` take the user, the others act on any key. They
+ * do not check who is calling (there may be nobody, as in an internal
+ * function or a cron), so **the app must guard them**: call them only from
+ * internal functions or behind its own admin check, never from a public
+ * function with ids the client sends.
+ *
+ * @example
+ * ```ts
+ * export const revokeAnyKey = internalMutation({
+ *   args: { keyId: v.string() },
+ *   handler: async (ctx, { keyId }) => await auth.admin.key.revoke(ctx, keyId),
+ * });
+ * ```
+ */
+export function keyAdminHelpers(component: ComponentApi, options: ApiKeyOptions | undefined) {
+  const ops = keyOperations(component, options);
+  return {
+    /**
+     * Creates a key for `userId`, as `auth.key.create` does for the caller.
+     * `NOT_FOUND` for an unknown user (or a string that is no user id).
+     */
+    async create(ctx: KeyAdminWriteCtx, args: AdminCreateApiKeyArgs): Promise<{ keyId: string; raw: string }> {
+      const { userId, ...rest } = args;
+      return await ops.create(ctx, userId, rest);
+    },
+
+    /** `userId`'s keys, newest first, revoked and expired ones included (none for a string that is no user id). */
+    async list(ctx: KeyAdminReadCtx, args: { userId: string }): Promise<ApiKey[]> {
+      return await ops.list(ctx, args.userId);
+    },
+
+    /** Any key, or `null` (also for a string that is no key id). */
+    async get(ctx: KeyAdminReadCtx, keyId: string): Promise<ApiKey | null> {
+      return await ops.get(ctx, undefined, keyId);
+    },
+
+    /** `auth.key.update` on any key (`NOT_FOUND` for an unknown one). */
+    async update(ctx: KeyAdminWriteCtx, keyId: string, patch: ApiKeyPatch): Promise<void> {
+      await ops.update(ctx, undefined, keyId, patch);
+    },
+
+    /** `auth.key.revoke` on any key (`NOT_FOUND` for an unknown one). */
+    async revoke(ctx: KeyAdminWriteCtx, keyId: string): Promise<boolean> {
+      return await ops.revoke(ctx, undefined, keyId);
+    },
+
+    /** `auth.key.remove` on any key (`NOT_FOUND` for an unknown one). */
+    async remove(ctx: KeyAdminWriteCtx, keyId: string): Promise<void> {
+      await ops.remove(ctx, undefined, keyId);
+    },
+
+    /** `auth.key.rotate` on any key; the new key is the old key's user's. */
+    async rotate(ctx: KeyAdminWriteCtx, keyId: string, opts: RotateApiKeyOptions = {}): Promise<{ keyId: string; raw: string }> {
+      return await ops.rotate(ctx, undefined, keyId, opts);
     },
   };
 }

@@ -1,18 +1,12 @@
 import type { FunctionReturnType } from "convex/server";
-import { requireLiveCaller } from "../session/live.js";
+import { requireLiveCaller, requireLiveSession } from "../session/live.js";
 import type { ComponentApi } from "../../component/_generated/component.js";
 import { authError } from "../errors.js";
-import type { RunMutationCtx, RunQueryCtx } from "./ctx.js";
+import { requireSignedIn } from "../identity.js";
+import type { ReadCtx, RunMutationCtx, RunQueryCtx, WriteCtx } from "./ctx.js";
 
 /** A passkey as helpers return it: no key material, counter or user handle. */
-export type Passkey = FunctionReturnType<ComponentApi["passkeys"]["list"]>[number];
-
-/**
- * Restricts a call to one user's passkeys: with `userId`, a passkey of
- * anyone else is `NOT_FOUND` (`null` for `get`). Pass the signed-in user's id
- * in functions the public can call.
- */
-export type PasskeyOwnerOption = { userId?: string };
+export type Passkey = FunctionReturnType<ComponentApi["credentials"]["list"]>["passkeys"][number];
 
 /** What `Auth()` tells the helpers about its providers. */
 export type PasskeyHelperOptions = {
@@ -32,82 +26,109 @@ function checkName(name: unknown): string {
   return trimmed;
 }
 
-function owner(option: PasskeyOwnerOption): { userId?: string } {
-  return option.userId !== undefined ? { userId: option.userId } : {};
+/** The operations on one user's passkeys (`userId`) or anyone's (`undefined`, admin). */
+function passkeyOperations(component: ComponentApi, options: PasskeyHelperOptions) {
+  const ignoreProviders = options.anonymousProviders ?? [];
+  const keep = options.secondFactorRequired ? { keepSecondFactor: true } : {};
+  const scope = (userId: string | undefined) => (userId !== undefined ? { userId } : {});
+  return {
+    async list(ctx: RunQueryCtx, userId: string): Promise<Passkey[]> {
+      return (await ctx.runQuery(component.credentials.list, { userId })).passkeys;
+    },
+    async rename(ctx: RunMutationCtx, passkeyId: string, name: string, userId?: string): Promise<void> {
+      await ctx.runMutation(component.credentials.update, { passkeyId, name: checkName(name), ...scope(userId) });
+    },
+    async setSecondFactor(ctx: RunMutationCtx, passkeyId: string, enabled: boolean, userId?: string): Promise<boolean> {
+      return await ctx.runMutation(component.credentials.update, { passkeyId, secondFactor: enabled, ...scope(userId), ...keep });
+    },
+    async remove(ctx: RunMutationCtx, passkeyId: string, userId?: string): Promise<void> {
+      await ctx.runMutation(component.credentials.remove, {
+        passkeyId,
+        ...scope(userId),
+        ...(ignoreProviders.length > 0 ? { ignoreProviders } : {}),
+        ...keep,
+      });
+    },
+  };
 }
 
 /**
- * `auth.passkey.*`: the passkeys of a user. Registering and signing in go
- * through `signIn("passkey", ...)` (the Passkey provider); these manage
- * what is registered. Reads work in queries, mutations and actions; writes
- * in mutations and actions.
+ * `auth.passkey.*`: the signed-in user's passkeys. Registering and signing
+ * in go through `signIn("passkey", ...)` (the Passkey provider); these
+ * manage what is registered. Someone else's passkey is `NOT_FOUND`. Reads
+ * trust the access token (`NOT_SIGNED_IN` without one); writes need a live
+ * session (`SESSION_ENDED` once it ended). For another user's passkeys (an
+ * admin tool) use `auth.admin.passkey`.
  */
 export function passkeyHelpers(component: ComponentApi, options: PasskeyHelperOptions = {}) {
-  const ignoreProviders = options.anonymousProviders ?? [];
+  const ops = passkeyOperations(component, options);
   return {
     /**
-     * The user's passkeys, oldest first (at most 100 per user).
+     * The signed-in user's passkeys, oldest first (at most 100 per user).
      *
      * @example
      * ```ts
-     * export const myPasskeys = query({
-     *   args: {},
-     *   handler: async (ctx) => auth.passkey.list(ctx, { userId: await auth.user.require(ctx) }),
-     * });
+     * export const myPasskeys = query({ args: {}, handler: async (ctx) => await auth.passkey.list(ctx) });
      * ```
      */
-    async list(ctx: RunQueryCtx, { userId }: { userId: string }): Promise<Passkey[]> {
-      return await ctx.runQuery(component.passkeys.list, { userId });
+    async list(ctx: ReadCtx): Promise<Passkey[]> {
+      return await ops.list(ctx, (await requireSignedIn(ctx)).userId);
     },
 
-    /** One passkey, or `null` (also for a string that is no passkey id, and for someone else's with `{ userId }`). */
-    async get(ctx: RunQueryCtx, passkeyId: string, option: PasskeyOwnerOption = {}): Promise<Passkey | null> {
-      const passkey = await ctx.runQuery(component.passkeys.get, { passkeyId });
-      if (passkey === null || (option.userId !== undefined && passkey.userId !== option.userId)) return null;
-      return passkey;
-    },
-
-    /** Renames a passkey (1 to 100 characters). `NOT_FOUND` for an unknown (or someone else's) passkey. */
-    async rename(ctx: RunMutationCtx, passkeyId: string, name: string, option: PasskeyOwnerOption = {}): Promise<void> {
-      await requireLiveCaller(ctx, component);
-      await ctx.runMutation(component.passkeys.rename, { passkeyId, name: checkName(name), ...owner(option) });
+    /** Renames one of the user's passkeys (1 to 100 characters). `NOT_FOUND` for an unknown (or someone else's) passkey. */
+    async rename(ctx: WriteCtx, passkeyId: string, name: string): Promise<void> {
+      await ops.rename(ctx, passkeyId, name, (await requireLiveSession(ctx, component)).userId);
     },
 
     /**
-     * Makes a passkey count as a second factor (or stop counting). While a
-     * user has one, signing in with a password needs a second factor:
-     * `signIn("passkey", { flow: "second-factor" }, verifier)`. Returns
-     * whether it changed.
+     * Makes one of the user's passkeys count as a second factor (or stop
+     * counting). While a user has one, signing in with a password needs a
+     * second factor (the `secondFactor` step names `"passkey"` among its
+     * methods). With `TOTP({ required: true })`, turning off the last
+     * second factor fails with `LAST_FACTOR`. Returns whether it changed.
      */
-    async setSecondFactor(
-      ctx: RunMutationCtx,
-      passkeyId: string,
-      enabled: boolean,
-      option: PasskeyOwnerOption = {},
-    ): Promise<boolean> {
-      await requireLiveCaller(ctx, component);
-      return await ctx.runMutation(component.passkeys.setSecondFactor, {
-        passkeyId,
-        enabled,
-        ...owner(option),
-        ...(options.secondFactorRequired ? { keepSecondFactor: true } : {}),
-      });
+    async setSecondFactor(ctx: WriteCtx, passkeyId: string, enabled: boolean): Promise<boolean> {
+      return await ops.setSecondFactor(ctx, passkeyId, enabled, (await requireLiveSession(ctx, component)).userId);
     },
 
     /**
-     * Removes a passkey: it can no longer sign in. `LAST_FACTOR` when it is
-     * the user's last way to sign in (no other passkey, no password or other
-     * account); `NOT_FOUND` for an unknown (or someone else's) passkey, also
-     * for a string that is no passkey id.
+     * Removes one of the user's passkeys: it can no longer sign in.
+     * `LAST_FACTOR` when it is their last way to sign in (no other passkey,
+     * no password or other account); `NOT_FOUND` for an unknown (or someone
+     * else's) passkey, also for a string that is no passkey id.
      */
-    async remove(ctx: RunMutationCtx, passkeyId: string, option: PasskeyOwnerOption = {}): Promise<void> {
+    async remove(ctx: WriteCtx, passkeyId: string): Promise<void> {
+      await ops.remove(ctx, passkeyId, (await requireLiveSession(ctx, component)).userId);
+    },
+  };
+}
+
+/**
+ * `auth.admin.passkey.*`: any user's passkeys, for admin tools. No caller
+ * check of its own beyond a live session when called with one of our access
+ * tokens: the app must guard who may call the functions that use it.
+ */
+export function passkeyAdminHelpers(component: ComponentApi, options: PasskeyHelperOptions = {}) {
+  const ops = passkeyOperations(component, options);
+  return {
+    /** The user's passkeys, oldest first. */
+    async list(ctx: RunQueryCtx, userId: string): Promise<Passkey[]> {
+      return await ops.list(ctx, userId);
+    },
+    /** Renames any passkey. `NOT_FOUND` for an unknown one. */
+    async rename(ctx: RunMutationCtx, passkeyId: string, name: string): Promise<void> {
       await requireLiveCaller(ctx, component);
-      await ctx.runMutation(component.passkeys.remove, {
-        passkeyId,
-        ...owner(option),
-        ...(ignoreProviders.length > 0 ? { ignoreProviders } : {}),
-        ...(options.secondFactorRequired ? { keepSecondFactor: true } : {}),
-      });
+      await ops.rename(ctx, passkeyId, name);
+    },
+    /** Turns "for two-factor" on or off for any passkey (same rules as `auth.passkey.setSecondFactor`). */
+    async setSecondFactor(ctx: RunMutationCtx, passkeyId: string, enabled: boolean): Promise<boolean> {
+      await requireLiveCaller(ctx, component);
+      return await ops.setSecondFactor(ctx, passkeyId, enabled);
+    },
+    /** Removes any passkey (same `LAST_FACTOR` rules as `auth.passkey.remove`). */
+    async remove(ctx: RunMutationCtx, passkeyId: string): Promise<void> {
+      await requireLiveCaller(ctx, component);
+      await ops.remove(ctx, passkeyId);
     },
   };
 }

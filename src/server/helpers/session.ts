@@ -54,12 +54,12 @@ export function sessionHelpers(component: ComponentApi) {
     async revokeAll(ctx: WriteCtx, options: { except?: "current" | string } = {}): Promise<number> {
       const who = await requireLiveSession(ctx, component);
       const exceptSessionId = options.except === "current" ? who.sessionId : options.except;
-      const { revoked } = await ctx.runMutation(component.sessions.revokeAll, {
+      const { ended } = await ctx.runMutation(component.sessions.revoke, {
         userId: who.userId,
         reason: "revoke_all",
         ...(exceptSessionId !== undefined ? { exceptSessionId } : {}),
       });
-      return revoked;
+      return ended;
     },
   };
 }

@@ -7,7 +7,7 @@ import type { ReadCtx, WriteCtx } from "./ctx.js";
 /** `auth.user.*`: who is signed in, and their user record. */
 export function userHelpers(component: ComponentApi) {
   type User = NonNullable<FunctionReturnType<ComponentApi["users"]["get"]>>;
-  type Patch = FunctionArgs<ComponentApi["users"]["patch"]>["patch"];
+  type Patch = FunctionArgs<ComponentApi["users"]["update"]>["patch"];
   return {
     /**
      * The signed-in user's id, or `null`. Reads no document: it comes from
@@ -56,7 +56,7 @@ export function userHelpers(component: ComponentApi) {
      */
     async update(ctx: WriteCtx, userId: string, patch: Patch): Promise<void> {
       await requireLiveCaller(ctx, component);
-      await ctx.runMutation(component.users.patch, { userId, patch });
+      await ctx.runMutation(component.users.update, { userId, patch });
     },
 
     /**

@@ -27,7 +27,7 @@ export async function finishRedirectSignIn(sc: SignInContext, code: string, conf
   if (!isRefreshTokenShaped(code)) throw authError("INVALID_CODE", "The sign-in code is wrong, used or expired");
   const confirmation = confirm ? undefined : sc.randomSecret();
   const caller = await sc.signedIn();
-  const outcome = await sc.ctx.runMutation(sc.component.oauth.redeem, {
+  const outcome = await sc.ctx.runMutation(sc.component.redirects.redeem, {
     codeHash: hashSecret(code),
     ...(sc.verifier !== undefined && isRefreshTokenShaped(sc.verifier) ? { verifierHash: hashSecret(sc.verifier) } : {}),
     ...(confirmation !== undefined ? { confirmHash: confirmation.hash } : {}),

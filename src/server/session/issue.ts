@@ -9,8 +9,10 @@
  *    rule, takes the pending step, continues or replaces a live session,
  *    and stores the refresh token's hash.
  * 3. A first factor of a user with a second factor gets a pending step
- *    (stored by the same mutation): `{ totpRequired, verifier }`.
+ *    (stored by the same mutation): `{ secondFactor: { methods }, verifier }`,
+ *    naming the ways the user can finish it.
  * 4. Otherwise the access token is minted here, from the key loaded in 1.
+ * 5. A refresh goes through the same mutation, as one more proof.
  */
 import type { ComponentApi } from "../../component/_generated/component.js";
 import type { ResolvedOptions } from "../config.js";
@@ -19,6 +21,8 @@ import type { ActionCtx, SignInResult, Tokens, Verdict } from "../provider.js";
 import { SECOND_FACTOR_STEP_TTL_MS } from "../secondFactor.js";
 import { signAccessToken, siteUrlFromEnv } from "../tokens/accessToken.js";
 import { newRefreshToken } from "../tokens/refreshToken.js";
+import { newStepVerifier } from "../tokens/stepVerifier.js";
+import { hashSecret } from "../tokens/secretHash.js";
 import { signingKeyFromEnv, type SigningKey } from "../tokens/signingKey.js";
 
 /** What minting needs, loaded before any write. */
@@ -46,7 +50,7 @@ export async function issueSession(
   mint: Minter,
 ): Promise<SignInResult> {
   const refresh = newRefreshToken();
-  const pending = verdict.verdict === "firstFactor" ? newRefreshToken() : undefined;
+  const pending = verdict.verdict === "firstFactor" ? newStepVerifier(verdict.userId) : undefined;
   const outcome = await ctx.runMutation(component.sessions.issue, {
     userId: verdict.userId,
     refreshTokenHash: refresh.hash,
@@ -63,10 +67,33 @@ export async function issueSession(
     case "ok":
       return { tokens: await mint({ userId: outcome.userId, sessionId: outcome.sessionId }, refresh.raw) };
     case "second_factor_required":
-      return { totpRequired: true, verifier: pending!.raw };
+      return { secondFactor: { methods: outcome.methods }, verifier: pending!.raw };
     case "refused":
       throw refusal(outcome.reason);
   }
+}
+
+/**
+ * Exchanges a refresh token through the same issuing mutation (a refresh is
+ * one more proof); `{ tokens: null }` when it no longer works. `mint` is
+ * loaded before the rotation commits, so a deployment outage fails without
+ * using the token up (the retry then works).
+ */
+export async function refreshSession(
+  ctx: Pick<ActionCtx, "runMutation">,
+  component: ComponentApi,
+  options: ResolvedOptions,
+  refreshToken: string,
+  mint: Minter,
+): Promise<SignInResult> {
+  const next = newRefreshToken();
+  const outcome = await ctx.runMutation(component.sessions.issue, {
+    refreshTokenHash: next.hash,
+    policy: options.session,
+    proof: { kind: "refresh", tokenHash: hashSecret(refreshToken), reuseWindowMs: options.refreshReuseWindowMs },
+  });
+  if (outcome.status !== "ok") return { tokens: null };
+  return { tokens: await mint(outcome, next.raw) };
 }
 
 function proofOf(verdict: Verdict) {
@@ -87,8 +114,12 @@ function proofOf(verdict: Verdict) {
   }
 }
 
-function refusal(reason: "no_user" | "step_expired" | "session_ended" | "banned") {
+function refusal(reason: "no_user" | "step_expired" | "session_ended" | "banned" | "invalid" | "reused") {
   switch (reason) {
+    case "invalid":
+    case "reused":
+      // Refresh proofs only, which do not come through here.
+      return authError("SESSION_ENDED", "This session has ended; sign in again");
     case "no_user":
       return authError("NOT_FOUND", "This user no longer exists");
     case "step_expired":

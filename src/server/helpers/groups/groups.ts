@@ -54,7 +54,11 @@ export function groupNamespace(component: ComponentApi) {
       if (parentGroupId !== undefined) {
         throw authError("INVALID_ARGUMENT", "List by userId or by parentGroupId, not both");
       }
-      return await ctx.runQuery(component.groups.listForUser, { userId, paginationOpts });
+      const result = await ctx.runQuery(component.members.list, { userId, paginationOpts });
+      return {
+        ...result,
+        page: result.page.map(({ group, _id, role }) => ({ ...group, membership: { memberId: _id, role } })),
+      };
     }
     return await ctx.runQuery(component.groups.list, {
       paginationOpts,
@@ -107,7 +111,7 @@ export function groupNamespace(component: ComponentApi) {
      * ```
      */
     async getBySlug(ctx: ReadCtx, slug: string, options: { parentGroupId?: string } = {}): Promise<Group | null> {
-      return await ctx.runQuery(component.groups.getBySlug, { slug, ...options });
+      return await ctx.runQuery(component.groups.get, { slug, ...options });
     },
 
     /**

@@ -36,7 +36,7 @@ export type CreateInviteArgs = {
   /** Who sent it, for the record. */
   invitedByUserId?: string;
   /** When the invite stops working (ms since the epoch); never when omitted. */
-  expiresTime?: number;
+  expirationTime?: number;
   /** App data stored with the invite. */
   extend?: unknown;
 };
@@ -73,7 +73,7 @@ export function inviteNamespace(component: ComponentApi) {
      *   email: "grace@example.com",
      *   role: "admin",
      *   invitedByUserId: userId,
-     *   expiresTime: Date.now() + 7 * 24 * 60 * 60 * 1000,
+     *   expirationTime: Date.now() + 7 * 24 * 60 * 60 * 1000,
      * });
      * await sendEmail("grace@example.com", `https://app.example.com/invite/${token}`);
      * ```
@@ -86,8 +86,11 @@ export function inviteNamespace(component: ComponentApi) {
       if (args.emailCheck !== undefined && args.email === undefined) {
         throw authError("INVALID_ARGUMENT", "emailCheck needs an email");
       }
-      if (args.expiresTime !== undefined && !(Number.isFinite(args.expiresTime) && args.expiresTime > Date.now())) {
-        throw authError("INVALID_ARGUMENT", "expiresTime must be in the future");
+      if (
+        args.expirationTime !== undefined &&
+        !(Number.isFinite(args.expirationTime) && args.expirationTime > Date.now())
+      ) {
+        throw authError("INVALID_ARGUMENT", "expirationTime must be in the future");
       }
       const token = newInviteToken();
       const inviteId = await ctx.runMutation(component.invites.create, { ...args, tokenHash: token.hash });
@@ -127,7 +130,7 @@ export function inviteNamespace(component: ComponentApi) {
      */
     async getByToken(ctx: ReadCtx, token: string): Promise<Invite | null> {
       if (!INVITE_TOKEN_SHAPE.test(token)) return null;
-      return await ctx.runQuery(component.invites.getByTokenHash, { tokenHash: hashSecret(token) });
+      return await ctx.runQuery(component.invites.get, { tokenHash: hashSecret(token) });
     },
 
     /**

@@ -2,7 +2,7 @@ import type { ComponentApi } from "../../../component/_generated/component.js";
 import { requireLiveCaller } from "../../session/live.js";
 import { authError } from "../../errors.js";
 import type { MutationRunner as WriteCtx, QueryRunner as ReadCtx } from "./ctx.js";
-import type { Member, PaginationOptions, PaginationResult } from "./types.js";
+import type { Member, MemberWithGroup, PaginationOptions, PaginationResult } from "./types.js";
 
 function checkRole(role: string): void {
   if (role.trim() === "") throw authError("INVALID_ARGUMENT", "A role cannot be blank");
@@ -15,8 +15,9 @@ export function memberNamespace(component: ComponentApi) {
     /**
      * Adds a user to a group with a role (any string the app uses; `"owner"`
      * is the one the last-owner guard protects). Returns the membership id.
-     * `ALREADY_MEMBER` when the user is a member; `NOT_FOUND` for an unknown
-     * group or user.
+     * `ALREADY_MEMBER` when the user is a member (checked in the same
+     * transaction as the write; change a role with `updateRole`);
+     * `NOT_FOUND` for an unknown group or user.
      *
      * @example
      * ```ts
@@ -29,7 +30,7 @@ export function memberNamespace(component: ComponentApi) {
     ): Promise<string> {
       await requireLiveCaller(ctx, component);
       checkRole(args.role);
-      return await ctx.runMutation(component.members.add, args);
+      return await ctx.runMutation(component.members.set, { ...args, onlyNew: true });
     },
 
     /**
@@ -47,9 +48,14 @@ export function memberNamespace(component: ComponentApi) {
     },
 
     /**
-     * A group's members, a page at a time, ordered by user id; with `role`,
-     * only the members holding it. Cost depends on the page size, not on
-     * the size of the group.
+     * Memberships, a page at a time, each with its `group`:
+     * - `{ groupId, role? }`: the group's members, ordered by user id; with
+     *   `role`, only the members holding it. Cost depends on the page size,
+     *   not on the size of the group.
+     * - `{ userId }`: the user's memberships, oldest first (`auth.group.list`
+     *   with `userId` gives the same as groups with their `membership`).
+     *
+     * `INVALID_ARGUMENT` for both `groupId` and `userId`.
      *
      * @example
      * ```ts
@@ -63,15 +69,19 @@ export function memberNamespace(component: ComponentApi) {
      */
     async list(
       ctx: ReadCtx,
-      args: { groupId: string; role?: string; paginationOpts: PaginationOptions },
-    ): Promise<PaginationResult<Member>> {
+      args:
+        | { groupId: string; role?: string; paginationOpts: PaginationOptions }
+        | { userId: string; paginationOpts: PaginationOptions },
+    ): Promise<PaginationResult<MemberWithGroup>> {
+      // Both at once (untyped callers): the component refuses, INVALID_ARGUMENT.
       return await ctx.runQuery(component.members.list, args);
     },
 
     /**
-     * Changes a member's role. Demoting the group's last `"owner"` fails
-     * with `LAST_OWNER` (promote someone else first); `NOT_FOUND` when the
-     * user is not a member.
+     * Changes a member's role (the membership's `extend` is kept). Demoting
+     * the group's last `"owner"` fails with `LAST_OWNER` (promote someone
+     * else first); `NOT_FOUND` when the user is not a member (checked in the
+     * same transaction as the write) or for an unknown group or user.
      *
      * @example
      * ```ts
@@ -82,7 +92,8 @@ export function memberNamespace(component: ComponentApi) {
     async updateRole(ctx: WriteCtx, args: { groupId: string; userId: string; role: string }): Promise<void> {
       await requireLiveCaller(ctx, component);
       checkRole(args.role);
-      await ctx.runMutation(component.members.updateRole, args);
+      const { groupId, userId, role } = args;
+      await ctx.runMutation(component.members.set, { groupId, userId, role, onlyExisting: true });
     },
 
     /**

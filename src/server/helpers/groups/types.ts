@@ -4,11 +4,14 @@ import type { ComponentApi } from "../../../component/_generated/component.js";
 /** A group as the helpers return it. */
 export type Group = NonNullable<FunctionReturnType<ComponentApi["groups"]["get"]>>;
 
-/** A group the user belongs to, with `membership: { memberId, role }`. */
-export type GroupWithMembership = FunctionReturnType<ComponentApi["groups"]["listForUser"]>["page"][number];
-
 /** A membership: `groupId`, `userId`, `role`, `extend`. */
 export type Member = NonNullable<FunctionReturnType<ComponentApi["members"]["get"]>>;
+
+/** A membership with its `group`, as `auth.member.list` returns it. */
+export type MemberWithGroup = FunctionReturnType<ComponentApi["members"]["list"]>["page"][number];
+
+/** A group the user belongs to, with `membership: { memberId, role }`. */
+export type GroupWithMembership = Group & { membership: { memberId: Member["_id"]; role: string } };
 
 /** An invite as the helpers return it (never its token or the token's hash). */
 export type Invite = NonNullable<FunctionReturnType<ComponentApi["invites"]["get"]>>;

@@ -24,7 +24,7 @@ import { identitySignIn, resolveIdentity, type VerifiedIdentity } from "./model/
  * send the browser, or `null` (unknown, expired, another provider, already
  * bound, or opened after its `openBy`).
  */
-export const bindFlow = mutation({
+export const bind = mutation({
   args: { stateHash: v.string(), provider: v.string(), bindingHash: v.string() },
   returns: v.union(v.object({ authorizationUrl: v.string() }), v.null()),
   handler: async (ctx, { stateHash, provider, bindingHash }) => {

@@ -1,0 +1,143 @@
+/**
+ * A user's credentials beyond their accounts: passkeys, TOTP factors and
+ * recovery codes, as a security page shows and manages them. Removal keeps
+ * the invariants: never the user's last way to sign in, and (when the app
+ * requires two factors) never their last second factor. The ceremonies that
+ * create passkeys are in passkeyCeremonies.ts, TOTP enrolment and checks in
+ * totp.ts, recovery codes in recoveryCodes.ts.
+ */
+import { v } from "convex/values";
+import { mutation, query } from "./_generated/server.js";
+import { authError } from "../shared/errors.js";
+import { hasSecondFactor, keepLastSecondFactor } from "./model/secondFactors.js";
+import {
+  canSignInWithout,
+  ownedPasskey,
+  passkeyDoc,
+  passkeysOf,
+  publicPasskey,
+  recordPasskeyEvent,
+} from "./model/passkeys.js";
+import {
+  countUnusedRecoveryCodes,
+  deleteRecoveryCodes,
+  factorsOf,
+  isActive,
+  recordTotpEvent,
+  totpFactorDoc,
+  publicTotpFactor,
+} from "./model/totp.js";
+
+/**
+ * The user's passkeys (oldest first, at most 100), active TOTP factors
+ * (oldest first, never their secrets) and how many recovery codes are left
+ * unused. All empty for a string that is no user id.
+ */
+export const list = query({
+  args: { userId: v.string() },
+  returns: v.object({
+    passkeys: v.array(passkeyDoc),
+    totpFactors: v.array(totpFactorDoc),
+    recoveryCodesLeft: v.number(),
+  }),
+  handler: async (ctx, args) => {
+    const userId = ctx.db.normalizeId("users", args.userId);
+    if (userId === null) return { passkeys: [], totpFactors: [], recoveryCodesLeft: 0 };
+    return {
+      passkeys: (await passkeysOf(ctx, userId)).map(publicPasskey),
+      totpFactors: (await factorsOf(ctx, userId)).filter(isActive).map(publicTotpFactor),
+      recoveryCodesLeft: await countUnusedRecoveryCodes(ctx, userId),
+    };
+  },
+});
+
+/**
+ * Renames a passkey and/or turns "for two-factor" on or off for it (see
+ * `model/secondFactors.ts`). With `userId`, only that user's passkey:
+ * `NOT_FOUND` when it does not exist (also for a string that is no passkey
+ * id) or is someone else's. With `keepSecondFactor` (the app requires two
+ * factors), turning off the user's last second factor fails (`LAST_FACTOR`)
+ * and nothing changes. Returns whether anything changed.
+ */
+export const update = mutation({
+  args: {
+    passkeyId: v.string(),
+    userId: v.optional(v.string()),
+    name: v.optional(v.string()),
+    secondFactor: v.optional(v.boolean()),
+    keepSecondFactor: v.optional(v.boolean()),
+  },
+  returns: v.boolean(),
+  handler: async (ctx, { passkeyId, userId, name, secondFactor, keepSecondFactor }) => {
+    const passkey = await ownedPasskey(ctx, passkeyId, userId);
+    let changed = false;
+    if (name !== undefined && name !== passkey.name) {
+      await ctx.db.patch(passkey._id, { name });
+      changed = true;
+    }
+    if (secondFactor !== undefined && (passkey.secondFactor === true) !== secondFactor) {
+      await ctx.db.patch(passkey._id, { secondFactor: secondFactor ? true : undefined });
+      // Thrown, so the changes above roll back.
+      if (!secondFactor && keepSecondFactor) await keepLastSecondFactor(ctx, passkey.userId);
+      await recordPasskeyEvent(ctx, "passkey_updated", passkey.userId, { passkeyId: passkey._id, secondFactor });
+      changed = true;
+    }
+    return changed;
+  },
+});
+
+/**
+ * Deletes one of the user's credentials: a passkey (`passkeyId`) or a TOTP
+ * factor (`totpId`), exactly one (`INVALID_ARGUMENT` otherwise). `NOT_FOUND`
+ * when it is not the user's (with `userId`; removing a TOTP factor needs
+ * it), also for a string that is no id.
+ *
+ * - A passkey that is the user's last way to sign in (no other passkey, no
+ *   account of a provider outside `ignoreProviders`) stays (`LAST_FACTOR`).
+ * - With `keepSecondFactor` (the app requires two factors), the user's last
+ *   second factor stays (`LAST_FACTOR`).
+ * - When the user has no second factor left, their recovery codes go too
+ *   (they only stand in for one).
+ */
+export const remove = mutation({
+  args: {
+    passkeyId: v.optional(v.string()),
+    totpId: v.optional(v.string()),
+    userId: v.optional(v.string()),
+    /** Providers whose accounts do not count as a way to sign in (anonymous ones). */
+    ignoreProviders: v.optional(v.array(v.string())),
+    keepSecondFactor: v.optional(v.boolean()),
+  },
+  returns: v.null(),
+  handler: async (ctx, args) => {
+    if ((args.passkeyId === undefined) === (args.totpId === undefined)) {
+      throw authError("INVALID_ARGUMENT", "Give either passkeyId or totpId");
+    }
+    if (args.passkeyId !== undefined) {
+      const passkey = await ownedPasskey(ctx, args.passkeyId, args.userId);
+      if (!(await canSignInWithout(ctx, passkey, args.ignoreProviders))) {
+        throw authError("LAST_FACTOR", "This is the only way to sign in to this account; add another first");
+      }
+      await ctx.db.delete(passkey._id);
+      if (passkey.secondFactor === true) {
+        if (args.keepSecondFactor) await keepLastSecondFactor(ctx, passkey.userId);
+        if (!(await hasSecondFactor(ctx, passkey.userId))) await deleteRecoveryCodes(ctx, passkey.userId);
+      }
+      await recordPasskeyEvent(ctx, "passkey_removed", passkey.userId, { passkeyId: passkey._id, name: passkey.name });
+      return null;
+    }
+    const totpId = ctx.db.normalizeId("totpFactors", args.totpId!);
+    const userId = args.userId === undefined ? null : ctx.db.normalizeId("users", args.userId);
+    const factor = totpId === null ? null : await ctx.db.get(totpId);
+    if (totpId === null || userId === null || factor === null || factor.userId !== userId) {
+      throw authError("NOT_FOUND", "No such authenticator");
+    }
+    await ctx.db.delete(totpId);
+    if (!isActive(factor)) return null;
+    // Thrown, so the deletion above rolls back.
+    if (args.keepSecondFactor) await keepLastSecondFactor(ctx, userId);
+    if (!(await hasSecondFactor(ctx, userId))) await deleteRecoveryCodes(ctx, userId);
+    await recordTotpEvent(ctx, { type: "totp_removed", userId, data: { totpId } });
+    return null;
+  },
+});
