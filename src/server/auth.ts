@@ -31,7 +31,7 @@ import { stepUpHelpers } from "./helpers/stepUp.js";
 import { totpHelpers } from "./helpers/totp.js";
 import { sessionHelpers } from "./helpers/session.js";
 import { userHelpers } from "./helpers/user.js";
-import { siteUrlFromEnv } from "./tokens/accessToken.js";
+
 import { newOpaqueToken } from "./tokens/opaqueToken.js";
 import { userOfStepVerifier } from "./tokens/stepVerifier.js";
 import { isRefreshTokenShaped } from "./tokens/refreshToken.js";
@@ -39,6 +39,7 @@ import { signingKeyFromEnv } from "./tokens/signingKey.js";
 import { finishRedirectSignIn } from "./oauth/finish.js";
 import { toAuthProviders, type ProviderConfig } from "./oauth/providers.js";
 import { signInResultValidator } from "../shared/protocol.js";
+import { deploymentUrl } from "./env.js";
 
 /** `Auth()`'s configuration. */
 export type AuthConfig = AuthOptions & {
@@ -185,7 +186,7 @@ export function Auth(config: AuthConfig) {
       router.route({
         path: OPENID_CONFIGURATION_PATH,
         method: "GET",
-        handler: httpActionGeneric(async () => openidConfiguration(siteUrlFromEnv())),
+        handler: httpActionGeneric(async () => openidConfiguration(deploymentUrl())),
       });
       router.route({
         path: JWKS_PATH,

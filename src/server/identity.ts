@@ -1,7 +1,8 @@
 import type { Auth } from "convex/server";
 import { authError } from "./errors.js";
 import { parseSubject } from "./tokens/accessToken.js";
-import { processEnv } from "./tokens/signingKey.js";
+import { processEnv } from "./env.js";
+
 
 /** Any function context: it has `ctx.auth`. */
 export type AuthCtx = { auth: Auth };

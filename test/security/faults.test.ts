@@ -9,7 +9,7 @@ import { api } from "../../example/convex/_generated/api.js";
 import { delivery, sent } from "../fixtures/verifiedEmail/auth.js";
 import { advance, useClock } from "../harness/clock.js";
 import { expectAuthError } from "../harness/errors.js";
-import { as, makeAuthTest, password, probe, tokensOf } from "../harness/auth.js";
+import { makeAuthTest, password, probe, tokensOf } from "../harness/auth.js";
 import { makeTestOf } from "../harness/setup.js";
 import { enrollTotp } from "../harness/totp.js";
 

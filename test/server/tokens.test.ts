@@ -15,17 +15,9 @@ import {
   jwksResponse,
   openidConfiguration,
 } from "../../src/server/http/wellKnown.js";
-import {
-  DEFAULT_ACCESS_TOKEN_TTL_MS,
-  parseSubject,
-  signAccessToken,
-  siteUrlFromEnv,
-  subjectOf,
-} from "../../src/server/tokens/accessToken.js";
-import {
-  signingKeyFromEnv,
-  type SigningKey,
-} from "../../src/server/tokens/signingKey.js";
+import { DEFAULT_ACCESS_TOKEN_TTL_MS, parseSubject, signAccessToken, subjectOf } from "../../src/server/tokens/accessToken.js";
+import { signingKeyFromEnv, type SigningKey } from "../../src/server/tokens/signingKey.js";
+import { deploymentUrl } from "../../src/server/env.js";
 
 const ISSUER = "https://happy-otter-123.convex.site";
 
@@ -362,11 +354,11 @@ describe("subjects", () => {
   });
 });
 
-describe("siteUrlFromEnv", () => {
+describe("deploymentUrl", () => {
   test("returns CONVEX_SITE_URL without trailing slashes", () => {
-    expect(siteUrlFromEnv({ CONVEX_SITE_URL: ISSUER })).toBe(ISSUER);
-    expect(siteUrlFromEnv({ CONVEX_SITE_URL: `${ISSUER}/` })).toBe(ISSUER);
-    expect(siteUrlFromEnv({ CONVEX_SITE_URL: "http://127.0.0.1:3211//" })).toBe(
+    expect(deploymentUrl({ CONVEX_SITE_URL: ISSUER })).toBe(ISSUER);
+    expect(deploymentUrl({ CONVEX_SITE_URL: `${ISSUER}/` })).toBe(ISSUER);
+    expect(deploymentUrl({ CONVEX_SITE_URL: "http://127.0.0.1:3211//" })).toBe(
       "http://127.0.0.1:3211",
     );
   });
@@ -376,7 +368,7 @@ describe("siteUrlFromEnv", () => {
       CONVEX_SITE_URL: "ftp://example.com",
     }]) {
       await configurationError(
-        Promise.resolve().then(() => siteUrlFromEnv(env)),
+        Promise.resolve().then(() => deploymentUrl(env)),
         "CONVEX_SITE_URL",
       );
     }

@@ -6,7 +6,7 @@
  */
 import { decodeBase32IgnorePadding } from "@oslojs/encoding";
 import * as OTPAuth from "otpauth";
-import { describe, expect, test, vi } from "vitest";
+import { describe, expect, test } from "vitest";
 import { api } from "../../example/convex/_generated/api.js";
 import { codeAt } from "../../src/providers/totp/otp.js";
 import { advance, useClock } from "../harness/clock.js";

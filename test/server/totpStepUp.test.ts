@@ -3,8 +3,7 @@
  * new password) and the `auth.totp` helpers, including an app that requires
  * two-factor authentication.
  */
-import * as OTPAuth from "otpauth";
-import { describe, expect, test, vi } from "vitest";
+import { describe, expect, test } from "vitest";
 import { api, components } from "../../example/convex/_generated/api.js";
 import { TOTP } from "../../src/providers/TOTP.js";
 import { DEFAULT_OPTIONS } from "../../src/server/config.js";
@@ -23,7 +22,6 @@ const MINUTE = 60_000;
 
 
 
-type Setup = { totpSetup: { uri: string; secret: string; totpId: string }; verifier: string };
 
 async function addAuthenticator(t: AuthTest, token: string, name?: string) {
   const added = await enrollTotp(t, token, name);

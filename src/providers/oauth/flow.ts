@@ -32,9 +32,9 @@ import type * as o from "oauth4webapi";
 import type { ComponentApi } from "../../component/_generated/component.js";
 import { authError, isAuthError } from "../../server/errors.js";
 import { OAUTH_CODE, OAUTH_CODE_TTL_MS, OAUTH_FLOW, OAUTH_FLOW_TTL_MS, OAUTH_OPEN_TTL_MS } from "../../server/oauth/kinds.js";
-import { resolveRedirect, siteUrl, withQuery } from "../../server/oauth/redirect.js";
+import { resolveRedirect, withQuery } from "../../server/oauth/redirect.js";
 import type { ActionCtx, SignInContext } from "../../server/provider.js";
-import { siteUrlFromEnv } from "../../server/tokens/accessToken.js";
+
 import { newOpaqueToken } from "../../server/tokens/opaqueToken.js";
 import { hashSecret } from "../../server/tokens/secretHash.js";
 import { callbackPath, signInPath } from "./paths.js";
@@ -47,6 +47,7 @@ import {
   requestOptions,
   type OAuthSettings,
 } from "./settings.js";
+import { appUrl, deploymentUrl } from "../../server/env.js";
 
 export { callbackPath, signInPath } from "./paths.js";
 
@@ -70,7 +71,7 @@ export async function startFlow(
   params: Record<string, unknown>,
 ): Promise<{ redirect: string; verifier: string }> {
   const redirectTo = resolveRedirect(params.redirectTo);
-  const site = siteUrlFromEnv();
+  const site = deploymentUrl();
   const as = await authorizationServer(settings);
   if (as.authorization_endpoint === undefined) {
     throw authError("CONFIGURATION", `OAuth provider "${settings.id}" has no authorization endpoint`);
@@ -132,7 +133,7 @@ function fromSite(request: Request): boolean {
   const origin = request.headers.get("origin");
   if (origin === null) return false;
   try {
-    return origin === siteUrl().origin;
+    return origin === appUrl().origin;
   } catch {
     return false;
   }
@@ -195,7 +196,7 @@ async function exchange(
     client,
     clientAuth(o, settings),
     params,
-    siteUrlFromEnv() + callbackPath(settings.id),
+    deploymentUrl() + callbackPath(settings.id),
     flow.codeVerifier,
     await requestOptions(as.token_endpoint),
   );
@@ -259,7 +260,7 @@ function clientSecretBasic(clientId: string, clientSecret: string): o.ClientAuth
  * `__Host-` (no other site can set it) on https deployments.
  */
 function bindingCookie(stateHash: string) {
-  const secure = siteUrlFromEnv().startsWith("https:");
+  const secure = deploymentUrl().startsWith("https:");
   const name = `${secure ? "__Host-" : ""}authkit-oauth-${stateHash.slice(0, 16)}`;
   const attributes = `Path=/; HttpOnly; SameSite=Lax${secure ? "; Secure" : ""}`;
   return {
@@ -297,7 +298,7 @@ function redirect(location: string, setCookie?: string): Response {
 function failure(code: "OAUTH_FAILED" | "CONFIGURATION", redirectTo?: string, setCookie?: string): Response {
   let target: string;
   try {
-    target = redirectTo ?? siteUrl().href;
+    target = redirectTo ?? appUrl().href;
   } catch (error) {
     return new Response(messageOf(error), { status: 400, headers: { "Cache-Control": "no-store" } });
   }

@@ -8,7 +8,8 @@
 import type { OAuthConfig } from "@auth/core/providers";
 import type * as o from "oauth4webapi";
 import { authError } from "../../server/errors.js";
-import { processEnv } from "../../server/tokens/signingKey.js";
+import { processEnv } from "../../server/env.js";
+
 
 /** An `@auth/core` OAuth 2 or OIDC provider config, or the function that makes one. */
 export type AuthCoreOAuthConfig = OAuthConfig<any> | ((...args: any[]) => OAuthConfig<any>);

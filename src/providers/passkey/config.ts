@@ -4,7 +4,8 @@
  * `SITE_URL` when a ceremony runs.
  */
 import { authError } from "../../server/errors.js";
-import { processEnv } from "../../server/tokens/signingKey.js";
+import { processEnv } from "../../server/env.js";
+
 
 /** COSE algorithm identifiers: EdDSA (Ed25519), ES256 (P-256), RS256. */
 export const COSE = { EdDSA: -8, ES256: -7, RS256: -257 } as const;

@@ -15,7 +15,7 @@
  * Error policy:
  * - a password that is not a string is a programming error: both functions throw `TypeError`;
  * - {@link hashPassword} throws `RangeError` for an empty password, one longer than
- *   {@link MAX_PASSWORD_LENGTH}, or parameters outside {@link ARGON2ID_LIMITS};
+ *   {@link MAX_HASH_INPUT_LENGTH}, or parameters outside {@link ARGON2ID_LIMITS};
  * - {@link verifyPassword} never throws for string inputs: a stored hash that is not a
  *   well-formed argon2id v=19 PHC string within {@link ARGON2ID_LIMITS}, an empty password
  *   or an over-long one all return `false`, exactly like a wrong password, so a
@@ -57,10 +57,11 @@ export const SALT_BYTES = 16;
 export const HASH_BYTES = 32;
 
 /**
- * Longest password accepted, in UTF-16 code units. A defensive bound only: the
- * Password provider applies its own 8..256 rule first.
+ * The longest input the hash accepts, in UTF-16 code units: a defensive
+ * bound on hashing work only. What a user may choose is the Password
+ * provider's rule, `MAX_PASSWORD_LENGTH` in rules.ts, applied first.
  */
-export const MAX_PASSWORD_LENGTH = 1024;
+export const MAX_HASH_INPUT_LENGTH = 1024;
 
 /** A stored hash, decoded: its parameters, salt and tag. */
 export type PasswordHash = {
@@ -80,7 +81,7 @@ const PHC_PATTERN =
  * salt, and returns the PHC string to store (about 100 characters).
  *
  * @throws TypeError if `password` is not a string.
- * @throws RangeError if `password` is empty or longer than {@link MAX_PASSWORD_LENGTH},
+ * @throws RangeError if `password` is empty or longer than {@link MAX_HASH_INPUT_LENGTH},
  *   or `params` are not integers within {@link ARGON2ID_LIMITS}.
  */
 export async function hashPassword(
@@ -88,8 +89,8 @@ export async function hashPassword(
   params: Argon2idParams = DEFAULT_ARGON2ID,
 ): Promise<string> {
   assertString(password);
-  if (password.length === 0 || password.length > MAX_PASSWORD_LENGTH) {
-    throw new RangeError(`Password must be 1 to ${MAX_PASSWORD_LENGTH} characters long`);
+  if (password.length === 0 || password.length > MAX_HASH_INPUT_LENGTH) {
+    throw new RangeError(`Password must be 1 to ${MAX_HASH_INPUT_LENGTH} characters long`);
   }
   const error = paramsError(params);
   if (error !== null) throw new RangeError(`Invalid argon2id parameters: ${error}`);
@@ -108,7 +109,7 @@ export async function hashPassword(
  */
 export async function verifyPassword(password: string, phc: string): Promise<boolean> {
   assertString(password);
-  if (password.length === 0 || password.length > MAX_PASSWORD_LENGTH) return false;
+  if (password.length === 0 || password.length > MAX_HASH_INPUT_LENGTH) return false;
   const stored = parsePasswordHash(phc);
   if (stored === null) return false;
   const computed = await deriveArgon2id(

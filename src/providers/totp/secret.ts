@@ -10,7 +10,8 @@
 import { decodeBase64IgnorePadding, decodeBase64urlIgnorePadding } from "@oslojs/encoding";
 import { authError } from "../../server/errors.js";
 import { randomBytes } from "../../server/random.js";
-import { processEnv } from "../../server/tokens/signingKey.js";
+import { processEnv } from "../../server/env.js";
+
 
 /** The environment variable holding the key. */
 export const TOTP_KEY_ENV = "TOTP_ENCRYPTION_KEY";

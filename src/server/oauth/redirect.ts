@@ -3,32 +3,9 @@
  * the app's `SITE_URL` or a path under it, never anywhere else.
  */
 import { authError } from "../errors.js";
-import { processEnv } from "../tokens/signingKey.js";
+import { appUrl } from "../env.js";
 
-/** The app's URL from the `SITE_URL` environment variable, without a trailing slash. */
-export function siteUrl(env: Record<string, string | undefined> = processEnv()): URL {
-  const raw = env.SITE_URL?.trim();
-  if (raw === undefined || raw === "") {
-    throw authError(
-      "CONFIGURATION",
-      "SITE_URL is not set: set it to your app's URL (e.g. `npx convex env set SITE_URL http://localhost:5173`); " +
-        "OAuth sign-ins and magic links return there.",
-    );
-  }
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw authError("CONFIGURATION", "SITE_URL must be an http(s) URL such as https://app.example.com");
-  }
-  if ((url.protocol !== "https:" && url.protocol !== "http:") || url.username !== "" || url.password !== "") {
-    throw authError("CONFIGURATION", "SITE_URL must be an http(s) URL such as https://app.example.com");
-  }
-  url.pathname = url.pathname.replace(/\/+$/, "");
-  url.search = "";
-  url.hash = "";
-  return url;
-}
+
 
 /** ASCII control characters (the URL parser silently drops tab and newlines) and backslashes. */
 const UNSAFE_INPUT = /[\u0000-\u001f\u007f\\]/;
@@ -47,7 +24,7 @@ const UNSAFE_INPUT = /[\u0000-\u001f\u007f\\]/;
  * backslash is refused outright.
  */
 export function resolveRedirect(redirectTo: unknown, env?: Record<string, string | undefined>): string {
-  const site = siteUrl(env);
+  const site = appUrl(env);
   const base = site.href.replace(/\/+$/, "");
   if (redirectTo === undefined || redirectTo === null || redirectTo === "") return base;
   if (typeof redirectTo !== "string" || redirectTo.length > 2048) {

@@ -19,11 +19,12 @@ import type { ResolvedOptions } from "../config.js";
 import { authError } from "../errors.js";
 import type { ActionCtx, SignInResult, Tokens, Verdict } from "../provider.js";
 import { SECOND_FACTOR_STEP_TTL_MS } from "../secondFactor.js";
-import { signAccessToken, siteUrlFromEnv } from "../tokens/accessToken.js";
+import { signAccessToken } from "../tokens/accessToken.js";
 import { newRefreshToken } from "../tokens/refreshToken.js";
 import { newStepVerifier } from "../tokens/stepVerifier.js";
 import { hashSecret } from "../tokens/secretHash.js";
 import { signingKeyFromEnv, type SigningKey } from "../tokens/signingKey.js";
+import { deploymentUrl } from "../env.js";
 
 /** What minting needs, loaded before any write. */
 export type Minter = (session: { userId: string; sessionId: string }, refreshToken: string) => Promise<Tokens>;
@@ -31,7 +32,7 @@ export type Minter = (session: { userId: string; sessionId: string }, refreshTok
 /** Loads the key and issuer (throws `CONFIGURATION`), then returns the minting function. */
 export async function loadMinter(options: ResolvedOptions): Promise<Minter> {
   const key: SigningKey = await signingKeyFromEnv();
-  const issuer = siteUrlFromEnv();
+  const issuer = deploymentUrl();
   return async (session, refreshToken) => ({
     token: await signAccessToken(key, { ...session, issuer, now: Date.now(), ttlMs: options.accessTokenTtlMs }),
     refreshToken,

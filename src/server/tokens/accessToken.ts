@@ -11,7 +11,7 @@
  * @module
  */
 import { authError } from "../errors.js";
-import { processEnv, type SigningKey } from "./signingKey.js";
+import type { SigningKey } from "./signingKey.js";
 
 /** Audience Convex checks against `applicationID` in `auth.config.ts`. */
 export const ACCESS_TOKEN_AUDIENCE = "convex";
@@ -97,35 +97,3 @@ export async function signAccessToken(
     .sign(key.privateKey);
 }
 
-/**
- * The token issuer: `CONVEX_SITE_URL` (set by Convex on every deployment)
- * without trailing slashes. The same value must be the `domain` in the app's
- * `auth.config.ts` and the `issuer` of the discovery document.
- *
- * @throws `CONFIGURATION` when it is missing or not an http(s) URL.
- */
-export function siteUrlFromEnv(
-  env: Record<string, string | undefined> = processEnv(),
-): string {
-  const raw = env.CONVEX_SITE_URL?.trim();
-  if (raw === undefined || raw === "") {
-    throw authError(
-      "CONFIGURATION",
-      "CONVEX_SITE_URL is not set. Convex sets it on every deployment " +
-        "(https://<deployment>.convex.site); set it yourself in tests.",
-    );
-  }
-  let url: URL | undefined;
-  try {
-    url = new URL(raw);
-  } catch {
-    url = undefined;
-  }
-  if (url === undefined || (url.protocol !== "https:" && url.protocol !== "http:")) {
-    throw authError(
-      "CONFIGURATION",
-      "CONVEX_SITE_URL must be an http(s) URL such as https://<deployment>.convex.site.",
-    );
-  }
-  return raw.replace(/\/+$/, "");
-}

@@ -1,7 +1,8 @@
 import { hmac } from "@oslojs/crypto/hmac";
 import { SHA256 } from "@oslojs/crypto/sha2";
 import { authError } from "../errors.js";
-import { processEnv } from "./signingKey.js";
+import { processEnv } from "../env.js";
+
 
 const encoder = new TextEncoder();
 

@@ -16,6 +16,7 @@
  * @module
  */
 import { authError } from "../errors.js";
+import { processEnv } from "../env.js";
 
 /** A loaded signing key: what {@link signAccessToken} and the JWKS route use. */
 export type SigningKey = {
@@ -39,16 +40,6 @@ function configError(message: string) {
   return authError("CONFIGURATION", message);
 }
 
-/**
- * `process.env` where the runtime has one (Convex's default runtime does),
- * else `{}`. Typed without Node's declarations: this code is not Node code.
- */
-export function processEnv(): Record<string, string | undefined> {
-  const runtime = globalThis as {
-    process?: { env?: Record<string, string | undefined> };
-  };
-  return runtime.process?.env ?? {};
-}
 
 // One entry: the last (JWT_PRIVATE_KEY, JWKS) pair that loaded. Resolved
 // values only, never a pending promise, so nothing crosses function
