@@ -83,6 +83,7 @@ if (json) {
   }));
   console.log(`\n${result.env.runs} runs each; node ${result.env.node}, convex ${result.env.convex}, convex-test ${result.env.convexTest}`);
   console.table(rows);
+  for (const [op, f] of Object.entries(result.ops)) if (f.note) console.log(`${op}: ${f.note}`);
   for (const [peer, ops] of Object.entries(result.peers)) {
     console.log(`peer ${peer}`);
     console.table(ops);

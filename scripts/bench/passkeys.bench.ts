@@ -168,7 +168,12 @@ test("passkeys", { timeout: 600_000 }, async () => {
           teardown,
         ),
       );
-    ops["passkey.signIn"] = await signIn(app);
+    ops["passkey.signIn"] = {
+      ...(await signIn(app)),
+      note:
+        "reads: passkeyCeremonies.takeChallenge: the challenge and its removal, the credential; " +
+        "completeAuthentication: the passkey and its counter; sessions.issue: the user, the newest session",
+    };
 
     const big = setupApp();
     for (let from = 0; from < 10_000; from += 2_500) {

@@ -102,6 +102,9 @@ test("totp", { timeout: 600_000 }, async () => {
     as(t, tokens.token).action(api.totp.verify, { code: otp.generate() }),
   );
 
+  ops["totp.verify"]!.note =
+    "reads: totp.beginCheck: the pending step, the attempt bucket and its lease, the user's factors; " +
+    "totp.recordUse: the factor and its step; sessions.issue: the user, the step and its removal, the newest session";
   vi.useRealTimers();
   saveResult("totp", { ops });
 });
