@@ -5,6 +5,7 @@ import { recordEvent } from "./model/events.js";
 import { leaseToken } from "./model/rateLimit.js";
 import { endSessionsOfUser } from "./model/sessions.js";
 import { limitConfig, limitState } from "./model/validators.js";
+import { requireOneOf } from "./model/oneOf.js";
 
 /**
  * The first step of a credentials sign-in, before the secret is checked:
@@ -38,9 +39,7 @@ export const beginSignIn = mutation({
     limit: limitState,
   }),
   handler: async (ctx, args) => {
-    if ((args.userId === undefined) === (args.providerAccountId === undefined)) {
-      throw authError("INVALID_ARGUMENT", "Give either providerAccountId or userId");
-    }
+    requireOneOf(args, "providerAccountId", "userId");
     const taken = await leaseToken(ctx, args.limit);
     if (!taken.ok) return { account: null, limit: taken };
     const account =

@@ -27,6 +27,7 @@ import {
   totpFactorDoc,
   publicTotpFactor,
 } from "./model/totp.js";
+import { requireOneOf } from "./model/oneOf.js";
 
 /**
  * The user's passkeys (oldest first, at most 100), active TOTP factors
@@ -110,9 +111,7 @@ export const remove = mutation({
   },
   returns: v.null(),
   handler: async (ctx, args) => {
-    if ((args.passkeyId === undefined) === (args.totpId === undefined)) {
-      throw authError("INVALID_ARGUMENT", "Give either passkeyId or totpId");
-    }
+    requireOneOf(args, "passkeyId", "totpId");
     if (args.passkeyId !== undefined) {
       const passkey = await ownedPasskey(ctx, args.passkeyId, args.userId);
       if (!(await canSignInWithout(ctx, passkey, args.ignoreProviders))) {

@@ -11,6 +11,7 @@ import {
   guardSlug,
   requireGroup,
 } from "./model/groups.js";
+import { requireOneOf } from "./model/oneOf.js";
 
 /** A group id given as any string, or `NOT_FOUND` (`what` names it in the message). */
 function groupIdOrNotFound(ctx: QueryCtx, id: string, what = "group"): Id<"groups"> {
@@ -71,9 +72,7 @@ export const get = query({
   returns: v.union(groupDoc, v.null()),
   handler: async (ctx, args) => {
     const { slug } = args;
-    if ((args.groupId === undefined) === (slug === undefined)) {
-      throw authError("INVALID_ARGUMENT", "Give either groupId or slug");
-    }
+    requireOneOf(args, "groupId", "slug");
     if (slug === undefined) {
       if (args.parentGroupId !== undefined) throw authError("INVALID_ARGUMENT", "parentGroupId goes with slug");
       const groupId = ctx.db.normalizeId("groups", args.groupId!);

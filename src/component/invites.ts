@@ -14,6 +14,7 @@ import {
   requireGroup,
 } from "./model/groups.js";
 import { inviteEmailCheck, inviteStatus } from "./schema.js";
+import { requireOneOf } from "./model/oneOf.js";
 
 async function byTokenHash(ctx: QueryCtx, tokenHash: string): Promise<Doc<"invites"> | null> {
   return await ctx.db
@@ -86,9 +87,7 @@ export const get = query({
   returns: v.union(inviteDoc, v.null()),
   handler: async (ctx, args) => {
     const { tokenHash } = args;
-    if ((args.inviteId === undefined) === (tokenHash === undefined)) {
-      throw authError("INVALID_ARGUMENT", "Give either inviteId or tokenHash");
-    }
+    requireOneOf(args, "inviteId", "tokenHash");
     let invite: Doc<"invites"> | null;
     if (tokenHash !== undefined) {
       invite = await byTokenHash(ctx, tokenHash);

@@ -10,6 +10,7 @@ import {
   memberWithGroupDoc,
   requireGroup,
 } from "./model/groups.js";
+import { requireOneOf } from "./model/oneOf.js";
 
 /** The ids, given as any strings, or `null` when either is no id of its table. */
 function normalizeIds(
@@ -120,9 +121,7 @@ export const list = query({
   returns: paginationResultValidator(memberWithGroupDoc),
   handler: async (ctx, args) => {
     const { role, paginationOpts } = args;
-    if ((args.groupId === undefined) === (args.userId === undefined)) {
-      throw authError("INVALID_ARGUMENT", "Give either groupId or userId");
-    }
+    requireOneOf(args, "groupId", "userId");
     if (args.userId !== undefined) {
       if (role !== undefined) throw authError("INVALID_ARGUMENT", "role goes with groupId");
       const userId = ctx.db.normalizeId("users", args.userId);

@@ -18,6 +18,7 @@ import {
 import type { Doc, Id } from "./_generated/dataModel.js";
 import { issueRefusal, revocationReason } from "./model/validators.js";
 import { sessionFields } from "./schema.js";
+import { requireOneOf } from "./model/oneOf.js";
 
 /** A session as it leaves the component. */
 export const sessionDoc = v.object({
@@ -227,9 +228,7 @@ export const revoke = mutation({
   },
   returns: v.object({ ended: v.number(), continuing: v.boolean() }),
   handler: async (ctx, args) => {
-    if ((args.sessionId === undefined) === (args.userId === undefined)) {
-      throw authError("INVALID_ARGUMENT", "Give either sessionId or userId");
-    }
+    requireOneOf(args, "sessionId", "userId");
     if (args.sessionId !== undefined) {
       const id = ctx.db.normalizeId("sessions", args.sessionId);
       const session = id === null ? null : await ctx.db.get(id);

@@ -14,6 +14,7 @@ import { deleteUserData } from "./model/userData.js";
 import { userFields } from "./schema.js";
 import { normalizeEmail } from "../shared/email.js";
 import { authError } from "../shared/errors.js";
+import { requireOneOf } from "./model/oneOf.js";
 
 /** A user document as it leaves the component. */
 export const userDoc = v.object({
@@ -132,9 +133,7 @@ export const get = query({
   args: { userId: v.optional(v.string()), email: v.optional(v.string()) },
   returns: v.union(userDoc, v.null()),
   handler: async (ctx, args) => {
-    if ((args.userId === undefined) === (args.email === undefined)) {
-      throw authError("INVALID_ARGUMENT", "Give either userId or email");
-    }
+    requireOneOf(args, "userId", "email");
     if (args.email !== undefined) return await findByEmail(ctx, normalizeEmail(args.email));
     const userId = ctx.db.normalizeId("users", args.userId!);
     return userId === null ? null : await ctx.db.get(userId);

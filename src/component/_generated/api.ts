@@ -26,6 +26,7 @@ import type * as model_groups from "../model/groups.js";
 import type * as model_hashes from "../model/hashes.js";
 import type * as model_linking from "../model/linking.js";
 import type * as model_mailbox from "../model/mailbox.js";
+import type * as model_oneOf from "../model/oneOf.js";
 import type * as model_passkeys from "../model/passkeys.js";
 import type * as model_profile from "../model/profile.js";
 import type * as model_rateLimit from "../model/rateLimit.js";
@@ -70,6 +71,7 @@ const fullApi: ApiFromModules<{
   "model/hashes": typeof model_hashes;
   "model/linking": typeof model_linking;
   "model/mailbox": typeof model_mailbox;
+  "model/oneOf": typeof model_oneOf;
   "model/passkeys": typeof model_passkeys;
   "model/profile": typeof model_profile;
   "model/rateLimit": typeof model_rateLimit;
