@@ -29,7 +29,18 @@ export {
 export type { ComponentApi } from "../component/_generated/component.js";
 export type { ApiKeyOptions, ApiKeyRateLimit } from "./apiKeys/options.js";
 export { ApiKeyScopes, type ApiKeyScope } from "./apiKeys/scopes.js";
-export type { ApiKey, ApiKeyPatch, CreateApiKeyArgs, VerifiedApiKey } from "./helpers/key.js";
+export type {
+  AdminCreateApiKeyArgs,
+  ApiKey,
+  ApiKeyPatch,
+  CreateApiKeyArgs,
+  RotateApiKeyOptions,
+  VerifiedApiKey,
+} from "./helpers/key.js";
+export type { StepUpStatus } from "./helpers/stepUp.js";
+export type { Passkey } from "./helpers/passkey.js";
+export type { TotpFactor } from "./helpers/totp.js";
+export type { SecondFactorMethod } from "../shared/protocol.js";
 export type {
   AcceptedInvite,
   CreateInviteArgs,
@@ -39,4 +50,5 @@ export type {
   InviteEmailCheck,
   InviteStatus,
   Member,
+  MemberWithGroup,
 } from "./helpers/group.js";
