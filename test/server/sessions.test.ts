@@ -45,17 +45,60 @@ describe("refresh", () => {
     expect(await revocations(t)).toEqual(["refresh_reuse"]);
   });
 
-  test("a reuse after the window revokes the session; every token of it then fails", async () => {
+  test("a reuse after the window, once a successor was used, revokes the session; every token of it then fails", async () => {
     useClock();
     const t = makeAuthTest();
     const first = tokensOf(await password.signUp(t, EMAIL, PW));
     const second = tokensOf(await refresh(t, first.refreshToken));
     tokensOf(await refresh(t, first.refreshToken));
+    // The client got `second` and moved on: the old token is now only a thief's.
+    const third = tokensOf(await refresh(t, second.refreshToken));
     advance(DEFAULT_OPTIONS.refreshReuseWindowMs + 1);
     expect(await refresh(t, first.refreshToken)).toEqual({ tokens: null });
-    expect(await refresh(t, second.refreshToken)).toEqual({ tokens: null });
+    expect(await refresh(t, third.refreshToken)).toEqual({ tokens: null });
     // Its access token is still unexpired, but the live check refuses it.
-    await expectAuthError(as(t, second.token).query(api.sessions.list, {}), "SESSION_ENDED");
+    await expectAuthError(as(t, third.token).query(api.sessions.list, {}), "SESSION_ENDED");
+    expect(await revocations(t)).toEqual(["refresh_reuse"]);
+  });
+
+  test("a lost response: a retry after the window with the old token re-rotates; the unused successor dies, one chain lives", async () => {
+    useClock();
+    const t = makeAuthTest();
+    const first = tokensOf(await password.signUp(t, EMAIL, PW));
+    // The server rotates, the response never arrives: the client still holds `first`.
+    const lost = tokensOf(await refresh(t, first.refreshToken));
+    advance(DEFAULT_OPTIONS.refreshReuseWindowMs + 20_000);
+    const retried = tokensOf(await refresh(t, first.refreshToken));
+    expect(claimsOf(retried.token).sessionId).toBe(claimsOf(first.token).sessionId);
+    expect(await revocations(t)).toEqual([]);
+    const next = tokensOf(await refresh(t, retried.refreshToken));
+    tokensOf(await refresh(t, next.refreshToken));
+    // Whoever holds the lost successor cannot use it: using it now is a second chain, so the session ends.
+    expect(await refresh(t, lost.refreshToken)).toEqual({ tokens: null });
+    expect(await revocations(t)).toEqual(["refresh_reuse"]);
+  });
+
+  test("a thief replaying a token after its successor was used ends the session, even under Promise.all", async () => {
+    useClock();
+    const t = makeAuthTest();
+    const first = tokensOf(await password.signUp(t, EMAIL, PW));
+    const second = tokensOf(await refresh(t, first.refreshToken));
+    tokensOf(await refresh(t, second.refreshToken));
+    advance(DEFAULT_OPTIONS.refreshReuseWindowMs + 1);
+    const replays = await Promise.all([1, 2, 3, 4].map(() => refresh(t, first.refreshToken)));
+    expect(replays).toEqual([{ tokens: null }, { tokens: null }, { tokens: null }, { tokens: null }]);
+    expect(await revocations(t)).toEqual(["refresh_reuse"]);
+  });
+
+  test("lost responses re-rotate at most up to the token's exchange limit", async () => {
+    useClock();
+    const t = makeAuthTest();
+    const first = tokensOf(await password.signUp(t, EMAIL, PW));
+    for (let i = 0; i < 3; i++) {
+      tokensOf(await refresh(t, first.refreshToken));
+      advance(DEFAULT_OPTIONS.refreshReuseWindowMs + 1);
+    }
+    expect(await refresh(t, first.refreshToken)).toEqual({ tokens: null });
     expect(await revocations(t)).toEqual(["refresh_reuse"]);
   });
 

@@ -39,7 +39,9 @@ export type Rotation =
  * - an expired token, or one whose session ended: `invalid`;
  * - a token exchanged before, more than `reuseWindowMs` ago, or more than
  *   {@link MAX_EXCHANGES_PER_TOKEN} times, or whose sibling chain already
- *   won: `reused`, and the whole session ends (`refresh_reuse`);
+ *   won: `reused`, and the whole session ends (`refresh_reuse`), unless it
+ *   is a lost response ({@link lostResponse}: no successor of it was ever
+ *   used), which re-rotates instead;
  * - otherwise `ok`. The first use of a token invalidates its unused
  *   siblings (the other successors of its parent), so however many
  *   exchanges happened inside a window, at most one chain lives on past it;
@@ -57,10 +59,11 @@ export async function rotate(
   const session = liveSession(await ctx.db.get(token.sessionId), now);
   if (session === null) return { status: "invalid" };
   const exchanges = token.exchanges ?? (token.firstUsedTime !== undefined ? 1 : 0);
-  const stolen =
+  const reused =
     token.invalidatedTime !== undefined ||
     (token.firstUsedTime !== undefined && now - token.firstUsedTime > reuseWindowMs) ||
     exchanges >= MAX_EXCHANGES_PER_TOKEN;
+  const stolen = reused && !(await lostResponse(ctx, token, exchanges, now));
   if (stolen) {
     await endSession(ctx, session._id, session.userId, "refresh_reuse");
     return { status: "reused" };
@@ -90,6 +93,30 @@ export async function rotate(
     expirationTime: refreshTokenExpiry(session.expirationTime, policy, now),
   });
   return { status: "ok", userId: session.userId, sessionId: session._id };
+}
+
+/**
+ * Whether a reuse of `token` is a client that never got its successor (the
+ * response was lost) rather than a thief: the token itself was not
+ * invalidated, it was exchanged fewer than {@link MAX_EXCHANGES_PER_TOKEN}
+ * times in all (re-rotations count), and none of its successors was ever
+ * used. Then those successors
+ * are invalidated here (whoever holds one can no longer use it), and the
+ * caller re-rotates: one chain lives on, never two. A successor already
+ * used means the token was used after its successor took over: a thief
+ * (or the victim after the thief), and the session ends.
+ */
+async function lostResponse(ctx: MutationCtx, token: Doc<"refreshTokens">, exchanges: number, now: number): Promise<boolean> {
+  if (token.invalidatedTime !== undefined || exchanges >= MAX_EXCHANGES_PER_TOKEN) return false;
+  const successors = await ctx.db
+    .query("refreshTokens")
+    .withIndex("by_parent", (q) => q.eq("parentId", token._id))
+    .take(MAX_EXCHANGES_PER_TOKEN + 1);
+  if (successors.some((successor) => successor.firstUsedTime !== undefined)) return false;
+  for (const successor of successors) {
+    if (successor.invalidatedTime === undefined) await ctx.db.patch(successor._id, { invalidatedTime: now });
+  }
+  return true;
 }
 
 /**
