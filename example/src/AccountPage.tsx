@@ -7,7 +7,6 @@ import { ErrorMessage } from "./ErrorMessage";
 import { useAuthActions } from "convex-auth-kit/react";
 import { unexpectedOutcome } from "./outcomes";
 import { useSession } from "./session";
-import { TotpChallenge } from "./TotpPage";
 import { EmailField, PasswordField, type EmailProps } from "./fields";
 import { TaskResult, useTask } from "./useTask";
 
@@ -107,23 +106,17 @@ function SignInForm({ email, onEmailChange, onForgot }: EmailProps & { onForgot:
   const { signIn } = useAuthActions();
   const task = useTask();
   const [password, setPassword] = useState("");
-  // Set when the password was right and a second factor is needed.
-  const [verifier, setVerifier] = useState<string | null>(null);
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     void task.run(async () => {
       const outcome = await signIn("password", { flow: "signIn", email: email.trim(), password });
-      if (outcome.status === "totpRequired") {
-        setVerifier(outcome.verifier);
-        return;
-      }
+      // A second factor is needed: the client keeps the step, and App shows its prompt.
+      if (outcome.status === "secondFactorRequired") return;
       // Anything but a finished sign-in (a password never needs a link confirmed, but say so if it does).
       if (outcome.status !== "signedIn") throw unexpectedOutcome(outcome);
     });
   }
-
-  if (verifier !== null) return <TotpChallenge verifier={verifier} onRestart={() => setVerifier(null)} />;
 
   return (
     <section className="card narrow">
@@ -153,8 +146,6 @@ function ResetPassword({ email, onEmailChange }: EmailProps) {
   const [sentTo, setSentTo] = useState<string | null>(null);
   const [code, setCode] = useState("");
   const [newPassword, setNewPassword] = useState("");
-  // The password is reset, but the account has a second factor: it finishes the sign-in.
-  const [verifier, setVerifier] = useState<string | null>(null);
 
   function requestCode(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -170,12 +161,11 @@ function ResetPassword({ email, onEmailChange }: EmailProps) {
     event.preventDefault();
     if (sentTo === null) return;
     void verify.run(async () => {
-      const result = await session.signIn({ flow: "reset-verification", email: sentTo, code: code.trim(), newPassword });
-      if (typeof result === "object") setVerifier(result.totpRequired);
+      // "secondFactor": the password is reset, but the account has a second
+      // factor; the client keeps the step and App shows its prompt.
+      await session.signIn({ flow: "resetVerification", email: sentTo, code: code.trim(), newPassword });
     });
   }
-
-  if (verifier !== null) return <TotpChallenge verifier={verifier} onRestart={() => setVerifier(null)} />;
 
   if (sentTo === null) {
     return (

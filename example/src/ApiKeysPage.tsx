@@ -249,7 +249,7 @@ function KeyList({ onRotated }: { onRotated: (key: NewKey) => void }) {
         <ul className="devices">
           {keys.map((key) => {
             const state =
-              key.revokedAt !== null ? "revoked" : key.expiresAt !== null && key.expiresAt <= now ? "expired" : "active";
+              key.revokedTime !== null ? "revoked" : key.expirationTime !== null && key.expirationTime <= now ? "expired" : "active";
             return (
               <li key={key.id} style={state === "active" ? undefined : { opacity: 0.65 }}>
                 <div>
@@ -266,16 +266,16 @@ function KeyList({ onRotated }: { onRotated: (key: NewKey) => void }) {
                       ? "no scopes"
                       : key.scopes.map((s) => `${s.resource}:${s.actions.join(",")}`).join(" · ")}
                     {key.rateLimit &&
-                      ` · ${key.rateLimit.maxRequests} requests / ${formatDuration(key.rateLimit.windowMs)}`}
+                      ` · ${key.rateLimit.max} requests / ${formatDuration(key.rateLimit.periodMs)}`}
                   </div>
                   <div className="muted small">
-                    Created {formatTime(key.createdAt)} · last used{" "}
-                    {key.lastUsedAt === null ? "never" : formatTime(key.lastUsedAt)}
-                    {key.revokedAt !== null && <> · revoked {formatTime(key.revokedAt)}</>}
-                    {key.revokedAt === null && key.expiresAt !== null && (
+                    Created {formatTime(key.creationTime)} · last used{" "}
+                    {key.lastUsedTime === null ? "never" : formatTime(key.lastUsedTime)}
+                    {key.revokedTime !== null && <> · revoked {formatTime(key.revokedTime)}</>}
+                    {key.revokedTime === null && key.expirationTime !== null && (
                       <>
                         {" "}
-                        · {state === "expired" ? "expired" : "expires"} {formatTime(key.expiresAt)}
+                        · {state === "expired" ? "expired" : "expires"} {formatTime(key.expirationTime)}
                       </>
                     )}
                   </div>

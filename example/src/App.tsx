@@ -1,4 +1,5 @@
 import { useEffect, useState, type ReactNode } from "react";
+import { usePendingStep } from "convex-auth-kit/react";
 import { ConnectionStatus } from "./ConnectionStatus";
 import { AccountPage } from "./AccountPage";
 import { ApiKeysPage } from "./ApiKeysPage";
@@ -6,8 +7,7 @@ import { DirectoryPage } from "./DirectoryPage";
 import { GroupsPage } from "./GroupsPage";
 import { PasskeysPage } from "./PasskeysPage";
 import { PendingSignInPrompt } from "./PendingSignIn";
-import { useRedirectStep } from "./redirectStep";
-import { TotpChallenge } from "./TotpPage";
+import { SecondFactorPrompt } from "./SecondFactor";
 import { SignInOptionsPage } from "./SignInOptionsPage";
 import { TotpPage } from "./TotpPage";
 
@@ -39,6 +39,9 @@ function useCurrentPage(): Page {
 
 export function App() {
   const current = useCurrentPage();
+  // A sign-in waiting for its second factor (from any page, an OAuth return, a
+  // magic link, or before a reload): the prompt takes the page's place.
+  const secondFactor = usePendingStep()?.kind === "secondFactor";
   return (
     <div className="layout">
       <header className="topbar">
@@ -60,16 +63,9 @@ export function App() {
       <main className="content">
         {/* A magic link opened in a browser that did not ask for it waits here for a yes or no. */}
         <PendingSignInPrompt />
-        <RedirectSecondFactor />
-        {current.render()}
+        <SecondFactorPrompt />
+        {!secondFactor && current.render()}
       </main>
     </div>
   );
-}
-
-/** An OAuth return or a magic link of an account with a second factor: the code (or a passkey) finishes it. */
-function RedirectSecondFactor() {
-  const { verifier, clear } = useRedirectStep();
-  if (verifier === null) return null;
-  return <TotpChallenge verifier={verifier} onRestart={clear} onSignedIn={clear} />;
 }

@@ -116,7 +116,7 @@ function InviteCard({
           {preview.invitedBy ?? "Someone"} invited you to join <strong>{preview.groupName ?? "a group"}</strong> as{" "}
           <strong>{preview.role}</strong>.
         </p>
-        {preview.expiresAt !== null && <p className="muted small">The link works until {formatTime(preview.expiresAt)}.</p>}
+        {preview.expirationTime !== null && <p className="muted small">The link works until {formatTime(preview.expirationTime)}.</p>}
         {!signedIn && (
           <p className="muted">
             Sign in on the <a href="#/account">Account</a> page as the person invited, then come back here.
@@ -392,8 +392,8 @@ function PendingInvites({ groupId }: { groupId: string }) {
                 <strong>Link</strong>
                 <span className="badge">{invite.role}</span>
                 <div className="muted small">
-                  Created {formatTime(invite.createdAt)}
-                  {invite.expiresAt !== null && <> · expires {formatTime(invite.expiresAt)}</>}
+                  Created {formatTime(invite.creationTime)}
+                  {invite.expirationTime !== null && <> · expires {formatTime(invite.expirationTime)}</>}
                 </div>
               </div>
               <button

@@ -120,34 +120,25 @@ function SignUpWithPasskey() {
 
 /**
  * A password sign-in that asks for a second factor (the user registered a
- * passkey "for two-factor"), finished with a passkey.
+ * passkey "for two-factor"). The client keeps the pending step, and App's
+ * second-factor prompt (SecondFactor.tsx) offers "Use a passkey", which
+ * calls `signIn("passkey", { flow: "secondFactor" })`: no verifier passes
+ * through the UI.
  */
 function PasswordThenPasskey() {
   const { signIn } = useAuthActions();
   const task = useTask();
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
-  // The verifier of the password step, while it waits for the second factor.
-  const [pending, setPending] = useState<string | null>(null);
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     void task.run(async () => {
       const outcome = await signIn("password", { flow: "signIn", email: email.trim(), password });
-      if (outcome.status === "totpRequired") {
-        setPending(outcome.verifier);
-        return "Password accepted. Now confirm with your passkey.";
-      }
+      // The prompt for the second factor takes this page's place.
+      if (outcome.status === "secondFactorRequired") return;
       if (outcome.status === "signedIn") return "Signed in (this account has no second factor).";
       throw new Error(`Unexpected outcome: ${outcome.status}`);
-    });
-  }
-
-  function confirm() {
-    if (pending === null) return;
-    void task.run(async () => {
-      expectSignedIn(await signIn("passkey", { flow: "second-factor" }, pending));
-      setPending(null);
     });
   }
 
@@ -157,24 +148,13 @@ function PasswordThenPasskey() {
       <p className="muted small">
         For accounts with a passkey registered as a second factor (see “Add a passkey” once signed in).
       </p>
-      {pending === null ? (
-        <form onSubmit={submit}>
-          <EmailField email={email} onEmailChange={setEmail} />
-          <PasswordField label="Password" value={password} onChange={setPassword} autoComplete="current-password" />
-          <button type="submit" disabled={task.pending}>
-            {task.pending ? "Checking…" : "Continue"}
-          </button>
-        </form>
-      ) : (
-        <div className="actions">
-          <button type="button" onClick={confirm} disabled={task.pending}>
-            {task.pending ? "Waiting for your passkey…" : "Confirm with my passkey"}
-          </button>
-          <button type="button" className="secondary" onClick={() => setPending(null)} disabled={task.pending}>
-            Start over
-          </button>
-        </div>
-      )}
+      <form onSubmit={submit}>
+        <EmailField email={email} onEmailChange={setEmail} />
+        <PasswordField label="Password" value={password} onChange={setPassword} autoComplete="current-password" />
+        <button type="submit" disabled={task.pending}>
+          {task.pending ? "Checking…" : "Continue"}
+        </button>
+      </form>
       <TaskResult status={task.status} />
     </section>
   );

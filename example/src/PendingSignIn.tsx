@@ -2,7 +2,6 @@ import { useEffect, useRef, useState } from "react";
 import { useAuthActions, usePendingSignIn } from "convex-auth-kit/react";
 import { unexpectedOutcome } from "./outcomes";
 import { useSession } from "./session";
-import { TotpChallenge } from "./TotpPage";
 import { TaskResult, useTask } from "./useTask";
 
 /**
@@ -19,11 +18,8 @@ export function PendingSignInPrompt() {
   const { status } = useSession();
   const task = useTask();
   // `confirmSignIn()` drops the waiting link at once; the panel stays up (for
-  // this account) until the attempt settles, to show progress, an error or the
-  // second-factor step.
+  // this account) until the attempt settles, to show progress or an error.
   const [attempt, setAttempt] = useState<string | null>(null);
-  // Set when the account also needs an authenticator code.
-  const [verifier, setVerifier] = useState<string | null>(null);
   const headingRef = useRef<HTMLHeadingElement>(null);
   const { reset } = task;
 
@@ -31,7 +27,6 @@ export function PendingSignInPrompt() {
   useEffect(() => {
     if (pendingAccount === null) return;
     setAttempt(null);
-    setVerifier(null);
     reset();
     headingRef.current?.focus();
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -42,7 +37,6 @@ export function PendingSignInPrompt() {
 
   function close() {
     setAttempt(null);
-    setVerifier(null);
     task.reset();
   }
 
@@ -51,12 +45,10 @@ export function PendingSignInPrompt() {
     setAttempt(account);
     void task.run(async () => {
       const outcome = await confirmSignIn();
-      if (outcome.status === "signedIn") {
+      // Signed in, or the account also needs a second factor: the client keeps
+      // that step and App shows its prompt (SecondFactor.tsx) in this panel's place.
+      if (outcome.status === "signedIn" || outcome.status === "secondFactorRequired") {
         close();
-        return;
-      }
-      if (outcome.status === "totpRequired") {
-        setVerifier(outcome.verifier);
         return;
       }
       throw unexpectedOutcome(outcome);
@@ -64,7 +56,7 @@ export function PendingSignInPrompt() {
   }
 
   function cancel() {
-    cancelSignIn();
+    void cancelSignIn();
     close();
   }
 
@@ -89,23 +81,17 @@ export function PendingSignInPrompt() {
         sent you would sign this browser into their account.
         {status === "signedIn" && " You are signed in now; signing in switches this browser to that account."}
       </p>
-      {verifier !== null ? (
-        <TotpChallenge verifier={verifier} onRestart={close} onSignedIn={close} />
-      ) : (
-        <>
-          <div className="actions">
-            <button type="button" disabled={!canConfirm} onClick={confirm}>
-              {task.pending ? "Signing in…" : "Sign in"}
-            </button>
-            <button type="button" className="secondary" disabled={task.pending} onClick={cancel}>
-              {pendingAccount === null ? "Close" : "Cancel"}
-            </button>
-          </div>
-          <TaskResult status={task.status} />
-          {task.status.kind === "failed" && (
-            <p className="muted small">This link cannot be used again here: ask for a new one.</p>
-          )}
-        </>
+      <div className="actions">
+        <button type="button" disabled={!canConfirm} onClick={confirm}>
+          {task.pending ? "Signing in…" : "Sign in"}
+        </button>
+        <button type="button" className="secondary" disabled={task.pending} onClick={cancel}>
+          {pendingAccount === null ? "Close" : "Cancel"}
+        </button>
+      </div>
+      <TaskResult status={task.status} />
+      {task.status.kind === "failed" && (
+        <p className="muted small">This link cannot be used again here: ask for a new one.</p>
       )}
     </section>
   );

@@ -5,7 +5,6 @@ import { api } from "../convex/_generated/api";
 import { DevToolsBoundary } from "./DevTools";
 import { unexpectedOutcome } from "./outcomes";
 import { useSession } from "./session";
-import { TotpChallenge } from "./TotpPage";
 import { TaskResult, useTask } from "./useTask";
 
 /**
@@ -108,8 +107,6 @@ function EmailForm() {
   const [email, setEmail] = useState("");
   const [sent, setSent] = useState<{ to: string; method: "code" | "link" } | null>(null);
   const [code, setCode] = useState("");
-  // Set when the code was right and the account also needs its authenticator.
-  const [verifier, setVerifier] = useState<string | null>(null);
 
   function request(method: "code" | "link") {
     const to = email.trim();
@@ -118,7 +115,6 @@ function EmailForm() {
       if (outcome.status === "signedIn") return;
       if (outcome.status !== "codeSent") throw unexpectedOutcome(outcome);
       setSent({ to, method });
-      setVerifier(null);
       verify.reset();
       if (method === "link") {
         // The link is bound to this browser: opened anywhere else, it asks before signing in.
@@ -132,16 +128,10 @@ function EmailForm() {
     if (sent === null) return;
     void verify.run(async () => {
       const outcome = await signIn("email", { email: sent.to, code: code.trim() });
-      if (outcome.status === "totpRequired") {
-        setVerifier(outcome.verifier);
-        return;
-      }
+      // The account also needs a second factor: the client keeps the step, and App shows its prompt.
+      if (outcome.status === "secondFactorRequired") return;
       if (outcome.status !== "signedIn") throw unexpectedOutcome(outcome);
     });
-  }
-
-  if (verifier !== null) {
-    return <TotpChallenge verifier={verifier} onRestart={() => setVerifier(null)} />;
   }
 
   return (
@@ -195,11 +185,6 @@ function PhoneForm() {
   const [phone, setPhone] = useState("");
   const [sentTo, setSentTo] = useState<string | null>(null);
   const [code, setCode] = useState("");
-  // Set when the code was right and the account also needs its authenticator.
-  const [verifier, setVerifier] = useState<string | null>(null);
-  if (verifier !== null) {
-    return <TotpChallenge verifier={verifier} onRestart={() => setVerifier(null)} />;
-  }
   return (
     <section className="card narrow">
       <h2>Phone</h2>
@@ -233,10 +218,8 @@ function PhoneForm() {
               e.preventDefault();
               void verify.run(async () => {
                 const outcome = await signIn("phone", { phone: sentTo, code: code.trim() });
-                if (outcome.status === "totpRequired") {
-                  setVerifier(outcome.verifier);
-                  return;
-                }
+                // A second factor is needed: App shows the prompt for the step the client keeps.
+                if (outcome.status === "secondFactorRequired") return;
                 if (outcome.status !== "signedIn") throw unexpectedOutcome(outcome);
               });
             }}

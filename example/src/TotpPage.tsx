@@ -1,6 +1,6 @@
 import { useMemo, useState, type FormEvent, type ReactNode } from "react";
 import { useAction, useMutation, useQuery } from "convex/react";
-import { authErrorCode, useAuthActions } from "convex-auth-kit/react";
+import { authErrorCode, useAuthActions, usePendingStep } from "convex-auth-kit/react";
 import qrcode from "qrcode-generator";
 import { api } from "../convex/_generated/api";
 import { AuthGate } from "./AuthGate";
@@ -32,29 +32,27 @@ export function TotpPage() {
 // ---------------------------------------------------------------------------
 // Signed out: password, then the code.
 
+/**
+ * The password step; for an account with an authenticator the client then
+ * keeps the pending second-factor step and App's prompt (SecondFactor.tsx)
+ * asks for the code (or a recovery code) in this page's place.
+ */
 function PasswordThenCode() {
   const { signIn } = useAuthActions();
   const task = useTask();
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
-  const [verifier, setVerifier] = useState<string | null>(null);
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     void task.run(async () => {
       const outcome = await signIn("password", { flow: "signIn", email: email.trim(), password });
-      if (outcome.status === "totpRequired") {
-        setVerifier(outcome.verifier);
-        return;
-      }
+      if (outcome.status === "secondFactorRequired") return;
       if (outcome.status === "signedIn") return "Signed in: this account has no second factor.";
       return `Unexpected outcome: ${outcome.status}`;
     });
   }
 
-  if (verifier !== null) {
-    return <TotpChallenge verifier={verifier} onRestart={() => setVerifier(null)} />;
-  }
   return (
     <section className="card narrow">
       <h2>Sign in</h2>
@@ -66,86 +64,6 @@ function PasswordThenCode() {
         </button>
       </form>
       <TaskResult status={task.status} />
-    </section>
-  );
-}
-
-/**
- * The second step of a sign-in: a code from the authenticator app, or a
- * recovery code. `verifier` is what `signIn` returned with `totpRequired`;
- * a wrong code can be retyped with it until it expires (5 minutes), then
- * `onRestart` goes back to the password. Any page whose password sign-in
- * returns `totpRequired` can render this.
- */
-export function TotpChallenge({
-  verifier,
-  onRestart,
-  onSignedIn,
-}: {
-  verifier: string;
-  onRestart: () => void;
-  /** Called once the code signed in. */
-  onSignedIn?: () => void;
-}) {
-  const { signIn } = useAuthActions();
-  const task = useTask();
-  const [useRecovery, setUseRecovery] = useState(false);
-  const [value, setValue] = useState("");
-  const expired = task.status.kind === "failed" && authErrorCode(task.status.error) === "NOT_FOUND";
-
-  function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const params = useRecovery ? { recoveryCode: value } : { code: value.replace(/\s+/g, "") };
-    void task.run(async () => {
-      const outcome = await signIn("totp", params, verifier);
-      if (outcome.status !== "signedIn") return `Unexpected outcome: ${outcome.status}`;
-      onSignedIn?.();
-    });
-  }
-
-  return (
-    <section className="card narrow">
-      <h2>{useRecovery ? "Enter a recovery code" : "Enter your code"}</h2>
-      <p className="muted">
-        {useRecovery
-          ? "Each of your recovery codes works once."
-          : "Open your authenticator app and type the 6-digit code it shows for this site."}
-      </p>
-      <form onSubmit={submit}>
-        <label>
-          {useRecovery ? "Recovery code" : "Code"}
-          <input
-            value={value}
-            onChange={(e) => setValue(e.target.value)}
-            required
-            autoFocus
-            autoComplete="one-time-code"
-            inputMode={useRecovery ? "text" : "numeric"}
-            placeholder={useRecovery ? "xxxx-xxxx-xxxx-xxxx" : "123456"}
-          />
-        </label>
-        <div className="actions">
-          <button type="submit" disabled={task.pending || expired}>
-            {task.pending ? "Checking…" : "Sign in"}
-          </button>
-          <button
-            type="button"
-            className="link"
-            onClick={() => {
-              setUseRecovery(!useRecovery);
-              setValue("");
-              task.reset();
-            }}
-          >
-            {useRecovery ? "Use a code from the app" : "Use a recovery code"}
-          </button>
-          <button type="button" className="link" onClick={onRestart}>
-            Start over
-          </button>
-        </div>
-      </form>
-      <TaskResult status={task.status} />
-      {expired && <p className="muted">This step has expired: start over with your password.</p>}
     </section>
   );
 }
@@ -264,22 +182,31 @@ function StepUp({ verifiedUntil, hasFactor }: { verifiedUntil: number | null; ha
   );
 }
 
-type Pending = { uri: string; secret: string; verifier: string };
+/** What a set-up shows once: the QR code's URI and the key to type in. */
+type Shown = { uri: string; secret: string };
 
+/**
+ * Set-up, then a confirming code. The client keeps the set-up's verifier as
+ * the pending step, so `signIn("totp", { flow: "confirm", code })` needs none;
+ * after a reload the step is still pending (`usePendingStep()`) and the code
+ * can still be entered, but the key is not shown again.
+ */
 function Enroll({ hasFactor }: { hasFactor: boolean }) {
-  const { signIn } = useAuthActions();
+  const { signIn, cancelSignIn } = useAuthActions();
+  const step = usePendingStep();
   const start = useTask();
   const confirm = useTask();
   const [name, setName] = useState("");
   const [code, setCode] = useState("");
-  const [pending, setPending] = useState<Pending | null>(null);
+  const [shown, setShown] = useState<Shown | null>(null);
+  const confirming = step?.kind === "totpSetup";
 
   function begin(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     void start.run(async () => {
       const outcome = await signIn("totp", { flow: "setup", ...(name.trim() ? { name: name.trim() } : {}) });
       if (outcome.status !== "totpSetup") return `Unexpected outcome: ${outcome.status}`;
-      setPending({ uri: outcome.uri, secret: outcome.secret, verifier: outcome.verifier });
+      setShown({ uri: outcome.uri, secret: outcome.secret });
       setCode("");
       confirm.reset();
     });
@@ -287,33 +214,47 @@ function Enroll({ hasFactor }: { hasFactor: boolean }) {
 
   function finish(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    if (pending === null) return;
     void confirm.run(async () => {
-      const outcome = await signIn("totp", { flow: "confirm", code: code.replace(/\s+/g, "") }, pending.verifier);
+      const outcome = await signIn("totp", { flow: "confirm", code: code.replace(/\s+/g, "") });
       if (outcome.status !== "signedIn") return `Unexpected outcome: ${outcome.status}`;
-      setPending(null);
+      setShown(null);
       setName("");
       return "Authenticator added. Now create your recovery codes.";
     });
   }
 
-  if (pending !== null) {
+  function cancel() {
+    setShown(null);
+    confirm.reset();
+    void cancelSignIn();
+  }
+
+  if (confirming) {
     return (
       <section className="card wide">
-        <h2>Scan this code</h2>
-        <p className="muted">
-          Scan it with your authenticator app, or type the key in. Then enter the code the app shows. The key is shown
-          only now.
-        </p>
-        <div className="actions">
-          <QrCode value={pending.uri} />
-          <dl className="details">
-            <dt>Key</dt>
-            <dd>
-              <code>{pending.secret.match(/.{1,4}/g)?.join(" ")}</code>
-            </dd>
-          </dl>
-        </div>
+        <h2>{shown !== null ? "Scan this code" : "Finish setting up your authenticator"}</h2>
+        {shown !== null ? (
+          <>
+            <p className="muted">
+              Scan it with your authenticator app, or type the key in. Then enter the code the app shows. The key is
+              shown only now.
+            </p>
+            <div className="actions">
+              <QrCode value={shown.uri} />
+              <dl className="details">
+                <dt>Key</dt>
+                <dd>
+                  <code>{shown.secret.match(/.{1,4}/g)?.join(" ")}</code>
+                </dd>
+              </dl>
+            </div>
+          </>
+        ) : (
+          <p className="muted">
+            A set-up started before this page loaded is waiting for a code. If you did not add the key to your app,
+            cancel and set up again.
+          </p>
+        )}
         <form onSubmit={finish}>
           <label>
             Code from the app
@@ -329,7 +270,7 @@ function Enroll({ hasFactor }: { hasFactor: boolean }) {
             <button type="submit" disabled={confirm.pending}>
               {confirm.pending ? "Checking…" : "Confirm"}
             </button>
-            <button type="button" className="link" onClick={() => setPending(null)}>
+            <button type="button" className="link" onClick={cancel}>
               Cancel
             </button>
           </div>

@@ -4,7 +4,6 @@ import { ConvexReactClient } from "convex/react";
 import { ConvexAuthProvider } from "convex-auth-kit/react";
 import { App } from "./App";
 import { MissingConvexUrl } from "./MissingConvexUrl";
-import { onRedirectResult } from "./redirectStep";
 import "./styles.css";
 
 function createClient(): { client: ConvexReactClient } | { problem: string } {
@@ -28,7 +27,7 @@ const setup = createClient();
 createRoot(document.getElementById("root")!).render(
   <StrictMode>
     {"client" in setup ? (
-      <ConvexAuthProvider client={setup.client} onRedirectResult={onRedirectResult}>
+      <ConvexAuthProvider client={setup.client}>
         <App />
       </ConvexAuthProvider>
     ) : (

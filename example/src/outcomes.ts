@@ -15,8 +15,8 @@ export function describeOutcome(outcome: SignInOutcome): string | undefined {
       return `This sign-in link is for ${outcome.account} and signs in only once you confirm it.`;
     case "redirecting":
       return "Taking you to the provider…";
-    case "totpRequired":
-      return "This account also needs a code from its authenticator app.";
+    case "secondFactorRequired":
+      return "This account also needs a second factor: finish with it above.";
     case "totpSetup":
       return "Unexpected: the server started setting up an authenticator.";
     case "failed":

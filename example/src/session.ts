@@ -11,11 +11,12 @@ export type SessionStatus = "loading" | "signedIn" | "signedOut";
 /** Runs Password flows and signs out. */
 export type SessionActions = {
   /**
-   * A Password flow: "signedIn", "started" when a code was sent, or the
-   * verifier of the second-factor step (a reset of a user with TOTP or a
-   * two-factor passkey still needs it).
+   * A Password flow: "signedIn", "started" when a code was sent, or
+   * "secondFactor" when the user must still give a second factor (a reset of
+   * a user with TOTP or a two-factor passkey): the client keeps that step and
+   * `SecondFactorPrompt` finishes it.
    */
-  signIn(params: Record<string, unknown>): Promise<"signedIn" | "started" | { totpRequired: string }>;
+  signIn(params: Record<string, unknown>): Promise<"signedIn" | "started" | "secondFactor">;
   /** Ends the session here, on the server and in other tabs. */
   signOut(): Promise<void>;
 };
@@ -27,7 +28,7 @@ export function useSession(): { status: SessionStatus; session: SessionActions }
     () => ({
       async signIn(params) {
         const outcome = await signIn("password", params);
-        if (outcome.status === "totpRequired") return { totpRequired: outcome.verifier };
+        if (outcome.status === "secondFactorRequired") return "secondFactor";
         return outcome.status === "signedIn" ? "signedIn" : "started";
       },
       signOut,

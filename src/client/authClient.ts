@@ -17,10 +17,15 @@
  * what the one before it wrote. Sign-in results other than tokens (codes and
  * links sent, OAuth, passkeys, TOTP) are handled by `steps.ts`, loaded when
  * the client is signed out, since only then can a sign-in follow.
+ *
+ * A step the user must finish (a second factor, a TOTP set-up) is kept in
+ * storage with its verifier (`pendingStep()`), which every `signIn` without
+ * a verifier of its own sends, so the UI never handles a verifier.
  */
+import { authErrorCode } from "./errors.js";
 import { msLeft, sessionIdOf } from "./jwt.js";
 import { crossTabLock, sleep, type Lock } from "./lock.js";
-import type { AuthTransport, SignInOutcome, SignInResult, Tokens } from "./protocol.js";
+import type { AuthTransport, PendingStep, SignInOutcome, SignInResult, Tokens } from "./protocol.js";
 import { memoryStorage, type TokenStorage } from "./storage.js";
 
 /** Where the client stands. */
@@ -52,6 +57,9 @@ export type AuthClientOptions = {
 /** A sign-in link waiting for the person to confirm its account (`shown`: what the app may see). */
 type Confirmation = { shown: { account: string }; code: string; verifier: string } | null;
 
+/** A pending step as storage keeps it: what the app sees, and the verifier it never handles. */
+export type StoredStep = PendingStep & { verifier: string };
+
 export class AuthClient {
   state: AuthState = { status: "loading", token: null };
   #tokens: Tokens | null = null;
@@ -64,6 +72,9 @@ export class AuthClient {
   #ready: Promise<void>;
   #retryTimer?: ReturnType<typeof setTimeout>;
   #confirmation: Confirmation = null;
+  /** The pending step as stored (raw JSON) and as shown, kept in step so `pendingStep()` is stable. */
+  #stepRaw: string | null = null;
+  #step: PendingStep | null = null;
   /** Token writes and `sessionEnded` checks, one at a time: each sees what the one before wrote. */
   #queue: Promise<unknown> = Promise.resolve();
   /** Sessions reported ended here: tokens for them (a refresh that was in flight) are not taken back. */
@@ -76,8 +87,10 @@ export class AuthClient {
     this.#lock = options.lock ?? crossTabLock(this.#storage);
     this.#key = `convexAuth:${options.namespace}`;
     this.#ready = this.#load();
+    void this.#readStep();
     this.#unsubscribe = this.#storage.subscribe?.((key) => {
       if (key === null || key === `${this.#key}:tokens`) void this.#load();
+      if (key === null || key === `${this.#key}:step`) void this.#readStep();
     });
   }
 
@@ -107,10 +120,40 @@ export class AuthClient {
 
   /**
    * Signs in with `provider`, running any browser step (WebAuthn ceremony,
-   * OAuth redirect) and returning what the UI must do next.
+   * OAuth redirect) and returning what the UI must do next. Without a
+   * `verifier`, sends the pending step's (see {@link pendingStep}): after
+   * `secondFactorRequired`, `signIn("totp", { code })` finishes the sign-in;
+   * after `totpSetup`, `signIn("totp", { flow: "confirm", code })`.
    */
   async signIn(provider: string | undefined, params: Record<string, unknown> = {}, verifier?: string): Promise<SignInOutcome> {
-    return await this.#handle(provider, await this.#send(provider, params, verifier));
+    const sent = verifier ?? (await this.#readStep())?.verifier;
+    try {
+      return await this.#handle(provider, await this.#send(provider, params, sent));
+    } catch (error) {
+      // The server no longer knows the step (it expired, or was used up): forget it.
+      if (sent !== undefined && authErrorCode(error) === "NOT_FOUND" && (await this.#readStep())?.verifier === sent) {
+        await this.#setStep(null);
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * The sign-in step waiting for the user, or `null`: a second factor (one
+   * of `methods`: `"totp"`, `"recoveryCode"`, `"passkey"`) or a TOTP set-up
+   * to confirm. Kept in storage, so it is still there after a reload and in
+   * other tabs; {@link subscribe} hears when it changes. It ends when a
+   * `signIn` signs in or starts another step, on {@link signOut} and
+   * {@link cancelSignIn}, and when the server answers `NOT_FOUND` (expired).
+   */
+  pendingStep(): PendingStep | null {
+    return this.#step;
+  }
+
+  /** Drops any sign-in waiting for the user: the pending step and a link waiting for confirmation. */
+  async cancelSignIn(): Promise<void> {
+    this.cancelRedirect();
+    await this.#setStep(null);
   }
 
   /**
@@ -152,6 +195,7 @@ export class AuthClient {
     } catch {
       // Offline: the session ends on the server when it expires.
     } finally {
+      await this.#setStep(null);
       await this.#save(null);
     }
   }
@@ -205,11 +249,40 @@ export class AuthClient {
   async #handle(provider: string | undefined, result: SignInResult): Promise<SignInOutcome> {
     if (!("tokens" in result)) {
       const { nextStep } = await import("./steps.js");
-      return await nextStep(this, this.#options, (verifier) => this.#storage.setItem(`${this.#key}:verifier`, verifier), provider, result);
+      const keep = {
+        verifier: (verifier: string) => this.#storage.setItem(`${this.#key}:verifier`, verifier),
+        step: (step: StoredStep) => this.#setStep(step),
+      };
+      return await nextStep(this, this.#options, keep, provider, result);
     }
     if (result.tokens === null) return { status: "failed" };
     await this.#save(result.tokens);
+    await this.#setStep(null);
     return { status: "signedIn" };
+  }
+
+  /** The stored step (read afresh: another tab may have changed it), also shown. */
+  async #readStep(): Promise<StoredStep | null> {
+    return this.#showStep(await this.#storage.getItem(`${this.#key}:step`));
+  }
+
+  /** Keeps `step` (or none) in storage, where a reload and other tabs find it. */
+  async #setStep(step: StoredStep | null): Promise<void> {
+    const raw = step && JSON.stringify(step);
+    await (raw ? this.#storage.setItem(`${this.#key}:step`, raw) : this.#storage.removeItem(`${this.#key}:step`));
+    this.#showStep(raw);
+  }
+
+  /** Shows the stored step `raw` without its verifier (a new object only when it changed); returns it parsed. */
+  #showStep(raw: string | null = null): StoredStep | null {
+    const step = parseStep(raw);
+    if (raw !== this.#stepRaw) {
+      this.#stepRaw = raw;
+      const { verifier: _, ...shown } = step ?? {};
+      this.#step = step && (shown as PendingStep);
+      this.#notify();
+    }
+    return step;
   }
 
   #expiresSoon(token: string): boolean {
@@ -314,5 +387,15 @@ export class AuthClient {
       if (!tokens) import("./steps.js").catch(() => undefined);
       this.#notify();
     }
+  }
+}
+
+/** A stored step, or `null` for none (or anything unreadable). */
+function parseStep(raw: string | null): StoredStep | null {
+  try {
+    const step = raw ? (JSON.parse(raw) as StoredStep) : null;
+    return typeof step?.verifier === "string" ? step : null;
+  } catch {
+    return null;
   }
 }

@@ -4,10 +4,17 @@
  * resolves to.
  */
 
-import type { SignInResult as ProtocolSignInResult, Tokens as ProtocolTokens } from "../shared/protocol.js";
+import type {
+  SecondFactorMethod as ProtocolSecondFactorMethod,
+  SignInResult as ProtocolSignInResult,
+  Tokens as ProtocolTokens,
+} from "../shared/protocol.js";
 
 /** Access and refresh token. */
 export type Tokens = ProtocolTokens;
+
+/** A way to finish a second-factor step: `"totp"`, `"passkey"` or `"recoveryCode"`. */
+export type SecondFactorMethod = ProtocolSecondFactorMethod;
 
 /** Arguments of the server's `signIn` action. */
 export type SignInArgs = {
@@ -32,9 +39,14 @@ export type SignInResult = ProtocolSignInResult;
  *   not ask for it: show `account` and call `confirmSignIn()` only if the
  *   person means to sign in as that account (else `cancelSignIn()`);
  * - `redirecting`: the browser is leaving for the OAuth provider;
- * - `totpRequired`: ask for an authenticator code, then
- *   `signIn("totp", { code, verifier })`;
- * - `totpSetup`: show `uri` as a QR code, then confirm with a code;
+ * - `secondFactorRequired`: the first factor passed; finish with one of
+ *   `methods`: `signIn("totp", { code })` (`"totp"`),
+ *   `signIn("totp", { recoveryCode })` (`"recoveryCode"`) or
+ *   `signIn("passkey", { flow: "secondFactor" })` (`"passkey"`). The client
+ *   keeps the step's verifier (see {@link PendingStep}), so none is passed;
+ * - `totpSetup`: show `uri` as a QR code (or `secret` to type in), then
+ *   confirm with `signIn("totp", { flow: "confirm", code })` (the client
+ *   keeps the set-up's verifier too);
  * - `failed`: the server refused without an error (`{ tokens: null }`).
  */
 export type SignInOutcome =
@@ -42,9 +54,21 @@ export type SignInOutcome =
   | { status: "codeSent" }
   | { status: "confirmationRequired"; account: string }
   | { status: "redirecting" }
-  | { status: "totpRequired"; verifier: string }
-  | { status: "totpSetup"; uri: string; secret: string; totpId: string; verifier: string }
+  | { status: "secondFactorRequired"; methods: SecondFactorMethod[] }
+  | { status: "totpSetup"; uri: string; secret: string; totpId: string }
   | { status: "failed" };
+
+/**
+ * A sign-in step waiting for the user, as `AuthClient.pendingStep()` (React:
+ * `usePendingStep()`) shows it: a second factor to give (one of `methods`),
+ * or an authenticator set-up to confirm with a code. The client keeps the
+ * step's verifier in its storage (so it survives a reload and is seen by
+ * other tabs) and sends it with every `signIn` that passes no verifier of
+ * its own, until the step ends: signed in, replaced by a new step,
+ * `signOut()`, `cancelSignIn()`, or the server answering `NOT_FOUND` (the
+ * step expired).
+ */
+export type PendingStep = { kind: "secondFactor"; methods: SecondFactorMethod[] } | { kind: "totpSetup" };
 
 /**
  * What the server's `sessionState` query returns: `null` when the caller has

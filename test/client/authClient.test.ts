@@ -5,7 +5,8 @@
  * redirect, WebAuthn ceremony, TOTP), driven by a scripted transport because
  * the server's providers for those steps come in later issues.
  */
-import { describe, expect, test } from "vitest";
+import { ConvexError } from "convex/values";
+import { describe, expect, test, vi } from "vitest";
 import { AuthClient } from "../../src/client/authClient.js";
 import { crossTabLock } from "../../src/client/lock.js";
 import type { AuthTransport, SignInArgs, SignInResult } from "../../src/client/protocol.js";
@@ -130,24 +131,188 @@ describe("multi-step sign-in", () => {
     expect(transport.calls[1]).toEqual({ provider: "passkey", params: { response: { id: "cred" } }, verifier: "v2" });
   });
 
-  test("TOTP required, TOTP setup and a sent code are returned for the UI", async () => {
+  test("a second factor, a TOTP set-up and a sent code are returned for the UI", async () => {
     const transport = scripted([
-      { totpRequired: true, verifier: "v3" },
+      { secondFactor: { methods: ["totp", "recoveryCode"] }, verifier: "v3" },
       { totpSetup: { uri: "otpauth://totp/x", secret: "S", totpId: "t1" }, verifier: "v4" },
       { started: true },
       { tokens: null },
     ]);
     const client = new AuthClient({ transport, namespace: "ns" });
-    expect(await client.signIn("password", {})).toEqual({ status: "totpRequired", verifier: "v3" });
+    expect(await client.signIn("password", {})).toEqual({ status: "secondFactorRequired", methods: ["totp", "recoveryCode"] });
     expect(await client.signIn("totp", { flow: "setup" })).toEqual({
       status: "totpSetup",
       uri: "otpauth://totp/x",
       secret: "S",
       totpId: "t1",
-      verifier: "v4",
     });
     expect(await client.signIn("password", { flow: "reset" })).toEqual({ status: "codeSent" });
     expect(await client.signIn("password", {})).toEqual({ status: "failed" });
     expect(client.state.status).toBe("signedOut");
+  });
+});
+
+describe("the pending step (second factor, TOTP set-up): the client keeps its verifier", () => {
+  const tokens = () => ({ tokens: { token: fakeJwt(Date.now() / 1000 + 3600), refreshToken: "r".repeat(43) } });
+  const secondFactor = (verifier = "step-1"): SignInResult => ({
+    secondFactor: { methods: ["totp", "passkey", "recoveryCode"] },
+    verifier,
+  });
+  const stepKey = "convexAuth:ns:step";
+
+  test("signIn(\"totp\", { code }) sends the kept verifier and signs in; the step is then forgotten", async () => {
+    const storage = memoryStorage();
+    const transport = scripted([secondFactor(), tokens()]);
+    const client = new AuthClient({ transport, storage, namespace: "ns" });
+    const seen: unknown[] = [];
+    client.subscribe(() => seen.push(client.pendingStep()));
+    expect(await client.signIn("password", { flow: "signIn" })).toEqual({
+      status: "secondFactorRequired",
+      methods: ["totp", "passkey", "recoveryCode"],
+    });
+    expect(client.pendingStep()).toEqual({ kind: "secondFactor", methods: ["totp", "passkey", "recoveryCode"] });
+    expect(seen).toContainEqual({ kind: "secondFactor", methods: ["totp", "passkey", "recoveryCode"] });
+    // The app never sees the verifier.
+    expect(JSON.stringify(client.pendingStep())).not.toContain("step-1");
+    expect(await client.signIn("totp", { code: "123456" })).toEqual({ status: "signedIn" });
+    expect(transport.calls[1]).toEqual({ provider: "totp", params: { code: "123456" }, verifier: "step-1" });
+    expect(client.pendingStep()).toBeNull();
+    expect(await storage.getItem(stepKey)).toBeNull();
+    expect(client.state.status).toBe("signedIn");
+  });
+
+  test("the snapshot is stable while the step does not change (for useSyncExternalStore)", async () => {
+    const client = new AuthClient({ transport: scripted([secondFactor()]), namespace: "ns" });
+    await client.signIn("password", {});
+    expect(client.pendingStep()).toBe(client.pendingStep());
+  });
+
+  test("a wrong code keeps the step, so the person can retype it", async () => {
+    const transport = scripted([secondFactor(), new ConvexError({ code: "INVALID_CODE", message: "wrong" }), tokens()]);
+    const client = new AuthClient({ transport, namespace: "ns" });
+    await client.signIn("password", {});
+    await expect(client.signIn("totp", { code: "000000" })).rejects.toThrow();
+    expect(client.pendingStep()).toEqual({ kind: "secondFactor", methods: ["totp", "passkey", "recoveryCode"] });
+    expect(await client.signIn("totp", { code: "123456" })).toEqual({ status: "signedIn" });
+    expect(transport.calls[2]!.verifier).toBe("step-1");
+  });
+
+  test("a reload (a new client on the same storage) and another tab see the pending step and finish it", async () => {
+    const storage = memoryStorage();
+    const first = new AuthClient({ transport: scripted([secondFactor()]), storage, namespace: "ns" });
+    const otherTab = new AuthClient({ transport: scripted([]), storage, namespace: "ns" });
+    await vi.waitFor(() => expect(otherTab.state.status).toBe("signedOut"));
+    expect(otherTab.pendingStep()).toBeNull();
+    await first.signIn("password", {});
+    // The other tab hears the storage change.
+    expect(otherTab.pendingStep()).toEqual({ kind: "secondFactor", methods: ["totp", "passkey", "recoveryCode"] });
+    first.stop();
+
+    const transport = scripted([tokens()]);
+    const reloaded = new AuthClient({ transport, storage, namespace: "ns" });
+    await vi.waitFor(() => expect(reloaded.pendingStep()).toEqual({ kind: "secondFactor", methods: ["totp", "passkey", "recoveryCode"] }));
+    expect(await reloaded.signIn("totp", { recoveryCode: "aaaa-bbbb" })).toEqual({ status: "signedIn" });
+    expect(transport.calls[0]).toEqual({ provider: "totp", params: { recoveryCode: "aaaa-bbbb" }, verifier: "step-1" });
+    // Signed in: gone for the other tab too.
+    expect(otherTab.pendingStep()).toBeNull();
+  });
+
+  test("a new step replaces the pending one", async () => {
+    const transport = scripted([secondFactor("step-1"), secondFactor("step-2"), tokens()]);
+    const client = new AuthClient({ transport, namespace: "ns" });
+    await client.signIn("password", {});
+    await client.signIn("password", {});
+    // The second first-factor call carried the old step's verifier; the server ignores it.
+    expect(transport.calls[1]!.verifier).toBe("step-1");
+    await client.signIn("totp", { code: "123456" });
+    expect(transport.calls[2]!.verifier).toBe("step-2");
+  });
+
+  test("cancelSignIn() forgets the step", async () => {
+    const storage = memoryStorage();
+    const transport = scripted([secondFactor(), { tokens: null }]);
+    const client = new AuthClient({ transport, storage, namespace: "ns" });
+    await client.signIn("password", {});
+    await client.cancelSignIn();
+    expect(client.pendingStep()).toBeNull();
+    expect(await storage.getItem(stepKey)).toBeNull();
+    await client.signIn("totp", { code: "123456" });
+    expect(transport.calls[1]).toEqual({ provider: "totp", params: { code: "123456" } });
+  });
+
+  test("signOut() forgets the step", async () => {
+    const storage = memoryStorage();
+    const transport = scripted([tokens(), { totpSetup: { uri: "otpauth://totp/x", secret: "S", totpId: "t1" }, verifier: "setup-1" }]);
+    const client = new AuthClient({ transport, storage, namespace: "ns" });
+    await client.signIn("password", {});
+    await client.signIn("totp", { flow: "setup" });
+    expect(client.pendingStep()).toEqual({ kind: "totpSetup" });
+    await client.signOut();
+    expect(client.pendingStep()).toBeNull();
+    expect(await storage.getItem(stepKey)).toBeNull();
+  });
+
+  test("an explicit verifier wins over the kept one", async () => {
+    const transport = scripted([secondFactor(), tokens()]);
+    const client = new AuthClient({ transport, namespace: "ns" });
+    await client.signIn("password", {});
+    expect(await client.signIn("totp", { code: "123456" }, "mine")).toEqual({ status: "signedIn" });
+    expect(transport.calls[1]!.verifier).toBe("mine");
+  });
+
+  test("NOT_FOUND (the step expired) forgets it; NOT_FOUND on a call with another verifier does not", async () => {
+    const expired = () => new ConvexError({ code: "NOT_FOUND", message: "This sign-in step has expired: sign in again" });
+    const transport = scripted([secondFactor(), expired(), expired()]);
+    const client = new AuthClient({ transport, namespace: "ns" });
+    await client.signIn("password", {});
+    await expect(client.signIn("totp", { code: "123456" }, "someone-else")).rejects.toThrow(ConvexError);
+    expect(client.pendingStep()).not.toBeNull();
+    await expect(client.signIn("totp", { code: "123456" })).rejects.toThrow(ConvexError);
+    expect(client.pendingStep()).toBeNull();
+  });
+
+  test("a passkey second factor: the kept verifier starts the ceremony, its own finishes it", async () => {
+    const transport = scripted([secondFactor(), { options: { challenge: "c" }, verifier: "ceremony-1" }, tokens()]);
+    const client = new AuthClient({ transport, namespace: "ns", webauthn: async () => ({ id: "cred" }) });
+    await client.signIn("password", {});
+    expect(await client.signIn("passkey", { flow: "secondFactor" })).toEqual({ status: "signedIn" });
+    expect(transport.calls[1]).toEqual({ provider: "passkey", params: { flow: "secondFactor" }, verifier: "step-1" });
+    expect(transport.calls[2]).toEqual({ provider: "passkey", params: { response: { id: "cred" } }, verifier: "ceremony-1" });
+    expect(client.pendingStep()).toBeNull();
+  });
+
+  test("totpSetup, then confirm without a verifier", async () => {
+    const transport = scripted([
+      tokens(),
+      { totpSetup: { uri: "otpauth://totp/x", secret: "S", totpId: "t1" }, verifier: "setup-1" },
+      tokens(),
+    ]);
+    const client = new AuthClient({ transport, namespace: "ns" });
+    await client.signIn("password", {});
+    const outcome = await client.signIn("totp", { flow: "setup" });
+    expect(outcome).toEqual({ status: "totpSetup", uri: "otpauth://totp/x", secret: "S", totpId: "t1" });
+    expect(client.pendingStep()).toEqual({ kind: "totpSetup" });
+    expect(await client.signIn("totp", { flow: "confirm", code: "123456" })).toEqual({ status: "signedIn" });
+    expect(transport.calls[2]).toEqual({ provider: "totp", params: { flow: "confirm", code: "123456" }, verifier: "setup-1" });
+    expect(client.pendingStep()).toBeNull();
+  });
+
+  test("a redirect return that needs a second factor leaves the step pending", async () => {
+    const storage = memoryStorage();
+    const transport = scripted([
+      { redirect: "https://github.com/login/oauth/authorize?x=1", verifier: "oauth-1" },
+      secondFactor(),
+      tokens(),
+    ]);
+    const client = new AuthClient({ transport, storage, namespace: "ns", navigate: () => undefined });
+    await client.signIn("github");
+    expect(await client.finishRedirect("the-code")).toEqual({
+      status: "secondFactorRequired",
+      methods: ["totp", "passkey", "recoveryCode"],
+    });
+    expect(transport.calls[1]).toEqual({ params: { code: "the-code" }, verifier: "oauth-1" });
+    expect(client.pendingStep()).toEqual({ kind: "secondFactor", methods: ["totp", "passkey", "recoveryCode"] });
+    expect(await client.signIn("totp", { code: "123456" })).toEqual({ status: "signedIn" });
+    expect(transport.calls[2]!.verifier).toBe("step-1");
   });
 });

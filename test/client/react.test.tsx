@@ -9,7 +9,8 @@ import { useEffect, useState } from "react";
 import { api } from "../../example/convex/_generated/api.js";
 import type { SignInOutcome } from "../../src/client/protocol.js";
 import { memoryStorage } from "../../src/client/storage.js";
-import { authErrorCode, useAuthActions, useAuthToken } from "../../src/client/react/index.js";
+import * as OTPAuth from "otpauth";
+import { authErrorCode, useAuthActions, useAuthToken, usePendingStep } from "../../src/client/react/index.js";
 import { as, claimsOf, probe } from "../harness/auth.js";
 import { Status, TestNetwork, makeAuthTest, mountTab, settle } from "./harness.js";
 
@@ -236,5 +237,52 @@ describe("ConvexAuthProvider", () => {
     await waitFor(() => expect(errors).toHaveLength(1));
     expect(window.location.search).toBe("");
     await shows(tab, "signed out");
+  });
+});
+
+/** Shows the pending sign-in step, as a second-factor page would. */
+function Step() {
+  const step = usePendingStep();
+  return <p data-testid="step">{step === null ? "no step" : step.kind === "secondFactor" ? `second factor: ${step.methods.join(",")}` : step.kind}</p>;
+}
+
+describe("a second factor through the React client (the client keeps the step's verifier)", () => {
+  test("set-up and confirm, then password, a reload on the code prompt, and the code: no verifier in the app", async () => {
+    const { t, network, storage, tab, actions } = await signedUpTab();
+    const setup = await actions.signIn("totp", { flow: "setup" });
+    if (setup.status !== "totpSetup") throw new Error(`unexpected ${setup.status}`);
+    expect(setup).not.toHaveProperty("verifier");
+    const otp = OTPAuth.URI.parse(setup.uri) as OTPAuth.TOTP;
+    expect(await actions.signIn("totp", { flow: "confirm", code: otp.generate() })).toEqual({ status: "signedIn" });
+    await actions.signOut();
+    await settle();
+
+    const outcome = await actions.signIn("password", { flow: "signIn", email: EMAIL, password: PW });
+    expect(outcome.status).toBe("secondFactorRequired");
+    if (outcome.status !== "secondFactorRequired") return;
+    expect(outcome.methods).toContain("totp");
+    tab.view.unmount();
+
+    // The page reloads on the code prompt: the step is still there.
+    let reloadedActions!: Actions;
+    const reloaded = mountTab({
+      t,
+      network,
+      storage,
+      children: (
+        <>
+          <Controls onReady={(a) => (reloadedActions = a)} />
+          <Step />
+          <Status />
+        </>
+      ),
+    });
+    await settle();
+    await shows(reloaded, `second factor: ${outcome.methods.join(",")}`);
+    // The code of the next time step (within the accepted drift): the confirming one is used up.
+    const code = otp.generate({ timestamp: Date.now() + 30_000 });
+    expect(await reloadedActions.signIn("totp", { code })).toEqual({ status: "signedIn" });
+    await shows(reloaded, "signed in");
+    await shows(reloaded, "no step");
   });
 });

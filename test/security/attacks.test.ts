@@ -151,7 +151,7 @@ describe("finding 2: at most `max` secrets are checked per identifier, whatever 
   });
 });
 
-describe("finding 2 (step-up): auth.totp.verify under concurrency", () => {
+describe("finding 2 (step-up): auth.stepUp.verify under concurrency", () => {
   test("15 concurrent wrong step-up codes with a stolen token: at most 10 are checked", async () => {
     useClock();
     const t = makeAuthTest();

@@ -3,7 +3,7 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useRef, use
 import { AuthClient, type AuthState } from "../authClient.js";
 import { ConvexError } from "../errors.js";
 import { claimsOf } from "../jwt.js";
-import type { AuthTransport, SessionState, SignInOutcome } from "../protocol.js";
+import type { AuthTransport, PendingStep, SessionState, SignInOutcome } from "../protocol.js";
 import { browserStorage, memoryStorage, type TokenStorage } from "../storage.js";
 import { convexTransport, makeFunctionReference, type AuthActionNames } from "../transport.js";
 
@@ -45,8 +45,9 @@ export type ConvexAuthProviderProps = {
   onSignInError?: (error: unknown) => void;
   /**
    * Called with the outcome of a sign-in finished from the URL (an OAuth
-   * return, a magic link): `signedIn`, or `totpRequired` with the verifier
-   * for the second factor, or `confirmationRequired` (see `usePendingSignIn`).
+   * return, a magic link): `signedIn`, `secondFactorRequired` (the step is
+   * then pending: see `usePendingStep`), or `confirmationRequired` (see
+   * `usePendingSignIn`).
    */
   onRedirectResult?: (outcome: SignInOutcome) => void;
   children: ReactNode;
@@ -177,13 +178,17 @@ function useAuthClient(): AuthClient {
 
 /**
  * `signIn(provider, params)` and `signOut()`. `signIn` resolves to a
- * {@link SignInOutcome} to switch on.
+ * {@link SignInOutcome} to switch on. A second factor or a TOTP set-up stays
+ * pending in the client (see `usePendingStep`), which sends its verifier
+ * with the next `signIn` calls: pass a `verifier` only to override it.
  *
  * @example
  * ```tsx
  * const { signIn } = useAuthActions();
  * const outcome = await signIn("password", { flow: "signIn", email, password });
- * if (outcome.status === "totpRequired") askForCode(outcome.verifier);
+ * if (outcome.status === "secondFactorRequired") askForCode(outcome.methods);
+ * // later, with the code the person typed:
+ * await signIn("totp", { code });
  * ```
  */
 export function useAuthActions() {
@@ -195,8 +200,8 @@ export function useAuthActions() {
       signOut: () => auth.signOut(),
       /** Signs in with the sign-in link waiting for confirmation (see `usePendingSignIn`). */
       confirmSignIn: () => auth.confirmRedirect(),
-      /** Drops the sign-in link waiting for confirmation. */
-      cancelSignIn: () => auth.cancelRedirect(),
+      /** Drops the sign-in waiting for the person: a link to confirm, a pending second factor or TOTP set-up. */
+      cancelSignIn: () => auth.cancelSignIn(),
     }),
     [auth],
   );
@@ -212,6 +217,21 @@ export function useAuthActions() {
 export function usePendingSignIn(): { account: string } | null {
   const auth = useAuthClient();
   return useSyncExternalStore(auth.subscribe, () => auth.pendingConfirmation(), () => null);
+}
+
+/**
+ * The sign-in step waiting for the user, or `null` (see
+ * `AuthClient.pendingStep`): `{ kind: "secondFactor", methods }` after a
+ * first factor of a user with a second one (also after a reload, and in
+ * other tabs), or `{ kind: "totpSetup" }` while an authenticator set-up
+ * waits for its code. Show a prompt for each of `methods` and finish with
+ * `signIn("totp", { code })`, `signIn("totp", { recoveryCode })` or
+ * `signIn("passkey", { flow: "secondFactor" })`; no verifier needed.
+ * `cancelSignIn()` drops it.
+ */
+export function usePendingStep(): PendingStep | null {
+  const auth = useAuthClient();
+  return useSyncExternalStore(auth.subscribe, () => auth.pendingStep(), () => null);
 }
 
 /** The current access token (a JWT), or `null` when signed out. */

@@ -1,6 +1,6 @@
 /**
  * Checking a TOTP or recovery code for a user, shared by the provider
- * (sign-in, confirmation) and `auth.totp.verify` (step-up).
+ * (sign-in, confirmation) and `auth.stepUp.verify` (step-up).
  *
  * The component never sees a secret in clear: the server first leases an
  * attempt token from the user's bucket and reads the encrypted secrets in
