@@ -23,7 +23,7 @@
  * a verifier of its own sends, so the UI never handles a verifier.
  */
 import { authErrorCode } from "./errors.js";
-import { msLeft, sessionIdOf } from "./jwt.js";
+import { msLeft, refreshAheadOf, sessionIdOf } from "./jwt.js";
 import { crossTabLock, sleep, type Lock } from "./lock.js";
 import type { AuthTransport, PendingStep, SignInOutcome, SignInResult, Tokens } from "./protocol.js";
 import { memoryStorage, type TokenStorage } from "./storage.js";
@@ -38,7 +38,7 @@ export type AuthClientOptions = {
   storage?: TokenStorage;
   /** Keeps deployments apart in one storage: the deployment URL by default. */
   namespace: string;
-  /** Refresh when the access token has less than this left. Default 60 s. */
+  /** Refresh when the access token has less than this left. Default: a quarter of its lifetime, at most 60 s. */
   refreshAheadMs?: number;
   /** First retry delay after a failed refresh, doubling up to `maxRetryMs`. Default 1 s / 30 s. */
   retryMs?: number;
@@ -286,46 +286,55 @@ export class AuthClient {
   }
 
   #expiresSoon(token: string): boolean {
-    return msLeft(token) < (this.#options.refreshAheadMs ?? 60_000);
+    return msLeft(token) < (this.#options.refreshAheadMs ?? refreshAheadOf(token));
   }
 
-  /** One refresh at a time in this tab; see `exchange` for the rest. */
+  /**
+   * One refresh at a time in this tab, each attempt under the cross-tab
+   * lock; the wait between attempts is outside it, so an offline tab never
+   * holds up the others.
+   */
   #refresh(seen: Tokens): Promise<string | null> {
-    this.#inflight ??= this.#lock(`${this.#key}:refresh`, () => this.#exchange(seen)).finally(() => {
+    this.#inflight ??= (async () => {
+      let delay = this.#options.retryMs ?? 1000;
+      for (;;) {
+        const attempt = await this.#lock(`${this.#key}:refresh`, () => this.#exchange(seen));
+        if (!("retry" in attempt)) return attempt.token;
+        await sleep(delay);
+        delay = Math.min(delay * 2, this.#options.maxRetryMs ?? 30_000);
+        seen = attempt.retry;
+      }
+    })().finally(() => {
       this.#inflight = null;
     });
     return this.#inflight;
   }
 
-  async #exchange(seen: Tokens): Promise<string | null> {
-    let delay = this.#options.retryMs ?? 1000;
-    for (;;) {
-      const stored = await this.#read();
-      if (stored === null) {
-        await this.#apply(null);
-        return null;
+  /** One attempt: the token to use, or (offline, with an expired token) what to retry with. */
+  async #exchange(seen: Tokens): Promise<{ token: string | null } | { retry: Tokens }> {
+    const stored = await this.#read();
+    if (stored === null) {
+      await this.#apply(null);
+      return { token: null };
+    }
+    if (stored.refreshToken !== seen.refreshToken && !this.#expiresSoon(stored.token)) {
+      // Another tab refreshed while we waited for the lock.
+      await this.#apply(stored);
+      return { token: stored.token };
+    }
+    try {
+      const result = await this.#options.transport.signIn({ refreshToken: stored.refreshToken });
+      const tokens = await this.#save("tokens" in result ? result.tokens : null);
+      return { token: tokens?.token ?? null };
+    } catch {
+      // Transient: keep the tokens. While the access token still works,
+      // hand it out and retry in the background; once it has expired,
+      // keep the caller waiting until a retry gets through.
+      if (msLeft(stored.token) > 0) {
+        this.#retryLater(stored, this.#options.retryMs ?? 1000);
+        return { token: stored.token };
       }
-      if (stored.refreshToken !== seen.refreshToken && !this.#expiresSoon(stored.token)) {
-        // Another tab refreshed while we waited for the lock.
-        await this.#apply(stored);
-        return stored.token;
-      }
-      try {
-        const result = await this.#options.transport.signIn({ refreshToken: stored.refreshToken });
-        const tokens = await this.#save("tokens" in result ? result.tokens : null);
-        return tokens?.token ?? null;
-      } catch {
-        // Transient: keep the tokens. While the access token still works,
-        // hand it out and retry in the background; once it has expired,
-        // keep the caller waiting until a retry gets through.
-        if (msLeft(stored.token) > 0) {
-          this.#retryLater(stored, delay);
-          return stored.token;
-        }
-        await sleep(delay);
-        delay = Math.min(delay * 2, this.#options.maxRetryMs ?? 30_000);
-        seen = stored;
-      }
+      return { retry: stored };
     }
   }
 

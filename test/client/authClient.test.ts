@@ -59,6 +59,64 @@ describe("refresh with an expired token while offline", () => {
   });
 });
 
+describe("never signed out by a wait (lost responses, offline tabs)", () => {
+  /** A JWT with `iat` and `exp`, `lifetimeS` long, `leftS` seconds from expiring. */
+  const jwtOf = (lifetimeS: number, leftS: number) => {
+    const now = Math.floor(Date.now() / 1000);
+    const part = (o: object) => btoa(JSON.stringify(o)).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_");
+    return `${part({ alg: "none" })}.${part({ iat: now + leftS - lifetimeS, exp: now + leftS, sub: "u|s" })}.x`;
+  };
+
+  test("an offline tab waiting to retry does not hold the cross-tab lock", async () => {
+    const storage = memoryStorage();
+    const lock = crossTabLock(storage);
+    await storage.setItem("convexAuth:ns:tokens", JSON.stringify({ token: fakeJwt(1), refreshToken: "r0" }));
+    const events: string[] = [];
+    const fresh = jwtOf(900, 900);
+    const offline: AuthTransport = {
+      async signIn() {
+        events.push("offline tab tried");
+        throw new TypeError("Failed to fetch");
+      },
+      async signOut() {},
+    };
+    const online: AuthTransport = {
+      async signIn() {
+        events.push("online tab refreshed");
+        return { tokens: { token: fresh, refreshToken: "r1" } };
+      },
+      async signOut() {},
+    };
+    const sleeper = new AuthClient({ transport: offline, storage, lock, namespace: "ns", retryMs: 400 });
+    const awake = new AuthClient({ transport: online, storage, lock, namespace: "ns" });
+    const waiting = sleeper.fetchAccessToken({ forceRefreshToken: false });
+    await new Promise((r) => setTimeout(r, 50));
+    // The other tab gets through while the offline one waits between its tries.
+    expect(await awake.fetchAccessToken({ forceRefreshToken: true })).toBe(fresh);
+    expect(events).toEqual(["offline tab tried", "online tab refreshed"]);
+    // The offline tab then adopts the tokens the other tab stored, without another try.
+    expect(await waiting).toBe(fresh);
+    expect(events).toEqual(["offline tab tried", "online tab refreshed"]);
+    expect(sleeper.state.status).toBe("signedIn");
+  });
+
+  test("refreshes ahead by a quarter of a short token's lifetime, so fresh tokens are adopted, not re-spent", async () => {
+    const storage = memoryStorage();
+    const [renewed, notDue, due] = [jwtOf(15, 15), jwtOf(15, 10), jwtOf(15, 3)];
+    const transport = scripted([{ tokens: { token: renewed, refreshToken: "r2" } }]);
+    await storage.setItem("convexAuth:ns:tokens", JSON.stringify({ token: notDue, refreshToken: "r1" }));
+    const client = new AuthClient({ transport, storage, namespace: "ns" });
+    // 10 s left of 15: not due (a 60 s margin would have refreshed every time).
+    expect(await client.fetchAccessToken({ forceRefreshToken: false })).toBe(notDue);
+    expect(transport.calls).toHaveLength(0);
+    await storage.setItem("convexAuth:ns:tokens", JSON.stringify({ token: due, refreshToken: "r1" }));
+    const other = new AuthClient({ transport, storage, namespace: "ns" });
+    // 3 s left: due.
+    expect(await other.fetchAccessToken({ forceRefreshToken: false })).toBe(renewed);
+    expect(transport.calls).toEqual([{ refreshToken: "r1" }]);
+  });
+});
+
 describe("the storage lock (no Web Locks)", () => {
   test("runs one task at a time across clients sharing a storage", async () => {
     const storage = memoryStorage();
