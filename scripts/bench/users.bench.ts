@@ -43,8 +43,8 @@ test("users", { timeout: 600_000 }, async () => {
     async (run) => `grace${run}@example.com`,
     (email) => t.query(api.users.byEmail, { email }),
   );
-  ops["user.patch"] = await meter.measure(RUNS, newUser, (userId) =>
-    t.mutation(auth.patch, { userId, patch: { name: "Renamed" } }),
+  ops["user.update"] = await meter.measure(RUNS, newUser, (userId) =>
+    t.mutation(auth.update, { userId, patch: { name: "Renamed" } }),
   );
   ops["user.delete"] = await meter.measure(RUNS, newUser, (userId) =>
     t.mutation(auth.delete, { userId }),
