@@ -37,8 +37,7 @@ export const byEmail = query({
 export const rename = mutation({
   args: { name: v.string() },
   handler: async (ctx, { name }) => {
-    const userId = await auth.user.require(ctx);
-    await auth.user.update(ctx, userId, { name });
+    await auth.user.update(ctx, { name });
   },
 });
 
@@ -46,7 +45,7 @@ export const rename = mutation({
 export const deleteMe = mutation({
   args: {},
   handler: async (ctx) => {
-    await auth.user.delete(ctx, await auth.user.require(ctx));
+    await auth.user.delete(ctx);
   },
 });
 

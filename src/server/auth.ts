@@ -30,7 +30,7 @@ import { passkeyAdminHelpers, passkeyHelpers } from "./helpers/passkey.js";
 import { stepUpHelpers } from "./helpers/stepUp.js";
 import { totpHelpers } from "./helpers/totp.js";
 import { sessionHelpers } from "./helpers/session.js";
-import { userHelpers } from "./helpers/user.js";
+import { userAdminHelpers, userHelpers } from "./helpers/user.js";
 
 import { newOpaqueToken } from "./tokens/opaqueToken.js";
 import { userOfStepVerifier } from "./tokens/stepVerifier.js";
@@ -213,6 +213,7 @@ export function Auth(config: AuthConfig) {
     password,
     key: keyHelpers(component, config.apiKeys),
     admin: {
+      user: userAdminHelpers(component),
       key: keyAdminHelpers(component, config.apiKeys),
       passkey: passkeyAdminHelpers(component, passkeyOptions),
     },

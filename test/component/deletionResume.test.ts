@@ -57,7 +57,7 @@ test("a user deletion whose continuation fails is resumed by the sweep and nothi
   }
   await t.mutation(probe.seedSessions, { userId: bystander, count: 1, tokensEach: 1, from: 0 });
 
-  await t.mutation(async (ctx) => await auth.user.delete(ctx, userId));
+  await t.mutation(async (ctx) => await auth.admin.user.delete(ctx, userId));
   // The marker is written with the first batch; the user reads as gone at once.
   expect(await deletions(t)).toMatchObject([{ kind: "user", targetId: userId }]);
   expect(await t.query(async (ctx) => await auth.user.get(ctx, userId))).toBeNull();
@@ -100,7 +100,7 @@ test("a user deletion that finishes in one transaction leaves no marker", async 
   const t = makeAuthTest();
   const userId = await t.mutation(components.auth.users.create, { email: "ada@example.com" });
   await t.mutation(probe.seedSessions, { userId, count: 3, tokensEach: 2, from: 0 });
-  await t.mutation(async (ctx) => await auth.user.delete(ctx, userId));
+  await t.mutation(async (ctx) => await auth.admin.user.delete(ctx, userId));
   expect(await deletions(t)).toEqual([]);
   expect(await t.query(probe.countUserData, { userId })).toMatchObject({ users: 0, sessions: 0, refreshTokens: 0 });
 });
@@ -155,7 +155,7 @@ test("the sweep resumes a deletion again when the resumed batch fails too", { ti
   for (let from = 0; from < 2_100; from += 700) {
     await t.mutation(probe.seedSessions, { userId, count: 700, tokensEach: 1, from });
   }
-  await t.mutation(async (ctx) => await auth.user.delete(ctx, userId));
+  await t.mutation(async (ctx) => await auth.admin.user.delete(ctx, userId));
   await t.finishAllScheduledFunctions(vi.runAllTimers);
 
   vi.setSystemTime(Date.now() + minutes(6));

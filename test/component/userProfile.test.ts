@@ -7,9 +7,9 @@ import { makeAuthTest, probe, type AuthTest } from "../harness/auth.js";
 import { expectAuthError } from "../harness/errors.js";
 
 const users = components.auth.users;
-type Patch = Parameters<typeof auth.user.update>[2];
+type Patch = Parameters<typeof auth.admin.user.update>[2];
 const update = (t: AuthTest, userId: string, patch: Patch) =>
-  t.mutation(async (ctx) => await auth.user.update(ctx, userId, patch));
+  t.mutation(async (ctx) => await auth.admin.user.update(ctx, userId, patch));
 const get = (t: AuthTest, userId: string) => t.query(async (ctx) => await auth.user.get(ctx, userId));
 
 async function verifiedUser(t: AuthTest) {

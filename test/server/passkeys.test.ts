@@ -518,7 +518,7 @@ describe("managing passkeys", () => {
     const userId = claimsOf(token).userId!;
     await t.action(async (ctx) => {
       const { auth } = await import("../../example/convex/auth.js");
-      await auth.user.delete(ctx, userId);
+      await auth.admin.user.delete(ctx, userId);
     });
     expect((await t.query(probe.countUserData, { userId })).passkeys).toBe(0);
   });

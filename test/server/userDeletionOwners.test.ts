@@ -6,7 +6,7 @@ import { makeAuthTest, probe, type AuthTest } from "../harness/auth.js";
 import { expectAuthError } from "../harness/errors.js";
 
 const newUser = (t: AuthTest, email: string) => t.mutation(components.auth.users.create, { email });
-const deleteUser = (t: AuthTest, userId: string) => t.mutation(async (ctx) => await auth.user.delete(ctx, userId));
+const deleteUser = (t: AuthTest, userId: string) => t.mutation(async (ctx) => await auth.admin.user.delete(ctx, userId));
 const getUser = (t: AuthTest, userId: string) => t.query(async (ctx) => await auth.user.get(ctx, userId));
 const memberOf = (t: AuthTest, groupId: string, userId: string) =>
   t.query(async (ctx) => await auth.member.get(ctx, { groupId, userId }));

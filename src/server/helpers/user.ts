@@ -1,8 +1,8 @@
 import type { FunctionArgs, FunctionReturnType } from "convex/server";
-import { requireLiveCaller } from "../session/live.js";
+import { requireLiveCaller, requireLiveSession } from "../session/live.js";
 import type { ComponentApi } from "../../component/_generated/component.js";
 import { requireSignedIn, signedIn, type AuthCtx } from "../identity.js";
-import type { ReadCtx, WriteCtx } from "./ctx.js";
+import type { ReadCtx, RunMutationCtx, WriteCtx } from "./ctx.js";
 
 /** `auth.user.*`: who is signed in, and their user record. */
 export function userHelpers(component: ComponentApi) {
@@ -40,42 +40,65 @@ export function userHelpers(component: ComponentApi) {
     },
 
     /**
-     * Updates a user's profile fields (`null` unsets one). A changed (or
-     * unset) `email` or `phone` is unverified: its `emailVerificationTime` /
-     * `phoneVerificationTime` is cleared unless the patch sets it; saving the
-     * same address again keeps it. `EMAIL_TAKEN` when another user has the
-     * new email; `INVALID_ARGUMENT` for a `name` over 200 characters, an
-     * `image` over 2,048 or an `extend` whose JSON is over 8 KiB; `NOT_FOUND`
-     * for an unknown user or a string that is no user id. Nothing is written
-     * when it throws.
+     * Updates the signed-in user's profile fields (`null` unsets one). A
+     * changed (or unset) `email` or `phone` is unverified: its
+     * `emailVerificationTime` / `phoneVerificationTime` is cleared unless
+     * the patch sets it; saving the same address again keeps it.
+     * `EMAIL_TAKEN` when another user has the new email; `INVALID_ARGUMENT`
+     * for a `name` over 200 characters, an `image` over 2,048 or an `extend`
+     * whose JSON is over 8 KiB. Needs a live session (`NOT_SIGNED_IN`,
+     * `SESSION_ENDED`). Nothing is written when it throws. Another user's
+     * record: `auth.admin.user.update`.
      *
      * @example
      * ```ts
-     * await auth.user.update(ctx, userId, { name: "Ada Lovelace", image: null });
+     * await auth.user.update(ctx, { name: "Ada Lovelace", image: null });
      * ```
      */
-    async update(ctx: WriteCtx, userId: string, patch: Patch): Promise<void> {
-      await requireLiveCaller(ctx, component);
+    async update(ctx: WriteCtx, patch: Patch): Promise<void> {
+      const { userId } = await requireLiveSession(ctx, component);
       await ctx.runMutation(component.users.update, { userId, patch });
     },
 
     /**
-     * Deletes a user and everything of theirs (accounts, sessions, tokens,
-     * factors, keys, memberships...). The user record goes at once; large
-     * amounts continue in background transactions, which the hourly sweep
-     * resumes should one be lost or fail.
+     * Deletes the signed-in user and everything of theirs (accounts,
+     * sessions, tokens, factors, keys, memberships...). The user record goes
+     * at once; large amounts continue in background transactions, which the
+     * hourly sweep resumes should one be lost or fail. Needs a live session.
      *
      * Refuses with `LAST_OWNER`, deleting nothing, when the user is the only
      * `"owner"` of a group: first make another member owner
      * (`auth.member.updateRole`) or delete the group (`auth.group.delete`).
-     * `NOT_FOUND` for an unknown user or a string that is no user id.
+     * Another user: `auth.admin.user.delete`.
      *
      * @example
      * ```ts
-     * await auth.user.delete(ctx, await auth.user.require(ctx));
+     * await auth.user.delete(ctx);
      * ```
      */
-    async delete(ctx: WriteCtx, userId: string): Promise<void> {
+    async delete(ctx: WriteCtx): Promise<void> {
+      const { userId } = await requireLiveSession(ctx, component);
+      await ctx.runMutation(component.users.delete, { userId });
+    },
+  };
+}
+
+/**
+ * `auth.admin.user.*`: any user's record, for admin tools. No check of its
+ * own beyond a live session when called with one of our access tokens: the
+ * app must guard who may call the functions that use it.
+ */
+export function userAdminHelpers(component: ComponentApi) {
+  type Patch = FunctionArgs<ComponentApi["users"]["update"]>["patch"];
+  return {
+    /** Updates `userId`'s profile fields, as `auth.user.update` does; `NOT_FOUND` for an unknown user (or a string that is no user id). */
+    async update(ctx: RunMutationCtx, userId: string, patch: Patch): Promise<void> {
+      await requireLiveCaller(ctx, component);
+      await ctx.runMutation(component.users.update, { userId, patch });
+    },
+
+    /** Deletes `userId` and everything of theirs, as `auth.user.delete` does; `NOT_FOUND` for an unknown user. */
+    async delete(ctx: RunMutationCtx, userId: string): Promise<void> {
       await requireLiveCaller(ctx, component);
       await ctx.runMutation(component.users.delete, { userId });
     },
