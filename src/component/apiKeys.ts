@@ -153,6 +153,7 @@ export const verify = mutation({
     v.object({ status: v.literal("invalid") }),
     v.object({ status: v.literal("revoked") }),
     v.object({ status: v.literal("expired") }),
+    v.object({ status: v.literal("banned") }),
     v.object({ status: v.literal("rate_limited"), retryAfterMs: v.number() }),
   ),
   handler: async (ctx, { keyHash }) => {
@@ -164,6 +165,10 @@ export const verify = mutation({
     if (key === null) return { status: "invalid" as const };
     if (key.revokedTime !== undefined) return { status: "revoked" as const };
     if (key.expirationTime !== undefined && key.expirationTime <= now) return { status: "expired" as const };
+    // Its user is banned (see `users.ban`): the suspension is on the key, so the user is not read.
+    if (key.suspension !== undefined && (key.suspension.expirationTime === undefined || key.suspension.expirationTime > now)) {
+      return { status: "banned" as const };
+    }
     if (key.rateLimit === undefined) {
       await ctx.db.patch(key._id, { lastUsedTime: now });
     } else {

@@ -19,6 +19,8 @@ export const userFields = {
   image: v.optional(v.string()),
   isAnonymous: v.optional(v.boolean()),
   extend: v.optional(v.any()),
+  /** Set by `users.ban`: no sign-in, refresh or API key works while it lasts (until `expirationTime`, or for good). */
+  ban: v.optional(v.object({ reason: v.string(), time: v.number(), expirationTime: v.optional(v.number()) })),
 };
 
 /** One provider identity of a user; the password hash lives in `secret`. */
@@ -191,6 +193,8 @@ export const apiKeyFields = {
   revokedTime: v.optional(v.number()),
   /** Set by each successful verify. */
   lastUsedTime: v.optional(v.number()),
+  /** Set while the key's user is banned (until `expirationTime`, or until unbanned); refused meanwhile. */
+  suspension: v.optional(v.object({ expirationTime: v.optional(v.number()) })),
 };
 
 /** A group of users, optionally nested under a parent. */

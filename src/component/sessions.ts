@@ -2,6 +2,7 @@ import { v } from "convex/values";
 import { authError } from "../shared/errors.js";
 import { internalMutation, mutation, query, type MutationCtx } from "./_generated/server.js";
 import { recordEvent } from "./model/events.js";
+import { isBanned } from "./users.js";
 import { hasSecondFactor, secondFactorMethods, SECOND_FACTOR_VERIFIER, takePendingSecondFactor } from "./model/secondFactors.js";
 import { secondFactorMethod } from "../shared/protocol.js";
 import {
@@ -99,7 +100,7 @@ export const issue = mutation({
         .withIndex("by_hash", (q) => q.eq("tokenHash", proof.tokenHash))
         .unique();
       // No user read: deleting a user removes their sessions first, and a
-      // ban is to end them when it lands.
+      // ban ends them in its own transaction.
       const rotation =
         token === null ? ({ status: "invalid" } as const) : await rotate(ctx, token, refreshTokenHash, policy, proof.reuseWindowMs);
       if (rotation.status !== "ok") return { status: "refused" as const, reason: rotation.status };
@@ -255,10 +256,11 @@ export const revokeContinue = internalMutation({
 /**
  * Why `user` may not hold a session now, or `null` when they may. The one
  * check `sessions.issue` applies before any session starts: the user must
- * exist. (Bans, when they land, refuse here with `banned`.)
+ * exist and not be banned (`users.ban`).
  */
 function refusalFor(user: Doc<"users"> | null): "no_user" | "banned" | null {
   if (user === null) return "no_user";
+  if (isBanned(user)) return "banned";
   return null;
 }
 

@@ -8,6 +8,7 @@ import {
   type QueryCtx,
 } from "./_generated/server.js";
 import { recordEvent } from "./model/events.js";
+import { endSessionsOfUser } from "./model/sessions.js";
 import { guardUserOwnerships } from "./model/groups.js";
 import { checkProfile } from "./model/profile.js";
 import { deleteUserData } from "./model/userData.js";
@@ -182,6 +183,71 @@ async function requireUser(ctx: QueryCtx, id: string) {
   const user = userId === null ? null : await ctx.db.get(userId);
   if (user === null) throw authError("NOT_FOUND", "No such user");
   return user;
+}
+
+/** Whether `user` is banned now (a ban past its `expirationTime` has lapsed). */
+export function isBanned(user: Doc<"users">, now = Date.now()): boolean {
+  return user.ban !== undefined && (user.ban.expirationTime === undefined || user.ban.expirationTime > now);
+}
+
+const MAX_BAN_REASON_LENGTH = 500;
+/** Keys suspended with a ban in its transaction: the list cap of `apiKeys.list`. */
+const MAX_KEYS_SUSPENDED = 1000;
+
+/**
+ * Bans a user (an admin function): records `reason` (1 to 500 characters)
+ * and, with `expirationTime`, when the ban lapses. In the same transaction
+ * every session of the user ends (`banned`) and their API keys are
+ * suspended; `sessions.issue` refuses them any new session (`banned`) while
+ * the ban lasts. Banning again replaces the ban. `NOT_FOUND` for an unknown
+ * user; `INVALID_ARGUMENT` for a blank or long reason or an expiry in the
+ * past. Nothing is written when it throws.
+ */
+export const ban = mutation({
+  args: { userId: v.string(), reason: v.string(), expirationTime: v.optional(v.number()) },
+  returns: v.null(),
+  handler: async (ctx, args) => {
+    const user = await requireUser(ctx, args.userId);
+    const reason = args.reason.trim();
+    if (reason === "" || reason.length > MAX_BAN_REASON_LENGTH) {
+      throw authError("INVALID_ARGUMENT", `A ban's reason has 1 to ${MAX_BAN_REASON_LENGTH} characters`);
+    }
+    const now = Date.now();
+    if (args.expirationTime !== undefined && !(args.expirationTime > now)) {
+      throw authError("INVALID_ARGUMENT", "A ban's expirationTime must be in the future");
+    }
+    const expiry: { expirationTime?: number } = args.expirationTime === undefined ? {} : { expirationTime: args.expirationTime };
+    await ctx.db.patch(user._id, { ban: { reason, time: now, ...expiry } });
+    await endSessionsOfUser(ctx, user._id, "banned");
+    for (const key of await keysOf(ctx, user._id)) await ctx.db.patch(key._id, { suspension: expiry });
+    await recordEvent(ctx, {
+      type: "user_banned",
+      userId: user._id,
+      data: { reason, ...(args.expirationTime !== undefined ? { until: args.expirationTime } : {}) },
+    });
+    return null;
+  },
+});
+
+/** Lifts a user's ban (an admin function): they may sign in again and their API keys work again. `NOT_FOUND` for an unknown user. */
+export const unban = mutation({
+  args: { userId: v.string() },
+  returns: v.null(),
+  handler: async (ctx, args) => {
+    const user = await requireUser(ctx, args.userId);
+    if (user.ban === undefined) return null;
+    await ctx.db.patch(user._id, { ban: undefined });
+    for (const key of await keysOf(ctx, user._id)) await ctx.db.patch(key._id, { suspension: undefined });
+    await recordEvent(ctx, { type: "user_unbanned", userId: user._id });
+    return null;
+  },
+});
+
+async function keysOf(ctx: QueryCtx, userId: Id<"users">) {
+  return await ctx.db
+    .query("apiKeys")
+    .withIndex("by_user", (q) => q.eq("userId", userId))
+    .take(MAX_KEYS_SUSPENDED);
 }
 
 /**

@@ -58,6 +58,8 @@ export const ERROR_CODES = [
   "ALREADY_MEMBER",
   /** The caller may not do this (an app's own permission check). */
   "FORBIDDEN",
+  /** The user is banned: no sign-in, refresh or API key works until the ban ends. */
+  "USER_BANNED",
   /** Removing this would leave the user no way to sign in (or no second factor where 2FA is required). */
   "LAST_FACTOR",
   /** The action needs a second factor verified in this session within the last 10 minutes. */

@@ -43,6 +43,7 @@ type ExpectedUser = {
   image?: string;
   isAnonymous?: boolean;
   extend?: any;
+  ban?: { reason: string; time: number; expirationTime?: number };
 };
 
 const users = components.auth.users;
@@ -67,7 +68,7 @@ assertType<
   Equal<
     FunctionArgs<typeof users.create>,
     Flat<
-      Omit<ExpectedUser, "_id" | "_creationTime"> & {
+      Omit<ExpectedUser, "_id" | "_creationTime" | "ban"> & {
         account?: { provider: string; providerAccountId: string; secret?: string; emailVerified?: boolean };
       }
     >

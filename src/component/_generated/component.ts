@@ -124,6 +124,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         | { status: "invalid" }
         | { status: "revoked" }
         | { status: "expired" }
+        | { status: "banned" }
         | { retryAfterMs: number; status: "rate_limited" },
         Name
       >;
@@ -866,6 +867,13 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
       >;
     };
     users: {
+      ban: FunctionReference<
+        "mutation",
+        "internal",
+        { expirationTime?: number; reason: string; userId: string },
+        null,
+        Name
+      >;
       create: FunctionReference<
         "mutation",
         "internal",
@@ -902,6 +910,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         {
           _creationTime: number;
           _id: string;
+          ban?: { expirationTime?: number; reason: string; time: number };
           email?: string;
           emailVerificationTime?: number;
           extend?: any;
@@ -911,6 +920,13 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
           phone?: string;
           phoneVerificationTime?: number;
         } | null,
+        Name
+      >;
+      unban: FunctionReference<
+        "mutation",
+        "internal",
+        { userId: string },
+        null,
         Name
       >;
       update: FunctionReference<

@@ -15,6 +15,8 @@ export type EventType =
   | "password_reset"
   | "email_verified"
   | "user_deleted"
+  | "user_banned"
+  | "user_unbanned"
   | "api_key_created"
   | "api_key_revoked"
   | "api_key_removed"

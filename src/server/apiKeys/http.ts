@@ -19,8 +19,8 @@ function json(status: number, data: AuthErrorData, headers: Record<string, strin
 
 /**
  * The HTTP response for a refused key: 401 with `WWW-Authenticate: Bearer`
- * (RFC 6750) for a missing, unknown, revoked or expired key, 429 with
- * `Retry-After` for one over its rate limit. The body is `{ code, message }`.
+ * (RFC 6750) for a missing, unknown, revoked or expired key, 403 for a key
+ * of a banned user, 429 with `Retry-After` for one over its rate limit. The body is `{ code, message }`.
  * Any other error is thrown again.
  */
 export function apiKeyErrorResponse(error: unknown): Response {
@@ -31,6 +31,8 @@ export function apiKeyErrorResponse(error: unknown): Response {
     case "API_KEY_REVOKED":
     case "API_KEY_EXPIRED":
       return json(401, data, { "WWW-Authenticate": 'Bearer error="invalid_token"' });
+    case "USER_BANNED":
+      return json(403, data, {});
     case "RATE_LIMITED": {
       const ms = (data as { retryAfterMs?: unknown }).retryAfterMs;
       const seconds = typeof ms === "number" && ms > 0 ? Math.ceil(ms / 1000) : 1;

@@ -214,6 +214,8 @@ export function keyHelpers(component: ComponentApi, options: ApiKeyOptions | und
         throw authError("API_KEY_REVOKED", "This API key was revoked");
       case "expired":
         throw authError("API_KEY_EXPIRED", "This API key has expired");
+      case "banned":
+        throw authError("USER_BANNED", "This API key's user is banned");
       case "rate_limited":
         throw rateLimitedError(result.retryAfterMs);
     }

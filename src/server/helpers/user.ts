@@ -97,6 +97,24 @@ export function userAdminHelpers(component: ComponentApi) {
       await ctx.runMutation(component.users.update, { userId, patch });
     },
 
+    /**
+     * Bans `userId`: every session ends at once (a connected client signs
+     * out), and every sign-in, refresh and API key of theirs is refused
+     * with `USER_BANNED` until `expirationTime` (ms since the epoch), or
+     * until `unban` without one. `reason` (1 to 500 characters) is kept
+     * and audited. `NOT_FOUND` for an unknown user.
+     */
+    async ban(ctx: RunMutationCtx, userId: string, ban: { reason: string; expirationTime?: number }): Promise<void> {
+      await requireLiveCaller(ctx, component);
+      await ctx.runMutation(component.users.ban, { userId, ...ban });
+    },
+
+    /** Lifts `userId`'s ban: they may sign in again, their API keys work again. */
+    async unban(ctx: RunMutationCtx, userId: string): Promise<void> {
+      await requireLiveCaller(ctx, component);
+      await ctx.runMutation(component.users.unban, { userId });
+    },
+
     /** Deletes `userId` and everything of theirs, as `auth.user.delete` does; `NOT_FOUND` for an unknown user. */
     async delete(ctx: RunMutationCtx, userId: string): Promise<void> {
       await requireLiveCaller(ctx, component);

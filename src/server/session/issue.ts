@@ -128,6 +128,6 @@ function refusal(reason: "no_user" | "step_expired" | "session_ended" | "banned"
     case "session_ended":
       return authError("SESSION_ENDED", "This session has ended; sign in again");
     case "banned":
-      return authError("FORBIDDEN", "This user may not sign in");
+      return authError("USER_BANNED", "This user is banned");
   }
 }
