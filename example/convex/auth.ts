@@ -50,6 +50,14 @@ export const auth = Auth({
     scopes: { profile: ["read", "write"], sessions: ["read"] },
     defaultRateLimit: { max: 60, periodMs: 60_000 },
   },
+  // Admins: the users whose verified email is listed in ADMIN_EMAILS (comma-separated).
+  admin: {
+    isAdmin: async (ctx, userId) => {
+      const admins = (process.env.ADMIN_EMAILS ?? "").split(",").map((email) => email.trim().toLowerCase());
+      const user = await ctx.runQuery(components.auth.users.get, { userId });
+      return user?.email !== undefined && user.emailVerificationTime !== undefined && admins.includes(user.email);
+    },
+  },
 });
 
 export const { signIn, signOut, sessionState } = auth;

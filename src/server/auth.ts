@@ -24,6 +24,7 @@ import { attemptLimitOf, isVerdict, type AuthProvider, type ChangesPassword, typ
 import { secondFactorPolicy } from "./secondFactor.js";
 import { issueSession, loadMinter, refreshSession, type Minter } from "./session/issue.js";
 import { requireLiveSession } from "./session/live.js";
+import { guardedAdmin, type AdminOptions } from "./helpers/admin.js";
 import { groupHelpers } from "./helpers/group.js";
 import { keyAdminHelpers, keyHelpers } from "./helpers/key.js";
 import { passkeyAdminHelpers, passkeyHelpers } from "./helpers/passkey.js";
@@ -47,6 +48,12 @@ export type AuthConfig = AuthOptions & {
   component: ComponentApi;
   /** The sign-in providers, e.g. `[Password()]`, and `@auth/core` OAuth configs (`GitHub`). Ids must be unique. */
   providers: ProviderConfig[];
+  /**
+   * Who may use `auth.admin.*` from a signed-in call: without it, no
+   * signed-in user may (calls without an identity, from internal functions
+   * and scripts, always may).
+   */
+  admin?: AdminOptions;
 };
 
 /** The result validator of `signIn` (the sign-in protocol), defined once in `src/shared/protocol.ts`. */
@@ -212,11 +219,11 @@ export function Auth(config: AuthConfig) {
     session: sessionHelpers(component),
     password,
     key: keyHelpers(component, config.apiKeys),
-    admin: {
+    admin: guardedAdmin(component, config.admin, {
       user: userAdminHelpers(component),
       key: keyAdminHelpers(component, config.apiKeys),
       passkey: passkeyAdminHelpers(component, passkeyOptions),
-    },
+    }),
     passkey: passkeyHelpers(component, passkeyOptions),
     totp: totpHelpers(component, { providers: [...providers.values()], options }),
     stepUp: stepUpHelpers(component, { providers: [...providers.values()], options }),

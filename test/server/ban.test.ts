@@ -107,4 +107,36 @@ describe("banning a user", () => {
     );
     tokensOf(await password.signIn(t, "ada@example.com", PW));
   });
+
+  test("from a signed-in call, only an admin (the app's isAdmin) may ban: anyone else is FORBIDDEN and nothing is written", async () => {
+    const t = makeAuthTest();
+    const admin = await signedUp(t, "admin@example.com");
+    const mallory = await signedUp(t, "mallory@example.com");
+    const { userId } = await signedUp(t);
+    // The example's isAdmin: a verified email listed in ADMIN_EMAILS.
+    await t.mutation(components.auth.users.update, { userId: admin.userId, patch: { emailVerificationTime: Date.now() } });
+    process.env.ADMIN_EMAILS = "admin@example.com";
+    try {
+      const before = JSON.stringify(await t.query(probe.rows, { table: "users" }));
+      await expectAuthError(
+        as(t, mallory.tokens.token).mutation(async (ctx) => await auth.admin.user.ban(ctx, userId, { reason: "x" })),
+        "FORBIDDEN",
+      );
+      await expectAuthError(
+        as(t, mallory.tokens.token).query(async (ctx) => await auth.admin.passkey.list(ctx, userId)),
+        "FORBIDDEN",
+      );
+      expect(JSON.stringify(await t.query(probe.rows, { table: "users" }))).toBe(before);
+      tokensOf(await password.signIn(t, "ada@example.com", PW));
+      await as(t, admin.tokens.token).mutation(async (ctx) => await auth.admin.user.ban(ctx, userId, { reason: "abuse" }));
+      await expectAuthError(password.signIn(t, "ada@example.com", PW), "USER_BANNED");
+    } finally {
+      delete process.env.ADMIN_EMAILS;
+    }
+    // No admins configured: no signed-in user may.
+    await expectAuthError(
+      as(t, admin.tokens.token).mutation(async (ctx) => await auth.admin.user.unban(ctx, userId)),
+      "FORBIDDEN",
+    );
+  });
 });

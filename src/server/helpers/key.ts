@@ -392,11 +392,9 @@ export function keyHelpers(component: ComponentApi, options: ApiKeyOptions | und
 
 /**
  * `auth.admin.key.*`: the same operations as `auth.key.*` on any user's
- * keys: `create` and `list` take the user, the others act on any key. They
- * do not check who is calling (there may be nobody, as in an internal
- * function or a cron), so **the app must guard them**: call them only from
- * internal functions or behind its own admin check, never from a public
- * function with ids the client sends.
+ * keys: `create` and `list` take the user, the others act on any key. As
+ * `auth.admin.key`, `Auth()` checks the caller first (an admin by the app's
+ * `admin.isAdmin`, or no identity at all: see helpers/admin.ts).
  *
  * @example
  * ```ts

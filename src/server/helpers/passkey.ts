@@ -106,7 +106,8 @@ export function passkeyHelpers(component: ComponentApi, options: PasskeyHelperOp
 /**
  * `auth.admin.passkey.*`: any user's passkeys, for admin tools. No caller
  * check of its own beyond a live session when called with one of our access
- * tokens: the app must guard who may call the functions that use it.
+ * tokens; as `auth.admin.passkey`, `Auth()` checks the caller is an admin
+ * (see helpers/admin.ts).
  */
 export function passkeyAdminHelpers(component: ComponentApi, options: PasskeyHelperOptions = {}) {
   const ops = passkeyOperations(component, options);

@@ -86,7 +86,7 @@ export function userHelpers(component: ComponentApi) {
 /**
  * `auth.admin.user.*`: any user's record, for admin tools. No check of its
  * own beyond a live session when called with one of our access tokens: the
- * app must guard who may call the functions that use it.
+ * caller must be an admin, checked by `Auth()` (see helpers/admin.ts).
  */
 export function userAdminHelpers(component: ComponentApi) {
   type Patch = FunctionArgs<ComponentApi["users"]["update"]>["patch"];
