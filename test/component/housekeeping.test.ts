@@ -4,6 +4,7 @@ import { afterEach, describe, expect, test, vi } from "vitest";
 import { api, components } from "../../example/convex/_generated/api.js";
 import { DEFAULT_OPTIONS, resolveOptions } from "../../src/server/config.js";
 import { as, claimsOf, makeAuthTest, password, probe, refresh, tokensOf } from "../harness/auth.js";
+import { expectAuthError } from "../harness/errors.js";
 
 const auth = components.auth;
 const sweep = (componentsGeneric() as AnyComponents).auth.sweep.expired as FunctionReference<
@@ -58,12 +59,14 @@ describe("failed-attempt buckets", () => {
 });
 
 describe("audit log", () => {
+  const page = { numItems: 50, cursor: null };
+
   test("lists a user's events newest first", async () => {
     const t = makeAuthTest();
     const a = tokensOf(await password.signUp(t, "ada@example.com", "correct horse battery"));
     await password.signIn(t, "ada@example.com", "correct horse battery");
     await as(t, a.token).action(api.auth.signOut, {});
-    const events = await t.query(auth.events.list, { userId: claimsOf(a.token).userId });
+    const { page: events } = await t.query(auth.events.list, { userId: claimsOf(a.token).userId, paginationOpts: page });
     expect(events.map((e) => [e.type, e.reason ?? null])).toEqual([
       ["session_revoked", "logout"],
       ["sign_in", null],
@@ -71,6 +74,33 @@ describe("audit log", () => {
       ["sign_up", null],
     ]);
     expect(JSON.stringify(events)).not.toContain("correct horse battery");
+  });
+
+  test("by type, by user and type, by time range, a page at a time; neither key is INVALID_ARGUMENT", async () => {
+    vi.useFakeTimers({ now: new Date("2026-01-01T00:00:00Z"), toFake: ["Date"] });
+    const t = makeAuthTest();
+    const a = tokensOf(await password.signUp(t, "ada@example.com", "correct horse battery"));
+    const start = Date.now();
+    vi.setSystemTime(start + 60_000);
+    tokensOf(await password.signUp(t, "bob@example.com", "correct horse battery"));
+    vi.setSystemTime(start + 120_000);
+    await password.signIn(t, "ada@example.com", "correct horse battery");
+    const ada = claimsOf(a.token).userId!;
+    const types = (events: { type: string }[]) => events.map((e) => e.type);
+    const signUps = await t.query(auth.events.list, { type: "sign_up", paginationOpts: page });
+    expect(signUps.page.map((e) => e.userId)).toEqual([expect.any(String), ada]);
+    expect(signUps.page[0]!.userId).not.toBe(ada);
+    const adaSignIns = await t.query(auth.events.list, { userId: ada, type: "sign_in", paginationOpts: page });
+    expect(types(adaSignIns.page)).toEqual(["sign_in", "sign_in"]);
+    const late = await t.query(auth.events.list, { type: "sign_up", since: start + 30_000, paginationOpts: page });
+    expect(late.page).toHaveLength(1);
+    const early = await t.query(auth.events.list, { userId: ada, until: start + 30_000, paginationOpts: page });
+    expect(types(early.page)).toEqual(["sign_in", "sign_up"]);
+    const first = await t.query(auth.events.list, { userId: ada, paginationOpts: { numItems: 2, cursor: null } });
+    const rest = await t.query(auth.events.list, { userId: ada, paginationOpts: { numItems: 2, cursor: first.continueCursor } });
+    expect(types([...first.page, ...rest.page])).toEqual(["sign_in", "sign_in", "sign_up"]);
+    expect([first.isDone, rest.isDone]).toEqual([false, true]);
+    await expectAuthError(t.query(auth.events.list, { paginationOpts: page }), "INVALID_ARGUMENT");
   });
 });
 

@@ -608,7 +608,7 @@ describe("component functions with a string that is no id", () => {
         totpFactors: [],
         recoveryCodesLeft: 0,
       });
-      expect(await t.query(components.auth.events.list, { userId: junk })).toEqual([]);
+      expect((await t.query(components.auth.events.list, { userId: junk, paginationOpts: page })).page).toEqual([]);
       expect(await t.query(components.auth.sessions.get, { sessionId: junk, withSecondFactor: true })).toBeNull();
       expect(
         await t.mutation(components.auth.totp.recordUse, {

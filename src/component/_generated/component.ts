@@ -249,16 +249,35 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
       list: FunctionReference<
         "query",
         "internal",
-        { limit?: number; userId: string },
-        Array<{
-          _creationTime: number;
-          _id: string;
-          data?: any;
-          reason?: string;
-          sessionId?: string;
-          type: string;
+        {
+          paginationOpts: {
+            cursor: string | null;
+            endCursor?: string | null;
+            id?: number;
+            maximumBytesRead?: number;
+            maximumRowsRead?: number;
+            numItems: number;
+          };
+          since?: number;
+          type?: string;
+          until?: number;
           userId?: string;
-        }>,
+        },
+        {
+          continueCursor: string;
+          isDone: boolean;
+          page: Array<{
+            _creationTime: number;
+            _id: string;
+            data?: any;
+            reason?: string;
+            sessionId?: string;
+            type: string;
+            userId?: string;
+          }>;
+          pageStatus?: "SplitRecommended" | "SplitRequired" | null;
+          splitCursor?: string | null;
+        },
         Name
       >;
     };
