@@ -5,8 +5,8 @@ import { api } from "../convex/_generated/api";
 import { AuthGate } from "./AuthGate";
 import { ErrorBoundary } from "./ErrorBoundary";
 import { useSession } from "./session";
-import { EmailField, PasswordField } from "./fields";
 import { TaskResult, useTask } from "./useTask";
+import { PasswordStep } from "./PasswordStep";
 
 /**
  * Passkeys with the `Passkey()` provider: every button runs
@@ -118,45 +118,14 @@ function SignUpWithPasskey() {
   );
 }
 
-/**
- * A password sign-in that asks for a second factor (the user registered a
- * passkey "for two-factor"). The client keeps the pending step, and App's
- * second-factor prompt (SecondFactor.tsx) offers "Use a passkey", which
- * calls `signIn("passkey", { flow: "secondFactor" })`: no verifier passes
- * through the UI.
- */
+/** A password sign-in that asks for a second factor: "Use a passkey" in App's prompt finishes it. */
 function PasswordThenPasskey() {
-  const { signIn } = useAuthActions();
-  const task = useTask();
-  const [email, setEmail] = useState("");
-  const [password, setPassword] = useState("");
-
-  function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    void task.run(async () => {
-      const outcome = await signIn("password", { flow: "signIn", email: email.trim(), password });
-      // The prompt for the second factor takes this page's place.
-      if (outcome.status === "secondFactorRequired") return;
-      if (outcome.status === "signedIn") return "Signed in (this account has no second factor).";
-      throw new Error(`Unexpected outcome: ${outcome.status}`);
-    });
-  }
-
   return (
-    <section className="card narrow">
-      <h2>Password, then passkey</h2>
+    <PasswordStep title="Password, then passkey">
       <p className="muted small">
         For accounts with a passkey registered as a second factor (see “Add a passkey” once signed in).
       </p>
-      <form onSubmit={submit}>
-        <EmailField email={email} onEmailChange={setEmail} />
-        <PasswordField label="Password" value={password} onChange={setPassword} autoComplete="current-password" />
-        <button type="submit" disabled={task.pending}>
-          {task.pending ? "Checking…" : "Continue"}
-        </button>
-      </form>
-      <TaskResult status={task.status} />
-    </section>
+    </PasswordStep>
   );
 }
 

@@ -5,8 +5,8 @@ import qrcode from "qrcode-generator";
 import { api } from "../convex/_generated/api";
 import { AuthGate } from "./AuthGate";
 import { ErrorBoundary } from "./ErrorBoundary";
-import { EmailField, PasswordField } from "./fields";
 import { TaskResult, useTask } from "./useTask";
+import { PasswordStep } from "./PasswordStep";
 
 /**
  * Two-factor authentication with the `TOTP()` provider: enroll an
@@ -32,40 +32,9 @@ export function TotpPage() {
 // ---------------------------------------------------------------------------
 // Signed out: password, then the code.
 
-/**
- * The password step; for an account with an authenticator the client then
- * keeps the pending second-factor step and App's prompt (SecondFactor.tsx)
- * asks for the code (or a recovery code) in this page's place.
- */
+/** The password step; App's prompt then asks for the code (or a recovery code). */
 function PasswordThenCode() {
-  const { signIn } = useAuthActions();
-  const task = useTask();
-  const [email, setEmail] = useState("");
-  const [password, setPassword] = useState("");
-
-  function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    void task.run(async () => {
-      const outcome = await signIn("password", { flow: "signIn", email: email.trim(), password });
-      if (outcome.status === "secondFactorRequired") return;
-      if (outcome.status === "signedIn") return "Signed in: this account has no second factor.";
-      return `Unexpected outcome: ${outcome.status}`;
-    });
-  }
-
-  return (
-    <section className="card narrow">
-      <h2>Sign in</h2>
-      <form onSubmit={submit}>
-        <EmailField email={email} onEmailChange={setEmail} />
-        <PasswordField label="Password" value={password} onChange={setPassword} autoComplete="current-password" />
-        <button type="submit" disabled={task.pending}>
-          {task.pending ? "Checking…" : "Continue"}
-        </button>
-      </form>
-      <TaskResult status={task.status} />
-    </section>
-  );
+  return <PasswordStep title="Sign in" />;
 }
 
 // ---------------------------------------------------------------------------

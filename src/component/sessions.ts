@@ -2,7 +2,7 @@ import { v } from "convex/values";
 import { authError } from "../shared/errors.js";
 import { internalMutation, mutation, query, type MutationCtx } from "./_generated/server.js";
 import { recordEvent } from "./model/events.js";
-import { isBanned } from "./users.js";
+import { isBanned } from "./model/bans.js";
 import { hasSecondFactor, secondFactorMethods, SECOND_FACTOR_VERIFIER, takePendingSecondFactor } from "./model/secondFactors.js";
 import { secondFactorMethod } from "../shared/protocol.js";
 import {

@@ -185,11 +185,6 @@ async function requireUser(ctx: QueryCtx, id: string) {
   return user;
 }
 
-/** Whether `user` is banned now (a ban past its `expirationTime` has lapsed). */
-export function isBanned(user: Doc<"users">, now = Date.now()): boolean {
-  return user.ban !== undefined && (user.ban.expirationTime === undefined || user.ban.expirationTime > now);
-}
-
 const MAX_BAN_REASON_LENGTH = 500;
 /** Keys suspended with a ban in its transaction: the list cap of `apiKeys.list`. */
 const MAX_KEYS_SUSPENDED = 1000;

@@ -19,6 +19,7 @@ import type * as invites from "../invites.js";
 import type * as limits from "../limits.js";
 import type * as members from "../members.js";
 import type * as model_apiKeys from "../model/apiKeys.js";
+import type * as model_bans from "../model/bans.js";
 import type * as model_codes from "../model/codes.js";
 import type * as model_deletions from "../model/deletions.js";
 import type * as model_events from "../model/events.js";
@@ -64,6 +65,7 @@ const fullApi: ApiFromModules<{
   limits: typeof limits;
   members: typeof members;
   "model/apiKeys": typeof model_apiKeys;
+  "model/bans": typeof model_bans;
   "model/codes": typeof model_codes;
   "model/deletions": typeof model_deletions;
   "model/events": typeof model_events;
