@@ -43,6 +43,8 @@ export class TestNetwork implements AuthTransport {
 export class FakeConvexClient {
   readonly url = "https://test-deployment.convex.cloud";
   fetchToken: ((args: { forceRefreshToken: boolean }) => Promise<string | null | undefined>) | null = null;
+  /** Every token Convex authenticated the socket with, in order (the last one is what it uses). */
+  authenticatedWith: string[] = [];
   private onChange: ((authenticated: boolean) => void) | null = null;
   /** Query results by function name, as the test pushes them (`undefined`: not loaded yet). */
   private results = new Map<string, { value?: unknown; error?: Error }>();
@@ -101,6 +103,7 @@ export class FakeConvexClient {
     if (!fetchToken || !onChange) return null;
     const token = await fetchToken({ forceRefreshToken });
     const ok = token ? await this.verifies(token) : false;
+    if (ok) this.authenticatedWith.push(token!);
     onChange(ok);
     return token ?? null;
   }

@@ -3,8 +3,9 @@
  * The React client against the real server code (convex-test), with only the
  * network and Convex's WebSocket client stood in for (see harness.tsx).
  */
-import { cleanup, waitFor, within } from "@testing-library/react";
+import { act, cleanup, waitFor, within } from "@testing-library/react";
 import { afterEach, describe, expect, test } from "vitest";
+import { useConvexAuth } from "convex/react";
 import { useEffect, useState } from "react";
 import { api } from "../../example/convex/_generated/api.js";
 import type { SignInOutcome } from "../../src/client/protocol.js";
@@ -284,5 +285,79 @@ describe("a second factor through the React client (the client keeps the step's 
     expect(await reloadedActions.signIn("totp", { code })).toEqual({ status: "signedIn" });
     await shows(reloaded, "signed in");
     await shows(reloaded, "no step");
+  });
+});
+
+describe("a new session for the same user while signed in (TOTP confirm replaces the session)", () => {
+  test("confirming a TOTP set-up never shows loading, keeps the gated page mounted, and Convex gets the new token", async () => {
+    const t = makeAuthTest();
+    const network = new TestNetwork(t);
+    let actions!: Actions;
+    let confirm!: (code: string) => Promise<void>;
+    let mounts = 0;
+    let token: string | null = null;
+    const seen: { isLoading: boolean; isAuthenticated: boolean }[] = [];
+
+    /** Like the example's TOTP page: its own state, and a message once the confirm resolves. */
+    function Enrolment() {
+      const { signIn } = useAuthActions();
+      const [message, setMessage] = useState("waiting for the code");
+      useEffect(() => {
+        mounts += 1;
+      }, []);
+      confirm = async (code) => {
+        const outcome = await signIn("totp", { flow: "confirm", code });
+        if (outcome.status === "signedIn") setMessage("Authenticator added");
+      };
+      return <p data-testid="enrolment">{message}</p>;
+    }
+    /** Like the example's `AuthGate`: a line while loading, the page once signed in. */
+    function Gate() {
+      const state = useConvexAuth();
+      seen.push({ isLoading: state.isLoading, isAuthenticated: state.isAuthenticated });
+      token = useAuthToken();
+      if (state.isLoading) return <p>Signing you in…</p>;
+      if (!state.isAuthenticated) return <p>signed out</p>;
+      return <Enrolment />;
+    }
+    const tab = mountTab({
+      t,
+      network,
+      storage: memoryStorage(),
+      children: (
+        <>
+          <Controls onReady={(a) => (actions = a)} />
+          <Gate />
+        </>
+      ),
+    });
+    await settle();
+    await actions.signIn("password", { flow: "signUp", email: EMAIL, password: PW });
+    await shows(tab, "waiting for the code");
+    const before = token!;
+    const fetcher = tab.convex.fetchToken;
+    expect(tab.convex.authenticatedWith.at(-1)).toBe(before);
+
+    const setup = await actions.signIn("totp", { flow: "setup" });
+    if (setup.status !== "totpSetup") throw new Error(`unexpected ${setup.status}`);
+    const otp = OTPAuth.URI.parse(setup.uri) as OTPAuth.TOTP;
+    seen.length = 0;
+    await act(() => confirm(otp.generate()));
+    await settle();
+
+    // A new session of the same user: new tokens, another `sub`.
+    const after = token as string | null;
+    expect(after).not.toBeNull();
+    expect(claimsOf(after!).userId).toBe(claimsOf(before).userId);
+    expect(claimsOf(after!).sessionId).not.toBe(claimsOf(before).sessionId);
+    // Never loading, never signed out: the page under the gate stayed mounted, with its state.
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.filter((s) => s.isLoading || !s.isAuthenticated)).toEqual([]);
+    expect(mounts).toBe(1);
+    await shows(tab, "Authenticator added");
+    // Convex kept the same fetcher, and authenticated with the new session's token.
+    expect(tab.convex.fetchToken).toBe(fetcher);
+    expect(tab.convex.authenticatedWith.at(-1)).toBe(after);
+    expect(await tab.convex.fetchToken!({ forceRefreshToken: false })).toBe(after);
   });
 });

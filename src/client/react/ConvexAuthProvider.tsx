@@ -1,5 +1,5 @@
-import { ConvexProviderWithAuth, type ConvexReactClient, type Watch } from "convex/react";
-import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useSyncExternalStore, type ReactNode } from "react";
+import { ConvexProvider, ConvexProviderWithAuth, type ConvexReactClient, type Watch } from "convex/react";
+import { createContext, useContext, useEffect, useMemo, useRef, useSyncExternalStore, type ReactNode } from "react";
 import { AuthClient, type AuthState } from "../authClient.js";
 import { ConvexError } from "../errors.js";
 import { claimsOf } from "../jwt.js";
@@ -85,31 +85,69 @@ export function ConvexAuthProvider(props: ConvexAuthProviderProps) {
   useOAuthReturn(auth, props.shouldHandleCode, props.replaceURL, props.onSignInError, props.onRedirectResult);
   useSessionWatch(auth, client, api?.sessionState ?? "auth:sessionState", props.watchSession !== false);
   const useAuth = useMemo(() => () => useConvexAuthAdapter(auth), [auth]);
+  const bridge = useMemo(() => authBridge(auth, client), [auth, client]);
+  useEffect(() => auth.subscribe(bridge.tokenChanged), [auth, bridge]);
   return (
     <AuthContext.Provider value={auth}>
-      <ConvexProviderWithAuth client={client} useAuth={useAuth}>
-        {props.children}
+      <ConvexProviderWithAuth client={bridge} useAuth={useAuth}>
+        {/* The app's components get the client itself, not the bridge. */}
+        <ConvexProvider client={client}>{props.children}</ConvexProvider>
       </ConvexProviderWithAuth>
     </AuthContext.Provider>
   );
+}
+
+/**
+ * What `ConvexProviderWithAuth` calls `setAuth`/`clearAuth` on: passes them
+ * to `client`, keeping the arguments of the last `setAuth`. When the token
+ * changes owner while signed in (a new session of the same user, e.g. a TOTP
+ * enrolment confirmed; another user signing in), `tokenChanged` calls
+ * `setAuth` again with them: Convex re-authenticates with the new token while
+ * `useConvexAuth()` stays authenticated, never loading. (A new
+ * `fetchAccessToken` would make `ConvexProviderWithAuth` drop auth and show
+ * loading, unmounting whatever sits under an auth gate.) A refresh of the
+ * same session changes nothing here: Convex asked for it.
+ */
+function authBridge(auth: AuthClient, client: ConvexReactClient) {
+  let config: Parameters<ConvexReactClient["setAuth"]> | null = null;
+  let owner: unknown;
+  return {
+    setAuth(...args: Parameters<ConvexReactClient["setAuth"]>) {
+      config = args;
+      owner = claimsOf(auth.state.token)?.sub;
+      client.setAuth(...args);
+    },
+    clearAuth() {
+      config = null;
+      client.clearAuth();
+    },
+    tokenChanged() {
+      const sub = claimsOf(auth.state.token)?.sub;
+      if (config && auth.state.status === "signedIn" && sub !== owner) {
+        owner = sub;
+        client.setAuth(...config);
+      }
+    },
+  };
 }
 
 function useAuthState(auth: AuthClient): AuthState {
   return useSyncExternalStore(auth.subscribe, () => auth.state, () => auth.state);
 }
 
-/** What `ConvexProviderWithAuth` needs. A new fetcher per token owner makes Convex re-authenticate. */
+/**
+ * What `ConvexProviderWithAuth` needs. `fetchAccessToken` is one function per
+ * client (it reads the current token when called): a new one, like a change
+ * of `isLoading`/`isAuthenticated`, makes `ConvexProviderWithAuth` drop auth
+ * and show loading, so only signing in or out may change what this returns.
+ * A new token while signed in reaches Convex through `authBridge`.
+ */
 function useConvexAuthAdapter(auth: AuthClient) {
-  const state = useAuthState(auth);
-  const fetchAccessToken = useCallback(
-    (args: { forceRefreshToken: boolean }) => auth.fetchAccessToken(args),
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [auth, state.token && claimsOf(state.token)?.sub],
-  );
+  const { status } = useAuthState(auth);
   return {
-    isLoading: state.status === "loading",
-    isAuthenticated: state.status === "signedIn",
-    fetchAccessToken,
+    isLoading: status === "loading",
+    isAuthenticated: status === "signedIn",
+    fetchAccessToken: auth.fetchAccessToken,
   };
 }
 
