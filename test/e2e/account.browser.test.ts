@@ -1,0 +1,77 @@
+// @vitest-environment node
+/**
+ * The Account page in Chromium against the embedded dev backend: password
+ * sign-up, sign-out, sign-in, a reload that stays signed in, a rename every
+ * open device shows live, "sign out other devices" signing out another
+ * browser at once, and a backend restart (data gone) that signs the browser
+ * out instead of leaving it stuck.
+ */
+import { afterAll, beforeAll, expect, test } from "vitest";
+import { startDevApp, type DevApp } from "./app/devApp.js";
+import { signInWithPassword, signUpWithPassword, signedInCard } from "./app/pages.js";
+
+let app: DevApp;
+beforeAll(async () => {
+  app = await startDevApp();
+});
+afterAll(async () => {
+  await app?.stop();
+});
+
+test("password sign-up, sign-out, sign-in; a reload stays signed in", async () => {
+  const { page } = await app.device();
+  await signUpWithPassword(page, { email: "ann@example.com", password: "correct horse battery", name: "Ann" });
+  await expect.poll(() => signedInCard(page).innerText()).toContain("ann@example.com");
+  await app.screenshot(page, "account-signed-in");
+
+  await page.reload();
+  await expect.poll(() => signedInCard(page).innerText()).toContain("Ann");
+
+  await signedInCard(page).getByRole("button", { name: "Sign out" }).click();
+  await page.getByRole("tab", { name: "Sign up" }).waitFor();
+  await app.screenshot(page, "account-signed-out");
+
+  // A wrong password is refused, the right one signs in.
+  await signInWithPassword(page, { email: "ann@example.com", password: "wrong horse battery" });
+  await expect.poll(() => page.getByRole("alert").first().innerText()).toMatch(/password|credentials|invalid/i);
+  await signInWithPassword(page, { email: "ann@example.com", password: "correct horse battery" });
+  await expect.poll(() => signedInCard(page).innerText()).toContain("ann@example.com");
+});
+
+test("two browsers of one user: a rename shows in both, and 'sign out other devices' signs the other out", async () => {
+  const laptop = await app.device();
+  await signUpWithPassword(laptop.page, { email: "bob@example.com", password: "correct horse battery" });
+  await signedInCard(laptop.page).waitFor();
+  const phone = await app.device();
+  await signInWithPassword(phone.page, { email: "bob@example.com", password: "correct horse battery" });
+  await signedInCard(phone.page).waitFor();
+
+  const renameCard = laptop.page.locator("section", { has: laptop.page.getByRole("heading", { name: "Your name" }) });
+  await renameCard.getByLabel("Name").fill("Bobby");
+  await renameCard.getByRole("button", { name: "Rename" }).click();
+  await expect.poll(() => signedInCard(phone.page).innerText()).toContain("Bobby");
+
+  const devices = laptop.page.locator("section", { has: laptop.page.getByRole("heading", { name: "Your devices" }) });
+  await expect.poll(() => devices.getByRole("listitem").count()).toBe(2);
+  await app.screenshot(laptop.page, "account-devices");
+  await devices.getByRole("button", { name: "Sign out other devices" }).click();
+
+  // The phone is signed out without a reload or a refresh (live session check).
+  await phone.page.getByRole("tab", { name: "Sign up" }).waitFor({ timeout: 10_000 });
+  await expect.poll(() => devices.getByRole("listitem").count()).toBe(1);
+  await expect.poll(() => signedInCard(laptop.page).innerText()).toContain("Bobby");
+  await laptop.close();
+  await phone.close();
+});
+
+test("a backend restart (data gone) signs the browser out instead of leaving it stuck", async () => {
+  const { page } = await app.device();
+  await signUpWithPassword(page, { email: "cy@example.com", password: "correct horse battery" });
+  await signedInCard(page).waitFor();
+  await app.restartBackend();
+  // The client reconnects; its session no longer exists, so it signs out.
+  await page.getByRole("tab", { name: "Sign up" }).waitFor({ timeout: 20_000 });
+  // And the app works again: the same address can sign up on the fresh backend.
+  await signUpWithPassword(page, { email: "cy@example.com", password: "correct horse battery" });
+  await expect.poll(() => signedInCard(page).innerText()).toContain("cy@example.com");
+});
