@@ -8,13 +8,15 @@
 //   node scripts/dev-backend/launch.mjs [--port 3210] [--site-port 3211]
 //     [--site-url http://localhost:5173] [--state-dir .dev-backend]
 import path from "node:path";
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import esbuild from "esbuild";
 
+const startedAt = Date.now();
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, "../..");
-const outFile = path.join(repoRoot, "node_modules/.cache/dev-backend/main.mjs");
+// One file per process: test files start backends side by side.
+const outFile = path.join(repoRoot, `node_modules/.cache/dev-backend/main-${process.pid}.mjs`);
 
 // `convex-auth-kit/<subpath>` reads this package's TypeScript sources, as
 // `convex dev --live-component-sources` does.
@@ -83,4 +85,9 @@ await esbuild.build({
 });
 
 process.env.DEV_BACKEND_REPO_ROOT = repoRoot;
-await import(pathToFileURL(outFile).href);
+process.env.DEV_BACKEND_STARTED_AT = String(startedAt);
+try {
+  await import(pathToFileURL(outFile).href);
+} finally {
+  rmSync(outFile, { force: true });
+}

@@ -20,7 +20,8 @@ import { apiHandler, siteHandler } from "./http.js";
 import { tokenVerifier } from "./identity.js";
 import { syncServer } from "./sync.js";
 
-const startedAt = Date.now();
+// From the launcher's start, so the build counts.
+const startedAt = Number(process.env.DEV_BACKEND_STARTED_AT ?? Date.now());
 const log = (line: string) => console.log(`[dev-backend] ${line}`);
 
 const { values: options } = parseArgs({

@@ -19,7 +19,7 @@ afterAll(async () => {
 });
 
 test("password sign-up, sign-out, sign-in; a reload stays signed in", async () => {
-  const { page } = await app.device();
+  const { page, notFound } = await app.device();
   await signUpWithPassword(page, { email: "ann@example.com", password: "correct horse battery", name: "Ann" });
   await expect.poll(() => signedInCard(page).innerText()).toContain("ann@example.com");
   await app.screenshot(page, "account-signed-in");
@@ -36,6 +36,8 @@ test("password sign-up, sign-out, sign-in; a reload stays signed in", async () =
   await expect.poll(() => page.getByRole("alert").first().innerText()).toMatch(/password|credentials|invalid/i);
   await signInWithPassword(page, { email: "ann@example.com", password: "correct horse battery" });
   await expect.poll(() => signedInCard(page).innerText()).toContain("ann@example.com");
+  // Every asset the pages asked for exists (the favicon did not).
+  expect(notFound).toEqual([]);
 });
 
 test("two browsers of one user: a rename shows in both, and 'sign out other devices' signs the other out", async () => {

@@ -36,7 +36,14 @@ const CHROMIUM_ARGS = [
 ];
 
 /** A browser profile: one user's device. */
-export type Device = { context: BrowserContext; page: Page; cdp: CDPSession; close(): Promise<void> };
+export type Device = {
+  context: BrowserContext;
+  page: Page;
+  cdp: CDPSession;
+  /** URLs of the app's own origin that answered 404 (a missing asset, e.g. a favicon). */
+  notFound: string[];
+  close(): Promise<void>;
+};
 
 export type DevApp = {
   /** The example UI (SITE_URL). */
@@ -73,7 +80,9 @@ async function serveStatic(dir: string, port: number): Promise<http.Server[]> {
   const handler: http.RequestListener = (request, response) => {
     const pathname = decodeURIComponent(new URL(request.url ?? "/", "http://localhost").pathname);
     let file = path.join(dir, path.normalize(pathname));
-    if (!file.startsWith(dir) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) file = path.join(dir, "index.html");
+    const missing = !file.startsWith(dir) || !fs.existsSync(file) || fs.statSync(file).isDirectory();
+    if (missing && path.extname(pathname) !== "") return void response.writeHead(404).end("not found");
+    if (missing) file = path.join(dir, "index.html");
     response.writeHead(200, { "content-type": types[path.extname(file)] ?? "application/octet-stream" });
     fs.createReadStream(file).pipe(response);
   };
@@ -171,11 +180,16 @@ export async function startDevApp(options: { env?: Record<string, string> } = {}
       });
       const page = context.pages()[0] ?? (await context.newPage());
       const cdp = await context.newCDPSession(page);
+      const notFound: string[] = [];
+      context.on("response", (response) => {
+        if (response.status() === 404 && response.url().startsWith(appUrl)) notFound.push(response.url());
+      });
       await page.goto(`${appUrl}/${hash}`);
       const device: Device = {
         context,
         page,
         cdp,
+        notFound,
         close: async () => {
           await context.close();
           devices.splice(devices.indexOf(device), 1);
