@@ -133,6 +133,43 @@ async function stopBackend(backend: Backend): Promise<void> {
   await exited;
 }
 
+export type DevBackend = {
+  convexUrl: string;
+  siteUrl: string;
+  /** Stops the backend and starts it again: data starts empty, secrets stay. */
+  restart(): Promise<void>;
+  log(): string;
+  stop(): Promise<void>;
+};
+
+/**
+ * Starts the dev backend alone on free ports (secrets in `stateDir`, a fresh
+ * temporary directory by default). `siteUrl` is the app's SITE_URL.
+ */
+export async function startDevBackend(
+  options: { env?: Record<string, string>; appUrl?: string; stateDir?: string } = {},
+): Promise<DevBackend> {
+  const [port, sitePort] = [await freePort(), await freePort()];
+  const stateDir = options.stateDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "dev-backend-"));
+  const args = ["--port", String(port), "--site-port", String(sitePort), "--state-dir", stateDir];
+  if (options.appUrl) args.push("--site-url", options.appUrl);
+  const log: string[] = [];
+  let backend = await startBackend(args, options.env ?? {}, log);
+  return {
+    convexUrl: `http://localhost:${port}`,
+    siteUrl: `http://localhost:${sitePort}`,
+    async restart() {
+      await stopBackend(backend);
+      backend = await startBackend(args, options.env ?? {}, log);
+    },
+    log: () => log.join(""),
+    async stop() {
+      await stopBackend(backend);
+      if (options.stateDir === undefined) fs.rmSync(stateDir, { recursive: true, force: true });
+    },
+  };
+}
+
 /**
  * Starts the backend and the built UI. `env` reaches the backend's functions
  * (e.g. `ADMIN_EMAILS`).
@@ -144,11 +181,11 @@ export async function startDevApp(options: { env?: Record<string, string> } = {}
         "Install Debian's package: `apt-get update && apt-get install -y chromium` (or set CHROMIUM_PATH). .ci/run installs it.",
     );
   }
-  const [port, sitePort, appPort] = [await freePort(), await freePort(), await freePort()];
-  const convexUrl = `http://localhost:${port}`;
-  const siteUrl = `http://localhost:${sitePort}`;
+  const appPort = await freePort();
   const appUrl = `http://localhost:${appPort}`;
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "example-e2e-"));
+  const backend = await startDevBackend({ env: options.env, appUrl, stateDir: path.join(work, "state") });
+  const { convexUrl, siteUrl } = backend;
 
   // The example, built as `npm run build:example` does, pointed at this backend.
   const outDir = path.join(work, "dist");
@@ -160,10 +197,6 @@ export async function startDevApp(options: { env?: Record<string, string> } = {}
     build: { outDir, emptyOutDir: true },
   });
   const staticServers = await serveStatic(outDir, appPort);
-
-  const args = ["--port", String(port), "--site-port", String(sitePort), "--site-url", appUrl, "--state-dir", path.join(work, "state")];
-  const log: string[] = [];
-  let backend = await startBackend(args, options.env ?? {}, log);
   const devices: Device[] = [];
 
   return {
@@ -198,18 +231,15 @@ export async function startDevApp(options: { env?: Record<string, string> } = {}
       devices.push(device);
       return device;
     },
-    async restartBackend() {
-      await stopBackend(backend);
-      backend = await startBackend(args, options.env ?? {}, log);
-    },
+    restartBackend: () => backend.restart(),
     async screenshot(page, name) {
       fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
       await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
     },
-    backendLog: () => log.join(""),
+    backendLog: () => backend.log(),
     async stop() {
       for (const device of [...devices]) await device.close();
-      await stopBackend(backend);
+      await backend.stop();
       for (const server of staticServers) server.close();
       fs.rmSync(work, { recursive: true, force: true });
     },
