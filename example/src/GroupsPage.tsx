@@ -128,7 +128,7 @@ function InviteCard({
   const canAccept = signedIn && preview?.status === "pending";
 
   return (
-    <section className="card narrow" aria-label="Invite">
+    <section className="card narrow" aria-label="Invite" style={{ marginBottom: "1.25rem" }}>
       <h2>You have an invite</h2>
       {body}
       <div className="actions spaced">
