@@ -112,7 +112,7 @@ function CreateKey({ onCreated }: { onCreated: (key: NewKey) => void }) {
             <p className="muted small">Loading…</p>
           ) : (
             Object.entries(scopeSet).map(([resource, actions]) => (
-              <div key={resource} className="actions small">
+              <div key={resource} className="actions small" role="group" aria-label={resource}>
                 <code>{resource}</code>
                 {actions.map((action) => {
                   const scope = `${resource}:${action}`;
