@@ -27,6 +27,6 @@ start(
 start("vite", [binPath("vite", "vite"), "example", "--port", String(UI_PORT), "--strictPort"], {
   stopSignal: "SIGTERM",
   // Beats a VITE_CONVEX_URL that `convex dev` may have left in .env.local.
-  env: { ...process.env, VITE_CONVEX_URL: `http://localhost:${PORT}` },
+  env: { ...process.env, VITE_CONVEX_URL: `http://localhost:${PORT}`, VITE_CONVEX_SITE_URL: `http://localhost:${SITE_PORT}` },
   stdio: ["ignore", "inherit", "inherit"],
 });

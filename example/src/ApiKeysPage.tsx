@@ -197,8 +197,13 @@ function ShowOnce({ created, onDone }: { created: NewKey; onDone: () => void }) 
 // ---------------------------------------------------------------------------
 // Try it.
 
-/** The deployment's HTTP actions URL, from the client URL (`.convex.cloud` -> `.convex.site`). */
+/**
+ * The deployment's HTTP actions URL: `VITE_CONVEX_SITE_URL` when set (the dev
+ * backend sets it), else from the client URL (`.convex.cloud` -> `.convex.site`).
+ */
 function siteUrl(): string {
+  const site = import.meta.env.VITE_CONVEX_SITE_URL?.trim();
+  if (site) return site.replace(/\/+$/, "");
   const url = import.meta.env.VITE_CONVEX_URL?.trim() ?? "";
   if (/\.convex\.cloud\/?$/.test(url)) return url.replace(/\.convex\.cloud\/?$/, ".convex.site");
   try {

@@ -69,7 +69,10 @@ test("a key made in the UI calls the HTTP API; wrong, missing, under-scoped and 
   const secret = await createKey(page, "Profile reader", { profile: ["read"] });
   await app.screenshot(page, "api-keys-secret-shown-once");
   // The "Try it" card shows it in a ready-to-run curl command while it is shown.
-  expect(await card(page, "Call the API with a key").innerText()).toContain(secret);
+  const tryIt = await card(page, "Call the API with a key").innerText();
+  expect(tryIt).toContain(secret);
+  // ...against this deployment's HTTP actions origin.
+  expect(tryIt).toContain(`${app.siteUrl}/api/profile`);
   await card(page, /Your new key/).getByRole("button", { name: "Done" }).click();
   await card(page, "Create a key").waitFor();
   // Dismissed: the secret is nowhere on the page any more, only its prefix in the list.

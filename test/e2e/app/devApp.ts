@@ -193,7 +193,10 @@ export async function startDevApp(options: { env?: Record<string, string> } = {}
     configFile: path.join(repoRoot, "example/vite.config.ts"),
     logLevel: "error",
     cacheDir: path.join(work, "vite-cache"),
-    define: { "import.meta.env.VITE_CONVEX_URL": JSON.stringify(convexUrl) },
+    define: {
+      "import.meta.env.VITE_CONVEX_URL": JSON.stringify(convexUrl),
+      "import.meta.env.VITE_CONVEX_SITE_URL": JSON.stringify(siteUrl),
+    },
     build: { outDir, emptyOutDir: true },
   });
   const staticServers = await serveStatic(outDir, appPort);
