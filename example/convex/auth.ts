@@ -26,7 +26,10 @@ export const auth = Auth({
     Passkey({ rpName: "convex-auth-kit example" }),
     // OAuth with GitHub: AUTH_GITHUB_ID and AUTH_GITHUB_SECRET from a GitHub OAuth app whose
     // callback URL is <CONVEX_SITE_URL>/api/auth/callback/github; the browser returns to SITE_URL.
-    GitHub,
+    // AUTH_GITHUB_ENTERPRISE_URL (optional) is the example's hook for a GitHub Enterprise server or a
+    // local stand-in (the browser tests' mock, e.g. http://localhost:4000): GitHub at that base URL
+    // (<base>/login/oauth/*, <base>/api/v3/user). Unset: github.com, as `GitHub` is.
+    process.env.AUTH_GITHUB_ENTERPRISE_URL ? GitHub({ enterprise: { baseUrl: process.env.AUTH_GITHUB_ENTERPRISE_URL } }) : GitHub,
     // One-time codes and magic links by email, "sent" to the outbox table like the reset codes.
     Email({
       sendCode: async (ctx, { email, code, expiresAt }) => {
