@@ -3,7 +3,6 @@ import { useAction, useMutation, useQuery } from "convex/react";
 import { api } from "../convex/_generated/api";
 import { AuthGate } from "./AuthGate";
 import { DevToolsBoundary } from "./DevTools";
-import { ErrorMessage } from "./ErrorMessage";
 import { useAuthActions } from "convex-auth-kit/react";
 import { unexpectedOutcome } from "./outcomes";
 import { useSession } from "./session";

@@ -2,7 +2,6 @@ import { useEffect, useState, type FormEvent, type ReactNode } from "react";
 import { useMutation, useQuery } from "convex/react";
 import { api } from "../convex/_generated/api";
 import { AuthGate } from "./AuthGate";
-import { ErrorBoundary } from "./ErrorBoundary";
 import { TaskResult, useTask } from "./useTask";
 
 export function ApiKeysPage() {

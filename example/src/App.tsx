@@ -9,6 +9,7 @@ import { PasskeysPage } from "./PasskeysPage";
 import { PendingSignInPrompt } from "./PendingSignIn";
 import { SecondFactorPrompt } from "./SecondFactor";
 import { SignInOptionsPage } from "./SignInOptionsPage";
+import { SignInReturnError } from "./SignInReturnError";
 import { TotpPage } from "./TotpPage";
 
 type Page = { path: string; label: string; render: () => ReactNode };
@@ -61,6 +62,8 @@ export function App() {
         ))}
       </nav>
       <main className="content">
+        {/* An OAuth return or a link that failed, whichever page it landed on. */}
+        <SignInReturnError />
         {/* A magic link opened in a browser that did not ask for it waits here for a yes or no. */}
         <PendingSignInPrompt />
         <SecondFactorPrompt />

@@ -3,7 +3,6 @@ import { useMutation, useQuery } from "convex/react";
 import { useAuthActions } from "convex-auth-kit/react";
 import { api } from "../convex/_generated/api";
 import { AuthGate } from "./AuthGate";
-import { ErrorBoundary } from "./ErrorBoundary";
 import { useSession } from "./session";
 import { TaskResult, useTask } from "./useTask";
 import { PasswordStep } from "./PasswordStep";

@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent } from "react";
+import { useState, type FormEvent } from "react";
 import { useQuery } from "convex/react";
 import { useAuthActions } from "convex-auth-kit/react";
 import { api } from "../convex/_generated/api";
@@ -23,7 +23,6 @@ export function SignInOptionsPage() {
         OAuth with <code>GitHub</code> from <code>@auth/core</code>, one-time codes and magic links with{" "}
         <code>Email()</code>, codes by text with <code>Phone()</code>, and guests with <code>Anonymous()</code>.
       </p>
-      <OAuthReturnError />
       {status === "loading" && <p className="muted">Signing you in…</p>}
       {status === "signedIn" && (
         <section className="card narrow">
@@ -49,27 +48,6 @@ export function SignInOptionsPage() {
         </div>
       )}
     </>
-  );
-}
-
-/** The callback sends the browser back with `?authError=CODE` when OAuth failed. */
-function OAuthReturnError() {
-  const [code, setCode] = useState<string | null>(() => new URL(window.location.href).searchParams.get("authError"));
-  useEffect(() => {
-    if (code === null) return;
-    const url = new URL(window.location.href);
-    url.searchParams.delete("authError");
-    window.history.replaceState(window.history.state, "", url.toString());
-  }, [code]);
-  if (code === null) return null;
-  return (
-    <p className="error" role="alert">
-      <span className="error-code">{code}</span>
-      Signing in with the provider did not work; try again.{" "}
-      <button type="button" className="link" onClick={() => setCode(null)}>
-        Dismiss
-      </button>
-    </p>
   );
 }
 

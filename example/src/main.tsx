@@ -4,6 +4,7 @@ import { ConvexReactClient } from "convex/react";
 import { ConvexAuthProvider } from "convex-auth-kit/react";
 import { App } from "./App";
 import { MissingConvexUrl } from "./MissingConvexUrl";
+import { reportSignInError } from "./SignInReturnError";
 import "./styles.css";
 
 function createClient(): { client: ConvexReactClient } | { problem: string } {
@@ -27,7 +28,7 @@ const setup = createClient();
 createRoot(document.getElementById("root")!).render(
   <StrictMode>
     {"client" in setup ? (
-      <ConvexAuthProvider client={setup.client}>
+      <ConvexAuthProvider client={setup.client} onSignInError={reportSignInError}>
         <App />
       </ConvexAuthProvider>
     ) : (
