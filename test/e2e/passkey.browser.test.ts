@@ -27,8 +27,8 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { api } from "../../example/convex/_generated/api.js";
 import { TEST_SITE_URL } from "../harness/env.js";
 import { as, makeAuthTest, probe, type AuthTest } from "../harness/auth.js";
+import { addVirtualAuthenticator, CHROMIUM, CHROMIUM_ARGS, requireChromium } from "./app/browser.js";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 let t: AuthTest;
@@ -73,16 +73,7 @@ function startServer(script: string): Promise<http.Server> {
 let authenticatorId: string | undefined;
 async function newAuthenticator(): Promise<void> {
   if (authenticatorId) await cdp.send("WebAuthn.removeVirtualAuthenticator", { authenticatorId });
-  ({ authenticatorId } = await cdp.send("WebAuthn.addVirtualAuthenticator", {
-    options: {
-      protocol: "ctap2",
-      transport: "internal",
-      hasResidentKey: true,
-      hasUserVerification: true,
-      isUserVerified: true,
-      automaticPresenceSimulation: true,
-    },
-  }));
+  authenticatorId = await addVirtualAuthenticator(cdp);
 }
 
 type PageResult = { outcome?: { status: string; verifier?: string }; token?: string | null; error?: string };
@@ -108,13 +99,7 @@ async function verifiedSubject(token: string | null | undefined): Promise<{ user
 const verifiedUserId = async (token: string | null | undefined) => (await verifiedSubject(token)).userId;
 
 beforeAll(async () => {
-  if (!fs.existsSync(CHROMIUM)) {
-    throw new Error(
-      `Chromium is needed for the passkey browser test and was not found at ${CHROMIUM}. ` +
-        "Install Debian's package: `apt-get update && apt-get install -y chromium` " +
-        "(or set CHROMIUM_PATH). .ci/run installs it.",
-    );
-  }
+  requireChromium();
   const bundle = await esbuild.build({
     entryPoints: [path.join(here, "passkeyPage.ts")],
     bundle: true,
@@ -136,20 +121,10 @@ beforeAll(async () => {
   context = await chromium.launchPersistentContext(profileDir, {
     executablePath: CHROMIUM,
     headless: true,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost",
-    ],
+    args: CHROMIUM_ARGS,
   });
   page = context.pages()[0] ?? (await context.newPage());
   cdp = await context.newCDPSession(page);
-  await cdp.send("WebAuthn.enable");
   await newAuthenticator();
   await page.goto(`${origin}/`);
   await page.waitForSelector("body[data-ready=true]", { state: "attached" });

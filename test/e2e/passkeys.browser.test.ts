@@ -8,8 +8,9 @@
  * no passkey for the site, and a password account that adds a passkey and
  * then signs in with it.
  */
-import type { CDPSession, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, expect, test } from "vitest";
+import { addVirtualAuthenticator } from "./app/browser.js";
 import { startDevApp, type DevApp, type Device } from "./app/devApp.js";
 import { card, signUpWithPassword, signedInCard } from "./app/pages.js";
 
@@ -21,26 +22,10 @@ afterAll(async () => {
   await app?.stop();
 });
 
-/** Gives the device a platform authenticator (its "screen lock"); returns its id. */
-async function addAuthenticator(cdp: CDPSession): Promise<string> {
-  await cdp.send("WebAuthn.enable");
-  const { authenticatorId } = await cdp.send("WebAuthn.addVirtualAuthenticator", {
-    options: {
-      protocol: "ctap2",
-      transport: "internal",
-      hasResidentKey: true,
-      hasUserVerification: true,
-      isUserVerified: true,
-      automaticPresenceSimulation: true,
-    },
-  });
-  return authenticatorId;
-}
-
 /** A fresh device with a virtual authenticator, at the Passkeys page. */
 async function passkeyDevice(): Promise<Device & { authenticatorId: string }> {
   const device = await app.device("#/passkeys");
-  const authenticatorId = await addAuthenticator(device.cdp);
+  const authenticatorId = await addVirtualAuthenticator(device.cdp);
   return { ...device, authenticatorId };
 }
 

@@ -17,23 +17,11 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type BrowserContext, type CDPSession, type Page } from "playwright-core";
 import { build } from "vite";
+import { CHROMIUM, CHROMIUM_ARGS, requireChromium } from "./browser.js";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const repoRoot = fileURLToPath(new URL("../../..", import.meta.url));
 /** Where screenshots go (a CI artifact; not committed). */
 export const SCREENSHOT_DIR = path.join(repoRoot, "test-results/screenshots");
-
-const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  // No network but this machine: also blocks the literal 127.0.0.1, so every URL says localhost.
-  "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost",
-];
 
 /** A browser profile: one user's device. */
 export type Device = {
@@ -175,12 +163,7 @@ export async function startDevBackend(
  * (e.g. `ADMIN_EMAILS`).
  */
 export async function startDevApp(options: { env?: Record<string, string> } = {}): Promise<DevApp> {
-  if (!fs.existsSync(CHROMIUM)) {
-    throw new Error(
-      `Chromium is needed for the browser tests and was not found at ${CHROMIUM}. ` +
-        "Install Debian's package: `apt-get update && apt-get install -y chromium` (or set CHROMIUM_PATH). .ci/run installs it.",
-    );
-  }
+  requireChromium();
   const appPort = await freePort();
   const appUrl = `http://localhost:${appPort}`;
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "example-e2e-"));
