@@ -23,6 +23,7 @@ export function SecondFactorPrompt() {
   const [value, setValue] = useState("");
   // The server no longer knows the step (5 minutes passed): the client forgot it; say so.
   const [expired, setExpired] = useState(false);
+  const [shownStep, setShownStep] = useState(step);
 
   if (step?.kind !== "secondFactor") {
     if (!expired) return null;
@@ -37,8 +38,14 @@ export function SecondFactorPrompt() {
     );
   }
 
-  // A new step (signed in again): the old notice no longer applies.
+  // A new step (signed in again): the old notice no longer applies, and the
+  // prompt starts again from the first method (the app's code), not the one
+  // the last sign-in ended with (a recovery code, which each use burns).
   if (expired) setExpired(false);
+  if (step !== shownStep) {
+    setShownStep(step);
+    setChosen(null);
+  }
 
   const codeMethods = step.methods.filter((m): m is CodeMethod => m !== "passkey");
   const method = chosen !== null && codeMethods.includes(chosen) ? chosen : (codeMethods[0] ?? null);

@@ -1,12 +1,13 @@
-import { useMemo, useState, type FormEvent, type ReactNode } from "react";
+import { createContext, useContext, useEffect, useMemo, useState, type FormEvent, type ReactNode } from "react";
 import { useAction, useMutation, useQuery } from "convex/react";
+import type { FunctionReturnType } from "convex/server";
 import { authErrorCode, useAuthActions, usePendingStep } from "convex-auth-kit/react";
 import qrcode from "qrcode-generator";
 import { api } from "../convex/_generated/api";
-import { AuthGate } from "./AuthGate";
 import { ErrorBoundary } from "./ErrorBoundary";
 import { TaskResult, useTask } from "./useTask";
 import { PasswordStep } from "./PasswordStep";
+import { useSession } from "./session";
 
 /**
  * Two-factor authentication with the `TOTP()` provider: enroll an
@@ -14,6 +15,23 @@ import { PasswordStep } from "./PasswordStep";
  * after the password, step up before sensitive changes, remove it.
  */
 export function TotpPage() {
+  const { status } = useSession();
+  // Confirming an authenticator replaces the session: the old one ends and a
+  // new one of the same user starts. Until the new one is in use the client
+  // can report signed out for a moment (it hears the old session end before
+  // the new tokens arrive), which would flash the sign-in form and unmount the
+  // set-up with its "Authenticator added" message. So while a confirmation
+  // runs, and until signed in again after it, the signed-in cards stay (what
+  // AuthGate does otherwise, in place so they stay mounted).
+  const [switching, setSwitching] = useState<"confirming" | "confirmed" | null>(null);
+  if (switching === "confirmed" && status === "signedIn") setSwitching(null);
+  useEffect(() => {
+    // Never signed in again (the new session refused): stop waiting.
+    if (switching !== "confirmed") return;
+    const timer = setTimeout(() => setSwitching(null), 10_000);
+    return () => clearTimeout(timer);
+  }, [switching]);
+  const signedIn = status === "signedIn" || switching !== null;
   return (
     <>
       <h1>Two-factor</h1>
@@ -22,12 +40,23 @@ export function TotpPage() {
         <code>TOTP()</code> provider. Once set up, a password alone no longer signs in: the server asks for a code. Removing
         an authenticator, new recovery codes and a new password need a code from the last 10 minutes in this session.
       </p>
-      <AuthGate signedOut={<PasswordThenCode />}>
-        <SignedIn />
-      </AuthGate>
+      {signedIn ? (
+        <ErrorBoundary>
+          <SwitchingContext.Provider value={setSwitching}>
+            <SignedIn />
+          </SwitchingContext.Provider>
+        </ErrorBoundary>
+      ) : status === "loading" ? (
+        <p className="muted">Signing you in…</p>
+      ) : (
+        <PasswordThenCode />
+      )}
     </>
   );
 }
+
+/** Tells TotpPage a confirmation (a session switch) is running, done, or over. */
+const SwitchingContext = createContext<(state: "confirming" | "confirmed" | null) => void>(() => undefined);
 
 // ---------------------------------------------------------------------------
 // Signed out: password, then the code.
@@ -40,10 +69,28 @@ function PasswordThenCode() {
 // ---------------------------------------------------------------------------
 // Signed in: authenticators, set-up, step-up, recovery codes.
 
+type Status = NonNullable<FunctionReturnType<typeof api.totp.status>>;
+
 function SignedIn() {
   const status = useQuery(api.totp.status);
-  if (status === undefined) return <p className="muted">Loading…</p>;
-  if (status === null) return <p className="muted">Switching sessions…</p>;
+  const userId = useQuery(api.users.viewerId);
+  // Confirming an authenticator replaces the session: the old one ends and a
+  // new one of the same user starts, and `status` is null in between. Showing
+  // the user's last status meanwhile keeps the cards mounted, so the set-up
+  // keeps its state (its "Authenticator added" message). Keyed by the user:
+  // another user's session starts afresh.
+  const [last, setLast] = useState<{ userId: string; status: Status } | null>(null);
+  if (status && userId && (last?.status !== status || last.userId !== userId)) setLast({ userId, status });
+  const sameUser = last !== null && (userId === null || userId === undefined || userId === last.userId);
+  const shown = (status === null || status === undefined) && sameUser ? last.status : status;
+  const user = userId ?? last?.userId;
+  if (shown === undefined) return <p className="muted">Loading…</p>;
+  if (shown === null) return <p className="muted">Switching sessions…</p>;
+  if (user === undefined) return <p className="muted">Loading…</p>;
+  return <TwoFactor key={user} status={shown} />;
+}
+
+function TwoFactor({ status }: { status: Status }) {
   return (
     <div className="cards">
       <Authenticators factors={status.factors} />
@@ -169,6 +216,7 @@ function Enroll({ hasFactor }: { hasFactor: boolean }) {
   const [code, setCode] = useState("");
   const [shown, setShown] = useState<Shown | null>(null);
   const confirming = step?.kind === "totpSetup";
+  const setSwitching = useContext(SwitchingContext);
 
   function begin(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -184,7 +232,15 @@ function Enroll({ hasFactor }: { hasFactor: boolean }) {
   function finish(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     void confirm.run(async () => {
-      const outcome = await signIn("totp", { flow: "confirm", code: code.replace(/\s+/g, "") });
+      setSwitching("confirming");
+      let outcome;
+      try {
+        outcome = await signIn("totp", { flow: "confirm", code: code.replace(/\s+/g, "") });
+      } catch (error) {
+        setSwitching(null);
+        throw error;
+      }
+      setSwitching(outcome.status === "signedIn" ? "confirmed" : null);
       if (outcome.status !== "signedIn") return `Unexpected outcome: ${outcome.status}`;
       setShown(null);
       setName("");
