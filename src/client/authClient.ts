@@ -14,19 +14,23 @@
  *   sign out a newer one.
  *
  * Token writes and those checks run one at a time (a queue), so each sees
- * what the one before it wrote. Sign-in results other than tokens (codes and
- * links sent, OAuth, passkeys, TOTP) are handled by `steps.ts`, loaded when
- * the client is signed out, since only then can a sign-in follow.
+ * what the one before it wrote. Signing in (`signIn`, finishing a redirect,
+ * and every result other than tokens: codes and links sent, OAuth, passkeys,
+ * TOTP, a link to confirm) is `steps.ts`, loaded when the client is signed
+ * out (a sign-in may follow) or when a sign-in starts, so a page load that
+ * signs no one in does not fetch it.
  *
  * A step the user must finish (a second factor, a TOTP set-up) is kept in
  * storage with its verifier (`pendingStep()`), which every `signIn` without
  * a verifier of its own sends, so the UI never handles a verifier.
  */
-import { authErrorCode } from "./errors.js";
 import { msLeft, refreshAheadOf, sessionIdOf } from "./jwt.js";
 import { crossTabLock, sleep, type Lock } from "./lock.js";
-import type { AuthTransport, PendingStep, SignInOutcome, SignInResult, Tokens } from "./protocol.js";
+import type { AuthTransport, PendingStep, SignInOutcome, Tokens } from "./protocol.js";
 import { memoryStorage, type TokenStorage } from "./storage.js";
+
+/** The sign-in code (`steps.ts`), fetched when needed (also by the React binding): one place names its chunk. */
+export const loadSteps = () => import("./steps.js");
 
 /** Where the client stands. */
 export type AuthState = { status: "loading" | "signedIn" | "signedOut"; token: string | null };
@@ -55,15 +59,36 @@ export type AuthClientOptions = {
 };
 
 /** A sign-in link waiting for the person to confirm its account (`shown`: what the app may see). */
-type Confirmation = { shown: { account: string }; code: string; verifier: string } | null;
+export type Confirmation = { shown: { account: string }; code: string; verifier: string } | null;
 
 /** A pending step as storage keeps it: what the app sees, and the verifier it never handles. */
 export type StoredStep = PendingStep & { verifier: string };
 
+/** What the sign-in code (`steps.ts`) reaches of a client: its parts, and its private steps as functions. */
+export type Core = {
+  options: AuthClientOptions;
+  storage: TokenStorage;
+  /** The storage key prefix (`convexAuth:<namespace>`). */
+  key: string;
+  client: AuthClient;
+  /** `jwt.ts`'s, so that the chunk does not share a module with the entry. */
+  msLeft: (token: string) => number;
+  /** Writes tokens (or their absence) in turn with the other token writes. */
+  save(tokens: Tokens | null): Promise<unknown>;
+  /** The stored step, read afresh (also shown). */
+  readStep(): Promise<StoredStep | null>;
+  /** Keeps a step (`JSON.stringify`'d), or none. */
+  setStep(raw: string | null): Promise<void>;
+  /** The link waiting for confirmation, kept here by the sign-in code (`pendingConfirmation()` reads it). */
+  confirmation?: Confirmation;
+  /** Tells the listeners that something changed. */
+  notify(): void;
+};
+
 export class AuthClient {
   state: AuthState = { status: "loading", token: null };
-  #tokens: Tokens | null = null;
-  #inflight: Promise<string | null> | null = null;
+  #tokens?: Tokens | null;
+  #inflight?: Promise<string | null> | null;
   #listeners = new Set<() => void>();
   readonly #storage: TokenStorage;
   readonly #lock: Lock;
@@ -71,7 +96,11 @@ export class AuthClient {
   #unsubscribe?: () => void;
   #ready: Promise<void>;
   #retryTimer?: ReturnType<typeof setTimeout>;
-  #confirmation: Confirmation = null;
+  /**
+   * The sign-in code, once `finishRedirect` has loaded it: a link waits for
+   * confirmation only after that, so `confirmRedirect`/`cancelRedirect` find it here.
+   */
+  #redirects?: typeof import("./steps.js");
   /** The pending step as stored (raw JSON) and as shown, kept in step so `pendingStep()` is stable. */
   #stepRaw: string | null = null;
   #step: PendingStep | null = null;
@@ -80,17 +109,29 @@ export class AuthClient {
   /** Sessions reported ended here: tokens for them (a refresh that was in flight) are not taken back. */
   readonly #ended = new Set<string>();
   readonly #options: AuthClientOptions;
+  readonly #core: Core;
 
   constructor(options: AuthClientOptions) {
     this.#options = options;
-    this.#storage = options.storage ?? memoryStorage();
-    this.#lock = options.lock ?? crossTabLock(this.#storage);
-    this.#key = `convexAuth:${options.namespace}`;
+    const storage = (this.#storage = options.storage ?? memoryStorage());
+    this.#lock = options.lock ?? crossTabLock(storage);
+    const key = (this.#key = `convexAuth:${options.namespace}`);
+    this.#core = {
+      options,
+      storage,
+      key,
+      client: this,
+      msLeft,
+      save: this.#save,
+      readStep: this.#readStep,
+      setStep: this.#setStep,
+      notify: this.#notify,
+    };
     this.#ready = this.#load();
     void this.#readStep();
-    this.#unsubscribe = this.#storage.subscribe?.((key) => {
-      if (key === null || key === `${this.#key}:tokens`) void this.#load();
-      if (key === null || key === `${this.#key}:step`) void this.#readStep();
+    this.#unsubscribe = storage.subscribe?.((changed) => {
+      if (changed === null || changed === `${key}:tokens`) void this.#load();
+      if (changed === null || changed === `${key}:step`) void this.#readStep();
     });
   }
 
@@ -113,7 +154,7 @@ export class AuthClient {
   fetchAccessToken = async ({ forceRefreshToken }: { forceRefreshToken: boolean }): Promise<string | null> => {
     await this.#ready;
     const tokens = this.#tokens;
-    if (tokens === null) return null;
+    if (!tokens) return null;
     if (!forceRefreshToken && !this.#expiresSoon(tokens.token)) return tokens.token;
     return await this.#refresh(tokens);
   };
@@ -125,17 +166,8 @@ export class AuthClient {
    * `secondFactorRequired`, `signIn("totp", { code })` finishes the sign-in;
    * after `totpSetup`, `signIn("totp", { flow: "confirm", code })`.
    */
-  async signIn(provider: string | undefined, params: Record<string, unknown> = {}, verifier?: string): Promise<SignInOutcome> {
-    const sent = verifier ?? (await this.#readStep())?.verifier;
-    try {
-      return await this.#handle(provider, await this.#send(provider, params, sent));
-    } catch (error) {
-      // The server no longer knows the step (it expired, or was used up): forget it.
-      if (sent !== undefined && authErrorCode(error) === "NOT_FOUND" && (await this.#readStep())?.verifier === sent) {
-        await this.#setStep(null);
-      }
-      throw error;
-    }
+  signIn(provider: string | undefined, params?: Record<string, unknown>, verifier?: string): Promise<SignInOutcome> {
+    return loadSteps().then((steps) => steps.signIn(this.#core, provider, params, verifier));
   }
 
   /**
@@ -161,30 +193,23 @@ export class AuthClient {
    * `code` it brought back. A link opened in a browser that did not ask for
    * it resolves to `confirmationRequired`: see {@link confirmRedirect}.
    */
-  async finishRedirect(code: string): Promise<SignInOutcome> {
-    const verifier = await this.#storage.getItem(`${this.#key}:verifier`);
-    await this.#storage.removeItem(`${this.#key}:verifier`);
-    const result = await this.#send(undefined, { code }, verifier);
-    if ("confirm" in result) this.#pend({ shown: { account: result.confirm.account }, code, verifier: result.verifier });
-    return await this.#handle(undefined, result);
+  finishRedirect(code: string): Promise<SignInOutcome> {
+    return loadSteps().then((steps) => (this.#redirects = steps).finishRedirect(this.#core, code));
   }
 
   /** The sign-in link waiting for the person's confirmation, if any: the account it signs in to. */
   pendingConfirmation(): { account: string } | null {
-    return this.#confirmation?.shown ?? null;
+    return this.#core.confirmation?.shown ?? null;
   }
 
   /** Signs in with the link waiting for confirmation (the person agreed to its account). */
   async confirmRedirect(): Promise<SignInOutcome> {
-    const pending = this.#confirmation;
-    if (pending === null) return { status: "failed" };
-    this.#pend(null);
-    return await this.signIn(undefined, { code: pending.code, confirm: true }, pending.verifier);
+    return this.#redirects?.confirmRedirect(this.#core) ?? { status: "failed" };
   }
 
   /** Drops the link waiting for confirmation. */
   cancelRedirect(): void {
-    if (this.#confirmation) this.#pend(null);
+    this.#redirects?.cancelRedirect(this.#core);
   }
 
   /** Ends the session on the server (best effort) and here, and in other tabs. */
@@ -229,49 +254,18 @@ export class AuthClient {
     });
   }
 
-  #send(provider: string | undefined, params: Record<string, unknown>, verifier?: string | null): Promise<SignInResult> {
-    const token = this.#tokens?.token;
-    return this.#options.transport.signIn(
-      { ...(provider ? { provider } : {}), params, ...(verifier ? { verifier } : {}) },
-      token && msLeft(token) > 10_000 ? token : undefined,
-    );
-  }
-
-  #pend(confirmation: Confirmation): void {
-    this.#confirmation = confirmation;
-    this.#notify();
-  }
-
-  #notify(): void {
+  #notify = (): void => {
     for (const listener of [...this.#listeners]) listener();
-  }
-
-  async #handle(provider: string | undefined, result: SignInResult): Promise<SignInOutcome> {
-    if (!("tokens" in result)) {
-      const { nextStep } = await import("./steps.js");
-      const keep = {
-        verifier: (verifier: string) => this.#storage.setItem(`${this.#key}:verifier`, verifier),
-        step: (step: StoredStep) => this.#setStep(step),
-      };
-      return await nextStep(this, this.#options, keep, provider, result);
-    }
-    if (result.tokens === null) return { status: "failed" };
-    await this.#save(result.tokens);
-    await this.#setStep(null);
-    return { status: "signedIn" };
-  }
+  };
 
   /** The stored step (read afresh: another tab may have changed it), also shown. */
-  async #readStep(): Promise<StoredStep | null> {
-    return this.#showStep(await this.#storage.getItem(`${this.#key}:step`));
-  }
+  #readStep = async (): Promise<StoredStep | null> => this.#showStep(await this.#storage.getItem(`${this.#key}:step`));
 
-  /** Keeps `step` (or none) in storage, where a reload and other tabs find it. */
-  async #setStep(step: StoredStep | null): Promise<void> {
-    const raw = step && JSON.stringify(step);
+  /** Keeps the step `raw` (`JSON.stringify`'d), or none, in storage, where a reload and other tabs find it. */
+  #setStep = async (raw: string | null): Promise<void> => {
     await (raw ? this.#storage.setItem(`${this.#key}:step`, raw) : this.#storage.removeItem(`${this.#key}:step`));
     this.#showStep(raw);
-  }
+  };
 
   /** Shows the stored step `raw` without its verifier (a new object only when it changed); returns it parsed. */
   #showStep(raw: string | null = null): StoredStep | null {
@@ -313,7 +307,7 @@ export class AuthClient {
   /** One attempt: the token to use, or (offline, with an expired token) what to retry with. */
   async #exchange(seen: Tokens): Promise<{ token: string | null } | { retry: Tokens }> {
     const stored = await this.#read();
-    if (stored === null) {
+    if (!stored) {
       await this.#apply(null);
       return { token: null };
     }
@@ -348,12 +342,7 @@ export class AuthClient {
   }
 
   async #read(): Promise<Tokens | null> {
-    const raw = await this.#storage.getItem(`${this.#key}:tokens`);
-    try {
-      return raw ? (JSON.parse(raw) as Tokens) : null;
-    } catch {
-      return null;
-    }
+    return parseJSON(await this.#storage.getItem(`${this.#key}:tokens`));
   }
 
   async #load(): Promise<void> {
@@ -368,9 +357,7 @@ export class AuthClient {
   }
 
   /** Writes the tokens (or their absence) to storage, where other tabs see them; returns what it kept. */
-  #save(tokens: Tokens | null): Promise<Tokens | null> {
-    return this.#run(() => this.#write(tokens));
-  }
+  #save = (tokens: Tokens | null): Promise<Tokens | null> => this.#run(() => this.#write(tokens));
 
   async #write(tokens: Tokens | null): Promise<Tokens | null> {
     tokens = this.#live(tokens);
@@ -393,18 +380,23 @@ export class AuthClient {
       this.state = { status, token };
       // Signed out: a sign-in may follow, so fetch its steps now (from the
       // deployment this page came from, not a later one).
-      if (!tokens) import("./steps.js").catch(() => undefined);
+      if (!tokens) loadSteps().catch(() => undefined);
       this.#notify();
     }
   }
 }
 
-/** A stored step, or `null` for none (or anything unreadable). */
-function parseStep(raw: string | null): StoredStep | null {
+/** `raw` parsed, or `null` for none (`null`, `undefined`, `""`) or what is not JSON. */
+function parseJSON(raw: string | null | undefined) {
   try {
-    const step = raw ? (JSON.parse(raw) as StoredStep) : null;
-    return typeof step?.verifier === "string" ? step : null;
+    return JSON.parse(raw!);
   } catch {
     return null;
   }
+}
+
+/** A stored step, or `null` for none (or anything unreadable). */
+function parseStep(raw: string | null): StoredStep | null {
+  const step = parseJSON(raw) as StoredStep | null;
+  return typeof step?.verifier === "string" ? step : null;
 }

@@ -20,7 +20,6 @@ export { ConvexError };
  * ```
  */
 export function authErrorCode(error: unknown): AuthErrorCode | (string & {}) | null {
-  if (!(error instanceof ConvexError)) return null;
-  const code: unknown = (error.data as { code?: unknown } | null)?.code;
+  const code: unknown = error instanceof ConvexError ? (error.data as { code?: unknown } | null)?.code : null;
   return typeof code === "string" ? code : null;
 }

@@ -15,14 +15,17 @@ export interface TokenStorage {
   subscribe?(listener: (key: string | null) => void): () => void;
 }
 
-/** `localStorage` with cross-tab change events, or `null` where there is none. */
-export function browserStorage(): TokenStorage | null {
+/**
+ * `localStorage` with cross-tab change events, or `undefined` where there is
+ * none (then `AuthClient` keeps tokens in memory).
+ */
+export function browserStorage(): TokenStorage | undefined {
   let store: Storage;
   try {
     store = window.localStorage;
-    if (!store) return null;
+    if (!store) return;
   } catch {
-    return null;
+    return;
   }
   return {
     getItem: (key) => store.getItem(key),

@@ -1,10 +1,9 @@
 import { ConvexProvider, ConvexProviderWithAuth, type ConvexReactClient, type Watch } from "convex/react";
 import { createContext, useContext, useEffect, useMemo, useRef, useSyncExternalStore, type ReactNode } from "react";
-import { AuthClient, type AuthState } from "../authClient.js";
-import { ConvexError } from "../errors.js";
+import { AuthClient, loadSteps, type AuthState } from "../authClient.js";
 import { claimsOf } from "../jwt.js";
 import type { AuthTransport, PendingStep, SessionState, SignInOutcome } from "../protocol.js";
-import { browserStorage, memoryStorage, type TokenStorage } from "../storage.js";
+import { browserStorage, type TokenStorage } from "../storage.js";
 import { convexTransport, makeFunctionReference, type AuthActionNames } from "../transport.js";
 
 const AuthContext = createContext<AuthClient | null>(null);
@@ -74,7 +73,8 @@ export function ConvexAuthProvider(props: ConvexAuthProviderProps) {
     () =>
       new AuthClient({
         transport: transport ?? convexTransport(client.url, api),
-        storage: storage ?? browserStorage() ?? memoryStorage(),
+        // Where there is no localStorage, the client keeps the tokens in memory.
+        storage: storage ?? browserStorage(),
         namespace: storageNamespace ?? client.url,
         retryMs: props.refreshRetryMs,
       }),
@@ -154,7 +154,8 @@ function useConvexAuthAdapter(auth: AuthClient) {
 /**
  * While signed in, subscribes to the `sessionState` query `name` and reports
  * `{ live: false }` to `auth.sessionEnded`, which ignores any session but the
- * current one. A failing query (most likely not exported) warns once.
+ * current one. A failing query (most likely not exported) warns once
+ * (`sessionWarning.ts`, loaded then).
  */
 function useSessionWatch(auth: AuthClient, client: ConvexReactClient, name: string, enabled: boolean) {
   const warned = useRef(false);
@@ -170,13 +171,9 @@ function useSessionWatch(auth: AuthClient, client: ConvexReactClient, name: stri
           auth.sessionEnded(state.sessionId).catch(() => undefined);
         }
       } catch (error) {
-        // Most likely the app does not export the query.
+        // Most likely the app does not export the query (the warning's text is fetched only then).
         if (!warned.current) {
-          console.warn(
-            `convex-auth-kit: "${name}" failed, so a revoked session signs out only at the next refresh. ` +
-              "Add `export const { signIn, signOut, sessionState } = auth;` to convex/auth.ts, or set watchSession={false}.",
-            error,
-          );
+          import("./sessionWarning.js").then((module) => module.warnSessionWatch(name, error), () => undefined);
         }
         warned.current = true;
       }
@@ -186,6 +183,11 @@ function useSessionWatch(auth: AuthClient, client: ConvexReactClient, name: stri
   }, [auth, client, name, watching]);
 }
 
+/**
+ * Finishes a sign-in from the URL (`?code=`, `?authError=`): only the check
+ * is here; the rest (`finishFromURL` in `steps.ts`, with the sign-in code it
+ * needs) is fetched when the URL has one.
+ */
 function useOAuthReturn(
   auth: AuthClient,
   should: ConvexAuthProviderProps["shouldHandleCode"],
@@ -196,21 +198,16 @@ function useOAuthReturn(
   useEffect(() => {
     if (typeof window === "undefined") return;
     const enabled = typeof should === "function" ? should() : should !== false;
-    const url = new URL(window.location.href);
-    const code = url.searchParams.get("code");
-    const failed = url.searchParams.get("authError");
-    if (!enabled || (!code && !failed)) return;
-    url.searchParams.delete("code");
-    url.searchParams.delete("authError");
-    (replaceURL ?? ((next) => window.history.replaceState(window.history.state, "", next)))(url.toString());
-    if (failed) onError(new ConvexError({ code: failed, message: "Sign-in failed" }));
-    else if (code) auth.finishRedirect(code).then(onResult, onError);
+    const params = new URL(window.location.href).searchParams;
+    if (enabled && (params.get("code") || params.get("authError"))) {
+      loadSteps().then((steps) => steps.finishFromURL(auth, replaceURL, onError, onResult), onError);
+    }
   }, [auth, should, replaceURL, onError, onResult]);
 }
 
 function useAuthClient(): AuthClient {
   const auth = useContext(AuthContext);
-  if (auth === null) throw new Error("Wrap your app in <ConvexAuthProvider>");
+  if (!auth) throw new Error("Wrap your app in <ConvexAuthProvider>");
   return auth;
 }
 
