@@ -1,13 +1,12 @@
-import { createContext, useContext, useEffect, useMemo, useState, type FormEvent, type ReactNode } from "react";
+import { useMemo, useState, type FormEvent, type ReactNode } from "react";
 import { useAction, useMutation, useQuery } from "convex/react";
 import type { FunctionReturnType } from "convex/server";
 import { authErrorCode, useAuthActions, usePendingStep } from "convex-auth-kit/react";
 import qrcode from "qrcode-generator";
 import { api } from "../convex/_generated/api";
-import { ErrorBoundary } from "./ErrorBoundary";
+import { AuthGate } from "./AuthGate";
 import { TaskResult, useTask } from "./useTask";
 import { PasswordStep } from "./PasswordStep";
-import { useSession } from "./session";
 
 /**
  * Two-factor authentication with the `TOTP()` provider: enroll an
@@ -15,23 +14,6 @@ import { useSession } from "./session";
  * after the password, step up before sensitive changes, remove it.
  */
 export function TotpPage() {
-  const { status } = useSession();
-  // Confirming an authenticator replaces the session: the old one ends and a
-  // new one of the same user starts. Until the new one is in use the client
-  // can report signed out for a moment (it hears the old session end before
-  // the new tokens arrive), which would flash the sign-in form and unmount the
-  // set-up with its "Authenticator added" message. So while a confirmation
-  // runs, and until signed in again after it, the signed-in cards stay (what
-  // AuthGate does otherwise, in place so they stay mounted).
-  const [switching, setSwitching] = useState<"confirming" | "confirmed" | null>(null);
-  if (switching === "confirmed" && status === "signedIn") setSwitching(null);
-  useEffect(() => {
-    // Never signed in again (the new session refused): stop waiting.
-    if (switching !== "confirmed") return;
-    const timer = setTimeout(() => setSwitching(null), 10_000);
-    return () => clearTimeout(timer);
-  }, [switching]);
-  const signedIn = status === "signedIn" || switching !== null;
   return (
     <>
       <h1>Two-factor</h1>
@@ -40,23 +22,12 @@ export function TotpPage() {
         <code>TOTP()</code> provider. Once set up, a password alone no longer signs in: the server asks for a code. Removing
         an authenticator, new recovery codes and a new password need a code from the last 10 minutes in this session.
       </p>
-      {signedIn ? (
-        <ErrorBoundary>
-          <SwitchingContext.Provider value={setSwitching}>
-            <SignedIn />
-          </SwitchingContext.Provider>
-        </ErrorBoundary>
-      ) : status === "loading" ? (
-        <p className="muted">Signing you in…</p>
-      ) : (
-        <PasswordThenCode />
-      )}
+      <AuthGate signedOut={<PasswordThenCode />}>
+        <SignedIn />
+      </AuthGate>
     </>
   );
 }
-
-/** Tells TotpPage a confirmation (a session switch) is running, done, or over. */
-const SwitchingContext = createContext<(state: "confirming" | "confirmed" | null) => void>(() => undefined);
 
 // ---------------------------------------------------------------------------
 // Signed out: password, then the code.
@@ -216,7 +187,6 @@ function Enroll({ hasFactor }: { hasFactor: boolean }) {
   const [code, setCode] = useState("");
   const [shown, setShown] = useState<Shown | null>(null);
   const confirming = step?.kind === "totpSetup";
-  const setSwitching = useContext(SwitchingContext);
 
   function begin(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -232,15 +202,7 @@ function Enroll({ hasFactor }: { hasFactor: boolean }) {
   function finish(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     void confirm.run(async () => {
-      setSwitching("confirming");
-      let outcome;
-      try {
-        outcome = await signIn("totp", { flow: "confirm", code: code.replace(/\s+/g, "") });
-      } catch (error) {
-        setSwitching(null);
-        throw error;
-      }
-      setSwitching(outcome.status === "signedIn" ? "confirmed" : null);
+      const outcome = await signIn("totp", { flow: "confirm", code: code.replace(/\s+/g, "") });
       if (outcome.status !== "signedIn") return `Unexpected outcome: ${outcome.status}`;
       setShown(null);
       setName("");

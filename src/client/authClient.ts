@@ -83,6 +83,11 @@ export type Core = {
   confirmation?: Confirmation;
   /** Tells the listeners that something changed. */
   notify(): void;
+  /**
+   * Settles once the sign-ins sent while signed in have, or after 15 s (each
+   * may replace the session: see `sessionEnded`); kept by `steps.ts`.
+   */
+  replacing?: Promise<unknown>;
 };
 
 export class AuthClient {
@@ -233,10 +238,14 @@ export class AuthClient {
    * (an old one, after signing in again; one another tab has replaced in
    * storage) is ignored. A sign-in or refresh being written lands first and
    * the report is checked against its tokens; tokens of the ended session
-   * that a refresh brings back later are dropped. Resolves to whether it
-   * signed out.
+   * that a refresh brings back later are dropped. A sign-in sent while
+   * signed in and still in flight may be replacing this very session (a
+   * TOTP confirmation ends the caller's session as it issues the next, and
+   * the report can arrive first): the report waits for it (at most 15 s),
+   * then decides. Resolves to whether it signed out.
    */
-  sessionEnded(sessionId: string): Promise<boolean> {
+  async sessionEnded(sessionId: string): Promise<boolean> {
+    await this.#core.replacing;
     // Queued behind any sign-in or refresh being written, which decides first.
     return this.#run(async () => {
       await this.#ready;

@@ -22,8 +22,19 @@ export async function signIn(
   verifier?: string,
 ): Promise<SignInOutcome> {
   const sent = verifier ?? (await core.readStep())?.verifier;
+  const signingIn = (async () => handle(core, provider, await send(core, provider, params, sent)))();
+  // Signed in, its answer may be a new session replacing this one: a report that this one ended waits for it.
+  if (core.client.state.status === "signedIn") {
+    const replacing = (core.replacing = Promise.race([
+      Promise.allSettled([core.replacing, signingIn]),
+      new Promise((resolve) => setTimeout(resolve, 15_000)),
+    ]));
+    void replacing.then(() => {
+      if (core.replacing === replacing) core.replacing = undefined;
+    });
+  }
   try {
-    return await handle(core, provider, await send(core, provider, params, sent));
+    return await signingIn;
   } catch (error) {
     // The server no longer knows the step (it expired, or was used up): forget it.
     if (

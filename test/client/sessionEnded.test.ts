@@ -191,4 +191,53 @@ describe("sessionEnded", () => {
     expect(client.state.status).toBe("signedOut");
     expect(await storage.getItem(KEY)).toBeNull();
   });
+
+  test("a sign-in in flight that replaces the session (TOTP confirm) lands first: the report about the old one never signs out", async () => {
+    // The server ends s1 as it issues s2; its "s1 ended" reaches the watch before the response does.
+    const response = deferred<SignInResult>();
+    const transport = scripted([response.promise]);
+    const inner = memoryStorage();
+    const removals: string[] = [];
+    const storage: TokenStorage = {
+      getItem: (key) => inner.getItem(key),
+      setItem: (key, value) => inner.setItem(key, value),
+      async removeItem(key) {
+        removals.push(key);
+        await inner.removeItem(key);
+      },
+      subscribe: (listener) => inner.subscribe!(listener),
+    };
+    const { client } = await signedInClient("s1", storage, transport);
+    const statuses: string[] = [];
+    client.subscribe(() => statuses.push(client.state.status));
+    const confirming = client.signIn("totp", { flow: "confirm", code: "123456" });
+    await locked();
+    expect(transport.calls.length).toBe(1);
+    const reported = client.sessionEnded("s1");
+    await flush();
+    const s2 = tokensFor("s2");
+    response.resolve({ tokens: s2 });
+    expect(await confirming).toEqual({ status: "signedIn" });
+    expect(await reported).toBe(false);
+    expect(client.state).toEqual({ status: "signedIn", token: s2.token });
+    expect(JSON.parse((await storage.getItem(KEY))!)).toEqual(s2);
+    // Never signed out, not even for a moment, here or in storage (other tabs follow it).
+    expect(statuses).not.toContain("signedOut");
+    expect(removals).not.toContain(KEY);
+  });
+
+  test("a sign-in in flight that fails does not save a revoked session: the report still signs out", async () => {
+    const response = deferred<SignInResult>();
+    const transport = scripted([response.promise]);
+    const { client, storage } = await signedInClient("s1", memoryStorage(), transport);
+    const confirming = client.signIn("totp", { flow: "confirm", code: "123456" });
+    await locked();
+    const reported = client.sessionEnded("s1");
+    await flush();
+    response.resolve({ tokens: null });
+    expect(await confirming).toEqual({ status: "failed" });
+    expect(await reported).toBe(true);
+    expect(client.state.status).toBe("signedOut");
+    expect(await storage.getItem(KEY)).toBeNull();
+  });
 });
