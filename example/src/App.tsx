@@ -2,6 +2,7 @@ import { useEffect, useState, type ReactNode } from "react";
 import { usePendingStep } from "convex-auth-kit/react";
 import { ConnectionStatus } from "./ConnectionStatus";
 import { AccountPage } from "./AccountPage";
+import { AdminPage } from "./AdminPage";
 import { ApiKeysPage } from "./ApiKeysPage";
 import { DirectoryPage } from "./DirectoryPage";
 import { GroupsPage } from "./GroupsPage";
@@ -23,6 +24,7 @@ const pages: Page[] = [
   { path: "groups", label: "Groups", render: () => <GroupsPage /> },
   { path: "api-keys", label: "API keys", render: () => <ApiKeysPage /> },
   { path: "directory", label: "Directory", render: () => <DirectoryPage /> },
+  { path: "admin", label: "Admin", render: () => <AdminPage /> },
 ];
 
 /** The page named by the URL hash (`#/account`); the first page otherwise. */

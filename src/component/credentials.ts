@@ -9,24 +9,10 @@
 import { v } from "convex/values";
 import { mutation, query } from "./_generated/server.js";
 import { authError } from "../shared/errors.js";
-import { hasSecondFactor, keepLastSecondFactor } from "./model/secondFactors.js";
-import {
-  canSignInWithout,
-  ownedPasskey,
-  passkeyDoc,
-  passkeysOf,
-  publicPasskey,
-  recordPasskeyEvent,
-} from "./model/passkeys.js";
-import {
-  countUnusedRecoveryCodes,
-  deleteRecoveryCodes,
-  factorsOf,
-  isActive,
-  recordTotpEvent,
-  totpFactorDoc,
-  publicTotpFactor,
-} from "./model/totp.js";
+import { keepLastSecondFactor, syncSecondFactorFlag } from "./model/secondFactors.js";
+import { ownedPasskey, passkeyDoc, passkeysOf, publicPasskey, recordPasskeyEvent } from "./model/passkeys.js";
+import { countUnusedRecoveryCodes, factorsOf, isActive, totpFactorDoc, publicTotpFactor } from "./model/totp.js";
+import { removePasskey, removeTotpFactor } from "./model/credentialRemoval.js";
 import { requireOneOf } from "./model/oneOf.js";
 
 /**
@@ -80,6 +66,7 @@ export const update = mutation({
       await ctx.db.patch(passkey._id, { secondFactor: secondFactor ? true : undefined });
       // Thrown, so the changes above roll back.
       if (!secondFactor && keepSecondFactor) await keepLastSecondFactor(ctx, passkey.userId);
+      await syncSecondFactorFlag(ctx, passkey.userId, secondFactor ? true : undefined);
       await recordPasskeyEvent(ctx, "passkey_updated", passkey.userId, { passkeyId: passkey._id, secondFactor });
       changed = true;
     }
@@ -114,15 +101,7 @@ export const remove = mutation({
     requireOneOf(args, "passkeyId", "totpId");
     if (args.passkeyId !== undefined) {
       const passkey = await ownedPasskey(ctx, args.passkeyId, args.userId);
-      if (!(await canSignInWithout(ctx, passkey, args.ignoreProviders))) {
-        throw authError("LAST_FACTOR", "This is the only way to sign in to this account; add another first");
-      }
-      await ctx.db.delete(passkey._id);
-      if (passkey.secondFactor === true) {
-        if (args.keepSecondFactor) await keepLastSecondFactor(ctx, passkey.userId);
-        if (!(await hasSecondFactor(ctx, passkey.userId))) await deleteRecoveryCodes(ctx, passkey.userId);
-      }
-      await recordPasskeyEvent(ctx, "passkey_removed", passkey.userId, { passkeyId: passkey._id, name: passkey.name });
+      await removePasskey(ctx, passkey, args);
       return null;
     }
     const totpId = ctx.db.normalizeId("totpFactors", args.totpId!);
@@ -131,12 +110,7 @@ export const remove = mutation({
     if (totpId === null || userId === null || factor === null || factor.userId !== userId) {
       throw authError("NOT_FOUND", "No such authenticator");
     }
-    await ctx.db.delete(totpId);
-    if (!isActive(factor)) return null;
-    // Thrown, so the deletion above rolls back.
-    if (args.keepSecondFactor) await keepLastSecondFactor(ctx, userId);
-    if (!(await hasSecondFactor(ctx, userId))) await deleteRecoveryCodes(ctx, userId);
-    await recordTotpEvent(ctx, { type: "totp_removed", userId, data: { totpId } });
+    await removeTotpFactor(ctx, factor, args);
     return null;
   },
 });

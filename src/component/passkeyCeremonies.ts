@@ -28,7 +28,8 @@ import {
   isCeremonyData,
   type CeremonyData,
 } from "./model/passkeys.js";
-import { hasSecondFactor, pendingSecondFactor } from "./model/secondFactors.js";
+import { hasSecondFactor, pendingSecondFactor, syncSecondFactorFlag } from "./model/secondFactors.js";
+import { nameKeyFields } from "./model/profile.js";
 
 /**
  * Starts a registration ceremony: stores the challenge and returns what the
@@ -282,7 +283,7 @@ export const completeRegistration = mutation({
       if (email !== undefined) await requireFreeEmail(ctx, email);
       userId = await ctx.db.insert("users", {
         ...(email !== undefined ? { email } : {}),
-        ...(target.name !== undefined ? { name: target.name } : {}),
+        ...(target.name !== undefined ? { name: target.name, ...nameKeyFields(target.name) } : {}),
       });
       await recordEvent(ctx, { type: "sign_up", userId, data: { provider } });
     } else {
@@ -304,6 +305,7 @@ export const completeRegistration = mutation({
       name: name ?? `Passkey ${count + 1}`,
       ...(secondFactor ? { secondFactor: true } : {}),
     });
+    if (secondFactor) await syncSecondFactorFlag(ctx, userId, true);
     await recordPasskeyEvent(ctx, "passkey_added", userId, { passkeyId, secondFactor: secondFactor === true });
     return { userId, passkeyId };
   },

@@ -21,6 +21,18 @@ export const userFields = {
   extend: v.optional(v.any()),
   /** Set by `users.ban`: no sign-in, refresh or API key works while it lasts (until `expirationTime`, or for good). */
   ban: v.optional(v.object({ reason: v.string(), time: v.number(), expirationTime: v.optional(v.number()) })),
+  /**
+   * `name` normalised for prefix search (trimmed, lower case; see
+   * src/shared/search.ts), kept by every write of `name`. Not for display.
+   */
+  nameKey: v.optional(v.string()),
+  /**
+   * Set while the user has a second factor (an active TOTP factor or a
+   * passkey for two-factor), kept by every change of those, so the admin
+   * list can filter on it through an index. The factors themselves decide
+   * sign-ins (`hasSecondFactor` in model/secondFactors.ts), not this flag.
+   */
+  hasSecondFactor: v.optional(v.boolean()),
 };
 
 /** One provider identity of a user; the password hash lives in `secret`. */
@@ -260,6 +272,8 @@ export const eventFields = {
   sessionId: v.optional(v.id("sessions")),
   reason: v.optional(v.string()),
   data: v.optional(v.any()),
+  /** Who did it, when it was someone else than the user (an admin): set by the admin functions. */
+  actorUserId: v.optional(v.id("users")),
 };
 
 /**
@@ -282,7 +296,12 @@ export const deletionFields = {
 export default defineSchema({
   users: defineTable(userFields)
     .index("by_email", ["email"])
-    .index("by_phone", ["phone"]),
+    .index("by_phone", ["phone"])
+    // The admin list (users.list): name prefixes, and its filters.
+    .index("by_name_key", ["nameKey"])
+    .index("by_ban_time", ["ban.time"])
+    .index("by_email_verification", ["emailVerificationTime"])
+    .index("by_second_factor", ["hasSecondFactor"]),
   accounts: defineTable(accountFields)
     .index("by_provider_account", ["provider", "providerAccountId"])
     .index("by_user_provider", ["userId", "provider"]),

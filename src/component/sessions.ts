@@ -245,10 +245,15 @@ export const revoke = mutation({
 
 /** Background continuation of revoking all of a user's sessions. */
 export const revokeContinue = internalMutation({
-  args: { userId: v.id("users"), exceptSessionId: v.optional(v.id("sessions")), reason: revocationReason },
+  args: {
+    userId: v.id("users"),
+    exceptSessionId: v.optional(v.id("sessions")),
+    reason: revocationReason,
+    actorUserId: v.optional(v.id("users")),
+  },
   returns: v.null(),
-  handler: async (ctx, { userId, reason, exceptSessionId }) => {
-    await endSessionsOfUser(ctx, userId, reason, exceptSessionId);
+  handler: async (ctx, { userId, reason, exceptSessionId, actorUserId }) => {
+    await endSessionsOfUser(ctx, userId, reason, exceptSessionId, actorUserId);
     return null;
   },
 });

@@ -13,7 +13,7 @@ import { SETUP_VERIFIER } from "../shared/verifierKinds.js";
 import { factorsOf, isActive, liveSessionOf, MAX_TOTP_FACTORS, recordTotpEvent } from "./model/totp.js";
 import { verifierByHash } from "./model/verifiers.js";
 import { leaseToken, peekLimit } from "./model/rateLimit.js";
-import { pendingSecondFactor } from "./model/secondFactors.js";
+import { pendingSecondFactor, syncSecondFactorFlag } from "./model/secondFactors.js";
 import { limitConfig, limitState } from "./model/validators.js";
 
 /**
@@ -187,7 +187,10 @@ export const recordUse = mutation({
       await ctx.db.patch(sessionId, { factorVerifiedTime: Date.now() });
     }
     await ctx.db.patch(totpId, { lastUsedStep: step, ...(activate ? { activatedTime: Date.now() } : {}) });
-    if (activate) await recordTotpEvent(ctx, { type: "totp_added", userId, data: { totpId } });
+    if (activate) {
+      await syncSecondFactorFlag(ctx, userId, true);
+      await recordTotpEvent(ctx, { type: "totp_added", userId, data: { totpId } });
+    }
     return { status: "ok" as const };
   },
 });

@@ -1,3 +1,4 @@
+import { paginationOptsValidator } from "convex/server";
 import { v } from "convex/values";
 import type { Doc, Id } from "./_generated/dataModel.js";
 import {
@@ -10,12 +11,16 @@ import {
 import { recordEvent } from "./model/events.js";
 import { endSessionsOfUser } from "./model/sessions.js";
 import { guardUserOwnerships } from "./model/groups.js";
-import { checkProfile } from "./model/profile.js";
+import { checkProfile, nameKeyFields } from "./model/profile.js";
 import { deleteUserData } from "./model/userData.js";
 import { userFields } from "./schema.js";
 import { normalizeEmail } from "../shared/email.js";
 import { authError } from "../shared/errors.js";
 import { requireOneOf } from "./model/oneOf.js";
+import { listUsers, userListFilter } from "./model/userList.js";
+import { detailFields, userDetail } from "./model/userDetail.js";
+import { removePasskey, removeTotpFactor } from "./model/credentialRemoval.js";
+import { ownedPasskey } from "./model/passkeys.js";
 
 /** A user document as it leaves the component. */
 export const userDoc = v.object({
@@ -94,7 +99,7 @@ export const create = mutation({
     }
     if (account === undefined) {
       const email = fields.email === undefined ? undefined : await claimEmail(ctx, fields.email);
-      return await ctx.db.insert("users", { ...fields, email });
+      return await ctx.db.insert("users", { ...fields, email, ...nameKeyFields(fields.name) });
     }
     const existing = await ctx.db
       .query("accounts")
@@ -110,6 +115,7 @@ export const create = mutation({
     const userId = await ctx.db.insert("users", {
       ...fields,
       email,
+      ...nameKeyFields(fields.name),
       ...(account.emailVerified && email !== undefined ? { emailVerificationTime: Date.now() } : {}),
     });
     await ctx.db.insert("accounts", {
@@ -163,6 +169,7 @@ export const update = mutation({
     for (const [field, value] of Object.entries(patch)) {
       update[field] = value === null ? undefined : value;
     }
+    Object.assign(update, nameKeyFields(patch.name));
     if (typeof patch.email === "string") {
       update.email = await claimEmail(ctx, patch.email, user._id);
     }
@@ -195,14 +202,23 @@ const MAX_KEYS_SUSPENDED = 1000;
  * every session of the user ends (`banned`) and their API keys are
  * suspended; `sessions.issue` refuses them any new session (`banned`) while
  * the ban lasts. Banning again replaces the ban. `NOT_FOUND` for an unknown
- * user; `INVALID_ARGUMENT` for a blank or long reason or an expiry in the
- * past. Nothing is written when it throws.
+ * user; `INVALID_ARGUMENT` for a blank or long reason, an expiry in the
+ * past or an `actorUserId` that is no user id. `actorUserId`, the admin,
+ * is recorded on the `user_banned` and `session_revoked` events. Nothing is
+ * written when it throws.
  */
 export const ban = mutation({
-  args: { userId: v.string(), reason: v.string(), expirationTime: v.optional(v.number()) },
+  args: {
+    userId: v.string(),
+    reason: v.string(),
+    expirationTime: v.optional(v.number()),
+    /** The admin who bans, recorded on the events (see `actorOf`). */
+    actorUserId: v.optional(v.string()),
+  },
   returns: v.null(),
   handler: async (ctx, args) => {
     const user = await requireUser(ctx, args.userId);
+    const actorUserId = actorOf(ctx, args.actorUserId);
     const reason = args.reason.trim();
     if (reason === "" || reason.length > MAX_BAN_REASON_LENGTH) {
       throw authError("INVALID_ARGUMENT", `A ban's reason has 1 to ${MAX_BAN_REASON_LENGTH} characters`);
@@ -213,27 +229,33 @@ export const ban = mutation({
     }
     const expiry: { expirationTime?: number } = args.expirationTime === undefined ? {} : { expirationTime: args.expirationTime };
     await ctx.db.patch(user._id, { ban: { reason, time: now, ...expiry } });
-    await endSessionsOfUser(ctx, user._id, "banned");
+    await endSessionsOfUser(ctx, user._id, "banned", undefined, actorUserId);
     for (const key of await keysOf(ctx, user._id)) await ctx.db.patch(key._id, { suspension: expiry });
     await recordEvent(ctx, {
       type: "user_banned",
       userId: user._id,
       data: { reason, ...(args.expirationTime !== undefined ? { until: args.expirationTime } : {}) },
+      actorUserId,
     });
     return null;
   },
 });
 
-/** Lifts a user's ban (an admin function): they may sign in again and their API keys work again. `NOT_FOUND` for an unknown user. */
+/**
+ * Lifts a user's ban (an admin function): they may sign in again and their
+ * API keys work again. `NOT_FOUND` for an unknown user; `INVALID_ARGUMENT`
+ * for an `actorUserId` that is no user id.
+ */
 export const unban = mutation({
-  args: { userId: v.string() },
+  args: { userId: v.string(), actorUserId: v.optional(v.string()) },
   returns: v.null(),
   handler: async (ctx, args) => {
     const user = await requireUser(ctx, args.userId);
+    const actorUserId = actorOf(ctx, args.actorUserId);
     if (user.ban === undefined) return null;
     await ctx.db.patch(user._id, { ban: undefined });
     for (const key of await keysOf(ctx, user._id)) await ctx.db.patch(key._id, { suspension: undefined });
-    await recordEvent(ctx, { type: "user_unbanned", userId: user._id });
+    await recordEvent(ctx, { type: "user_unbanned", userId: user._id, actorUserId });
     return null;
   },
 });
@@ -244,6 +266,139 @@ async function keysOf(ctx: QueryCtx, userId: Id<"users">) {
     .withIndex("by_user", (q) => q.eq("userId", userId))
     .take(MAX_KEYS_SUSPENDED);
 }
+
+/**
+ * The admin who acts (`actorUserId`, any string): its id, recorded on the
+ * events as who did it. `INVALID_ARGUMENT` for a string that is no user id;
+ * `undefined` without one (the app's own call: a script, a cron).
+ */
+function actorOf(ctx: QueryCtx, actorUserId: string | undefined): Id<"users"> | undefined {
+  if (actorUserId === undefined) return undefined;
+  const id = ctx.db.normalizeId("users", actorUserId);
+  if (id === null) throw authError("INVALID_ARGUMENT", "actorUserId is no user id");
+  return id;
+}
+
+/**
+ * Users for an admin's list, a page at a time (an admin function), every
+ * page one index range (see model/userList.ts): newest first; or with
+ * `filter` (`banned`: most recently banned first, lapsed bans left out;
+ * `unverified`: no `emailVerificationTime`; `has2fa`: an active TOTP factor
+ * or a two-factor passkey); or with `search`, users whose email starts with
+ * it (compared normalised, as emails are stored) in email order, then those
+ * whose name does (case-insensitive) in name order. With both `search` and
+ * `filter`, a page of the search keeps the users the filter takes, so it
+ * may hold fewer than asked before the end. `INVALID_ARGUMENT` for a
+ * search over 320 characters, `numItems` outside 1..200 or a cursor of
+ * another list.
+ */
+export const list = query({
+  args: {
+    search: v.optional(v.string()),
+    filter: v.optional(userListFilter),
+    paginationOpts: paginationOptsValidator,
+  },
+  returns: v.object({ page: v.array(userDoc), isDone: v.boolean(), continueCursor: v.string() }),
+  handler: async (ctx, args) => await listUsers(ctx, args),
+});
+
+/**
+ * One user as an admin looks at them (an admin function): the user, their
+ * accounts by provider (no password hash: `hasSecret` says whether there is
+ * one), sessions newest first with device, IP (when stored), start, last use
+ * and whether live, TOTP factors (never a secret), passkeys (no key
+ * material), how many recovery codes are left, API keys (metadata, no
+ * hash) and group memberships with their role. Each list is capped
+ * (accounts 20, sessions 50, TOTP factors 10, API keys 50, groups 50;
+ * passkeys are at most 100 anyway) and `truncated` says which were cut.
+ * `NOT_FOUND` for an unknown user or a string that is no user id.
+ */
+export const detail = query({
+  args: { userId: v.string() },
+  returns: v.object({ user: userDoc, ...detailFields }),
+  handler: async (ctx, args) => {
+    const user = await requireUser(ctx, args.userId);
+    return { user, ...(await userDetail(ctx, user)) };
+  },
+});
+
+/**
+ * Ends every session of the user (an admin function): each ends
+ * `admin_revoke`, up to 1,000 now and the rest in background transactions;
+ * connected clients sign out at once. Recorded as `sessions_revoked` (with
+ * `ended` and whether more follow) and one `session_revoked` per session,
+ * each with `actorUserId`, the admin. `NOT_FOUND` for an unknown user,
+ * `INVALID_ARGUMENT` for an `actorUserId` that is no user id; nothing is
+ * written when it throws.
+ */
+export const revokeSessions = mutation({
+  args: { userId: v.string(), actorUserId: v.optional(v.string()) },
+  returns: v.object({ ended: v.number(), continuing: v.boolean() }),
+  handler: async (ctx, args) => {
+    const user = await requireUser(ctx, args.userId);
+    const actorUserId = actorOf(ctx, args.actorUserId);
+    const { revoked, continuing } = await endSessionsOfUser(ctx, user._id, "admin_revoke", undefined, actorUserId);
+    await recordEvent(ctx, { type: "sessions_revoked", userId: user._id, data: { ended: revoked, continuing }, actorUserId });
+    return { ended: revoked, continuing };
+  },
+});
+
+/**
+ * Marks the user's email verified now (an admin function): the admin
+ * vouches for the address, so unlike a first proof of the mailbox
+ * (model/mailbox.ts) nothing of the user is cleared. Recorded as
+ * `email_verified` with `actorUserId`. Returns `false`, writing nothing,
+ * when it was verified already. `NOT_FOUND` for an unknown user,
+ * `INVALID_ARGUMENT` for a user without an email or an `actorUserId` that
+ * is no user id.
+ */
+export const markEmailVerified = mutation({
+  args: { userId: v.string(), actorUserId: v.optional(v.string()) },
+  returns: v.boolean(),
+  handler: async (ctx, args) => {
+    const user = await requireUser(ctx, args.userId);
+    const actorUserId = actorOf(ctx, args.actorUserId);
+    if (user.email === undefined) throw authError("INVALID_ARGUMENT", "The user has no email address");
+    if (user.emailVerificationTime !== undefined) return false;
+    await ctx.db.patch(user._id, { emailVerificationTime: Date.now() });
+    await recordEvent(ctx, { type: "email_verified", userId: user._id, data: { byAdmin: true }, actorUserId });
+    return true;
+  },
+});
+
+/**
+ * Removes one of the user's factors (an admin function): a TOTP factor or
+ * a passkey, by id, which must be the user's (`NOT_FOUND` otherwise, also
+ * for a string that is no id). A passkey that is the user's last way to
+ * sign in stays (`LAST_FACTOR`); the last second factor may go even where
+ * the app requires two factors (that is what an admin is asked for when a
+ * device is lost: the user signs in with their first factor and enrols
+ * again), and the recovery codes go with it. Recorded as `totp_removed` /
+ * `passkey_removed` with `actorUserId`. Nothing is written when it throws.
+ */
+export const removeFactor = mutation({
+  args: {
+    userId: v.string(),
+    factor: v.object({ kind: v.union(v.literal("totp"), v.literal("passkey")), id: v.string() }),
+    ignoreProviders: v.optional(v.array(v.string())),
+    actorUserId: v.optional(v.string()),
+  },
+  returns: v.null(),
+  handler: async (ctx, args) => {
+    const user = await requireUser(ctx, args.userId);
+    const actorUserId = actorOf(ctx, args.actorUserId);
+    const options = { ignoreProviders: args.ignoreProviders, actorUserId };
+    if (args.factor.kind === "passkey") {
+      await removePasskey(ctx, await ownedPasskey(ctx, args.factor.id, user._id), options);
+      return null;
+    }
+    const totpId = ctx.db.normalizeId("totpFactors", args.factor.id);
+    const factor = totpId === null ? null : await ctx.db.get(totpId);
+    if (factor === null || factor.userId !== user._id) throw authError("NOT_FOUND", "No such authenticator");
+    await removeTotpFactor(ctx, factor, options);
+    return null;
+  },
+});
 
 /**
  * Deletes a user and everything of theirs: accounts, sessions, refresh

@@ -220,7 +220,7 @@ export function Auth(config: AuthConfig) {
     password,
     key: keyHelpers(component, config.apiKeys),
     admin: guardedAdmin(component, config.admin, {
-      user: userAdminHelpers(component),
+      user: userAdminHelpers(component, passkeyOptions),
       key: keyAdminHelpers(component, config.apiKeys),
       passkey: passkeyAdminHelpers(component, passkeyOptions),
     }),

@@ -39,6 +39,7 @@ export type {
 } from "./helpers/key.js";
 export type { StepUpStatus } from "./helpers/stepUp.js";
 export type { AdminOptions } from "./helpers/admin.js";
+export type { AdminFactorRef, UserDetail, UserListFilter, UserListPage } from "./helpers/user.js";
 export type { Passkey } from "./helpers/passkey.js";
 export type { TotpFactor } from "./helpers/totp.js";
 export type { SecondFactorMethod } from "../shared/protocol.js";

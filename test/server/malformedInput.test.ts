@@ -10,6 +10,7 @@ import type { FunctionReference } from "convex/server";
 import { ConvexError } from "convex/values";
 import { beforeAll, describe, expect, test } from "vitest";
 import { api, components } from "../../example/convex/_generated/api.js";
+import * as adminModule from "../../example/convex/admin.js";
 import * as apiKeysModule from "../../example/convex/apiKeys.js";
 import * as groupsModule from "../../example/convex/groups.js";
 import * as outboxModule from "../../example/convex/outbox.js";
@@ -370,6 +371,21 @@ const CASES: Case[] = [
     args: (newPassword) => ({ currentPassword: PW, newPassword }),
     countsAttempts: true,
   },
+  // The Admin page's functions: Ada is no admin (FORBIDDEN), a signed-out caller NOT_SIGNED_IN.
+  { fn: "admin:listUsers", arg: "search", kind: "query", ref: api.admin.listUsers, args: (search) => ({ search, paginationOpts: page }) },
+  { fn: "admin:userDetail", arg: "userId", kind: "query", ref: api.admin.userDetail, args: (userId) => ({ userId }) },
+  { fn: "admin:ban", arg: "userId", kind: "mutation", ref: api.admin.ban, args: (userId) => ({ userId, reason: "spam" }) },
+  { fn: "admin:ban", arg: "reason", kind: "mutation", ref: api.admin.ban, args: (reason, w) => ({ userId: w.userId, reason }) },
+  { fn: "admin:unban", arg: "userId", kind: "mutation", ref: api.admin.unban, args: (userId) => ({ userId }) },
+  { fn: "admin:revokeSessions", arg: "userId", kind: "mutation", ref: api.admin.revokeSessions, args: (userId) => ({ userId }) },
+  { fn: "admin:markEmailVerified", arg: "userId", kind: "mutation", ref: api.admin.markEmailVerified, args: (userId) => ({ userId }) },
+  {
+    fn: "admin:removeFactor",
+    arg: "id",
+    kind: "mutation",
+    ref: api.admin.removeFactor,
+    args: (id, w) => ({ userId: w.userId, kind: "totp", id }),
+  },
 ];
 
 /** Public functions that take no string at all (nothing to feed them). */
@@ -394,6 +410,7 @@ const NO_STRING_ARGS = [
 const CURSOR_ONLY = ["groups:mine"];
 
 const MODULES: Record<string, Record<string, unknown>> = {
+  admin: adminModule,
   apiKeys: apiKeysModule,
   groups: groupsModule,
   outbox: outboxModule,

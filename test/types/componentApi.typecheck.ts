@@ -44,6 +44,8 @@ type ExpectedUser = {
   isAnonymous?: boolean;
   extend?: any;
   ban?: { reason: string; time: number; expirationTime?: number };
+  nameKey?: string;
+  hasSecondFactor?: boolean;
 };
 
 const users = components.auth.users;
@@ -68,7 +70,7 @@ assertType<
   Equal<
     FunctionArgs<typeof users.create>,
     Flat<
-      Omit<ExpectedUser, "_id" | "_creationTime" | "ban"> & {
+      Omit<ExpectedUser, "_id" | "_creationTime" | "ban" | "nameKey" | "hasSecondFactor"> & {
         account?: { provider: string; providerAccountId: string; secret?: string; emailVerified?: boolean };
       }
     >

@@ -269,6 +269,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
           page: Array<{
             _creationTime: number;
             _id: string;
+            actorUserId?: string;
             data?: any;
             reason?: string;
             sessionId?: string;
@@ -824,6 +825,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
             | "refresh_reuse"
             | "evicted"
             | "banned"
+            | "admin_revoke"
             | "replaced"
             | "email_proven";
           sessionId?: string;
@@ -889,7 +891,12 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
       ban: FunctionReference<
         "mutation",
         "internal",
-        { expirationTime?: number; reason: string; userId: string },
+        {
+          actorUserId?: string;
+          expirationTime?: number;
+          reason: string;
+          userId: string;
+        },
         null,
         Name
       >;
@@ -922,6 +929,104 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         boolean,
         Name
       >;
+      detail: FunctionReference<
+        "query",
+        "internal",
+        { userId: string },
+        {
+          accounts: Array<{
+            _creationTime: number;
+            _id: string;
+            emailVerified?: boolean;
+            hasSecret: boolean;
+            provider: string;
+            providerAccountId: string;
+          }>;
+          apiKeys: Array<{
+            _creationTime: number;
+            _id: string;
+            displayPrefix: string;
+            expirationTime?: number;
+            lastUsedTime?: number;
+            name: string;
+            rateLimit?: { max: number; periodMs: number };
+            revokedTime?: number;
+            scopes: Array<{ actions: Array<string>; resource: string }>;
+            userId: string;
+          }>;
+          groups: Array<{
+            _creationTime: number;
+            _id: string;
+            extend?: any;
+            group: {
+              _creationTime: number;
+              _id: string;
+              extend?: any;
+              name: string;
+              parentGroupId?: string;
+              slug?: string;
+            };
+            groupId: string;
+            role: string;
+            userId: string;
+          }>;
+          passkeys: Array<{
+            _creationTime: number;
+            _id: string;
+            algorithm: number;
+            backedUp?: boolean;
+            credentialId: string;
+            deviceType?: string;
+            lastUsedTime?: number;
+            name: string;
+            secondFactor: boolean;
+            transports?: Array<string>;
+            userId: string;
+          }>;
+          recoveryCodesLeft: number;
+          sessions: Array<{
+            _creationTime: number;
+            _id: string;
+            expirationTime: number;
+            factorVerifiedTime?: number;
+            ip?: string;
+            lastUsedTime: number;
+            live: boolean;
+            userAgent?: string;
+          }>;
+          totpFactors: Array<{
+            _creationTime: number;
+            _id: string;
+            activatedTime?: number;
+            lastUsedStep?: number;
+            name?: string;
+            userId: string;
+          }>;
+          truncated: {
+            accounts: boolean;
+            apiKeys: boolean;
+            groups: boolean;
+            sessions: boolean;
+            totpFactors: boolean;
+          };
+          user: {
+            _creationTime: number;
+            _id: string;
+            ban?: { expirationTime?: number; reason: string; time: number };
+            email?: string;
+            emailVerificationTime?: number;
+            extend?: any;
+            hasSecondFactor?: boolean;
+            image?: string;
+            isAnonymous?: boolean;
+            name?: string;
+            nameKey?: string;
+            phone?: string;
+            phoneVerificationTime?: number;
+          };
+        },
+        Name
+      >;
       get: FunctionReference<
         "query",
         "internal",
@@ -933,18 +1038,82 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
           email?: string;
           emailVerificationTime?: number;
           extend?: any;
+          hasSecondFactor?: boolean;
           image?: string;
           isAnonymous?: boolean;
           name?: string;
+          nameKey?: string;
           phone?: string;
           phoneVerificationTime?: number;
         } | null,
         Name
       >;
+      list: FunctionReference<
+        "query",
+        "internal",
+        {
+          filter?: "banned" | "unverified" | "has2fa";
+          paginationOpts: {
+            cursor: string | null;
+            endCursor?: string | null;
+            id?: number;
+            maximumBytesRead?: number;
+            maximumRowsRead?: number;
+            numItems: number;
+          };
+          search?: string;
+        },
+        {
+          continueCursor: string;
+          isDone: boolean;
+          page: Array<{
+            _creationTime: number;
+            _id: string;
+            ban?: { expirationTime?: number; reason: string; time: number };
+            email?: string;
+            emailVerificationTime?: number;
+            extend?: any;
+            hasSecondFactor?: boolean;
+            image?: string;
+            isAnonymous?: boolean;
+            name?: string;
+            nameKey?: string;
+            phone?: string;
+            phoneVerificationTime?: number;
+          }>;
+        },
+        Name
+      >;
+      markEmailVerified: FunctionReference<
+        "mutation",
+        "internal",
+        { actorUserId?: string; userId: string },
+        boolean,
+        Name
+      >;
+      removeFactor: FunctionReference<
+        "mutation",
+        "internal",
+        {
+          actorUserId?: string;
+          factor: { id: string; kind: "totp" | "passkey" };
+          ignoreProviders?: Array<string>;
+          userId: string;
+        },
+        null,
+        Name
+      >;
+      revokeSessions: FunctionReference<
+        "mutation",
+        "internal",
+        { actorUserId?: string; userId: string },
+        { continuing: boolean; ended: number },
+        Name
+      >;
       unban: FunctionReference<
         "mutation",
         "internal",
-        { userId: string },
+        { actorUserId?: string; userId: string },
         null,
         Name
       >;

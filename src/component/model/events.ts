@@ -11,6 +11,8 @@ export type EventType =
   | "sign_up"
   | "sign_in"
   | "session_revoked"
+  /** An admin ended all of a user's sessions (`users.revokeSessions`); each also has its `session_revoked`. */
+  | "sessions_revoked"
   | "password_changed"
   | "password_reset"
   | "email_verified"
@@ -41,7 +43,10 @@ export async function recordEvent(
     sessionId?: Id<"sessions">;
     reason?: string;
     data?: Record<string, string | number | boolean | null>;
+    /** Who did it when it was not the user: the admin (see the admin functions). */
+    actorUserId?: Id<"users">;
   },
 ): Promise<void> {
-  await ctx.db.insert("events", event);
+  const { actorUserId, ...rest } = event;
+  await ctx.db.insert("events", actorUserId === undefined ? rest : { ...rest, actorUserId });
 }

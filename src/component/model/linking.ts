@@ -3,7 +3,7 @@ import type { Doc, Id } from "../_generated/dataModel.js";
 import type { MutationCtx } from "../_generated/server.js";
 import { normalizeEmail } from "../../shared/email.js";
 import { recordEvent } from "./events.js";
-import { checkProfile } from "./profile.js";
+import { checkProfile, nameKeyFields } from "./profile.js";
 
 /**
  * A provider identity the server has verified: an OAuth account, an email
@@ -96,7 +96,7 @@ export async function resolveIdentity(
       await ctx.db.patch(caller._id, {
         isAnonymous: undefined,
         ...verifiedFields,
-        ...(caller.name === undefined && profile.name !== undefined ? { name: profile.name } : {}),
+        ...(caller.name === undefined && profile.name !== undefined ? { name: profile.name, ...nameKeyFields(profile.name) } : {}),
         ...(caller.image === undefined && profile.image !== undefined ? { image: profile.image } : {}),
         ...(caller.extend === undefined && profile.extend !== undefined ? { extend: profile.extend } : {}),
       });
@@ -106,7 +106,7 @@ export async function resolveIdentity(
     }
   }
 
-  const userId = await ctx.db.insert("users", { ...identity.profile, ...verifiedFields });
+  const userId = await ctx.db.insert("users", { ...identity.profile, ...nameKeyFields(identity.profile.name), ...verifiedFields });
   const accountId = await insertAccount(ctx, userId, identity);
   await recordEvent(ctx, { type: "sign_up", userId, data: { provider: identity.provider } });
   return { status: "ok", userId, accountId };

@@ -161,8 +161,9 @@ export async function recordPasskeyEvent(
   type: PasskeyEventType,
   userId: Id<"users">,
   data: Record<string, string | number | boolean | null>,
+  actorUserId?: Id<"users">,
 ): Promise<void> {
-  await recordEvent(ctx, { type, userId, data });
+  await recordEvent(ctx, { type, userId, data, actorUserId });
 }
 
 /** A live session of `userId`, or `SESSION_ENDED`. */

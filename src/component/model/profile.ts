@@ -1,5 +1,6 @@
 import { convexToJson, type Value } from "convex/values";
 import { authError } from "../../shared/errors.js";
+import { normalizeSearchText } from "../../shared/search.js";
 
 /** Longest `name` a user may have, in characters. */
 export const MAX_NAME_LENGTH = 200;
@@ -43,4 +44,16 @@ function serializedLength(value: unknown): number {
     throw authError("INVALID_ARGUMENT", "extend is not a Convex value");
   }
   return json.length;
+}
+
+/**
+ * The `nameKey` to store with `name` (its search key, see schema.ts):
+ * `{ nameKey }` for a name, `{ nameKey: undefined }` (unset) for `null` or a
+ * blank name, `{}` when `name` is not being written (`undefined`). Spread it
+ * into every insert or patch that writes `name`.
+ */
+export function nameKeyFields(name: string | null | undefined): { nameKey?: string } {
+  if (name === undefined) return {};
+  const key = name === null ? "" : normalizeSearchText(name);
+  return { nameKey: key === "" ? undefined : key };
 }

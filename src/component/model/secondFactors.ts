@@ -34,6 +34,20 @@ export async function hasSecondFactor(ctx: QueryCtx, userId: Id<"users">): Promi
 }
 
 /**
+ * Keeps the user's `hasSecondFactor` flag (what the admin list filters on,
+ * through an index) in step with their factors. Call it after any change of
+ * a TOTP factor's activation or a passkey's two-factor flag, with `has` when
+ * the caller knows the answer (a factor was just added), else it is read.
+ * One read of the user; a write only when the flag changes.
+ */
+export async function syncSecondFactorFlag(ctx: MutationCtx, userId: Id<"users">, has?: boolean): Promise<void> {
+  const now = has ?? (await hasSecondFactor(ctx, userId));
+  const user = await ctx.db.get(userId);
+  if (user === null || (user.hasSecondFactor === true) === now) return;
+  await ctx.db.patch(userId, { hasSecondFactor: now ? true : undefined });
+}
+
+/**
  * The ways the user can finish a second-factor step, in a fixed order
  * (empty: they have no second factor): `totp` with an active factor,
  * `passkey` with a two-factor passkey, and `recoveryCode` when either is

@@ -158,9 +158,10 @@ export async function endSession(
   sessionId: Id<"sessions">,
   userId: Id<"users">,
   reason: RevocationReason,
+  actorUserId?: Id<"users">,
 ): Promise<void> {
   await ctx.db.delete(sessionId);
-  await recordEvent(ctx, { type: "session_revoked", userId, sessionId, reason });
+  await recordEvent(ctx, { type: "session_revoked", userId, sessionId, reason, actorUserId });
 }
 
 /** Sessions ended per transaction before the rest continue in the background. */
@@ -169,26 +170,29 @@ export const END_SESSIONS_BATCH = 1000;
 /**
  * Ends the user's sessions but `exceptSessionId`: up to a batch now, the rest
  * in scheduled transactions (`sessions.revokeContinue`), so any number of
- * sessions stays inside transaction limits.
+ * sessions stays inside transaction limits. `actorUserId` (an admin) is
+ * recorded on every `session_revoked`, the later batches' too.
  */
 export async function endSessionsOfUser(
   ctx: MutationCtx,
   userId: Id<"users">,
   reason: RevocationReason,
   exceptSessionId?: Id<"sessions">,
+  actorUserId?: Id<"users">,
 ): Promise<{ revoked: number; continuing: boolean }> {
   const batch = await ctx.db
     .query("sessions")
     .withIndex("by_user_ordinal", (q) => q.eq("userId", userId))
     .take(END_SESSIONS_BATCH + 1);
   const toEnd = batch.filter((s) => s._id !== exceptSessionId).slice(0, END_SESSIONS_BATCH);
-  for (const session of toEnd) await endSession(ctx, session._id, userId, reason);
+  for (const session of toEnd) await endSession(ctx, session._id, userId, reason, actorUserId);
   const continuing = batch.length > END_SESSIONS_BATCH;
   if (continuing) {
     await ctx.scheduler.runAfter(0, internal.sessions.revokeContinue, {
       userId,
       reason,
       ...(exceptSessionId ? { exceptSessionId } : {}),
+      ...(actorUserId ? { actorUserId } : {}),
     });
   }
   return { revoked: toEnd.length, continuing };

@@ -41,7 +41,12 @@ export type TotpEventType = Extract<EventType, "totp_added" | "totp_removed" | `
 /** Appends a TOTP event to the audit log. */
 export async function recordTotpEvent(
   ctx: MutationCtx,
-  event: { type: TotpEventType; userId: Id<"users">; data?: Record<string, string | number | boolean | null> },
+  event: {
+    type: TotpEventType;
+    userId: Id<"users">;
+    data?: Record<string, string | number | boolean | null>;
+    actorUserId?: Id<"users">;
+  },
 ): Promise<void> {
   await recordEvent(ctx, event);
 }

@@ -10,6 +10,8 @@ export const revocationReason = v.union(
   v.literal("refresh_reuse"),
   v.literal("evicted"),
   v.literal("banned"),
+  /** An admin signed the user out everywhere (`users.revokeSessions`). */
+  v.literal("admin_revoke"),
   /** A new session took its place (TOTP enrolment confirmed). */
   v.literal("replaced"),
   /** The first proof of a mailbox never verified before: sessions from before it end. */
