@@ -53,6 +53,10 @@ export const auth = Auth({
     scopes: { profile: ["read", "write"], sessions: ["read"] },
     defaultRateLimit: { max: 60, periodMs: 60_000 },
   },
+  // The example's development knob: EXAMPLE_ACCESS_TOKEN_TTL_MS (milliseconds, at least 1000) shortens
+  // the access tokens' lifetime, so refreshes happen often (the browser chaos test uses 15 s).
+  // Unset: the default (15 minutes). Not for production: set it only on a development deployment.
+  ...(process.env.EXAMPLE_ACCESS_TOKEN_TTL_MS ? { accessTokenTtlMs: Number(process.env.EXAMPLE_ACCESS_TOKEN_TTL_MS) } : {}),
   // Admins: the users whose verified email is listed in ADMIN_EMAILS (comma-separated).
   admin: {
     isAdmin: async (ctx, userId) => {

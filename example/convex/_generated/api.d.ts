@@ -8,9 +8,11 @@
  * @module
  */
 
+import type * as admin from "../admin.js";
 import type * as apiKeyRoutes from "../apiKeyRoutes.js";
 import type * as apiKeys from "../apiKeys.js";
 import type * as auth from "../auth.js";
+import type * as chaosProbe from "../chaosProbe.js";
 import type * as devTools from "../devTools.js";
 import type * as groups from "../groups.js";
 import type * as http from "../http.js";
@@ -27,9 +29,11 @@ import type {
 } from "convex/server";
 
 declare const fullApi: ApiFromModules<{
+  admin: typeof admin;
   apiKeyRoutes: typeof apiKeyRoutes;
   apiKeys: typeof apiKeys;
   auth: typeof auth;
+  chaosProbe: typeof chaosProbe;
   devTools: typeof devTools;
   groups: typeof groups;
   http: typeof http;
