@@ -47,6 +47,12 @@ export type AuthClientOptions = {
   /** First retry delay after a failed refresh, doubling up to `maxRetryMs`. Default 1 s / 30 s. */
   retryMs?: number;
   maxRetryMs?: number;
+  /**
+   * A refresh not answered within this long counts as failed (and is
+   * retried): the cross-tab lock is never held longer. Default 8 s, under the
+   * storage lock's 10 s lifetime.
+   */
+  refreshTimeoutMs?: number;
   /** Cross-tab lock. Default: Web Locks, or a storage lock. */
   lock?: Lock;
   /** Runs a WebAuthn ceremony for `{ options }` results (loaded on demand by default). */
@@ -101,6 +107,8 @@ export class AuthClient {
   #unsubscribe?: () => void;
   #ready: Promise<void>;
   #retryTimer?: ReturnType<typeof setTimeout>;
+  /** Ends the wait between refresh attempts early: back online, or another tab stored tokens. */
+  #wake = (): void => {};
   /**
    * The sign-in code, once `finishRedirect` has loaded it: a link waits for
    * confirmation only after that, so `confirmRedirect`/`cancelRedirect` find it here.
@@ -134,10 +142,16 @@ export class AuthClient {
     };
     this.#ready = this.#load();
     void this.#readStep();
-    this.#unsubscribe = storage.subscribe?.((changed) => {
-      if (changed === null || changed === `${key}:tokens`) void this.#load();
+    const online = () => this.#wake();
+    globalThis.addEventListener?.("online", online);
+    const unsubscribe = storage.subscribe?.((changed) => {
+      if (changed === null || changed === `${key}:tokens`) void this.#load().then(online);
       if (changed === null || changed === `${key}:step`) void this.#readStep();
     });
+    this.#unsubscribe = () => {
+      unsubscribe?.();
+      globalThis.removeEventListener?.("online", online);
+    };
   }
 
   /** Calls `listener` on every state change; returns the unsubscriber. */
@@ -303,7 +317,7 @@ export class AuthClient {
       for (;;) {
         const attempt = await this.#lock(`${this.#key}:refresh`, () => this.#exchange(seen));
         if (!("retry" in attempt)) return attempt.token;
-        await sleep(delay);
+        await Promise.race([sleep(delay), new Promise<void>((wake) => (this.#wake = wake))]);
         delay = Math.min(delay * 2, this.#options.maxRetryMs ?? 30_000);
         seen = attempt.retry;
       }
@@ -326,8 +340,21 @@ export class AuthClient {
       return { token: stored.token };
     }
     try {
-      const result = await this.#options.transport.signIn({ refreshToken: stored.refreshToken });
-      const tokens = await this.#save("tokens" in result ? result.tokens : null);
+      const result = await Promise.race([
+        this.#options.transport.signIn({ refreshToken: stored.refreshToken }),
+        sleep(this.#options.refreshTimeoutMs ?? 8000) as Promise<undefined>,
+      ]);
+      if (!result) throw new Error("refresh timed out");
+      const tokens = await this.#run(async () => {
+        // Another tab stored tokens while the request was out (its lock may
+        // have expired): theirs are newer than this answer, which is dropped.
+        const now = await this.#read();
+        if (now?.refreshToken !== stored.refreshToken) {
+          await this.#apply(now);
+          return this.#tokens;
+        }
+        return await this.#write("tokens" in result ? result.tokens : null);
+      });
       return { token: tokens?.token ?? null };
     } catch {
       // Transient: keep the tokens. While the access token still works,

@@ -117,6 +117,95 @@ describe("never signed out by a wait (lost responses, offline tabs)", () => {
   });
 });
 
+describe("refreshes the chaos test caught (slow responses, a lock that expired, coming back online)", () => {
+  const jwtOf = (lifetimeS: number, leftS: number) => {
+    const now = Math.floor(Date.now() / 1000);
+    const part = (o: object) => btoa(JSON.stringify(o)).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_");
+    return `${part({ alg: "none" })}.${part({ iat: now + leftS - lifetimeS, exp: now + leftS, sub: "u|s" })}.x`;
+  };
+  const deferred = <T,>() => {
+    let resolve!: (value: T) => void;
+    return { promise: new Promise<T>((r) => (resolve = r)), resolve };
+  };
+
+  test("a late answer never overwrites tokens another tab stored meanwhile (the lock had expired)", async () => {
+    const storage = memoryStorage();
+    await storage.setItem("convexAuth:ns:tokens", JSON.stringify({ token: fakeJwt(1), refreshToken: "r0" }));
+    const late = deferred<SignInResult>();
+    const slow: AuthTransport = { signIn: () => late.promise, signOut: async () => {} };
+    // No lock between the two, as when the storage lock's lifetime ran out mid-request.
+    const unlocked = <T,>(_name: string, task: () => Promise<T>) => task();
+    const y = new AuthClient({ transport: slow, storage, lock: unlocked, namespace: "ns", refreshTimeoutMs: 60_000 });
+    const fresh = jwtOf(900, 900);
+    const x = new AuthClient({
+      transport: scripted([{ tokens: { token: fresh, refreshToken: "r2" } }]),
+      storage,
+      lock: unlocked,
+      namespace: "ns",
+    });
+    const waiting = y.fetchAccessToken({ forceRefreshToken: false });
+    await new Promise((r) => setTimeout(r, 10));
+    expect(await x.fetchAccessToken({ forceRefreshToken: false })).toBe(fresh);
+    // Y's answer (a successor the server has since voided) arrives after X stored its own.
+    late.resolve({ tokens: { token: jwtOf(900, 900), refreshToken: "r1-void" } });
+    expect(await waiting).toBe(fresh);
+    expect(JSON.parse((await storage.getItem("convexAuth:ns:tokens"))!).refreshToken).toBe("r2");
+    expect(y.state.token).toBe(fresh);
+  });
+
+  test("a refused answer after another tab refreshed does not sign out", async () => {
+    const storage = memoryStorage();
+    await storage.setItem("convexAuth:ns:tokens", JSON.stringify({ token: fakeJwt(1), refreshToken: "r0" }));
+    const late = deferred<SignInResult>();
+    const unlocked = <T,>(_name: string, task: () => Promise<T>) => task();
+    const y = new AuthClient({ transport: { signIn: () => late.promise, signOut: async () => {} }, storage, lock: unlocked, namespace: "ns" });
+    const fresh = jwtOf(900, 900);
+    const x = new AuthClient({ transport: scripted([{ tokens: { token: fresh, refreshToken: "r2" } }]), storage, lock: unlocked, namespace: "ns" });
+    const waiting = y.fetchAccessToken({ forceRefreshToken: false });
+    await new Promise((r) => setTimeout(r, 10));
+    await x.fetchAccessToken({ forceRefreshToken: false });
+    late.resolve({ tokens: null });
+    expect(await waiting).toBe(fresh);
+    expect(y.state.status).toBe("signedIn");
+    expect(await storage.getItem("convexAuth:ns:tokens")).not.toBeNull();
+  });
+
+  test("a refresh that never answers gives up the lock after refreshTimeoutMs, so other tabs go on", async () => {
+    const storage = memoryStorage();
+    const lock = crossTabLock(storage);
+    await storage.setItem("convexAuth:ns:tokens", JSON.stringify({ token: fakeJwt(1), refreshToken: "r0" }));
+    const hanging: AuthTransport = { signIn: () => new Promise(() => {}), signOut: async () => {} };
+    const stuck = new AuthClient({ transport: hanging, storage, lock, namespace: "ns", refreshTimeoutMs: 50, retryMs: 10_000 });
+    const fresh = jwtOf(900, 900);
+    const other = new AuthClient({ transport: scripted([{ tokens: { token: fresh, refreshToken: "r1" } }]), storage, lock, namespace: "ns" });
+    void stuck.fetchAccessToken({ forceRefreshToken: false });
+    await new Promise((r) => setTimeout(r, 10));
+    const started = Date.now();
+    expect(await other.fetchAccessToken({ forceRefreshToken: true })).toBe(fresh);
+    // It waited for the stuck attempt's timeout, not forever.
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(stuck.state.status).not.toBe("signedOut");
+    stuck.stop();
+  });
+
+  test("coming back online retries at once instead of sleeping out the backoff", async () => {
+    const storage = memoryStorage();
+    await storage.setItem("convexAuth:ns:tokens", JSON.stringify({ token: fakeJwt(1), refreshToken: "r0" }));
+    const fresh = jwtOf(900, 900);
+    const transport = scripted([new TypeError("Failed to fetch"), { tokens: { token: fresh, refreshToken: "r1" } }]);
+    const client = new AuthClient({ transport, storage, namespace: "ns", retryMs: 60_000 });
+    const waiting = client.fetchAccessToken({ forceRefreshToken: false });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(transport.calls).toHaveLength(1);
+    window.dispatchEvent(new Event("online"));
+    const started = Date.now();
+    expect(await waiting).toBe(fresh);
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(transport.calls).toHaveLength(2);
+    client.stop();
+  });
+});
+
 describe("the storage lock (no Web Locks)", () => {
   test("runs one task at a time across clients sharing a storage", async () => {
     const storage = memoryStorage();
