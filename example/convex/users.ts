@@ -9,7 +9,9 @@ export const viewer = query({
   args: {},
   handler: async (ctx) => {
     const user = await auth.user.get(ctx);
-    return user === null ? null : { id: user._id, name: user.name ?? null, email: user.email ?? null };
+    return user === null
+      ? null
+      : { id: user._id, name: user.name ?? null, email: user.email ?? null, username: user.username ?? null };
   },
 });
 
@@ -38,6 +40,18 @@ export const rename = mutation({
   args: { name: v.string() },
   handler: async (ctx, { name }) => {
     await auth.user.update(ctx, { name });
+  },
+});
+
+/**
+ * Sets or changes the signed-in user's username (a second name to sign in
+ * with), or removes it with `null`. `INVALID_USERNAME` / `USERNAME_TAKEN`
+ * from the component's transaction.
+ */
+export const setUsername = mutation({
+  args: { username: v.union(v.string(), v.null()) },
+  handler: async (ctx, { username }) => {
+    await auth.user.update(ctx, { username });
   },
 });
 

@@ -14,7 +14,8 @@ export function AccountPage() {
     <>
       <h1>Account</h1>
       <p className="lead">
-        Email and password sign-in with the <code>Password()</code> provider. The forms call the
+        Email and password sign-in with the <code>Password()</code> provider, with an optional username to sign
+        in with instead of the email. The forms call the
         app's <code>auth.signIn</code> action through <code>useAuthActions()</code>; <code>ConvexAuthProvider</code> keeps the tokens in this browser and refreshes them.
       </p>
       <AuthGate signedOut={<SignedOut />}>
@@ -71,12 +72,15 @@ function SignUpForm({ email, onEmailChange }: EmailProps) {
   const { session } = useSession();
   const task = useTask();
   const [name, setName] = useState("");
+  const [username, setUsername] = useState("");
   const [password, setPassword] = useState("");
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const params: Record<string, unknown> = { flow: "signUp", email: email.trim(), password };
     if (name.trim() !== "") params.name = name.trim();
+    // Optional: a second name to sign in with (the server normalises it and refuses a taken one).
+    if (username.trim() !== "") params.username = username.trim();
     void task.run(async () => {
       await session.signIn(params);
     });
@@ -91,6 +95,19 @@ function SignUpForm({ email, onEmailChange }: EmailProps) {
           <input value={name} onChange={(e) => setName(e.target.value)} autoComplete="name" />
         </label>
         <EmailField email={email} onEmailChange={onEmailChange} />
+        {/* "Handle", not "Username": a label containing "name" would also answer to the Name field's label. */}
+        <label>
+          Handle <span className="muted">(optional)</span>
+          <input
+            value={username}
+            onChange={(e) => setUsername(e.target.value)}
+            autoComplete="username"
+            aria-describedby="sign-up-username-rule"
+          />
+        </label>
+        <p id="sign-up-username-rule" className="muted small">
+          A username to sign in with instead of your email: 3 to 32 of a–z, 0–9, “.”, “_”, “-”.
+        </p>
         <PasswordField label="Password" value={password} onChange={setPassword} autoComplete="new-password" />
         <button type="submit" disabled={task.pending}>
           {task.pending ? "Creating account…" : "Sign up"}
@@ -108,8 +125,11 @@ function SignInForm({ email, onEmailChange, onForgot }: EmailProps & { onForgot:
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
+    // One field for both: an email has an "@", a username never does.
+    const identifier = email.trim();
+    const who = identifier.includes("@") ? { email: identifier } : { username: identifier };
     void task.run(async () => {
-      const outcome = await signIn("password", { flow: "signIn", email: email.trim(), password });
+      const outcome = await signIn("password", { flow: "signIn", ...who, password });
       // A second factor is needed: the client keeps the step, and App shows its prompt.
       if (outcome.status === "secondFactorRequired") return;
       // Anything but a finished sign-in (a password never needs a link confirmed, but say so if it does).
@@ -121,7 +141,10 @@ function SignInForm({ email, onEmailChange, onForgot }: EmailProps & { onForgot:
     <section className="card narrow">
       <h2>Sign in</h2>
       <form onSubmit={submit}>
-        <EmailField email={email} onEmailChange={onEmailChange} />
+        <label>
+          Email or username
+          <input value={email} onChange={(e) => onEmailChange(e.target.value)} required autoComplete="username" />
+        </label>
         <PasswordField label="Password" value={password} onChange={setPassword} autoComplete="current-password" />
         <div className="actions">
           <button type="submit" disabled={task.pending}>
@@ -282,6 +305,7 @@ function SignedIn() {
     <div className="cards">
       <Profile viewer={viewer} />
       <RenameForm current={viewer.name} />
+      <UsernameForm current={viewer.username} />
       <ChangePasswordForm />
       <Devices />
       <DeleteAccount />
@@ -289,7 +313,7 @@ function SignedIn() {
   );
 }
 
-type Viewer = { id: string; name: string | null; email: string | null };
+type Viewer = { id: string; name: string | null; email: string | null; username: string | null };
 
 function Profile({ viewer }: { viewer: Viewer }) {
   const { session } = useSession();
@@ -341,6 +365,57 @@ function RenameForm({ current }: { current: string | null }) {
         <button type="submit" disabled={task.pending}>
           {task.pending ? "Saving…" : "Rename"}
         </button>
+      </form>
+      <TaskResult status={task.status} />
+    </section>
+  );
+}
+
+function UsernameForm({ current }: { current: string | null }) {
+  const setUsername = useMutation(api.users.setUsername);
+  const task = useTask();
+  const [username, setValue] = useState(current ?? "");
+
+  function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    void task.run(async () => {
+      await setUsername({ username: username.trim() });
+      return "Saved. Sign in with it or with your email.";
+    });
+  }
+
+  return (
+    <section className="card">
+      <h2>Your username</h2>
+      <p className="muted small">
+        {current === null ? "None yet." : <>Now <strong>{current}</strong>.</>} 3 to 32 of a–z, 0–9, “.”, “_”, “-”.
+      </p>
+      <form onSubmit={submit}>
+        <label>
+          Username
+          <input value={username} onChange={(e) => setValue(e.target.value)} required autoComplete="username" />
+        </label>
+        <div className="actions">
+          <button type="submit" disabled={task.pending}>
+            {task.pending ? "Saving…" : current === null ? "Set username" : "Change username"}
+          </button>
+          {current !== null && (
+            <button
+              type="button"
+              className="secondary"
+              disabled={task.pending}
+              onClick={() =>
+                void task.run(async () => {
+                  await setUsername({ username: null });
+                  setValue("");
+                  return "Removed. Sign in with your email.";
+                })
+              }
+            >
+              Remove
+            </button>
+          )}
+        </div>
       </form>
       <TaskResult status={task.status} />
     </section>

@@ -12,6 +12,7 @@ import {
   takeToken,
 } from "./model/apiKeys.js";
 import { apiKeyRateLimit, apiKeyScope } from "./schema.js";
+import { auditOf, auditPolicy, type Audit } from "./model/events.js";
 
 /**
  * API keys, as a data layer: the server generates the raw key, hashes it and
@@ -51,7 +52,9 @@ async function assertHashFree(ctx: MutationCtx, keyHash: string): Promise<void> 
  * someone else's), `API_KEY_REVOKED` for a revoked one, `API_KEY_EXPIRED`
  * for an expired one unless it is given a new expiry; `INVALID_ARGUMENT`
  * with `name`, `scopes` or `rateLimit` (change those with `update`). A
- * refused call writes nothing.
+ * refused call writes nothing. Recorded as `api_key_created` /
+ * `api_key_rotated`, with `actorUserId` (who did it, when not the key's
+ * user: an admin; `INVALID_ARGUMENT` for a string that is no user id).
  */
 export const create = mutation({
   args: {
@@ -63,10 +66,13 @@ export const create = mutation({
     rateLimit: v.optional(apiKeyRateLimit),
     expirationTime: v.optional(v.union(v.number(), v.null())),
     replaces: v.optional(v.string()),
+    actorUserId: v.optional(v.string()),
+    audit: v.optional(auditPolicy),
   },
   returns: v.id("apiKeys"),
   handler: async (ctx, args) => {
-    if (args.replaces !== undefined) return await replaceKey(ctx, { ...args, replaces: args.replaces });
+    const audit = await auditOf(ctx, args);
+    if (args.replaces !== undefined) return await replaceKey(ctx, { ...args, replaces: args.replaces }, audit);
     const { name, scopes } = args;
     if (args.userId === undefined || name === undefined || scopes === undefined) {
       throw authError("INVALID_ARGUMENT", "A new key needs a userId, a name and scopes (or replaces)");
@@ -84,7 +90,7 @@ export const create = mutation({
       ...(args.rateLimit !== undefined ? { rateLimit: args.rateLimit } : {}),
       ...(typeof args.expirationTime === "number" ? { expirationTime: args.expirationTime } : {}),
     });
-    await recordKeyEvent(ctx, "api_key_created", userId, { keyId });
+    await recordKeyEvent(ctx, "api_key_created", userId, { keyId, name }, audit);
     return keyId;
   },
 });
@@ -102,6 +108,7 @@ async function replaceKey(
     expirationTime?: number | null;
     replaces: string;
   },
+  audit: Audit,
 ): Promise<Id<"apiKeys">> {
   if (args.name !== undefined || args.scopes !== undefined || args.rateLimit !== undefined) {
     throw authError("INVALID_ARGUMENT", "A replacing key copies the old key's name, scopes and rate limit; change them with update");
@@ -125,7 +132,7 @@ async function replaceKey(
     ...(old.bucket !== undefined ? { bucket: old.bucket } : {}),
     ...(expirationTime !== undefined ? { expirationTime } : {}),
   });
-  await recordKeyEvent(ctx, "api_key_rotated", old.userId, { keyId: old._id, newKeyId: keyId });
+  await recordKeyEvent(ctx, "api_key_rotated", old.userId, { keyId: old._id, newKeyId: keyId }, audit);
   return keyId;
 }
 
@@ -212,7 +219,8 @@ export const list = query({
  * Changes a key's name, scopes, rate limit or expiry (`null` removes the
  * last two). With `userId`, only that user's key (`NOT_FOUND` otherwise,
  * also for a string that is no key id). A new rate limit keeps the tokens
- * already used, capped at its maximum.
+ * already used, capped at its maximum. Recorded as `api_key_updated` with
+ * the names of the fields changed (and `actorUserId`, as for `create`).
  */
 export const update = mutation({
   args: {
@@ -224,10 +232,14 @@ export const update = mutation({
       rateLimit: v.optional(v.union(apiKeyRateLimit, v.null())),
       expirationTime: v.optional(v.union(v.number(), v.null())),
     }),
+    actorUserId: v.optional(v.string()),
+    audit: v.optional(auditPolicy),
   },
   returns: v.null(),
-  handler: async (ctx, { keyId, userId, patch }) => {
+  handler: async (ctx, args) => {
+    const { keyId, userId, patch } = args;
     const key = await ownedKey(ctx, keyId, userId);
+    const audit = await auditOf(ctx, args);
     const changes: Partial<typeof key> = {};
     if (patch.name !== undefined) changes.name = patch.name;
     if (patch.scopes !== undefined) changes.scopes = patch.scopes;
@@ -239,6 +251,8 @@ export const update = mutation({
       changes.bucket = bucketForNewLimit(key.bucket, key.rateLimit, rateLimit, Date.now());
     }
     await ctx.db.patch(key._id, changes);
+    const fields = Object.keys(patch).filter((field) => patch[field as keyof typeof patch] !== undefined);
+    if (fields.length > 0) await recordKeyEvent(ctx, "api_key_updated", key.userId, { keyId: key._id, fields: fields.join(",") }, audit);
     return null;
   },
 });
@@ -247,21 +261,30 @@ export const update = mutation({
  * Revokes a key: refused from now on. It stays, revoked, for audit (and so
  * its holder hears `API_KEY_REVOKED`), unless `forget`: then it is deleted
  * for good (its holder hears that it is unknown). Returns false when a kept
- * key was already revoked. `NOT_FOUND` as for `update`.
+ * key was already revoked. `NOT_FOUND` as for `update`. Recorded as
+ * `api_key_revoked` / `api_key_removed` (and `actorUserId`, as for `create`).
  */
 export const revoke = mutation({
-  args: { keyId: v.string(), userId: v.optional(v.string()), forget: v.optional(v.boolean()) },
+  args: {
+    keyId: v.string(),
+    userId: v.optional(v.string()),
+    forget: v.optional(v.boolean()),
+    actorUserId: v.optional(v.string()),
+    audit: v.optional(auditPolicy),
+  },
   returns: v.boolean(),
-  handler: async (ctx, { keyId, userId, forget }) => {
+  handler: async (ctx, args) => {
+    const { keyId, userId, forget } = args;
     const key = await ownedKey(ctx, keyId, userId);
+    const audit = await auditOf(ctx, args);
     if (forget) {
       await ctx.db.delete(key._id);
-      await recordKeyEvent(ctx, "api_key_removed", key.userId, { keyId: key._id });
+      await recordKeyEvent(ctx, "api_key_removed", key.userId, { keyId: key._id }, audit);
       return true;
     }
     if (key.revokedTime !== undefined) return false;
     await ctx.db.patch(key._id, { revokedTime: Date.now() });
-    await recordKeyEvent(ctx, "api_key_revoked", key.userId, { keyId: key._id });
+    await recordKeyEvent(ctx, "api_key_revoked", key.userId, { keyId: key._id }, audit);
     return true;
   },
 });

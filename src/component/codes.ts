@@ -10,7 +10,7 @@ import type { Doc } from "./_generated/dataModel.js";
 import { mutation, type MutationCtx } from "./_generated/server.js";
 import { EMAIL_VERIFICATION, PASSWORD_RESET, SIGN_IN, codePurpose } from "../shared/codePurposes.js";
 import { authError } from "../shared/errors.js";
-import { recordEvent } from "./model/events.js";
+import { auditOf, auditPolicy, recordEvent } from "./model/events.js";
 import { missCode, storeCode, takeCode, type CodeTarget } from "./model/codes.js";
 import { identitySignIn, resolveIdentity, verifiedIdentity } from "./model/linking.js";
 import { proveMailbox } from "./model/mailbox.js";
@@ -118,6 +118,7 @@ export const redeem = mutation({
     identity: v.optional(verifiedIdentity),
     linkUserId: v.optional(v.id("users")),
     newSecret: v.optional(v.string()),
+    audit: v.optional(auditPolicy),
   },
   returns: v.union(identitySignIn, v.object({ status: v.literal("rate_limited"), retryAfterMs: v.number() })),
   handler: async (ctx, args) => {
@@ -129,24 +130,25 @@ export const redeem = mutation({
     if ((args.purpose === PASSWORD_RESET) !== (args.newSecret !== undefined)) {
       throw authError("INVALID_ARGUMENT", "A reset code, and only one, carries the new secret");
     }
+    const audit = await auditOf(ctx, args);
     if (args.identity !== undefined) {
       const check = await takeCode(ctx, target, args);
       if (check.status !== "ok") return check;
-      const resolved = await resolveIdentity(ctx, args.identity, args.linkUserId);
+      const resolved = await resolveIdentity(ctx, args.identity, args.linkUserId, audit);
       return resolved.status === "ok" ? { ...resolved, provider: args.provider } : resolved;
     }
     const account = await accountFor(ctx, args.provider, args.address);
     const check = account === null ? await missCode(ctx, args.limit) : await takeCode(ctx, target, { ...args, accountId: account._id });
     if (check.status !== "ok" || account === null) return check.status === "ok" ? { status: "invalid" as const } : check;
     const userId = account.userId;
-    await proveMailbox(ctx, userId, account._id);
+    await proveMailbox(ctx, userId, account._id, audit);
     if (args.purpose === EMAIL_VERIFICATION) {
       await ctx.db.patch(account._id, { emailVerified: true });
-      await recordEvent(ctx, { type: "email_verified", userId });
+      await recordEvent(ctx, { type: "email_verified", userId }, audit);
     } else {
       await ctx.db.patch(account._id, { secret: args.newSecret! });
-      await endSessionsOfUser(ctx, userId, "password_reset");
-      await recordEvent(ctx, { type: "password_reset", userId });
+      await endSessionsOfUser(ctx, userId, "password_reset", undefined, audit);
+      await recordEvent(ctx, { type: "password_reset", userId }, audit);
     }
     return { status: "ok" as const, userId, accountId: account._id, provider: args.provider };
   },

@@ -14,6 +14,7 @@ import { ownedPasskey, passkeyDoc, passkeysOf, publicPasskey, recordPasskeyEvent
 import { countUnusedRecoveryCodes, factorsOf, isActive, totpFactorDoc, publicTotpFactor } from "./model/totp.js";
 import { removePasskey, removeTotpFactor } from "./model/credentialRemoval.js";
 import { requireOneOf } from "./model/oneOf.js";
+import { auditOf, auditPolicy } from "./model/events.js";
 
 /**
  * The user's passkeys (oldest first, at most 100), active TOTP factors
@@ -44,7 +45,9 @@ export const list = query({
  * `NOT_FOUND` when it does not exist (also for a string that is no passkey
  * id) or is someone else's. With `keepSecondFactor` (the app requires two
  * factors), turning off the user's last second factor fails (`LAST_FACTOR`)
- * and nothing changes. Returns whether anything changed.
+ * and nothing changes. Returns whether anything changed. A change is
+ * recorded as `passkey_updated` (`actorUserId`: who changed it, when not
+ * the user; `INVALID_ARGUMENT` for a string that is no user id).
  */
 export const update = mutation({
   args: {
@@ -53,24 +56,29 @@ export const update = mutation({
     name: v.optional(v.string()),
     secondFactor: v.optional(v.boolean()),
     keepSecondFactor: v.optional(v.boolean()),
+    actorUserId: v.optional(v.string()),
+    audit: v.optional(auditPolicy),
   },
   returns: v.boolean(),
-  handler: async (ctx, { passkeyId, userId, name, secondFactor, keepSecondFactor }) => {
+  handler: async (ctx, args) => {
+    const { passkeyId, userId, name, secondFactor, keepSecondFactor } = args;
     const passkey = await ownedPasskey(ctx, passkeyId, userId);
-    let changed = false;
+    const audit = await auditOf(ctx, args);
+    const data: Record<string, string | boolean> = {};
     if (name !== undefined && name !== passkey.name) {
       await ctx.db.patch(passkey._id, { name });
-      changed = true;
+      data.name = name;
     }
     if (secondFactor !== undefined && (passkey.secondFactor === true) !== secondFactor) {
       await ctx.db.patch(passkey._id, { secondFactor: secondFactor ? true : undefined });
       // Thrown, so the changes above roll back.
       if (!secondFactor && keepSecondFactor) await keepLastSecondFactor(ctx, passkey.userId);
       await syncSecondFactorFlag(ctx, passkey.userId, secondFactor ? true : undefined);
-      await recordPasskeyEvent(ctx, "passkey_updated", passkey.userId, { passkeyId: passkey._id, secondFactor });
-      changed = true;
+      data.secondFactor = secondFactor;
     }
-    return changed;
+    if (Object.keys(data).length === 0) return false;
+    await recordPasskeyEvent(ctx, "passkey_updated", passkey.userId, { passkeyId: passkey._id, ...data }, audit);
+    return true;
   },
 });
 
@@ -86,6 +94,9 @@ export const update = mutation({
  *   second factor stays (`LAST_FACTOR`).
  * - When the user has no second factor left, their recovery codes go too
  *   (they only stand in for one).
+ *
+ * Recorded as `passkey_removed` / `totp_removed`, with `actorUserId` (who
+ * removed it, when not the user).
  */
 export const remove = mutation({
   args: {
@@ -95,13 +106,16 @@ export const remove = mutation({
     /** Providers whose accounts do not count as a way to sign in (anonymous ones). */
     ignoreProviders: v.optional(v.array(v.string())),
     keepSecondFactor: v.optional(v.boolean()),
+    actorUserId: v.optional(v.string()),
+    audit: v.optional(auditPolicy),
   },
   returns: v.null(),
   handler: async (ctx, args) => {
     requireOneOf(args, "passkeyId", "totpId");
+    const options = { ...args, audit: await auditOf(ctx, args) };
     if (args.passkeyId !== undefined) {
       const passkey = await ownedPasskey(ctx, args.passkeyId, args.userId);
-      await removePasskey(ctx, passkey, args);
+      await removePasskey(ctx, passkey, options);
       return null;
     }
     const totpId = ctx.db.normalizeId("totpFactors", args.totpId!);
@@ -110,7 +124,7 @@ export const remove = mutation({
     if (totpId === null || userId === null || factor === null || factor.userId !== userId) {
       throw authError("NOT_FOUND", "No such authenticator");
     }
-    await removeTotpFactor(ctx, factor, args);
+    await removeTotpFactor(ctx, factor, options);
     return null;
   },
 });

@@ -1,6 +1,7 @@
 import { paginationOptsValidator, paginationResultValidator } from "convex/server";
 import { v } from "convex/values";
 import { query } from "./_generated/server.js";
+import { authError } from "../shared/errors.js";
 import { requireOneOf } from "./model/oneOf.js";
 import { eventFields } from "./schema.js";
 
@@ -12,16 +13,20 @@ export const eventDoc = v.object({
 });
 
 /**
- * Audit-log events, newest first, a page at a time: a user's (`userId`,
- * optionally only of `type`) or every user's of one `type`; exactly one of
- * `userId`, `type` leads (`INVALID_ARGUMENT` with neither). `since` and
- * `until` (ms since the epoch, inclusive) bound the time range through the
- * index, so a page costs its size however long the log. None for a string
- * that is no user id.
+ * Audit-log events, newest first, a page at a time: a user's (`userId`:
+ * the events about them), or an actor's (`actorUserId`: what they did to
+ * others, an admin's actions), either optionally only of `type`; or
+ * everyone's of one `type`. `userId` and `actorUserId` exclude each other,
+ * and one of the three must lead (`INVALID_ARGUMENT` otherwise). `since`
+ * and `until` (ms since the epoch, inclusive) bound the time range through
+ * the index, so a page costs its size however long the log (a `type`
+ * besides a user or an actor filters that range). None for a string that
+ * is no user id.
  */
 export const list = query({
   args: {
     userId: v.optional(v.string()),
+    actorUserId: v.optional(v.string()),
     type: v.optional(v.string()),
     since: v.optional(v.number()),
     until: v.optional(v.number()),
@@ -32,20 +37,24 @@ export const list = query({
     const { type, paginationOpts } = args;
     const since = args.since ?? 0;
     const until = args.until ?? Number.MAX_SAFE_INTEGER;
-    if (args.userId === undefined) {
-      requireOneOf(args, "userId", "type");
+    if (args.userId !== undefined && args.actorUserId !== undefined) {
+      throw authError("INVALID_ARGUMENT", "Give either userId or actorUserId");
+    }
+    const person = args.userId ?? args.actorUserId;
+    if (person === undefined) {
+      requireOneOf(args, "userId", "actorUserId", "type");
       return await ctx.db
         .query("events")
         .withIndex("by_type", (q) => q.eq("type", type!).gte("_creationTime", since).lte("_creationTime", until))
         .order("desc")
         .paginate(paginationOpts);
     }
-    const userId = ctx.db.normalizeId("users", args.userId);
-    if (userId === null) return { page: [], isDone: true, continueCursor: "" };
-    const byUser = ctx.db
-      .query("events")
-      .withIndex("by_user", (q) => q.eq("userId", userId).gte("_creationTime", since).lte("_creationTime", until))
-      .order("desc");
-    return await (type === undefined ? byUser : byUser.filter((q) => q.eq(q.field("type"), type))).paginate(paginationOpts);
+    const id = ctx.db.normalizeId("users", person);
+    if (id === null) return { page: [], isDone: true, continueCursor: "" };
+    const range = (args.userId !== undefined
+      ? ctx.db.query("events").withIndex("by_user", (q) => q.eq("userId", id).gte("_creationTime", since).lte("_creationTime", until))
+      : ctx.db.query("events").withIndex("by_actor", (q) => q.eq("actorUserId", id).gte("_creationTime", since).lte("_creationTime", until))
+    ).order("desc");
+    return await (type === undefined ? range : range.filter((q) => q.eq(q.field("type"), type))).paginate(paginationOpts);
   },
 });

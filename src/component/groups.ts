@@ -12,6 +12,7 @@ import {
   requireGroup,
 } from "./model/groups.js";
 import { requireOneOf } from "./model/oneOf.js";
+import { auditOf, auditPolicy, recordEvent } from "./model/events.js";
 
 /** A group id given as any string, or `NOT_FOUND` (`what` names it in the message). */
 function groupIdOrNotFound(ctx: QueryCtx, id: string, what = "group"): Id<"groups"> {
@@ -25,7 +26,9 @@ function groupIdOrNotFound(ctx: QueryCtx, id: string, what = "group"): Id<"group
  * parent (`SLUG_TAKEN`); the parent must exist (`NOT_FOUND`). With
  * `ownerUserId`, that user becomes the group's first member with role
  * `"owner"` in the same transaction (`NOT_FOUND` for an unknown user).
- * Returns the group's id.
+ * Returns the group's id. Recorded as `group_created` (about the owner, if
+ * any; `actorUserId`: who created it, when not the owner, `INVALID_ARGUMENT`
+ * for a string that is no user id).
  */
 export const create = mutation({
   args: {
@@ -34,10 +37,13 @@ export const create = mutation({
     parentGroupId: v.optional(v.string()),
     extend: v.optional(v.any()),
     ownerUserId: v.optional(v.string()),
+    actorUserId: v.optional(v.string()),
+    audit: v.optional(auditPolicy),
   },
   returns: v.id("groups"),
   handler: async (ctx, args) => {
     const { name, slug, extend } = args;
+    const audit = await auditOf(ctx, args);
     const parentGroupId =
       args.parentGroupId === undefined ? undefined : groupIdOrNotFound(ctx, args.parentGroupId, "parent group");
     if (parentGroupId !== undefined) await guardParent(ctx, parentGroupId);
@@ -56,6 +62,15 @@ export const create = mutation({
     if (ownerUserId !== undefined) {
       await ctx.db.insert("members", { groupId, userId: ownerUserId, role: OWNER_ROLE });
     }
+    await recordEvent(
+      ctx,
+      {
+        type: "group_created",
+        ...(ownerUserId !== undefined ? { userId: ownerUserId } : {}),
+        data: { groupId, name, ...(parentGroupId !== undefined ? { parentGroupId } : {}) },
+      },
+      audit,
+    );
     return groupId;
   },
 });
@@ -111,7 +126,8 @@ export const list = query({
  * top-level group). A new slug or parent must keep slugs unique among
  * siblings (`SLUG_TAKEN`); a group cannot be moved under itself or a
  * descendant (`INVALID_ARGUMENT`). `NOT_FOUND` for an unknown group or
- * parent (or a string that is no group id).
+ * parent (or a string that is no group id). Recorded as `group_updated`
+ * with the names of the fields given (`actorUserId` as for `create`).
  */
 export const update = mutation({
   args: {
@@ -122,12 +138,15 @@ export const update = mutation({
       parentGroupId: v.optional(v.union(v.string(), v.null())),
       extend: v.optional(v.any()),
     }),
+    actorUserId: v.optional(v.string()),
+    audit: v.optional(auditPolicy),
   },
   returns: v.null(),
   handler: async (ctx, args) => {
     const { patch } = args;
     const groupId = groupIdOrNotFound(ctx, args.groupId);
     const group = await requireGroup(ctx, groupId);
+    const audit = await auditOf(ctx, args);
     const slug = patch.slug === undefined ? group.slug : (patch.slug ?? undefined);
     const parentGroupId: Id<"groups"> | undefined =
       patch.parentGroupId === undefined
@@ -145,6 +164,8 @@ export const update = mutation({
     if (patch.name !== undefined) update.name = patch.name;
     if ("extend" in patch) update.extend = patch.extend;
     await ctx.db.patch(groupId, update);
+    const fields = Object.keys(patch).filter((field) => field === "extend" || patch[field as keyof typeof patch] !== undefined);
+    if (fields.length > 0) await recordEvent(ctx, { type: "group_updated", data: { groupId, fields: fields.join(",") } }, audit);
     return null;
   },
 });
@@ -156,15 +177,18 @@ export const update = mutation({
  * transactions of at most 4,000 documents each. Returns true when everything
  * was deleted now. Should a background transaction be lost or fail, the
  * hourly sweep resumes it. `NOT_FOUND` for an unknown group (or a string
- * that is no group id).
+ * that is no group id). Recorded as one `group_deleted` (`actorUserId`:
+ * who deleted it); its memberships and subgroups go without events of their own.
  */
 const deleteGroup = mutation({
-  args: { groupId: v.string() },
+  args: { groupId: v.string(), actorUserId: v.optional(v.string()), audit: v.optional(auditPolicy) },
   returns: v.boolean(),
   handler: async (ctx, args) => {
     const groupId = groupIdOrNotFound(ctx, args.groupId);
-    await requireGroup(ctx, groupId);
+    const group = await requireGroup(ctx, groupId);
+    const audit = await auditOf(ctx, args);
     await ctx.db.delete(groupId);
+    await recordEvent(ctx, { type: "group_deleted", data: { groupId, name: group.name } }, audit);
     return await deleteGroupContents(ctx, [groupId]);
   },
 });

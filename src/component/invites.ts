@@ -15,6 +15,7 @@ import {
 } from "./model/groups.js";
 import { inviteEmailCheck, inviteStatus } from "./schema.js";
 import { requireOneOf } from "./model/oneOf.js";
+import { auditOf, auditPolicy, recordEvent, withActor } from "./model/events.js";
 
 async function byTokenHash(ctx: QueryCtx, tokenHash: string): Promise<Doc<"invites"> | null> {
   return await ctx.db
@@ -30,7 +31,9 @@ async function byTokenHash(ctx: QueryCtx, tokenHash: string): Promise<Doc<"invit
  * otherwise; it is not read). The email, if any, is normalised, and a second
  * pending invite for the same email and group is refused
  * (`DUPLICATE_INVITE`); a pending one past its expiry does not count and is
- * marked expired. Returns the invite's id.
+ * marked expired. Returns the invite's id. Recorded as `invite_created`
+ * (about no user: the invitee may have none), its actor `actorUserId` or
+ * else `invitedByUserId`.
  */
 export const create = mutation({
   args: {
@@ -42,9 +45,11 @@ export const create = mutation({
     invitedByUserId: v.optional(v.string()),
     expirationTime: v.optional(v.number()),
     extend: v.optional(v.any()),
+    actorUserId: v.optional(v.string()),
+    audit: v.optional(auditPolicy),
   },
   returns: v.id("invites"),
-  handler: async (ctx, args) => {
+  handler: async (ctx, { actorUserId, audit: policy, ...args }) => {
     let groupId: Id<"groups"> | undefined;
     if (args.groupId !== undefined) {
       const id = ctx.db.normalizeId("groups", args.groupId);
@@ -73,7 +78,21 @@ export const create = mutation({
         await ctx.db.patch(pending._id, { status: "expired" });
       }
     }
-    return await ctx.db.insert("invites", { ...args, groupId, invitedByUserId, email, status: "pending" });
+    const audit = await auditOf(ctx, { audit: policy, actorUserId });
+    const inviteId = await ctx.db.insert("invites", { ...args, groupId, invitedByUserId, email, status: "pending" });
+    await recordEvent(
+      ctx,
+      {
+        type: "invite_created",
+        data: {
+          inviteId,
+          ...(groupId !== undefined ? { groupId, role: args.role ?? DEFAULT_INVITE_ROLE } : {}),
+          ...(email !== undefined ? { email } : {}),
+        },
+      },
+      audit.actorUserId === undefined ? withActor(audit, invitedByUserId) : audit,
+    );
+    return inviteId;
   },
 });
 
@@ -154,9 +173,17 @@ export const list = query({
  * - `NOT_FOUND` when the user (or a string that is no user id) or the group
  *   no longer exists; `ALREADY_MEMBER`
  *   when the user is a member already (the invite stays pending).
+ * - Recorded as `invite_accepted`, about the user (with the membership it
+ *   made); `actorUserId` is who accepted for them, when not the user.
  */
 export const accept = mutation({
-  args: { tokenHash: v.string(), userId: v.string(), emailCheck: v.optional(inviteEmailCheck) },
+  args: {
+    tokenHash: v.string(),
+    userId: v.string(),
+    emailCheck: v.optional(inviteEmailCheck),
+    actorUserId: v.optional(v.string()),
+    audit: v.optional(auditPolicy),
+  },
   returns: v.union(
     v.object({
       status: v.literal("accepted"),
@@ -167,8 +194,10 @@ export const accept = mutation({
     }),
     v.object({ status: v.literal("expired"), inviteId: v.id("invites") }),
   ),
-  handler: async (ctx, { tokenHash, userId: rawUserId, emailCheck }) => {
+  handler: async (ctx, args) => {
+    const { tokenHash, userId: rawUserId, emailCheck } = args;
     const now = Date.now();
+    const audit = await auditOf(ctx, args);
     const invite = await byTokenHash(ctx, tokenHash);
     if (invite === null) throw authError("NOT_FOUND", "No such invite");
     if (invite.status !== "pending") {
@@ -205,6 +234,15 @@ export const accept = mutation({
       memberId = await ctx.db.insert("members", { groupId: invite.groupId, userId, role });
     }
     await ctx.db.patch(invite._id, { status: "accepted", acceptedByUserId: userId, acceptedTime: now });
+    await recordEvent(
+      ctx,
+      {
+        type: "invite_accepted",
+        userId,
+        data: { inviteId: invite._id, ...(invite.groupId !== undefined ? { groupId: invite.groupId, memberId, role } : {}) },
+      },
+      audit,
+    );
     return {
       status: "accepted" as const,
       inviteId: invite._id,
@@ -219,12 +257,15 @@ export const accept = mutation({
  * Revokes a pending invite: its token stops working. `NOT_FOUND` for an
  * unknown invite (or a string that is no invite id), `INVITE_NOT_PENDING` when it was accepted, revoked or
  * expired. One past its expiry is marked expired instead and
- * `{ status: "expired" }` returned.
+ * `{ status: "expired" }` returned. Recorded as `invite_revoked`
+ * (`actorUserId`: who revoked it, `INVALID_ARGUMENT` for a string that is
+ * no user id).
  */
 export const revoke = mutation({
-  args: { inviteId: v.string() },
+  args: { inviteId: v.string(), actorUserId: v.optional(v.string()), audit: v.optional(auditPolicy) },
   returns: v.object({ status: v.union(v.literal("revoked"), v.literal("expired")) }),
   handler: async (ctx, args) => {
+    const audit = await auditOf(ctx, args);
     const inviteId = ctx.db.normalizeId("invites", args.inviteId);
     const invite = inviteId === null ? null : await ctx.db.get(inviteId);
     if (invite === null) throw authError("NOT_FOUND", "No such invite");
@@ -233,6 +274,13 @@ export const revoke = mutation({
     }
     const status = isPastDue(invite, Date.now()) ? ("expired" as const) : ("revoked" as const);
     await ctx.db.patch(invite._id, { status });
+    if (status === "revoked") {
+      await recordEvent(
+        ctx,
+        { type: "invite_revoked", data: { inviteId: invite._id, ...(invite.groupId !== undefined ? { groupId: invite.groupId } : {}) } },
+        audit,
+      );
+    }
     return { status };
   },
 });

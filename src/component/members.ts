@@ -11,6 +11,7 @@ import {
   requireGroup,
 } from "./model/groups.js";
 import { requireOneOf } from "./model/oneOf.js";
+import { auditOf, auditPolicy, recordEvent } from "./model/events.js";
 
 /** The ids, given as any strings, or `null` when either is no id of its table. */
 function normalizeIds(
@@ -42,6 +43,9 @@ async function requireMember(ctx: QueryCtx, args: { groupId: string; userId: str
  *   already; `onlyExisting: true`: refuses (`NOT_FOUND`) when they are not
  *   (both: `INVALID_ARGUMENT`). Either refusal writes nothing.
  * - `NOT_FOUND` for an unknown group or user (or strings that are no ids).
+ * - Recorded as `member_added` or `member_role_changed` (a change of
+ *   `extend` alone is not), about the member; `actorUserId` is who did it,
+ *   when not the member (`INVALID_ARGUMENT` for a string that is no user id).
  */
 export const set = mutation({
   args: {
@@ -51,6 +55,8 @@ export const set = mutation({
     extend: v.optional(v.any()),
     onlyNew: v.optional(v.boolean()),
     onlyExisting: v.optional(v.boolean()),
+    actorUserId: v.optional(v.string()),
+    audit: v.optional(auditPolicy),
   },
   returns: v.id("members"),
   handler: async (ctx, args) => {
@@ -63,12 +69,15 @@ export const set = mutation({
     await requireGroup(ctx, groupId);
     const userId = ctx.db.normalizeId("users", args.userId);
     if (userId === null || (await ctx.db.get(userId)) === null) throw authError("NOT_FOUND", "No such user");
+    const audit = await auditOf(ctx, args);
     const member = await findMember(ctx, groupId, userId);
     if (member === null) {
       if (args.onlyExisting === true) throw authError("NOT_FOUND", "The user is not a member of this group");
       const fields: WithoutSystemFields<Doc<"members">> = { groupId, userId, role };
       if (extend !== undefined) fields.extend = extend;
-      return await ctx.db.insert("members", fields);
+      const memberId = await ctx.db.insert("members", fields);
+      await recordEvent(ctx, { type: "member_added", userId, data: { groupId, memberId, role } }, audit);
+      return memberId;
     }
     if (args.onlyNew === true) throw authError("ALREADY_MEMBER", "The user is already a member of this group");
     if (member.role !== role) await guardLastOwner(ctx, member);
@@ -76,6 +85,13 @@ export const set = mutation({
     if (member.role !== role) update.role = role;
     if (extend !== undefined) update.extend = extend;
     if (Object.keys(update).length > 0) await ctx.db.patch(member._id, update);
+    if (update.role !== undefined) {
+      await recordEvent(
+        ctx,
+        { type: "member_role_changed", userId, data: { groupId, memberId: member._id, from: member.role, role } },
+        audit,
+      );
+    }
     return member._id;
   },
 });
@@ -151,15 +167,22 @@ export const list = query({
 
 /**
  * Removes a member. Removing the group's last `"owner"` fails (`LAST_OWNER`);
- * `NOT_FOUND` when the user is not a member.
+ * `NOT_FOUND` when the user is not a member. Recorded as `member_removed`
+ * (`actorUserId` as for `set`).
  */
 export const remove = mutation({
-  args: { groupId: v.string(), userId: v.string() },
+  args: { groupId: v.string(), userId: v.string(), actorUserId: v.optional(v.string()), audit: v.optional(auditPolicy) },
   returns: v.null(),
   handler: async (ctx, args) => {
     const member = await requireMember(ctx, args);
     await guardLastOwner(ctx, member);
+    const audit = await auditOf(ctx, args);
     await ctx.db.delete(member._id);
+    await recordEvent(
+      ctx,
+      { type: "member_removed", userId: member.userId, data: { groupId: member.groupId, memberId: member._id, role: member.role } },
+      audit,
+    );
     return null;
   },
 });

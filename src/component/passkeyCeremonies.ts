@@ -12,7 +12,7 @@ import type { Id } from "./_generated/dataModel.js";
 import { mutation, type MutationCtx } from "./_generated/server.js";
 import { authError } from "../shared/errors.js";
 import { normalizeEmail } from "../shared/email.js";
-import { recordEvent } from "./model/events.js";
+import { auditOf, auditPolicy, recordEvent } from "./model/events.js";
 import {
   ceremonyArgs,
   ceremonyData,
@@ -270,9 +270,11 @@ export const completeRegistration = mutation({
       v.object({ flow: v.literal("register"), userId: v.id("users"), sessionId: v.id("sessions") }),
     ),
     passkey: newPasskeyArgs,
+    audit: v.optional(auditPolicy),
   },
   returns: v.object({ userId: v.id("users"), passkeyId: v.id("passkeys") }),
-  handler: async (ctx, { provider, target, passkey }) => {
+  handler: async (ctx, { provider, target, passkey, audit: policy }) => {
+    const audit = await auditOf(ctx, { audit: policy });
     if ((await passkeyByCredential(ctx, passkey.credentialId)) !== null) {
       throw authError("PASSKEY_INVALID", "This passkey is registered already");
     }
@@ -285,7 +287,7 @@ export const completeRegistration = mutation({
         ...(email !== undefined ? { email } : {}),
         ...(target.name !== undefined ? { name: target.name, ...nameKeyFields(target.name) } : {}),
       });
-      await recordEvent(ctx, { type: "sign_up", userId, data: { provider } });
+      await recordEvent(ctx, { type: "sign_up", userId, data: { provider } }, audit);
     } else {
       userId = target.userId;
       const user = await ctx.db.get(userId);
@@ -306,7 +308,7 @@ export const completeRegistration = mutation({
       ...(secondFactor ? { secondFactor: true } : {}),
     });
     if (secondFactor) await syncSecondFactorFlag(ctx, userId, true);
-    await recordPasskeyEvent(ctx, "passkey_added", userId, { passkeyId, secondFactor: secondFactor === true });
+    await recordPasskeyEvent(ctx, "passkey_added", userId, { passkeyId, secondFactor: secondFactor === true }, audit);
     return { userId, passkeyId };
   },
 });

@@ -10,6 +10,7 @@ import { peekLimit, takeToken } from "./model/rateLimit.js";
 import { pendingSecondFactor } from "./model/secondFactors.js";
 import { deleteRecoveryCodes, liveSessionOf, MAX_RECOVERY_CODES, recordTotpEvent } from "./model/totp.js";
 import { limitConfig } from "./model/validators.js";
+import { auditOf, auditPolicy } from "./model/events.js";
 
 /**
  * Replaces the user's recovery codes with a new set (their hashes): every
@@ -17,9 +18,9 @@ import { limitConfig } from "./model/validators.js";
  * (or a string that is no user id).
  */
 export const replace = mutation({
-  args: { userId: v.string(), codeHashes: v.array(v.string()) },
+  args: { userId: v.string(), codeHashes: v.array(v.string()), audit: v.optional(auditPolicy) },
   returns: v.null(),
-  handler: async (ctx, { userId: rawUserId, codeHashes }) => {
+  handler: async (ctx, { userId: rawUserId, codeHashes, audit: policy }) => {
     if (codeHashes.length === 0 || codeHashes.length > MAX_RECOVERY_CODES) {
       throw authError("INVALID_ARGUMENT", `A set has 1 to ${MAX_RECOVERY_CODES} recovery codes`);
     }
@@ -30,7 +31,7 @@ export const replace = mutation({
     if (userId === null || (await ctx.db.get(userId)) === null) throw authError("NOT_FOUND", "No such user");
     await deleteRecoveryCodes(ctx, userId);
     for (const codeHash of codeHashes) await ctx.db.insert("recoveryCodes", { userId, codeHash });
-    await recordTotpEvent(ctx, { type: "recovery_codes_generated", userId, data: { count: codeHashes.length } });
+    await recordTotpEvent(ctx, { type: "recovery_codes_generated", userId, data: { count: codeHashes.length } }, await auditOf(ctx, { audit: policy }));
     return null;
   },
 });
@@ -50,6 +51,7 @@ export const consume = mutation({
     sessionId: v.optional(v.string()),
     /** The pending second-factor step the code finishes: it must be live and the user's (`step_expired` otherwise). */
     stepHash: v.optional(v.string()),
+    audit: v.optional(auditPolicy),
   },
   returns: v.union(
     v.object({ status: v.literal("ok") }),
@@ -58,7 +60,7 @@ export const consume = mutation({
     v.object({ status: v.literal("step_expired") }),
     v.object({ status: v.literal("rate_limited"), retryAfterMs: v.number() }),
   ),
-  handler: async (ctx, { userId: rawUserId, codeHash, limit, sessionId: rawSessionId, stepHash }) => {
+  handler: async (ctx, { userId: rawUserId, codeHash, limit, sessionId: rawSessionId, stepHash, audit: policy }) => {
     const state = await peekLimit(ctx, limit);
     if (!state.ok) return { status: "rate_limited" as const, retryAfterMs: state.retryAfterMs };
     const userId = ctx.db.normalizeId("users", rawUserId);
@@ -86,7 +88,7 @@ export const consume = mutation({
       await ctx.db.patch(sessionId, { factorVerifiedTime: Date.now() });
     }
     await ctx.db.patch(code._id, { usedTime: Date.now() });
-    await recordTotpEvent(ctx, { type: "recovery_code_used", userId });
+    await recordTotpEvent(ctx, { type: "recovery_code_used", userId }, await auditOf(ctx, { audit: policy }));
     return { status: "ok" as const };
   },
 });

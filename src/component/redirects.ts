@@ -5,6 +5,7 @@ import { mutation, type MutationCtx } from "./_generated/server.js";
 import { MAGIC_LINK, MAGIC_LINK_CONFIRM, MAGIC_LINK_CONFIRM_TTL_MS, OAUTH_CODE, OAUTH_FLOW } from "../shared/verifierKinds.js";
 import { hashesEqual } from "./model/hashes.js";
 import { identitySignIn, resolveIdentity, type VerifiedIdentity } from "./model/linking.js";
+import { auditOf, auditPolicy } from "./model/events.js";
 
 /**
  * Redirect-based sign-in (OAuth, magic links). The rows live in `verifiers`
@@ -68,9 +69,11 @@ export const redeem = mutation({
     confirmHash: v.optional(v.string()),
     /** The signed-in caller redeeming an OAuth code (proven the starter by its verifier): upgraded if anonymous. */
     linkUserId: v.optional(v.id("users")),
+    /** How long the events of a sign-up or a linked account are kept (`Auth({ audit })`). */
+    audit: v.optional(auditPolicy),
   },
   returns: v.union(identitySignIn, v.object({ status: v.literal("confirm"), account: v.string() })),
-  handler: async (ctx, { codeHash, verifierHash, confirmHash, linkUserId: caller }) => {
+  handler: async (ctx, { codeHash, verifierHash, confirmHash, linkUserId: caller, audit: policy }) => {
     const now = Date.now();
     const row = await verifierByHash(ctx, codeHash);
     if (row === null || (row.kind !== OAUTH_CODE && row.kind !== MAGIC_LINK)) return { status: "invalid" as const };
@@ -103,7 +106,7 @@ export const redeem = mutation({
       await ctx.db.delete(row._id);
       if (requester) linkUserId = row.userId;
     }
-    const resolved = await resolveIdentity(ctx, row.data as VerifiedIdentity, linkUserId);
+    const resolved = await resolveIdentity(ctx, row.data as VerifiedIdentity, linkUserId, await auditOf(ctx, { audit: policy }));
     if (resolved.status !== "ok") return resolved;
     const identity = row.data as VerifiedIdentity;
     return { ...resolved, provider: identity.provider };

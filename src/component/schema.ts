@@ -13,6 +13,12 @@ export const userFields = {
   name: v.optional(v.string()),
   /** Stored normalised (trimmed, lower case); unique among users. */
   email: v.optional(v.string()),
+  /**
+   * A second name to sign in with (the Password provider): stored
+   * normalised (NFKC, trimmed, lower case; src/shared/username.ts), unique
+   * among users. Optional: an email stays the account's identity.
+   */
+  username: v.optional(v.string()),
   emailVerificationTime: v.optional(v.number()),
   phone: v.optional(v.string()),
   phoneVerificationTime: v.optional(v.number()),
@@ -265,15 +271,24 @@ export const inviteFields = {
   extend: v.optional(v.any()),
 };
 
-/** The audit log: sign-ins, revocations (with a reason), factor changes. */
+/**
+ * The audit log: every change of a user's state, their credentials, groups
+ * and invites (the types: model/events.ts; their data: docs/sessions.md).
+ */
 export const eventFields = {
   type: v.string(),
+  /** The subject: the user it is about (none for a group's or an invite's own events). */
   userId: v.optional(v.id("users")),
   sessionId: v.optional(v.id("sessions")),
   reason: v.optional(v.string()),
   data: v.optional(v.any()),
-  /** Who did it, when it was someone else than the user (an admin): set by the admin functions. */
+  /** Who did it, when known and someone else than the subject (an admin, a group's owner). */
   actorUserId: v.optional(v.id("users")),
+  /** The request's IP address and user agent (cut to 512 characters), when Convex passed them. */
+  ip: v.optional(v.string()),
+  userAgent: v.optional(v.string()),
+  /** When the hourly sweep deletes it: its time + the retention (`Auth({ audit })`, 90 days by default). Unset on events from before retention. */
+  expirationTime: v.optional(v.number()),
 };
 
 /**
@@ -296,6 +311,7 @@ export const deletionFields = {
 export default defineSchema({
   users: defineTable(userFields)
     .index("by_email", ["email"])
+    .index("by_username", ["username"])
     .index("by_phone", ["phone"])
     // The admin list (users.list): name prefixes, and its filters.
     .index("by_name_key", ["nameKey"])
@@ -351,7 +367,9 @@ export default defineSchema({
     .index("by_status_expiration", ["status", "expirationTime"]),
   events: defineTable(eventFields)
     .index("by_user", ["userId"])
-    .index("by_type", ["type"]),
+    .index("by_type", ["type"])
+    .index("by_actor", ["actorUserId"])
+    .index("by_expiration", ["expirationTime"]),
   deletions: defineTable(deletionFields)
     .index("by_kind_target", ["kind", "targetId"])
     .index("by_resume_time", ["resumeTime"]),

@@ -1,7 +1,7 @@
 import { v } from "convex/values";
 import { authError } from "../shared/errors.js";
 import { internalMutation, mutation, query, type MutationCtx } from "./_generated/server.js";
-import { recordEvent } from "./model/events.js";
+import { auditContext, auditOf, auditPolicy, recordEvent, type Audit } from "./model/events.js";
 import { isBanned } from "./model/bans.js";
 import { hasSecondFactor, secondFactorMethods, SECOND_FACTOR_VERIFIER, takePendingSecondFactor } from "./model/secondFactors.js";
 import { secondFactorMethod } from "../shared/protocol.js";
@@ -84,16 +84,20 @@ export const issue = mutation({
     /** Where a first factor of a user with a second factor waits for it (`second_factor_required`). */
     pendingStep: v.optional(v.object({ verifierHash: v.string(), expirationTime: v.number() })),
     upgradedSecret: v.optional(v.object({ accountId: v.string(), secret: v.string() })),
+    /** How long the events it writes are kept (`Auth({ audit })`; 90 days without). */
+    audit: v.optional(auditPolicy),
   },
   returns: v.union(
     v.object({ status: v.literal("ok"), userId: v.id("users"), sessionId: v.id("sessions"), expirationTime: v.number() }),
     v.object({ status: v.literal("second_factor_required"), userId: v.id("users"), methods: v.array(secondFactorMethod) }),
     v.object({ status: v.literal("refused"), reason: issueRefusal }),
   ),
-  handler: async (ctx, { userId: rawUserId, refreshTokenHash, policy, proof, pendingStep, upgradedSecret }) => {
+  handler: async (ctx, args) => {
+    const { userId: rawUserId, refreshTokenHash, policy, proof, pendingStep, upgradedSecret } = args;
     if ((proof.kind === "refresh") !== (rawUserId === undefined)) {
       throw authError("INVALID_ARGUMENT", "Every proof but a refresh names its user");
     }
+    const audit = await auditOf(ctx, args);
     if (proof.kind === "refresh") {
       const token = await ctx.db
         .query("refreshTokens")
@@ -102,7 +106,7 @@ export const issue = mutation({
       // No user read: deleting a user removes their sessions first, and a
       // ban ends them in its own transaction.
       const rotation =
-        token === null ? ({ status: "invalid" } as const) : await rotate(ctx, token, refreshTokenHash, policy, proof.reuseWindowMs);
+        token === null ? ({ status: "invalid" } as const) : await rotate(ctx, token, refreshTokenHash, policy, proof.reuseWindowMs, audit);
       if (rotation.status !== "ok") return { status: "refused" as const, reason: rotation.status };
       const session = await ctx.db.get(rotation.sessionId);
       return { ...rotation, expirationTime: session!.expirationTime };
@@ -131,20 +135,19 @@ export const issue = mutation({
           }
           return { status: "second_factor_required" as const, userId, methods };
         }
-        const session = await createSession(ctx, userId, refreshTokenHash, policy, { factorVerified: proof.multiFactor });
-        await recordEvent(ctx, { type: "sign_in", userId, sessionId: session.sessionId, data: { provider: proof.provider } });
+        const session = await createSession(ctx, userId, refreshTokenHash, policy, audit, { factorVerified: proof.multiFactor });
+        await recordEvent(ctx, { type: "sign_in", userId, sessionId: session.sessionId, data: { provider: proof.provider } }, audit);
         return { status: "ok" as const, userId, ...session };
       }
       case "secondFactor": {
         const firstFactor = await takePendingSecondFactor(ctx, proof.stepHash, userId);
         if (firstFactor === null) return { status: "refused" as const, reason: "step_expired" as const };
-        const session = await createSession(ctx, userId, refreshTokenHash, policy, { factorVerified: true });
-        await recordEvent(ctx, {
-          type: "sign_in",
-          userId,
-          sessionId: session.sessionId,
-          data: { provider: firstFactor, secondFactor: proof.provider },
-        });
+        const session = await createSession(ctx, userId, refreshTokenHash, policy, audit, { factorVerified: true });
+        await recordEvent(
+          ctx,
+          { type: "sign_in", userId, sessionId: session.sessionId, data: { provider: firstFactor, secondFactor: proof.provider } },
+          audit,
+        );
         return { status: "ok" as const, userId, ...session };
       }
       case "continue":
@@ -159,9 +162,9 @@ export const issue = mutation({
           await continueSession(ctx, current, refreshTokenHash, policy);
           return { status: "ok" as const, userId, sessionId: current._id, expirationTime: current.expirationTime };
         }
-        const session = await createSession(ctx, userId, refreshTokenHash, policy, { factorVerified: proof.factorVerified });
-        await endSession(ctx, current._id, userId, "replaced");
-        await recordEvent(ctx, { type: "sign_in", userId, sessionId: session.sessionId, data: { provider: proof.provider } });
+        const session = await createSession(ctx, userId, refreshTokenHash, policy, audit, { factorVerified: proof.factorVerified });
+        await endSession(ctx, current._id, userId, "replaced", audit);
+        await recordEvent(ctx, { type: "sign_in", userId, sessionId: session.sessionId, data: { provider: proof.provider } }, audit);
         return { status: "ok" as const, userId, ...session };
       }
     }
@@ -217,7 +220,9 @@ export const list = query({
  * when it had already ended), or all the user's sessions (`userId`) but
  * `exceptSessionId`; exactly one of `sessionId`, `userId`. All of a user's: up to 1,000 end at once and the rest
  * in background transactions, so any number of sessions stays inside
- * transaction limits; `ended` counts those that ended now.
+ * transaction limits; `ended` counts those that ended now. `actorUserId`
+ * (who ends them, when not the user) goes on the `session_revoked` events
+ * (`INVALID_ARGUMENT` for a string that is no user id).
  */
 export const revoke = mutation({
   args: {
@@ -226,34 +231,41 @@ export const revoke = mutation({
     // Any string: one that is no session id keeps nothing.
     exceptSessionId: v.optional(v.string()),
     reason: revocationReason,
+    actorUserId: v.optional(v.string()),
+    audit: v.optional(auditPolicy),
   },
   returns: v.object({ ended: v.number(), continuing: v.boolean() }),
   handler: async (ctx, args) => {
     requireOneOf(args, "sessionId", "userId");
+    const audit = await auditOf(ctx, args);
     if (args.sessionId !== undefined) {
       const id = ctx.db.normalizeId("sessions", args.sessionId);
       const session = id === null ? null : await ctx.db.get(id);
       if (session === null) return { ended: 0, continuing: false };
-      await endSession(ctx, session._id, session.userId, args.reason);
+      await endSession(ctx, session._id, session.userId, args.reason, audit);
       return { ended: 1, continuing: false };
     }
     const except = args.exceptSessionId === undefined ? null : ctx.db.normalizeId("sessions", args.exceptSessionId);
-    const { revoked, continuing } = await endSessionsOfUser(ctx, args.userId!, args.reason, except ?? undefined);
+    const { revoked, continuing } = await endSessionsOfUser(ctx, args.userId!, args.reason, except ?? undefined, audit);
     return { ended: revoked, continuing };
   },
 });
 
-/** Background continuation of revoking all of a user's sessions. */
+/** Background continuation of revoking all of a user's sessions, with the first batch's audit context. */
 export const revokeContinue = internalMutation({
   args: {
     userId: v.id("users"),
     exceptSessionId: v.optional(v.id("sessions")),
     reason: revocationReason,
+    audit: v.optional(auditContext),
+    /** From before `audit` (a continuation scheduled by an older version). */
     actorUserId: v.optional(v.id("users")),
   },
   returns: v.null(),
-  handler: async (ctx, { userId, reason, exceptSessionId, actorUserId }) => {
-    await endSessionsOfUser(ctx, userId, reason, exceptSessionId, actorUserId);
+  handler: async (ctx, { userId, reason, exceptSessionId, audit, actorUserId }) => {
+    const context: Audit | undefined =
+      audit ?? (actorUserId !== undefined ? { ...(await auditOf(ctx, {})), actorUserId } : undefined);
+    await endSessionsOfUser(ctx, userId, reason, exceptSessionId, context);
     return null;
   },
 });
@@ -281,6 +293,7 @@ async function createSession(
   userId: Id<"users">,
   refreshTokenHash: string,
   policy: SessionPolicy,
+  audit: Audit,
   options: { factorVerified?: boolean } = {},
 ) {
   const now = Date.now();
@@ -296,7 +309,7 @@ async function createSession(
       q.eq("userId", userId).lte("ordinal", ordinal - policy.maxSessionsPerUser),
     )
     .collect();
-  for (const old of evicted) await endSession(ctx, old._id, userId, "evicted");
+  for (const old of evicted) await endSession(ctx, old._id, userId, "evicted", audit);
 
   const { ip, userAgent } = await ctx.meta.getRequestMetadata();
   const expirationTime = now + policy.totalDurationMs;

@@ -2,6 +2,7 @@ import { v } from "convex/values";
 import { internal } from "./_generated/api.js";
 import { internalMutation, type MutationCtx } from "./_generated/server.js";
 import { RESUME_AFTER_MS, dueMarkers } from "./model/deletions.js";
+import { DEFAULT_RETENTION_MS } from "./model/events.js";
 
 /** Rows deleted per table per transaction; more continue in the next one. */
 const SWEEP_BATCH = 500;
@@ -55,6 +56,48 @@ export const expired = internalMutation({
 
     if (more) await ctx.scheduler.runAfter(0, internal.sweep.expired, {});
     return null;
+  },
+});
+
+/**
+ * Audit events deleted per transaction: each costs one read and one write
+ * (an event is under 2 KB: its user agent is cut to 512 characters), so a
+ * batch stays far inside Convex's limits (32,000 documents scanned, 16,000
+ * written, 16 MiB each way). More continue in a scheduled follow-up.
+ */
+export const EVENTS_SWEEP_BATCH = 1000;
+
+/**
+ * Deletes audit events past their retention: those whose `expirationTime`
+ * (their time + the retention the server passed when they were written,
+ * `Auth({ audit: { retentionDays } })`, 90 days by default) has passed, and
+ * events from before retention existed (no `expirationTime`) older than the
+ * default 90 days. One index range each, oldest first, at most
+ * {@link EVENTS_SWEEP_BATCH} in all; reschedules itself at once while a
+ * batch comes back full. Runs hourly from `crons.ts`. Returns how many it
+ * deleted.
+ */
+export const events = internalMutation({
+  args: {},
+  returns: v.number(),
+  handler: async (ctx) => {
+    const now = Date.now();
+    const legacy = await ctx.db
+      .query("events")
+      .withIndex("by_expiration", (q) => q.eq("expirationTime", undefined).lte("_creationTime", now - DEFAULT_RETENTION_MS))
+      .take(EVENTS_SWEEP_BATCH);
+    const expired =
+      legacy.length === EVENTS_SWEEP_BATCH
+        ? []
+        : await ctx.db
+            .query("events")
+            .withIndex("by_expiration", (q) => q.gte("expirationTime", 0).lte("expirationTime", now))
+            .take(EVENTS_SWEEP_BATCH - legacy.length);
+    for (const event of legacy) await ctx.db.delete(event._id);
+    for (const event of expired) await ctx.db.delete(event._id);
+    const deleted = legacy.length + expired.length;
+    if (deleted === EVENTS_SWEEP_BATCH) await ctx.scheduler.runAfter(0, internal.sweep.events, {});
+    return deleted;
   },
 });
 

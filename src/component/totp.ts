@@ -15,6 +15,7 @@ import { verifierByHash } from "./model/verifiers.js";
 import { leaseToken, peekLimit } from "./model/rateLimit.js";
 import { pendingSecondFactor, syncSecondFactorFlag } from "./model/secondFactors.js";
 import { limitConfig, limitState } from "./model/validators.js";
+import { auditOf, auditPolicy } from "./model/events.js";
 
 /**
  * Starts enrolling a factor: stores it pending (its encrypted secret) with
@@ -160,6 +161,8 @@ export const recordUse = mutation({
     step: v.number(),
     setupHash: v.optional(v.string()),
     sessionId: v.optional(v.string()),
+    /** How long the `totp_added` event is kept (`Auth({ audit })`). */
+    audit: v.optional(auditPolicy),
   },
   returns: v.object({
     status: v.union(v.literal("ok"), v.literal("replayed"), v.literal("not_found"), v.literal("no_session")),
@@ -189,7 +192,7 @@ export const recordUse = mutation({
     await ctx.db.patch(totpId, { lastUsedStep: step, ...(activate ? { activatedTime: Date.now() } : {}) });
     if (activate) {
       await syncSecondFactorFlag(ctx, userId, true);
-      await recordTotpEvent(ctx, { type: "totp_added", userId, data: { totpId } });
+      await recordTotpEvent(ctx, { type: "totp_added", userId, data: { totpId } }, await auditOf(ctx, args));
     }
     return { status: "ok" as const };
   },

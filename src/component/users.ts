@@ -8,13 +8,14 @@ import {
   type MutationCtx,
   type QueryCtx,
 } from "./_generated/server.js";
-import { recordEvent } from "./model/events.js";
+import { auditOf, auditPolicy, recordEvent } from "./model/events.js";
 import { endSessionsOfUser } from "./model/sessions.js";
 import { guardUserOwnerships } from "./model/groups.js";
 import { checkProfile, nameKeyFields } from "./model/profile.js";
 import { deleteUserData } from "./model/userData.js";
 import { userFields } from "./schema.js";
 import { normalizeEmail } from "../shared/email.js";
+import { normalizeUsername } from "../shared/username.js";
 import { authError } from "../shared/errors.js";
 import { requireOneOf } from "./model/oneOf.js";
 import { listUsers, userListFilter } from "./model/userList.js";
@@ -33,6 +34,8 @@ export const userDoc = v.object({
 const userPatch = v.object({
   name: v.optional(v.union(v.string(), v.null())),
   email: v.optional(v.union(v.string(), v.null())),
+  /** Normalised and checked (`INVALID_USERNAME`), unique (`USERNAME_TAKEN`); `null` removes it. */
+  username: v.optional(v.union(v.string(), v.null())),
   emailVerificationTime: v.optional(v.union(v.number(), v.null())),
   phone: v.optional(v.union(v.string(), v.null())),
   phoneVerificationTime: v.optional(v.union(v.number(), v.null())),
@@ -61,6 +64,28 @@ async function claimEmail(
   return normalized;
 }
 
+async function findByUsername(ctx: QueryCtx, username: string) {
+  return await ctx.db
+    .query("users")
+    .withIndex("by_username", (q) => q.eq("username", username))
+    .unique();
+}
+
+/**
+ * `username` normalised (`INVALID_USERNAME` when it breaks the rules) and
+ * free, or held by `forUserId` (`USERNAME_TAKEN` otherwise). Read in the
+ * caller's transaction, so two writers of one username conflict and the
+ * retried one finds it taken.
+ */
+async function claimUsername(ctx: QueryCtx, username: string, forUserId?: Id<"users">): Promise<string> {
+  const normalized = normalizeUsername(username);
+  const holder = await findByUsername(ctx, normalized);
+  if (holder !== null && holder._id !== forUserId) {
+    throw authError("USERNAME_TAKEN", "Another user has this username");
+  }
+  return normalized;
+}
+
 /**
  * Creates a user, with their first account when `account` is given (a
  * sign-up; no session: the server asks `sessions.issue` for one). All or
@@ -69,13 +94,22 @@ async function claimEmail(
  * account exists (a sign-up says the same whichever it was). `name`, `image`
  * and `extend` must be within the profile bounds (`INVALID_ARGUMENT`, see
  * model/profile.ts); an anonymous user (`isAnonymous`) has no email
- * (`INVALID_ARGUMENT`). An account's `emailVerified` marks the email
- * verified now. Returns the new user's id.
+ * (`INVALID_ARGUMENT`). A `username` is normalised and must follow the
+ * rules (`INVALID_USERNAME`, src/shared/username.ts) and be free
+ * (`USERNAME_TAKEN`, also with an account: a taken username is no
+ * account's secret, the sign-up form must say to pick another). An
+ * account's `emailVerified` marks the email verified now. Nothing is
+ * written when it throws. Returns the new user's id. Recorded as
+ * `sign_up` (with an account) or `user_created`, with `actorUserId` (who
+ * made the user, when given; `INVALID_ARGUMENT` for a string that is no
+ * user id).
  */
 export const create = mutation({
   args: {
     name: v.optional(v.string()),
     email: v.optional(v.string()),
+    /** A name to sign in with besides the email (see `username` in schema.ts). */
+    username: v.optional(v.string()),
     emailVerificationTime: v.optional(v.number()),
     phone: v.optional(v.string()),
     phoneVerificationTime: v.optional(v.number()),
@@ -90,16 +124,23 @@ export const create = mutation({
         emailVerified: v.optional(v.boolean()),
       }),
     ),
+    /** Who creates the user (an admin), for the audit log (`user_created`). */
+    actorUserId: v.optional(v.string()),
+    audit: v.optional(auditPolicy),
   },
   returns: v.id("users"),
-  handler: async (ctx, { account, ...fields }) => {
+  handler: async (ctx, { account, actorUserId, audit: policy, ...fields }) => {
+    const audit = await auditOf(ctx, { audit: policy, actorUserId });
     checkProfile(fields);
     if (fields.isAnonymous && fields.email !== undefined) {
       throw authError("INVALID_ARGUMENT", "An anonymous user has no email");
     }
     if (account === undefined) {
       const email = fields.email === undefined ? undefined : await claimEmail(ctx, fields.email);
-      return await ctx.db.insert("users", { ...fields, email, ...nameKeyFields(fields.name) });
+      const username = fields.username === undefined ? undefined : await claimUsername(ctx, fields.username);
+      const userId = await ctx.db.insert("users", { ...fields, email, username, ...nameKeyFields(fields.name) });
+      await recordEvent(ctx, { type: "user_created", userId }, audit);
+      return userId;
     }
     const existing = await ctx.db
       .query("accounts")
@@ -112,9 +153,11 @@ export const create = mutation({
     if (email !== undefined && (await findByEmail(ctx, email)) !== null) {
       throw authError("ACCOUNT_EXISTS", "An account with this email exists");
     }
+    const username = fields.username === undefined ? undefined : await claimUsername(ctx, fields.username);
     const userId = await ctx.db.insert("users", {
       ...fields,
       email,
+      username,
       ...nameKeyFields(fields.name),
       ...(account.emailVerified && email !== undefined ? { emailVerificationTime: Date.now() } : {}),
     });
@@ -125,23 +168,27 @@ export const create = mutation({
       secret: account.secret,
       emailVerified: account.emailVerified ?? false,
     });
-    await recordEvent(ctx, { type: "sign_up", userId, data: { provider: account.provider } });
+    await recordEvent(ctx, { type: "sign_up", userId, data: { provider: account.provider } }, audit);
     return userId;
   },
 });
 
 /**
- * A user by one of its unique keys: its id, or its email address (compared
- * normalised): exactly one of `userId`, `email` (`INVALID_ARGUMENT`
- * otherwise). `null` when there is none (also for a string that is no user
- * id).
+ * A user by one of its unique keys: its id, its email address or its
+ * username (both compared normalised): exactly one of `userId`, `email`,
+ * `username` (`INVALID_ARGUMENT` otherwise). `null` when there is none
+ * (also for a string that is no user id, or that no username can be).
  */
 export const get = query({
-  args: { userId: v.optional(v.string()), email: v.optional(v.string()) },
+  args: { userId: v.optional(v.string()), email: v.optional(v.string()), username: v.optional(v.string()) },
   returns: v.union(userDoc, v.null()),
   handler: async (ctx, args) => {
-    requireOneOf(args, "userId", "email");
+    requireOneOf(args, "userId", "email", "username");
     if (args.email !== undefined) return await findByEmail(ctx, normalizeEmail(args.email));
+    if (args.username !== undefined) {
+      const username = usernameOrNull(args.username);
+      return username === null ? null : await findByUsername(ctx, username);
+    }
     const userId = ctx.db.normalizeId("users", args.userId!);
     return userId === null ? null : await ctx.db.get(userId);
   },
@@ -149,21 +196,33 @@ export const get = query({
 
 /**
  * Updates a user's fields. `null` unsets an optional field; a new email must
- * be free (`EMAIL_TAKEN`); `name`, `image` and `extend` must be within the
- * profile bounds (`INVALID_ARGUMENT`).
+ * be free (`EMAIL_TAKEN`); a new username must follow the rules
+ * (`INVALID_USERNAME`) and be free (`USERNAME_TAKEN`; read in this
+ * transaction, so of two users taking one username at once exactly one
+ * gets it); `name`, `image` and `extend` must be within the profile bounds
+ * (`INVALID_ARGUMENT`).
  *
  * A changed (or unset) `email` or `phone` is unverified: its
  * `emailVerificationTime` / `phoneVerificationTime` is cleared, unless the
  * same patch sets it. Saving the same address again (the email compared
  * normalised) keeps its verification. Throws `NOT_FOUND` for an unknown user
  * or a string that is no user id; nothing is written when it throws.
+ * Recorded as `user_updated` with the names of the fields that changed
+ * (never their values), and `actorUserId` (who changed them, an admin).
  */
 export const update = mutation({
-  args: { userId: v.string(), patch: userPatch },
+  args: {
+    userId: v.string(),
+    patch: userPatch,
+    /** Who changes it when not the user (an admin), for the audit log (`user_updated`). */
+    actorUserId: v.optional(v.string()),
+    audit: v.optional(auditPolicy),
+  },
   returns: v.null(),
   handler: async (ctx, args) => {
     const { patch } = args;
     const user = await requireUser(ctx, args.userId);
+    const audit = await auditOf(ctx, args);
     checkProfile(patch);
     const update: Record<string, unknown> = {};
     for (const [field, value] of Object.entries(patch)) {
@@ -173,6 +232,9 @@ export const update = mutation({
     if (typeof patch.email === "string") {
       update.email = await claimEmail(ctx, patch.email, user._id);
     }
+    if (typeof patch.username === "string") {
+      update.username = await claimUsername(ctx, patch.username, user._id);
+    }
     if (patch.email !== undefined && update.email !== user.email && patch.emailVerificationTime === undefined) {
       update.emailVerificationTime = undefined;
     }
@@ -180,9 +242,23 @@ export const update = mutation({
       update.phoneVerificationTime = undefined;
     }
     await ctx.db.patch(user._id, update);
+    const changed = Object.keys(update).filter(
+      (field) => field !== "nameKey" && JSON.stringify(update[field]) !== JSON.stringify(user[field as keyof typeof user]),
+    );
+    // The names of the fields only: the audit log keeps no profile values.
+    if (changed.length > 0) await recordEvent(ctx, { type: "user_updated", userId: user._id, data: { fields: changed.join(",") } }, audit);
     return null;
   },
 });
+
+/** `username` normalised, or `null` when no username can be it. */
+function usernameOrNull(username: string): string | null {
+  try {
+    return normalizeUsername(username);
+  } catch {
+    return null;
+  }
+}
 
 /** The user with this id (given as any string), or `NOT_FOUND`. */
 async function requireUser(ctx: QueryCtx, id: string) {
@@ -212,13 +288,14 @@ export const ban = mutation({
     userId: v.string(),
     reason: v.string(),
     expirationTime: v.optional(v.number()),
-    /** The admin who bans, recorded on the events (see `actorOf`). */
+    /** The admin who bans, recorded on the events (see `auditOf` in model/events.ts). */
     actorUserId: v.optional(v.string()),
+    audit: v.optional(auditPolicy),
   },
   returns: v.null(),
   handler: async (ctx, args) => {
     const user = await requireUser(ctx, args.userId);
-    const actorUserId = actorOf(ctx, args.actorUserId);
+    const audit = await auditOf(ctx, args);
     const reason = args.reason.trim();
     if (reason === "" || reason.length > MAX_BAN_REASON_LENGTH) {
       throw authError("INVALID_ARGUMENT", `A ban's reason has 1 to ${MAX_BAN_REASON_LENGTH} characters`);
@@ -229,14 +306,13 @@ export const ban = mutation({
     }
     const expiry: { expirationTime?: number } = args.expirationTime === undefined ? {} : { expirationTime: args.expirationTime };
     await ctx.db.patch(user._id, { ban: { reason, time: now, ...expiry } });
-    await endSessionsOfUser(ctx, user._id, "banned", undefined, actorUserId);
+    await endSessionsOfUser(ctx, user._id, "banned", undefined, audit);
     for (const key of await keysOf(ctx, user._id)) await ctx.db.patch(key._id, { suspension: expiry });
     await recordEvent(ctx, {
       type: "user_banned",
       userId: user._id,
       data: { reason, ...(args.expirationTime !== undefined ? { until: args.expirationTime } : {}) },
-      actorUserId,
-    });
+    }, audit);
     return null;
   },
 });
@@ -247,15 +323,15 @@ export const ban = mutation({
  * for an `actorUserId` that is no user id.
  */
 export const unban = mutation({
-  args: { userId: v.string(), actorUserId: v.optional(v.string()) },
+  args: { userId: v.string(), actorUserId: v.optional(v.string()), audit: v.optional(auditPolicy) },
   returns: v.null(),
   handler: async (ctx, args) => {
     const user = await requireUser(ctx, args.userId);
-    const actorUserId = actorOf(ctx, args.actorUserId);
+    const audit = await auditOf(ctx, args);
     if (user.ban === undefined) return null;
     await ctx.db.patch(user._id, { ban: undefined });
     for (const key of await keysOf(ctx, user._id)) await ctx.db.patch(key._id, { suspension: undefined });
-    await recordEvent(ctx, { type: "user_unbanned", userId: user._id, actorUserId });
+    await recordEvent(ctx, { type: "user_unbanned", userId: user._id }, audit);
     return null;
   },
 });
@@ -267,17 +343,6 @@ async function keysOf(ctx: QueryCtx, userId: Id<"users">) {
     .take(MAX_KEYS_SUSPENDED);
 }
 
-/**
- * The admin who acts (`actorUserId`, any string): its id, recorded on the
- * events as who did it. `INVALID_ARGUMENT` for a string that is no user id;
- * `undefined` without one (the app's own call: a script, a cron).
- */
-function actorOf(ctx: QueryCtx, actorUserId: string | undefined): Id<"users"> | undefined {
-  if (actorUserId === undefined) return undefined;
-  const id = ctx.db.normalizeId("users", actorUserId);
-  if (id === null) throw authError("INVALID_ARGUMENT", "actorUserId is no user id");
-  return id;
-}
 
 /**
  * Users for an admin's list, a page at a time (an admin function), every
@@ -332,13 +397,13 @@ export const detail = query({
  * written when it throws.
  */
 export const revokeSessions = mutation({
-  args: { userId: v.string(), actorUserId: v.optional(v.string()) },
+  args: { userId: v.string(), actorUserId: v.optional(v.string()), audit: v.optional(auditPolicy) },
   returns: v.object({ ended: v.number(), continuing: v.boolean() }),
   handler: async (ctx, args) => {
     const user = await requireUser(ctx, args.userId);
-    const actorUserId = actorOf(ctx, args.actorUserId);
-    const { revoked, continuing } = await endSessionsOfUser(ctx, user._id, "admin_revoke", undefined, actorUserId);
-    await recordEvent(ctx, { type: "sessions_revoked", userId: user._id, data: { ended: revoked, continuing }, actorUserId });
+    const audit = await auditOf(ctx, args);
+    const { revoked, continuing } = await endSessionsOfUser(ctx, user._id, "admin_revoke", undefined, audit);
+    await recordEvent(ctx, { type: "sessions_revoked", userId: user._id, data: { ended: revoked, continuing } }, audit);
     return { ended: revoked, continuing };
   },
 });
@@ -353,15 +418,15 @@ export const revokeSessions = mutation({
  * is no user id.
  */
 export const markEmailVerified = mutation({
-  args: { userId: v.string(), actorUserId: v.optional(v.string()) },
+  args: { userId: v.string(), actorUserId: v.optional(v.string()), audit: v.optional(auditPolicy) },
   returns: v.boolean(),
   handler: async (ctx, args) => {
     const user = await requireUser(ctx, args.userId);
-    const actorUserId = actorOf(ctx, args.actorUserId);
+    const audit = await auditOf(ctx, args);
     if (user.email === undefined) throw authError("INVALID_ARGUMENT", "The user has no email address");
     if (user.emailVerificationTime !== undefined) return false;
     await ctx.db.patch(user._id, { emailVerificationTime: Date.now() });
-    await recordEvent(ctx, { type: "email_verified", userId: user._id, data: { byAdmin: true }, actorUserId });
+    await recordEvent(ctx, { type: "email_verified", userId: user._id, data: { byAdmin: true } }, audit);
     return true;
   },
 });
@@ -382,12 +447,12 @@ export const removeFactor = mutation({
     factor: v.object({ kind: v.union(v.literal("totp"), v.literal("passkey")), id: v.string() }),
     ignoreProviders: v.optional(v.array(v.string())),
     actorUserId: v.optional(v.string()),
+    audit: v.optional(auditPolicy),
   },
   returns: v.null(),
   handler: async (ctx, args) => {
     const user = await requireUser(ctx, args.userId);
-    const actorUserId = actorOf(ctx, args.actorUserId);
-    const options = { ignoreProviders: args.ignoreProviders, actorUserId };
+    const options = { ignoreProviders: args.ignoreProviders, audit: await auditOf(ctx, args) };
     if (args.factor.kind === "passkey") {
       await removePasskey(ctx, await ownedPasskey(ctx, args.factor.id, user._id), options);
       return null;
@@ -414,7 +479,9 @@ export const removeFactor = mutation({
  * delete the group. (`INVALID_ARGUMENT` when the user owns more than
  * 1,000 groups, more than one transaction can check.) Throws `NOT_FOUND` for
  * an unknown user or a string that is no user id. Returns whether it
- * deleted (false only when `onlyUnusedSignUp` declined).
+ * deleted (false only when `onlyUnusedSignUp` declined). Recorded as
+ * `user_deleted`, under no user (the user's own events go with them) with
+ * their id in `data` and `actorUserId`, whoever deleted them.
  */
 const deleteUser = mutation({
   args: {
@@ -425,11 +492,15 @@ const deleteUser = mutation({
      * unverified and holds one account and no session.
      */
     onlyUnusedSignUp: v.optional(v.boolean()),
+    /** Who deletes the user (the user themself, an admin), for the audit log (`user_deleted`). */
+    actorUserId: v.optional(v.string()),
+    audit: v.optional(auditPolicy),
   },
   returns: v.boolean(),
   handler: async (ctx, args) => {
     const user = await requireUser(ctx, args.userId);
     const userId = user._id;
+    const audit = await auditOf(ctx, args);
     if (args.onlyUnusedSignUp && !(await isUnusedSignUp(ctx, user))) return false;
     const owned = await guardUserOwnerships(ctx, userId);
     // Without them, a remaining co-owner could be removed before the
@@ -437,6 +508,12 @@ const deleteUser = mutation({
     for (const member of owned) await ctx.db.delete(member._id);
     await ctx.db.delete(userId);
     await deleteUserData(ctx, userId);
+    // Not under the user's id: their own events go with them; this one stays for its retention.
+    await recordEvent(
+      ctx,
+      { type: "user_deleted", data: { userId, ...(args.onlyUnusedSignUp ? { unusedSignUp: true } : {}) } },
+      audit,
+    );
     return true;
   },
 });

@@ -37,6 +37,7 @@ export function Anonymous(options: AnonymousOptions = {}): AuthProvider {
         ...(fields.extend !== undefined ? { extend: fields.extend } : {}),
         isAnonymous: true,
         account: { provider: id, providerAccountId: encodeBase64urlNoPadding(randomBytes(16)) },
+        audit: sc.options.audit,
       });
       return { verdict: "firstFactor", userId, provider: id };
     },

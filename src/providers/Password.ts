@@ -1,10 +1,12 @@
 /**
- * `Password(options)`: email + password sign-in.
+ * `Password(options)`: email + password sign-in, with an optional username
+ * beside the email.
  *
  * Flows (`signIn("password", { flow, ... })`):
- * - `signUp` `{ email, password, name? }`: creates the user and signs in (or,
- *   with `sendVerificationCode`, sends a code and returns `{ started: true }`);
- * - `signIn` `{ email, password }`;
+ * - `signUp` `{ email, password, name?, username? }`: creates the user and
+ *   signs in (or, with `sendVerificationCode`, sends a code and returns
+ *   `{ started: true }`); a taken username is `USERNAME_TAKEN`;
+ * - `signIn` `{ email, password }` or `{ username, password }`;
  * - `reset` `{ email }`: sends a reset code (always `{ started: true }`, so
  *   the answer never says whether the email has an account);
  * - `resetVerification` `{ email, code, newPassword }`: sets the password,
@@ -52,6 +54,14 @@ export type PasswordOptions = {
   codeLength?: number;
   /** How long a code works. Default 10 minutes. */
   codeTtlMs?: number;
+  /**
+   * Usernames beside the email (docs/password.md, "Usernames"). By default
+   * (`{}`) a sign-up may give a `username` and `signIn` takes `username` in
+   * place of `email`; the email stays required. `required: true`: a sign-up
+   * must give one. `false`: no usernames (a `username` param is
+   * `INVALID_ARGUMENT`).
+   */
+  usernames?: false | { required?: boolean };
   /** Maps sign-up params to profile fields (`name` by default). */
   profile?: (params: Record<string, unknown>) => { name?: string; image?: string; extend?: unknown };
 };
@@ -59,7 +69,7 @@ export type PasswordOptions = {
 /** The Password provider, with the helper `auth.password.change` uses. */
 export type PasswordProvider = ChangesPassword;
 
-/** Sign-in with an email and a password. */
+/** Sign-in with an email (or a username) and a password. */
 export function Password(options: PasswordOptions = {}): PasswordProvider {
   const flows = async () => (await import("./password/flows.js")).passwordFlows(options);
   return {

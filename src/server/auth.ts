@@ -25,6 +25,7 @@ import { secondFactorPolicy } from "./secondFactor.js";
 import { issueSession, loadMinter, refreshSession, type Minter } from "./session/issue.js";
 import { requireLiveSession } from "./session/live.js";
 import { guardedAdmin, type AdminOptions } from "./helpers/admin.js";
+import { auditAdminHelpers } from "./helpers/auditLog.js";
 import { groupHelpers } from "./helpers/group.js";
 import { keyAdminHelpers, keyHelpers } from "./helpers/key.js";
 import { passkeyAdminHelpers, passkeyHelpers } from "./helpers/passkey.js";
@@ -146,7 +147,7 @@ export function Auth(config: AuthConfig) {
     handler: async (ctx) => {
       const who = await signedIn(ctx);
       if (who !== null) {
-        await ctx.runMutation(component.sessions.revoke, { sessionId: who.sessionId, reason: "logout" });
+        await ctx.runMutation(component.sessions.revoke, { sessionId: who.sessionId, reason: "logout", audit: options.audit });
       }
       return null;
     },
@@ -206,23 +207,26 @@ export function Auth(config: AuthConfig) {
     },
   };
 
-  const groups = groupHelpers(component);
+  const { audit } = options;
+  const groups = groupHelpers(component, { audit });
   const passkeyOptions = {
     anonymousProviders: [...providers.values()].filter((p) => p.type === "anonymous").map((p) => p.id),
     secondFactorRequired: factorPolicy.required,
+    audit,
   };
   return {
     signIn,
     signOut,
     sessionState,
-    user: userHelpers(component),
-    session: sessionHelpers(component),
+    user: userHelpers(component, { audit }),
+    session: sessionHelpers(component, { audit }),
     password,
-    key: keyHelpers(component, config.apiKeys),
+    key: keyHelpers(component, config.apiKeys, { audit }),
     admin: guardedAdmin(component, config.admin, {
       user: userAdminHelpers(component, passkeyOptions),
-      key: keyAdminHelpers(component, config.apiKeys),
+      key: keyAdminHelpers(component, config.apiKeys, { audit }),
       passkey: passkeyAdminHelpers(component, passkeyOptions),
+      audit: auditAdminHelpers(component),
     }),
     passkey: passkeyHelpers(component, passkeyOptions),
     totp: totpHelpers(component, { providers: [...providers.values()], options }),

@@ -21,6 +21,16 @@ export type FailedAttemptOptions = {
   periodMs?: number;
 };
 
+/** The audit log. */
+export type AuditOptions = {
+  /**
+   * Days an audit event is kept; the hourly sweep deletes older ones.
+   * Default 90. Each event is stamped with its expiry when it is written,
+   * so a change applies to events written after it.
+   */
+  retentionDays?: number;
+};
+
 import type { ApiKeyOptions } from "./apiKeys/options.js";
 
 /** Options of `Auth()` other than `component` and `providers`. */
@@ -33,6 +43,7 @@ export type AuthOptions = {
   /** A refresh token reused within this window still works (tabs racing). Default 10 s. */
   refreshReuseWindowMs?: number;
   failedAttempts?: FailedAttemptOptions;
+  audit?: AuditOptions;
 };
 
 /** Options with every default filled in. */
@@ -41,6 +52,8 @@ export type ResolvedOptions = {
   accessTokenTtlMs: number;
   refreshReuseWindowMs: number;
   failedAttempts: Required<FailedAttemptOptions>;
+  /** What the server passes as `audit` to every component function that writes events. */
+  audit: { retentionMs: number };
 };
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -51,6 +64,7 @@ export const DEFAULT_OPTIONS: ResolvedOptions = {
   accessTokenTtlMs: 15 * 60 * 1000,
   refreshReuseWindowMs: 10 * 1000,
   failedAttempts: { max: 10, periodMs: 60 * 60 * 1000 },
+  audit: { retentionMs: 90 * DAY },
 };
 
 function positive(name: string, value: number | undefined, fallback: number): number {
@@ -59,6 +73,18 @@ function positive(name: string, value: number | undefined, fallback: number): nu
     throw new Error(`Auth(): ${name} must be a positive number, got ${value}`);
   }
   return value;
+}
+
+/** The longest retention: about 100 years (the component refuses more). */
+const MAX_RETENTION_DAYS = 36_500;
+
+/** `audit.retentionDays` in ms, or `undefined` when unset; a non-positive or absurd value fails at load. */
+function auditRetentionMs(days: number | undefined): number | undefined {
+  if (days === undefined) return undefined;
+  if (!Number.isFinite(days) || days <= 0 || days > MAX_RETENTION_DAYS) {
+    throw new Error(`Auth(): audit.retentionDays must be a positive number of days up to ${MAX_RETENTION_DAYS}, got ${days}`);
+  }
+  return days * DAY;
 }
 
 /**
@@ -82,5 +108,6 @@ export function resolveOptions(options: AuthOptions): ResolvedOptions {
       max: Math.floor(positive("failedAttempts.max", options.failedAttempts?.max, d.failedAttempts.max)),
       periodMs: positive("failedAttempts.periodMs", options.failedAttempts?.periodMs, d.failedAttempts.periodMs),
     },
+    audit: { retentionMs: auditRetentionMs(options.audit?.retentionDays) ?? d.audit.retentionMs },
   };
 }

@@ -5,7 +5,7 @@
  * @module
  */
 export { Auth, sessionStateValidator, signInResultValidator, type AuthConfig } from "./auth.js";
-export { DEFAULT_OPTIONS, type AuthOptions, type SessionOptions, type FailedAttemptOptions } from "./config.js";
+export { DEFAULT_OPTIONS, type AuditOptions, type AuthOptions, type SessionOptions, type FailedAttemptOptions } from "./config.js";
 export {
   SECOND_FACTOR_VERIFIER,
   isVerdict,
@@ -41,6 +41,7 @@ export type { StepUpStatus } from "./helpers/stepUp.js";
 export type { AdminOptions } from "./helpers/admin.js";
 export type { AdminFactorRef, UserDetail, UserListFilter, UserListPage } from "./helpers/user.js";
 export type { Passkey } from "./helpers/passkey.js";
+export type { AuditEvent, AuditEventPage, AuditListArgs } from "./helpers/auditLog.js";
 export type { TotpFactor } from "./helpers/totp.js";
 export type { SecondFactorMethod } from "../shared/protocol.js";
 export type {

@@ -154,6 +154,8 @@ export type CodeCheckDeps = {
   component: ComponentApi;
   /** The user's failed-attempt bucket for this kind of code. */
   limit: AttemptLimit;
+  /** How long the audit events of an accepted code are kept (`Auth({ audit })`, resolved). */
+  audit?: ResolvedOptions["audit"];
 };
 
 /**

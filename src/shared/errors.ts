@@ -26,10 +26,14 @@ export const ERROR_CODES = [
   "UNKNOWN_PROVIDER",
   /** Sign-up for an identity (email, provider account) that already has an account. */
   "ACCOUNT_EXISTS",
-  /** Wrong email or password; deliberately the same for an unknown email. */
+  /** Wrong email (or username) or password; deliberately the same for an unknown email or username. */
   "INVALID_CREDENTIALS",
   /** A new password breaks the rules: 8..256 characters, not the email, not a common or (opt-in) breached password, the app's own check. */
   "INVALID_PASSWORD",
+  /** A username breaks the rules: 3..32 characters of a-z 0-9 . _ - (after NFKC, trim, lower case), starting with a letter or digit. */
+  "INVALID_USERNAME",
+  /** Another user already holds this username. */
+  "USERNAME_TAKEN",
   /** A one-time code is wrong, expired, used, or for another address. */
   "INVALID_CODE",
   /** Too many failed attempts for this identifier, or an API key over its rate limit; retry later. */

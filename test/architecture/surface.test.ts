@@ -60,6 +60,7 @@ describe("the component surface", () => {
       "groups.deleteContinue",
       "invites.expireDue",
       "sessions.revokeContinue",
+      "sweep.events",
       "sweep.expired",
       "sweep.resumeDeletions",
       "users.deleteDataContinue",

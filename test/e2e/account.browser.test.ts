@@ -3,12 +3,13 @@
  * The Account page in Chromium against the embedded dev backend: password
  * sign-up, sign-out, sign-in, a reload that stays signed in, a rename every
  * open device shows live, "sign out other devices" signing out another
- * browser at once, and a backend restart (data gone) that signs the browser
- * out instead of leaving it stuck.
+ * browser at once, a username to sign in with (set at sign-up, changed
+ * while signed in), and a backend restart (data gone) that signs the
+ * browser out instead of leaving it stuck.
  */
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { startDevApp, type DevApp } from "./app/devApp.js";
-import { signInWithPassword, signUpWithPassword, signedInCard } from "./app/pages.js";
+import { card, signInWithPassword, signUpWithPassword, signedInCard } from "./app/pages.js";
 
 let app: DevApp;
 beforeAll(async () => {
@@ -64,6 +65,33 @@ test("two browsers of one user: a rename shows in both, and 'sign out other devi
   await expect.poll(() => signedInCard(laptop.page).innerText()).toContain("Bobby");
   await laptop.close();
   await phone.close();
+});
+
+test("a username: given at sign-up, signs in through the 'Email or username' field, changed while signed in", async () => {
+  const { page } = await app.device();
+  await page.goto(new URL("#/account", page.url()).href);
+  await page.getByRole("tab", { name: "Sign up" }).click();
+  const form = card(page, "Create an account");
+  await form.getByLabel("Email").fill("dee@example.com");
+  await form.getByLabel("Handle").fill(" Dee.Dee ");
+  await form.getByLabel("Password", { exact: true }).fill("correct horse battery");
+  await form.getByRole("button", { name: "Sign up" }).click();
+  const username = card(page, "Your username");
+  await expect.poll(() => username.innerText()).toContain("dee.dee");
+  await signedInCard(page).getByRole("button", { name: "Sign out" }).click();
+
+  // The sign-in field takes the username (any case) as well as the email.
+  await signInWithPassword(page, { email: "DEE.DEE", password: "wrong horse battery" });
+  await expect.poll(() => page.getByRole("alert").first().innerText()).toMatch(/password|credentials|invalid/i);
+  await signInWithPassword(page, { email: "DEE.DEE", password: "correct horse battery" });
+  await expect.poll(() => signedInCard(page).innerText()).toContain("dee@example.com");
+
+  await username.getByLabel("Username").fill("deirdre");
+  await username.getByRole("button", { name: "Change username" }).click();
+  await expect.poll(() => username.getByRole("status").innerText()).toContain("Saved");
+  await signedInCard(page).getByRole("button", { name: "Sign out" }).click();
+  await signInWithPassword(page, { email: "deirdre", password: "correct horse battery" });
+  await expect.poll(() => signedInCard(page).innerText()).toContain("dee@example.com");
 });
 
 test("a backend restart (data gone) signs the browser out instead of leaving it stuck", async () => {

@@ -353,6 +353,15 @@ const CASES: Case[] = [
     values: [BIG],
   },
   {
+    fn: "users:setUsername",
+    arg: "username",
+    kind: "mutation",
+    ref: api.users.setUsername,
+    args: (username) => ({ username }),
+    // "junk" is a fine username: only the empty, oversized and malformed ones are refused.
+    values: ["", BIG, "no spaces allowed", "x".repeat(33)],
+  },
+  {
     fn: "users:changePassword",
     arg: "currentPassword",
     kind: "action",

@@ -37,6 +37,7 @@ type ExpectedUser = {
   _creationTime: number;
   name?: string;
   email?: string;
+  username?: string;
   emailVerificationTime?: number;
   phone?: string;
   phoneVerificationTime?: number;
@@ -64,7 +65,7 @@ assertType<Equal<typeof components.auth, ComponentApi<"auth">>>();
 type Flat<T> = { [K in keyof T]: T[K] };
 
 // Arguments and return types follow the validators.
-assertType<Equal<FunctionArgs<typeof users.get>, { userId?: string; email?: string }>>();
+assertType<Equal<FunctionArgs<typeof users.get>, { userId?: string; email?: string; username?: string }>>();
 assertType<Equal<FunctionReturnType<typeof users.get>, ExpectedUser | null>>();
 assertType<
   Equal<
@@ -72,6 +73,8 @@ assertType<
     Flat<
       Omit<ExpectedUser, "_id" | "_creationTime" | "ban" | "nameKey" | "hasSecondFactor"> & {
         account?: { provider: string; providerAccountId: string; secret?: string; emailVerified?: boolean };
+        actorUserId?: string;
+        audit?: { retentionMs: number };
       }
     >
   >
@@ -79,7 +82,12 @@ assertType<
 assertType<Equal<FunctionReturnType<typeof users.create>, string>>();
 assertType<Equal<FunctionReturnType<typeof users.update>, null>>();
 assertType<Equal<FunctionReturnType<typeof users.delete>, boolean>>();
-assertType<Equal<FunctionArgs<typeof users.delete>, { userId: string; onlyUnusedSignUp?: boolean }>>();
+assertType<
+  Equal<
+    FunctionArgs<typeof users.delete>,
+    { userId: string; onlyUnusedSignUp?: boolean; actorUserId?: string; audit?: { retentionMs: number } }
+  >
+>();
 
 // Function kinds and visibility: component functions are internal references.
 assertType<Equal<(typeof users.get)["_type"], "query">>();

@@ -32,11 +32,13 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
           provider: string;
           providerAccountId?: string;
           userId?: string;
+          username?: string;
         },
         {
           account: {
             accountId: string;
             emailVerified: boolean;
+            providerAccountId: string;
             secret?: string;
             userId: string;
           } | null;
@@ -47,7 +49,12 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
       changeSecret: FunctionReference<
         "mutation",
         "internal",
-        { accountId: string; exceptSessionId?: string; secret: string },
+        {
+          accountId: string;
+          audit?: { retentionMs: number };
+          exceptSessionId?: string;
+          secret: string;
+        },
         null,
         Name
       >;
@@ -57,6 +64,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "mutation",
         "internal",
         {
+          actorUserId?: string;
+          audit?: { retentionMs: number };
           displayPrefix: string;
           expirationTime?: number | null;
           keyHash: string;
@@ -90,7 +99,13 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
       revoke: FunctionReference<
         "mutation",
         "internal",
-        { forget?: boolean; keyId: string; userId?: string },
+        {
+          actorUserId?: string;
+          audit?: { retentionMs: number };
+          forget?: boolean;
+          keyId: string;
+          userId?: string;
+        },
         boolean,
         Name
       >;
@@ -98,6 +113,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "mutation",
         "internal",
         {
+          actorUserId?: string;
+          audit?: { retentionMs: number };
           keyId: string;
           patch: {
             expirationTime?: number | null;
@@ -164,6 +181,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "internal",
         {
           address: string;
+          audit?: { retentionMs: number };
           codeHash: string;
           identity?: {
             email?: string;
@@ -222,6 +240,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "mutation",
         "internal",
         {
+          actorUserId?: string;
+          audit?: { retentionMs: number };
           ignoreProviders?: Array<string>;
           keepSecondFactor?: boolean;
           passkeyId?: string;
@@ -235,6 +255,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "mutation",
         "internal",
         {
+          actorUserId?: string;
+          audit?: { retentionMs: number };
           keepSecondFactor?: boolean;
           name?: string;
           passkeyId: string;
@@ -250,6 +272,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "query",
         "internal",
         {
+          actorUserId?: string;
           paginationOpts: {
             cursor: string | null;
             endCursor?: string | null;
@@ -271,9 +294,12 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
             _id: string;
             actorUserId?: string;
             data?: any;
+            expirationTime?: number;
+            ip?: string;
             reason?: string;
             sessionId?: string;
             type: string;
+            userAgent?: string;
             userId?: string;
           }>;
           pageStatus?: "SplitRecommended" | "SplitRequired" | null;
@@ -287,6 +313,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "mutation",
         "internal",
         {
+          actorUserId?: string;
+          audit?: { retentionMs: number };
           extend?: any;
           name: string;
           ownerUserId?: string;
@@ -299,7 +327,11 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
       delete: FunctionReference<
         "mutation",
         "internal",
-        { groupId: string },
+        {
+          actorUserId?: string;
+          audit?: { retentionMs: number };
+          groupId: string;
+        },
         boolean,
         Name
       >;
@@ -351,6 +383,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "mutation",
         "internal",
         {
+          actorUserId?: string;
+          audit?: { retentionMs: number };
           groupId: string;
           patch: {
             extend?: any;
@@ -368,6 +402,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "mutation",
         "internal",
         {
+          actorUserId?: string;
+          audit?: { retentionMs: number };
           emailCheck?: "verified" | "match" | "none";
           tokenHash: string;
           userId: string;
@@ -386,6 +422,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "mutation",
         "internal",
         {
+          actorUserId?: string;
+          audit?: { retentionMs: number };
           email?: string;
           emailCheck?: "verified" | "match" | "none";
           expirationTime?: number;
@@ -458,7 +496,11 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
       revoke: FunctionReference<
         "mutation",
         "internal",
-        { inviteId: string },
+        {
+          actorUserId?: string;
+          audit?: { retentionMs: number };
+          inviteId: string;
+        },
         { status: "revoked" | "expired" },
         Name
       >;
@@ -533,7 +575,12 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
       remove: FunctionReference<
         "mutation",
         "internal",
-        { groupId: string; userId: string },
+        {
+          actorUserId?: string;
+          audit?: { retentionMs: number };
+          groupId: string;
+          userId: string;
+        },
         null,
         Name
       >;
@@ -541,6 +588,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "mutation",
         "internal",
         {
+          actorUserId?: string;
+          audit?: { retentionMs: number };
           extend?: any;
           groupId: string;
           onlyExisting?: boolean;
@@ -622,6 +671,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "mutation",
         "internal",
         {
+          audit?: { retentionMs: number };
           passkey: {
             algorithm: number;
             backedUp?: boolean;
@@ -678,6 +728,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "mutation",
         "internal",
         {
+          audit?: { retentionMs: number };
           codeHash: string;
           limit: { key: string; max: number; periodMs: number };
           sessionId?: string;
@@ -694,7 +745,11 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
       replace: FunctionReference<
         "mutation",
         "internal",
-        { codeHashes: Array<string>; userId: string },
+        {
+          audit?: { retentionMs: number };
+          codeHashes: Array<string>;
+          userId: string;
+        },
         null,
         Name
       >;
@@ -711,6 +766,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "mutation",
         "internal",
         {
+          audit?: { retentionMs: number };
           codeHash: string;
           confirmHash?: string;
           linkUserId?: string;
@@ -745,6 +801,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "mutation",
         "internal",
         {
+          audit?: { retentionMs: number };
           pendingStep?: { expirationTime: number; verifierHash: string };
           policy: {
             inactiveDurationMs: number;
@@ -815,6 +872,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "mutation",
         "internal",
         {
+          actorUserId?: string;
+          audit?: { retentionMs: number };
           exceptSessionId?: string;
           reason:
             | "logout"
@@ -877,6 +936,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "mutation",
         "internal",
         {
+          audit?: { retentionMs: number };
           sessionId?: string;
           setupHash?: string;
           step: number;
@@ -893,6 +953,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "internal",
         {
           actorUserId?: string;
+          audit?: { retentionMs: number };
           expirationTime?: number;
           reason: string;
           userId: string;
@@ -910,6 +971,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
             providerAccountId: string;
             secret?: string;
           };
+          actorUserId?: string;
+          audit?: { retentionMs: number };
           email?: string;
           emailVerificationTime?: number;
           extend?: any;
@@ -918,6 +981,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
           name?: string;
           phone?: string;
           phoneVerificationTime?: number;
+          username?: string;
         },
         string,
         Name
@@ -925,7 +989,12 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
       delete: FunctionReference<
         "mutation",
         "internal",
-        { onlyUnusedSignUp?: boolean; userId: string },
+        {
+          actorUserId?: string;
+          audit?: { retentionMs: number };
+          onlyUnusedSignUp?: boolean;
+          userId: string;
+        },
         boolean,
         Name
       >;
@@ -1023,6 +1092,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
             nameKey?: string;
             phone?: string;
             phoneVerificationTime?: number;
+            username?: string;
           };
         },
         Name
@@ -1030,7 +1100,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
       get: FunctionReference<
         "query",
         "internal",
-        { email?: string; userId?: string },
+        { email?: string; userId?: string; username?: string },
         {
           _creationTime: number;
           _id: string;
@@ -1045,6 +1115,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
           nameKey?: string;
           phone?: string;
           phoneVerificationTime?: number;
+          username?: string;
         } | null,
         Name
       >;
@@ -1080,6 +1151,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
             nameKey?: string;
             phone?: string;
             phoneVerificationTime?: number;
+            username?: string;
           }>;
         },
         Name
@@ -1087,7 +1159,11 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
       markEmailVerified: FunctionReference<
         "mutation",
         "internal",
-        { actorUserId?: string; userId: string },
+        {
+          actorUserId?: string;
+          audit?: { retentionMs: number };
+          userId: string;
+        },
         boolean,
         Name
       >;
@@ -1096,6 +1172,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "internal",
         {
           actorUserId?: string;
+          audit?: { retentionMs: number };
           factor: { id: string; kind: "totp" | "passkey" };
           ignoreProviders?: Array<string>;
           userId: string;
@@ -1106,14 +1183,22 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
       revokeSessions: FunctionReference<
         "mutation",
         "internal",
-        { actorUserId?: string; userId: string },
+        {
+          actorUserId?: string;
+          audit?: { retentionMs: number };
+          userId: string;
+        },
         { continuing: boolean; ended: number },
         Name
       >;
       unban: FunctionReference<
         "mutation",
         "internal",
-        { actorUserId?: string; userId: string },
+        {
+          actorUserId?: string;
+          audit?: { retentionMs: number };
+          userId: string;
+        },
         null,
         Name
       >;
@@ -1121,6 +1206,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "mutation",
         "internal",
         {
+          actorUserId?: string;
+          audit?: { retentionMs: number };
           patch: {
             email?: string | null;
             emailVerificationTime?: number | null;
@@ -1130,6 +1217,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
             name?: string | null;
             phone?: string | null;
             phoneVerificationTime?: number | null;
+            username?: string | null;
           };
           userId: string;
         },

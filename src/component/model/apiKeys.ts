@@ -1,6 +1,6 @@
 import { v, type Infer } from "convex/values";
 import type { Doc, Id } from "../_generated/dataModel.js";
-import { recordEvent, type EventType } from "./events.js";
+import { recordEvent, type Audit, type EventType } from "./events.js";
 import type { MutationCtx, QueryCtx } from "../_generated/server.js";
 import { authError } from "../../shared/errors.js";
 import { apiKeyBucket, apiKeyFields, apiKeyRateLimit } from "../schema.js";
@@ -111,6 +111,7 @@ export async function recordKeyEvent(
   type: ApiKeyEventType,
   userId: Id<"users">,
   data: Record<string, string | number | boolean | null>,
+  audit?: Audit,
 ): Promise<void> {
-  await recordEvent(ctx, { type, userId, data });
+  await recordEvent(ctx, { type, userId, data }, audit);
 }

@@ -4,6 +4,7 @@
  * the same invariants either way. Throws roll the whole transaction back.
  */
 import type { Doc, Id } from "../_generated/dataModel.js";
+import type { Audit } from "./events.js";
 import type { MutationCtx } from "../_generated/server.js";
 import { authError } from "../../shared/errors.js";
 import { canSignInWithout, recordPasskeyEvent } from "./passkeys.js";
@@ -15,8 +16,8 @@ export type RemovalOptions = {
   ignoreProviders?: string[];
   /** The app requires two factors: the user's last second factor stays (`LAST_FACTOR`). */
   keepSecondFactor?: boolean;
-  /** Who removes it when it is not the user (an admin), for the audit log. */
-  actorUserId?: Id<"users">;
+  /** How the removal is audited: who removes it when it is not the user (an admin), from where, kept how long. */
+  audit?: Audit;
 };
 
 /**
@@ -42,7 +43,7 @@ export async function removePasskey(ctx: MutationCtx, passkey: Doc<"passkeys">, 
   }
   await ctx.db.delete(passkey._id);
   if (passkey.secondFactor === true) await afterSecondFactorRemoved(ctx, passkey.userId, options.keepSecondFactor);
-  await recordPasskeyEvent(ctx, "passkey_removed", passkey.userId, { passkeyId: passkey._id, name: passkey.name }, options.actorUserId);
+  await recordPasskeyEvent(ctx, "passkey_removed", passkey.userId, { passkeyId: passkey._id, name: passkey.name }, options.audit);
 }
 
 /**
@@ -54,10 +55,5 @@ export async function removeTotpFactor(ctx: MutationCtx, factor: Doc<"totpFactor
   await ctx.db.delete(factor._id);
   if (!isActive(factor)) return;
   await afterSecondFactorRemoved(ctx, factor.userId, options.keepSecondFactor);
-  await recordTotpEvent(ctx, {
-    type: "totp_removed",
-    userId: factor.userId,
-    data: { totpId: factor._id },
-    actorUserId: options.actorUserId,
-  });
+  await recordTotpEvent(ctx, { type: "totp_removed", userId: factor.userId, data: { totpId: factor._id } }, options.audit);
 }

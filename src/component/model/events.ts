@@ -1,12 +1,18 @@
+import { v, type Infer } from "convex/values";
 import type { Id } from "../_generated/dataModel.js";
-import type { MutationCtx } from "../_generated/server.js";
-import type { Infer } from "convex/values";
+import type { MutationCtx, QueryCtx } from "../_generated/server.js";
+import { authError } from "../../shared/errors.js";
 import type { revocationReason } from "./validators.js";
 
 /** Why a session ended. */
 export type RevocationReason = Infer<typeof revocationReason>;
 
-/** Audit-log event types the component writes. */
+/**
+ * Audit-log event types the component writes. Every event has `userId`
+ * (the subject: the user it is about, when there is one) and, when someone
+ * else did it, `actorUserId`; docs/sessions.md ("The audit log") lists the
+ * `data` of each.
+ */
 export type EventType =
   | "sign_up"
   | "sign_in"
@@ -16,10 +22,16 @@ export type EventType =
   | "password_changed"
   | "password_reset"
   | "email_verified"
+  /** A user made without an account (`users.create` without `account`: an app's or admin's call). */
+  | "user_created"
+  /** Profile fields changed (`users.update`): the names of the fields, never their values. */
+  | "user_updated"
+  /** Recorded without `userId` (the user's own events go with them): the id is in `data.userId`. */
   | "user_deleted"
   | "user_banned"
   | "user_unbanned"
   | "api_key_created"
+  | "api_key_updated"
   | "api_key_revoked"
   | "api_key_removed"
   | "api_key_rotated"
@@ -32,9 +44,94 @@ export type EventType =
   | "passkey_added"
   | "passkey_removed"
   | "passkey_updated"
-  | "credentials_cleared";
+  | "credentials_cleared"
+  | "group_created"
+  | "group_updated"
+  | "group_deleted"
+  | "member_added"
+  | "member_role_changed"
+  | "member_removed"
+  | "invite_created"
+  | "invite_accepted"
+  | "invite_revoked";
 
-/** Appends one event to the audit log. Never carries a secret. */
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** How long events are kept when the call that writes them passes no `audit` (the server passes `Auth({ audit })`'s). */
+export const DEFAULT_RETENTION_MS = 90 * DAY_MS;
+/** The longest retention a call may ask for (about 100 years). */
+const MAX_RETENTION_MS = 36_500 * DAY_MS;
+/** A user agent is cut to this length on an event, so a thousand session ends in one transaction stay small. */
+export const EVENT_USER_AGENT_MAX = 512;
+
+/**
+ * What a call that writes audit events may pass as `audit`: how long its
+ * events are kept (`retentionMs`, from `Auth({ audit: { retentionDays } })`).
+ * Each event is stamped with `expirationTime` = its time + `retentionMs`,
+ * and the hourly sweep deletes events past it.
+ */
+export const auditPolicy = v.object({ retentionMs: v.number() });
+export type AuditPolicy = Infer<typeof auditPolicy>;
+
+/** How the events of one call are written, built once per call by {@link auditOf}. */
+export const auditContext = v.object({
+  retentionMs: v.number(),
+  /** Who did it when known (an admin, a group's owner): recorded unless it is the event's subject. */
+  actorUserId: v.optional(v.id("users")),
+  /** The request's IP address and user agent, when Convex knows them (not in scheduled functions). */
+  ip: v.optional(v.string()),
+  userAgent: v.optional(v.string()),
+});
+export type Audit = Infer<typeof auditContext>;
+
+/**
+ * The audit context of a call: its `audit` policy (`INVALID_ARGUMENT` for a
+ * retention that is not a positive number of ms up to 100 years; 90 days
+ * without one), its actor (`actorUserId`, any string: `INVALID_ARGUMENT`
+ * for one that is no user id; it is not read), and the request's IP and
+ * user agent as Convex passes them to a mutation (the same for a component
+ * called from the app's function; none in scheduled functions and crons).
+ */
+export async function auditOf(
+  ctx: MutationCtx,
+  args: { audit?: AuditPolicy; actorUserId?: string },
+): Promise<Audit> {
+  const retentionMs = args.audit?.retentionMs ?? DEFAULT_RETENTION_MS;
+  if (!Number.isFinite(retentionMs) || retentionMs <= 0 || retentionMs > MAX_RETENTION_MS) {
+    throw authError("INVALID_ARGUMENT", "audit.retentionMs is a positive number of milliseconds, at most 100 years");
+  }
+  const actorUserId = actorIdOf(ctx, args.actorUserId);
+  const { ip, userAgent } = await ctx.meta.getRequestMetadata();
+  return {
+    retentionMs,
+    ...(actorUserId !== undefined ? { actorUserId } : {}),
+    ...(ip ? { ip } : {}),
+    ...(userAgent ? { userAgent: userAgent.slice(0, EVENT_USER_AGENT_MAX) } : {}),
+  };
+}
+
+/**
+ * The acting user (`actorUserId`, any string) as an id: `INVALID_ARGUMENT`
+ * for a string that is no user id; `undefined` without one (the app's own
+ * call: a script, a cron).
+ */
+export function actorIdOf(ctx: QueryCtx, actorUserId: string | undefined): Id<"users"> | undefined {
+  if (actorUserId === undefined) return undefined;
+  const id = ctx.db.normalizeId("users", actorUserId);
+  if (id === null) throw authError("INVALID_ARGUMENT", "actorUserId is no user id");
+  return id;
+}
+
+/** `audit` with another actor (`undefined` keeps it): for a call whose actor is known only from its data. */
+export function withActor(audit: Audit, actorUserId: Id<"users"> | undefined): Audit {
+  return actorUserId === undefined ? audit : { ...audit, actorUserId };
+}
+
+/**
+ * Appends one event to the audit log. Never carries a secret. With
+ * `audit` (see {@link auditOf}): its actor, unless the event names one or
+ * the actor is the event's subject; its IP and user agent; an expiry of
+ * its retention from now. Without it: kept {@link DEFAULT_RETENTION_MS}.
+ */
 export async function recordEvent(
   ctx: MutationCtx,
   event: {
@@ -46,7 +143,15 @@ export async function recordEvent(
     /** Who did it when it was not the user: the admin (see the admin functions). */
     actorUserId?: Id<"users">;
   },
+  audit?: Audit,
 ): Promise<void> {
-  const { actorUserId, ...rest } = event;
-  await ctx.db.insert("events", actorUserId === undefined ? rest : { ...rest, actorUserId });
+  const { actorUserId: named, ...rest } = event;
+  const actorUserId = named ?? audit?.actorUserId;
+  await ctx.db.insert("events", {
+    ...rest,
+    ...(actorUserId !== undefined && actorUserId !== event.userId ? { actorUserId } : {}),
+    ...(audit?.ip !== undefined ? { ip: audit.ip } : {}),
+    ...(audit?.userAgent !== undefined ? { userAgent: audit.userAgent } : {}),
+    expirationTime: Date.now() + (audit?.retentionMs ?? DEFAULT_RETENTION_MS),
+  });
 }

@@ -2,7 +2,7 @@ import { v, type Infer } from "convex/values";
 import type { Doc, Id } from "../_generated/dataModel.js";
 import type { MutationCtx } from "../_generated/server.js";
 import { normalizeEmail } from "../../shared/email.js";
-import { recordEvent } from "./events.js";
+import { recordEvent, type Audit } from "./events.js";
 import { checkProfile, nameKeyFields } from "./profile.js";
 
 /**
@@ -48,6 +48,7 @@ export async function resolveIdentity(
   ctx: MutationCtx,
   identity: VerifiedIdentity,
   linkUserId?: Id<"users">,
+  audit?: Audit,
 ): Promise<Resolution> {
   checkProfile(identity.profile);
   const now = Date.now();
@@ -59,7 +60,7 @@ export async function resolveIdentity(
     )
     .unique();
   if (account !== null) {
-    await noteVerification(ctx, account, { ...identity, email }, now);
+    await noteVerification(ctx, account, { ...identity, email }, now, audit);
     return { status: "ok", userId: account.userId, accountId: account._id };
   }
 
@@ -70,7 +71,7 @@ export async function resolveIdentity(
       .unique();
     if (holder !== null) {
       if (!identity.emailVerified || holder.emailVerificationTime === undefined) return { status: "account_exists" };
-      return await link(ctx, holder._id, identity);
+      return await link(ctx, holder._id, identity, audit);
     }
   }
   if (identity.phone !== undefined && identity.phoneVerified) {
@@ -80,7 +81,7 @@ export async function resolveIdentity(
       .withIndex("by_phone", (q) => q.eq("phone", phone))
       .filter((q) => q.neq(q.field("phoneVerificationTime"), undefined))
       .first();
-    if (holder !== null) return await link(ctx, holder._id, identity);
+    if (holder !== null) return await link(ctx, holder._id, identity, audit);
   }
 
   const verifiedFields = {
@@ -101,14 +102,14 @@ export async function resolveIdentity(
         ...(caller.extend === undefined && profile.extend !== undefined ? { extend: profile.extend } : {}),
       });
       const accountId = await insertAccount(ctx, caller._id, identity);
-      await recordEvent(ctx, { type: "anonymous_upgraded", userId: caller._id, data: { provider: identity.provider } });
+      await recordEvent(ctx, { type: "anonymous_upgraded", userId: caller._id, data: { provider: identity.provider } }, audit);
       return { status: "ok", userId: caller._id, accountId };
     }
   }
 
   const userId = await ctx.db.insert("users", { ...identity.profile, ...nameKeyFields(identity.profile.name), ...verifiedFields });
   const accountId = await insertAccount(ctx, userId, identity);
-  await recordEvent(ctx, { type: "sign_up", userId, data: { provider: identity.provider } });
+  await recordEvent(ctx, { type: "sign_up", userId, data: { provider: identity.provider } }, audit);
   return { status: "ok", userId, accountId };
 }
 
@@ -122,27 +123,30 @@ async function insertAccount(ctx: MutationCtx, userId: Id<"users">, identity: Ve
 }
 
 /** Adds the identity's account to an existing user (who holds the same verified address). */
-async function link(ctx: MutationCtx, userId: Id<"users">, identity: VerifiedIdentity): Promise<Resolution> {
+async function link(ctx: MutationCtx, userId: Id<"users">, identity: VerifiedIdentity, audit?: Audit): Promise<Resolution> {
   const accountId = await insertAccount(ctx, userId, identity);
-  await recordEvent(ctx, { type: "account_linked", userId, data: { provider: identity.provider } });
+  await recordEvent(ctx, { type: "account_linked", userId, data: { provider: identity.provider } }, audit);
   return { status: "ok", userId, accountId };
 }
 
 /**
  * A known identity whose email the provider now vouches for (it did not
- * before): the account, and the user if the email is theirs, become verified.
+ * before): the account, and the user if the email is theirs, become
+ * verified (an `email_verified` event naming the provider).
  */
 async function noteVerification(
   ctx: MutationCtx,
   account: Doc<"accounts">,
   identity: VerifiedIdentity,
   now: number,
+  audit?: Audit,
 ): Promise<void> {
   if (!identity.emailVerified || account.emailVerified === true) return;
   await ctx.db.patch(account._id, { emailVerified: true });
   const user = await ctx.db.get(account.userId);
   if (user !== null && user.email === identity.email && user.emailVerificationTime === undefined) {
     await ctx.db.patch(user._id, { emailVerificationTime: now });
+    await recordEvent(ctx, { type: "email_verified", userId: user._id, data: { provider: identity.provider } }, audit);
   }
 }
 

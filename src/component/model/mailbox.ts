@@ -1,6 +1,6 @@
 import type { Id, TableNames } from "../_generated/dataModel.js";
 import type { MutationCtx } from "../_generated/server.js";
-import { recordEvent } from "./events.js";
+import { recordEvent, type Audit } from "./events.js";
 import { hasSecondFactor } from "./secondFactors.js";
 import { endSessionsOfUser } from "./sessions.js";
 
@@ -22,10 +22,11 @@ export async function proveMailbox(
   ctx: MutationCtx,
   userId: Id<"users">,
   keepAccountId: Id<"accounts">,
+  audit?: Audit,
 ): Promise<void> {
   const user = await ctx.db.get(userId);
   if (user === null || user.emailVerificationTime !== undefined) return;
-  await endSessionsOfUser(ctx, userId, "email_proven");
+  await endSessionsOfUser(ctx, userId, "email_proven", undefined, audit);
   // A second factor outranks the mailbox: clearing it would let whoever
   // holds the mailbox in with one factor. The user keeps everything, must
   // pass the second factor, and the email stays unverified.
@@ -47,6 +48,6 @@ export async function proveMailbox(
   await clear("accounts", accounts.filter((a) => a._id !== keepAccountId));
   await ctx.db.patch(userId, { emailVerificationTime: Date.now() });
   if (Object.keys(cleared).length > 0) {
-    await recordEvent(ctx, { type: "credentials_cleared", userId, data: cleared });
+    await recordEvent(ctx, { type: "credentials_cleared", userId, data: cleared }, audit);
   }
 }

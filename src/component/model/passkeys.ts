@@ -1,4 +1,4 @@
-import { recordEvent, type EventType } from "./events.js";
+import { recordEvent, type Audit, type EventType } from "./events.js";
 import { v, type Infer } from "convex/values";
 import type { Doc, Id } from "../_generated/dataModel.js";
 import type { MutationCtx, QueryCtx } from "../_generated/server.js";
@@ -161,9 +161,9 @@ export async function recordPasskeyEvent(
   type: PasskeyEventType,
   userId: Id<"users">,
   data: Record<string, string | number | boolean | null>,
-  actorUserId?: Id<"users">,
+  audit?: Audit,
 ): Promise<void> {
-  await recordEvent(ctx, { type, userId, data, actorUserId });
+  await recordEvent(ctx, { type, userId, data }, audit);
 }
 
 /** A live session of `userId`, or `SESSION_ENDED`. */

@@ -2,7 +2,7 @@ import { v, type Infer } from "convex/values";
 import { internal } from "../_generated/api.js";
 import type { Doc, Id } from "../_generated/dataModel.js";
 import type { MutationCtx } from "../_generated/server.js";
-import { recordEvent, type RevocationReason } from "./events.js";
+import { recordEvent, type Audit, type RevocationReason } from "./events.js";
 
 /** Session lifetimes, passed in by the server on every call (the component keeps no config). */
 export const sessionPolicy = v.object({
@@ -53,6 +53,7 @@ export async function rotate(
   newTokenHash: string,
   policy: SessionPolicy,
   reuseWindowMs: number,
+  audit?: Audit,
 ): Promise<Rotation> {
   const now = Date.now();
   if (token.expirationTime <= now) return { status: "invalid" };
@@ -65,7 +66,7 @@ export async function rotate(
     exchanges >= MAX_EXCHANGES_PER_TOKEN;
   const stolen = reused && !(await lostResponse(ctx, token, exchanges, now));
   if (stolen) {
-    await endSession(ctx, session._id, session.userId, "refresh_reuse");
+    await endSession(ctx, session._id, session.userId, "refresh_reuse", audit);
     return { status: "reused" };
   }
   if (token.firstUsedTime === undefined && token.parentId !== undefined) {
@@ -78,7 +79,7 @@ export async function rotate(
       if (sibling._id === token._id) continue;
       if (sibling.firstUsedTime !== undefined) {
         // Another chain grew from the same parent and is in use: one of them is a thief's.
-        await endSession(ctx, session._id, session.userId, "refresh_reuse");
+        await endSession(ctx, session._id, session.userId, "refresh_reuse", audit);
         return { status: "reused" };
       }
       await ctx.db.patch(sibling._id, { invalidatedTime: now });
@@ -149,7 +150,8 @@ export async function continueSession(
 }
 
 /**
- * Ends a session: deletes it and records why. Its refresh tokens stay until
+ * Ends a session: deletes it and records why (`audit`: who, from where,
+ * kept how long; see model/events.ts). Its refresh tokens stay until
  * they expire (deleting them would cost a read per token); without the
  * session they are refused.
  */
@@ -158,10 +160,10 @@ export async function endSession(
   sessionId: Id<"sessions">,
   userId: Id<"users">,
   reason: RevocationReason,
-  actorUserId?: Id<"users">,
+  audit?: Audit,
 ): Promise<void> {
   await ctx.db.delete(sessionId);
-  await recordEvent(ctx, { type: "session_revoked", userId, sessionId, reason, actorUserId });
+  await recordEvent(ctx, { type: "session_revoked", userId, sessionId, reason }, audit);
 }
 
 /** Sessions ended per transaction before the rest continue in the background. */
@@ -170,29 +172,30 @@ export const END_SESSIONS_BATCH = 1000;
 /**
  * Ends the user's sessions but `exceptSessionId`: up to a batch now, the rest
  * in scheduled transactions (`sessions.revokeContinue`), so any number of
- * sessions stays inside transaction limits. `actorUserId` (an admin) is
- * recorded on every `session_revoked`, the later batches' too.
+ * sessions stays inside transaction limits. `audit` (the actor, the
+ * request, the retention) goes on every `session_revoked`, the later
+ * batches' too.
  */
 export async function endSessionsOfUser(
   ctx: MutationCtx,
   userId: Id<"users">,
   reason: RevocationReason,
   exceptSessionId?: Id<"sessions">,
-  actorUserId?: Id<"users">,
+  audit?: Audit,
 ): Promise<{ revoked: number; continuing: boolean }> {
   const batch = await ctx.db
     .query("sessions")
     .withIndex("by_user_ordinal", (q) => q.eq("userId", userId))
     .take(END_SESSIONS_BATCH + 1);
   const toEnd = batch.filter((s) => s._id !== exceptSessionId).slice(0, END_SESSIONS_BATCH);
-  for (const session of toEnd) await endSession(ctx, session._id, userId, reason, actorUserId);
+  for (const session of toEnd) await endSession(ctx, session._id, userId, reason, audit);
   const continuing = batch.length > END_SESSIONS_BATCH;
   if (continuing) {
     await ctx.scheduler.runAfter(0, internal.sessions.revokeContinue, {
       userId,
       reason,
       ...(exceptSessionId ? { exceptSessionId } : {}),
-      ...(actorUserId ? { actorUserId } : {}),
+      ...(audit ? { audit } : {}),
     });
   }
   return { revoked: toEnd.length, continuing };

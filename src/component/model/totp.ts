@@ -1,5 +1,5 @@
 import { v, type Infer } from "convex/values";
-import { recordEvent, type EventType } from "./events.js";
+import { recordEvent, type Audit, type EventType } from "./events.js";
 import type { Doc, Id } from "../_generated/dataModel.js";
 import type { MutationCtx, QueryCtx } from "../_generated/server.js";
 
@@ -45,10 +45,10 @@ export async function recordTotpEvent(
     type: TotpEventType;
     userId: Id<"users">;
     data?: Record<string, string | number | boolean | null>;
-    actorUserId?: Id<"users">;
   },
+  audit?: Audit,
 ): Promise<void> {
-  await recordEvent(ctx, event);
+  await recordEvent(ctx, event, audit);
 }
 
 /** The user's factors, active and pending: one index range, at most a few rows. */

@@ -95,6 +95,7 @@ export function codeFlows<Code, Link>(
       limit: sc.attemptLimit("code", address),
       identity: identity(address, params),
       ...(caller !== null ? { linkUserId: caller.userId } : {}),
+      audit: sc.options.audit,
     });
     switch (outcome.status) {
       case "rate_limited":

@@ -146,6 +146,7 @@ export function passkeyFlows(config: ResolvedPasskeyOptions) {
     const done = await sc.ctx.runMutation(sc.component.passkeyCeremonies.completeRegistration, {
       provider: id,
       target,
+      audit: sc.options.audit,
       passkey: {
         ...credential,
         userHandle: data.userHandle!,

@@ -5,6 +5,7 @@
  */
 import { authError, rateLimited } from "../../server/errors.js";
 import { normalizeEmail } from "../../server/email.js";
+import { normalizeUsername } from "../../shared/username.js";
 import type { ActionCtx, ProviderOutcome, SignInContext } from "../../server/provider.js";
 import { hashCode, newNumericCode } from "../../server/tokens/oneTimeCode.js";
 import { EMAIL_VERIFICATION, PASSWORD_RESET } from "../../shared/codePurposes.js";
@@ -28,6 +29,18 @@ export function passwordFlows(options: PasswordOptions) {
   function emailOf(params: Record<string, unknown>): string {
     if (typeof params.email !== "string") throw authError("INVALID_ARGUMENT", "An email is required");
     return normalizeEmail(params.email);
+  }
+
+  /**
+   * `params.username` normalised, `undefined` without one; `INVALID_USERNAME`
+   * when it breaks the rules, `INVALID_ARGUMENT` when it is no string or
+   * usernames are off.
+   */
+  function usernameOf(params: Record<string, unknown>): string | undefined {
+    if (params.username === undefined) return undefined;
+    if (options.usernames === false) throw authError("INVALID_ARGUMENT", "Usernames are not enabled");
+    if (typeof params.username !== "string") throw authError("INVALID_ARGUMENT", "username must be a string");
+    return normalizeUsername(params.username);
   }
 
   /**
@@ -59,20 +72,27 @@ export function passwordFlows(options: PasswordOptions) {
 
   async function signUp(sc: SignInContext, params: Record<string, unknown>): Promise<ProviderOutcome> {
     const email = emailOf(params);
-    const password = await checkNewPassword(params.password, email, options.validatePassword, options.passwordPolicy);
+    const username = usernameOf(params);
+    if (username === undefined && options.usernames && options.usernames.required) {
+      throw authError("INVALID_USERNAME", "A username is required");
+    }
+    const password = await checkNewPassword(params.password, email, options.validatePassword, options.passwordPolicy, username);
     const secret = await hashPassword(password, hashParams);
     const verify = options.sendVerificationCode;
+    // The username's uniqueness is decided in this transaction (USERNAME_TAKEN, nothing written).
     const userId = await sc.ctx.runMutation(sc.component.users.create, {
       email,
       ...profile(params),
+      ...(username !== undefined ? { username } : {}),
       account: { provider: id, providerAccountId: email, secret, emailVerified: false },
+      audit: sc.options.audit,
     });
     if (verify) {
       try {
         await sendCode(sc, verify, email, EMAIL_VERIFICATION);
       } catch (error) {
         // Nothing half-written: the person can sign up again.
-        await sc.ctx.runMutation(sc.component.users.delete, { userId, onlyUnusedSignUp: true });
+        await sc.ctx.runMutation(sc.component.users.delete, { userId, onlyUnusedSignUp: true, audit: sc.options.audit });
         throw error;
       }
       return { started: true };
@@ -80,13 +100,31 @@ export function passwordFlows(options: PasswordOptions) {
     return { verdict: "firstFactor", userId, provider: id };
   }
 
-  async function signIn(sc: SignInContext, params: Record<string, unknown>): Promise<ProviderOutcome> {
+  /**
+   * Who signs in: `email` or `username`, exactly one, with its own bucket
+   * of failed attempts (a username never has an `@`, so the two never share
+   * a key; sharing one would let anyone lock an email and then probe which
+   * username goes with it).
+   */
+  function signInIdentifier(params: Record<string, unknown>) {
+    if (params.username !== undefined && params.email !== undefined) {
+      throw authError("INVALID_ARGUMENT", "Give either email or username");
+    }
+    const username = usernameOf(params);
+    if (username !== undefined) {
+      return { identifier: username, lookup: { username }, wrong: "Wrong username or password" };
+    }
     const email = emailOf(params);
-    const limit = sc.attemptLimit("password", email);
+    return { identifier: email, lookup: { providerAccountId: email }, wrong: "Wrong email or password" };
+  }
+
+  async function signIn(sc: SignInContext, params: Record<string, unknown>): Promise<ProviderOutcome> {
+    const { identifier, lookup, wrong } = signInIdentifier(params);
+    const limit = sc.attemptLimit("password", identifier);
     // The attempt token is taken here, in its own transaction, before the password is checked.
     const { account, limit: state } = await sc.ctx.runMutation(sc.component.accounts.beginSignIn, {
       provider: id,
-      providerAccountId: email,
+      ...lookup,
       limit,
     });
     if (!state.ok) throw rateLimited(state.retryAfterMs);
@@ -97,10 +135,11 @@ export function passwordFlows(options: PasswordOptions) {
         : await burnVerification(password);
     if (!matches || account === null) {
       await sc.ctx.runMutation(sc.component.limits.settle, { limit, counts: true });
-      throw authError("INVALID_CREDENTIALS", "Wrong email or password");
+      throw authError("INVALID_CREDENTIALS", wrong);
     }
     if (options.sendVerificationCode && !account.emailVerified) {
-      await sendCode(sc, options.sendVerificationCode, email, EMAIL_VERIFICATION);
+      // The account's email (its provider identity), whichever name signed in.
+      await sendCode(sc, options.sendVerificationCode, account.providerAccountId, EMAIL_VERIFICATION);
       return { started: true };
     }
     const upgraded = needsRehash(account.secret!, hashParams)
@@ -142,12 +181,14 @@ export function passwordFlows(options: PasswordOptions) {
             ...common,
             purpose: EMAIL_VERIFICATION,
             codeHash: await hashCode(code, { ...common, purpose: EMAIL_VERIFICATION }),
+            audit: sc.options.audit,
           })
         : await sc.ctx.runMutation(sc.component.codes.redeem, {
             ...common,
             purpose: PASSWORD_RESET,
             codeHash: await hashCode(code, { ...common, purpose: PASSWORD_RESET }),
             newSecret: await hashPassword(newPassword, hashParams),
+            audit: sc.options.audit,
           });
     if (outcome.status === "rate_limited") throw rateLimited(outcome.retryAfterMs);
     if (outcome.status !== "ok") throw authError("INVALID_CODE", "The code is wrong or has expired");
@@ -201,11 +242,18 @@ export function passwordFlows(options: PasswordOptions) {
         throw authError("INVALID_CREDENTIALS", "The current password is wrong");
       }
       const user = await sc.ctx.runQuery(sc.component.users.get, { userId: session.userId });
-      const password = await checkNewPassword(newPassword, user?.email ?? "", options.validatePassword, options.passwordPolicy);
+      const password = await checkNewPassword(
+        newPassword,
+        user?.email ?? "",
+        options.validatePassword,
+        options.passwordPolicy,
+        user?.username,
+      );
       await sc.ctx.runMutation(sc.component.accounts.changeSecret, {
         accountId: account.accountId,
         secret: await hashPassword(password, hashParams),
         exceptSessionId: session.sessionId,
+        audit: sc.options.audit,
       });
     },
   };

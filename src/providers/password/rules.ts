@@ -10,7 +10,7 @@ export const MAX_PASSWORD_LENGTH = 256;
 /** An app's own check: return a message to refuse the password, nothing to accept it. */
 export type PasswordValidator = (
   password: string,
-  context: { email: string },
+  context: { email: string; username?: string },
 ) => string | void | undefined | Promise<string | void | undefined>;
 
 /**
@@ -32,7 +32,8 @@ export type PasswordPolicy = {
 /**
  * Checks a new password, in this order: a string of 8..256 characters
  * (counted as Unicode code points); not the account's email
- * (case-insensitive); not on the common-password list (unless
+ * (case-insensitive) nor its username (`username`, normalised; compared as
+ * usernames are); not on the common-password list (unless
  * `policy.common` is `false`); the app's validator if any; then, when
  * `policy.breached` is set, not in the breached-password corpus. Throws
  * `INVALID_PASSWORD`.
@@ -44,6 +45,7 @@ export async function checkNewPassword(
   email: string,
   validate?: PasswordValidator,
   policy?: PasswordPolicy,
+  username?: string,
 ): Promise<string> {
   if (typeof password !== "string") throw authError("INVALID_PASSWORD", "A password is required");
   const length = [...password].length;
@@ -57,10 +59,13 @@ export async function checkNewPassword(
   if (trimmedEmail !== "" && password.toLowerCase() === trimmedEmail.toLowerCase()) {
     throw authError("INVALID_PASSWORD", "A password must not be the email address");
   }
+  if (username !== undefined && password.normalize("NFKC").trim().toLowerCase() === username) {
+    throw authError("INVALID_PASSWORD", "A password must not be the username");
+  }
   if ((policy?.common ?? true) && isCommonPassword(password)) {
     throw authError("INVALID_PASSWORD", "This password is too common");
   }
-  const refusal = validate ? await validate(password, { email }) : undefined;
+  const refusal = validate ? await validate(password, username === undefined ? { email } : { email, username }) : undefined;
   if (typeof refusal === "string" && refusal !== "") throw authError("INVALID_PASSWORD", refusal);
   const breached = policy?.breached;
   if (breached !== undefined && breached !== false && (await isBreachedPassword(password, breached)) === true) {

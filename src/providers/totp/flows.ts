@@ -22,7 +22,7 @@ import { acceptRecoveryCode, acceptTotpCode, type CheckDeps } from "./verify.js"
 export function totpFlows(config: ResolvedTotpOptions) {
 
   function deps(sc: SignInContext, userId: string): CheckDeps {
-    return { ctx: sc.ctx, component: sc.component, config, limit: sc.attemptLimit("totp", `user:${userId}`) };
+    return { ctx: sc.ctx, component: sc.component, config, limit: sc.attemptLimit("totp", `user:${userId}`), audit: sc.options.audit };
   }
 
   /** The recovery-code bucket of a user: its own, so a locked TOTP does not lock recovery. */

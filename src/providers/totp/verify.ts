@@ -27,6 +27,8 @@ export type CheckDeps = {
   config: ResolvedTotpOptions;
   /** The user's failed-attempt bucket. */
   limit: AttemptLimit;
+  /** How long the audit events are kept (`Auth({ audit })`, resolved). */
+  audit?: { retentionMs: number };
 };
 
 export { rateLimited };
@@ -91,6 +93,7 @@ export async function acceptTotpCode(
     step: match.step,
     ...(args.setupHash !== undefined ? { setupHash: args.setupHash } : {}),
     ...(args.sessionId !== undefined ? { sessionId: args.sessionId } : {}),
+    ...(deps.audit !== undefined ? { audit: deps.audit } : {}),
   });
   if (status === "no_session") throw authError("SESSION_ENDED", "This session has ended; sign in again");
   if (status !== "ok") return await fail(deps);
@@ -113,6 +116,7 @@ export async function acceptRecoveryCode(
     limit: deps.limit,
     ...(args.sessionId !== undefined ? { sessionId: args.sessionId } : {}),
     ...(args.stepHash !== undefined ? { stepHash: args.stepHash } : {}),
+    ...(deps.audit !== undefined ? { audit: deps.audit } : {}),
   });
   if (outcome.status === "step_expired") throw authError("NOT_FOUND", "This sign-in step has expired: sign in again");
   if (outcome.status === "rate_limited") throw rateLimited(outcome.retryAfterMs);

@@ -1,4 +1,5 @@
 import type { ComponentApi } from "../../component/_generated/component.js";
+import type { AuditArg } from "./audit.js";
 import { groupNamespace } from "./groups/groups.js";
 import { inviteNamespace } from "./groups/invites.js";
 import { memberNamespace } from "./groups/members.js";
@@ -20,12 +21,13 @@ export type {
  * nested), memberships with roles, and invites. The component keeps the
  * invariants (unique slugs among siblings, one membership per user and group,
  * a last owner, invite status transitions); who may do what is the app's
- * call, made in its own functions before calling these.
+ * call, made in its own functions before calling these. What they change
+ * is audited, with the signed-in caller (if any) as the actor.
  */
-export function groupHelpers(component: ComponentApi) {
+export function groupHelpers(component: ComponentApi, options: { audit?: AuditArg } = {}) {
   return {
-    group: groupNamespace(component),
-    member: memberNamespace(component),
-    invite: inviteNamespace(component),
+    group: groupNamespace(component, options),
+    member: memberNamespace(component, options),
+    invite: inviteNamespace(component, options),
   };
 }

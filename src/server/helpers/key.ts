@@ -13,6 +13,7 @@ import {
 } from "../apiKeys/options.js";
 import { ApiKeyScopes, validateScopes, type ApiKeyScope } from "../apiKeys/scopes.js";
 import { hashSecret } from "../tokens/secretHash.js";
+import { actorOf, auditArgs, type AuditArg } from "./audit.js";
 
 /** A context `auth.key.*` reads in: it has the caller's identity (`ctx.auth`). */
 export type KeyReadCtx = ReadCtx;
@@ -97,10 +98,13 @@ function ownerArg(owner: Owner): { userId?: string } {
  * The key operations both variants share, acting on `owner`'s keys only
  * (`NOT_FOUND` / `null` for anyone else's) or, with `undefined`, on any key.
  * They check the arguments, draw raw keys and call the component; who the
- * owner is, is the caller's business.
+ * owner is, is the caller's business. With `admin`, the caller (when it has
+ * an identity) is recorded as the actor of each change.
  */
-function keyOperations(component: ComponentApi, options: ApiKeyOptions | undefined) {
+function keyOperations(component: ComponentApi, options: ApiKeyOptions | undefined, extra: { audit?: AuditArg; admin?: boolean }) {
   const config = resolveApiKeyOptions(options);
+  /** What every write passes for the audit log. */
+  const audited = async (ctx: KeyAdminWriteCtx) => ({ ...(extra.admin ? await actorOf(ctx) : {}), ...auditArgs(extra.audit) });
 
   return {
     config,
@@ -120,6 +124,7 @@ function keyOperations(component: ComponentApi, options: ApiKeyOptions | undefin
         scopes,
         ...(rateLimit !== null ? { rateLimit } : {}),
         ...(expirationTime !== undefined ? { expirationTime } : {}),
+        ...(await audited(ctx)),
       });
       return { keyId, raw: key.raw };
     },
@@ -143,15 +148,15 @@ function keyOperations(component: ComponentApi, options: ApiKeyOptions | undefin
       if (patch.expirationTime !== undefined) {
         checked.expirationTime = patch.expirationTime === null ? null : checkExpiry(patch.expirationTime);
       }
-      await ctx.runMutation(component.apiKeys.update, { keyId, ...ownerArg(owner), patch: checked });
+      await ctx.runMutation(component.apiKeys.update, { keyId, ...ownerArg(owner), patch: checked, ...(await audited(ctx)) });
     },
 
     async revoke(ctx: KeyAdminWriteCtx, owner: Owner, keyId: string): Promise<boolean> {
-      return await ctx.runMutation(component.apiKeys.revoke, { keyId, ...ownerArg(owner) });
+      return await ctx.runMutation(component.apiKeys.revoke, { keyId, ...ownerArg(owner), ...(await audited(ctx)) });
     },
 
     async remove(ctx: KeyAdminWriteCtx, owner: Owner, keyId: string): Promise<void> {
-      await ctx.runMutation(component.apiKeys.revoke, { keyId, ...ownerArg(owner), forget: true });
+      await ctx.runMutation(component.apiKeys.revoke, { keyId, ...ownerArg(owner), forget: true, ...(await audited(ctx)) });
     },
 
     async rotate(
@@ -171,6 +176,7 @@ function keyOperations(component: ComponentApi, options: ApiKeyOptions | undefin
         keyHash: key.hash,
         displayPrefix: key.displayPrefix,
         ...(expirationTime !== undefined ? { expirationTime } : {}),
+        ...(await audited(ctx)),
       });
       return { keyId: newKeyId, raw: key.raw };
     },
@@ -192,8 +198,8 @@ function keyOperations(component: ComponentApi, options: ApiKeyOptions | undefin
  * write (including `verify`, which records `lastUsedTime` and the rate limit)
  * need a mutation, action or HTTP action context.
  */
-export function keyHelpers(component: ComponentApi, options: ApiKeyOptions | undefined) {
-  const ops = keyOperations(component, options);
+export function keyHelpers(component: ComponentApi, options: ApiKeyOptions | undefined, extra: { audit?: AuditArg } = {}) {
+  const ops = keyOperations(component, options, extra);
   const { config } = ops;
   const caller = async (ctx: KeyReadCtx) => (await requireLiveSession(ctx, component)).userId;
 
@@ -404,8 +410,8 @@ export function keyHelpers(component: ComponentApi, options: ApiKeyOptions | und
  * });
  * ```
  */
-export function keyAdminHelpers(component: ComponentApi, options: ApiKeyOptions | undefined) {
-  const ops = keyOperations(component, options);
+export function keyAdminHelpers(component: ComponentApi, options: ApiKeyOptions | undefined, extra: { audit?: AuditArg } = {}) {
+  const ops = keyOperations(component, options, { ...extra, admin: true });
   return {
     /**
      * Creates a key for `userId`, as `auth.key.create` does for the caller.

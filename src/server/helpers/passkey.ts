@@ -4,6 +4,7 @@ import type { ComponentApi } from "../../component/_generated/component.js";
 import { authError } from "../errors.js";
 import { requireSignedIn } from "../identity.js";
 import type { ReadCtx, RunMutationCtx, RunQueryCtx, WriteCtx } from "./ctx.js";
+import { actorOf, auditArgs, type AuditArg } from "./audit.js";
 
 /** A passkey as helpers return it: no key material, counter or user handle. */
 export type Passkey = FunctionReturnType<ComponentApi["credentials"]["list"]>["passkeys"][number];
@@ -14,6 +15,8 @@ export type PasskeyHelperOptions = {
   anonymousProviders?: string[];
   /** The app requires two-factor authentication (`TOTP({ required: true })`): a user's last second factor stays. */
   secondFactorRequired?: boolean;
+  /** What to pass as `audit` (`Auth({ audit })`, resolved). */
+  audit?: AuditArg;
 };
 
 const NAME_MAX = 100;
@@ -26,20 +29,33 @@ function checkName(name: unknown): string {
   return trimmed;
 }
 
-/** The operations on one user's passkeys (`userId`) or anyone's (`undefined`, admin). */
+/**
+ * The operations on one user's passkeys (`userId`) or anyone's (`undefined`,
+ * admin: the caller, when it has an identity, is recorded as the actor).
+ */
 function passkeyOperations(component: ComponentApi, options: PasskeyHelperOptions) {
   const ignoreProviders = options.anonymousProviders ?? [];
   const keep = options.secondFactorRequired ? { keepSecondFactor: true } : {};
   const scope = (userId: string | undefined) => (userId !== undefined ? { userId } : {});
+  const audited = async (ctx: RunMutationCtx, userId: string | undefined) => ({
+    ...(userId === undefined ? await actorOf(ctx) : {}),
+    ...auditArgs(options.audit),
+  });
   return {
     async list(ctx: RunQueryCtx, userId: string): Promise<Passkey[]> {
       return (await ctx.runQuery(component.credentials.list, { userId })).passkeys;
     },
     async rename(ctx: RunMutationCtx, passkeyId: string, name: string, userId?: string): Promise<void> {
-      await ctx.runMutation(component.credentials.update, { passkeyId, name: checkName(name), ...scope(userId) });
+      await ctx.runMutation(component.credentials.update, { passkeyId, name: checkName(name), ...scope(userId), ...(await audited(ctx, userId)) });
     },
     async setSecondFactor(ctx: RunMutationCtx, passkeyId: string, enabled: boolean, userId?: string): Promise<boolean> {
-      return await ctx.runMutation(component.credentials.update, { passkeyId, secondFactor: enabled, ...scope(userId), ...keep });
+      return await ctx.runMutation(component.credentials.update, {
+        passkeyId,
+        secondFactor: enabled,
+        ...scope(userId),
+        ...keep,
+        ...(await audited(ctx, userId)),
+      });
     },
     async remove(ctx: RunMutationCtx, passkeyId: string, userId?: string): Promise<void> {
       await ctx.runMutation(component.credentials.remove, {
@@ -47,6 +63,7 @@ function passkeyOperations(component: ComponentApi, options: PasskeyHelperOption
         ...scope(userId),
         ...(ignoreProviders.length > 0 ? { ignoreProviders } : {}),
         ...keep,
+        ...(await audited(ctx, userId)),
       });
     },
   };

@@ -4,9 +4,11 @@ import { authError } from "../errors.js";
 import { signedIn } from "../identity.js";
 import { requireLiveSession } from "../session/live.js";
 import type { ReadCtx, WriteCtx } from "./ctx.js";
+import { auditArgs, type AuditArg } from "./audit.js";
 
 /** `auth.session.*`: the signed-in user's devices. */
-export function sessionHelpers(component: ComponentApi) {
+export function sessionHelpers(component: ComponentApi, options: { audit?: AuditArg } = {}) {
+  const audit = auditArgs(options.audit);
   type Session = NonNullable<FunctionReturnType<ComponentApi["sessions"]["get"]>>;
   return {
     /**
@@ -43,7 +45,7 @@ export function sessionHelpers(component: ComponentApi) {
       if (session === null || session.userId !== who.userId) {
         throw authError("NOT_FOUND", "No such session");
       }
-      await ctx.runMutation(component.sessions.revoke, { sessionId, reason: "user_revoke" });
+      await ctx.runMutation(component.sessions.revoke, { sessionId, reason: "user_revoke", ...audit });
     },
 
     /**
@@ -58,6 +60,7 @@ export function sessionHelpers(component: ComponentApi) {
         userId: who.userId,
         reason: "revoke_all",
         ...(exceptSessionId !== undefined ? { exceptSessionId } : {}),
+        ...audit,
       });
       return ended;
     },

@@ -26,7 +26,12 @@ export function stepUpHelpers(component: ComponentApi, deps: TotpHelperDeps = {}
 
   /** The same buckets `signIn` uses for the user's TOTP and recovery codes. */
   function checkDeps(ctx: WriteCtx, userId: string, kind: "totp" | "recovery"): CodeCheckDeps {
-    return { ctx, component, limit: attemptLimitOf(failedAttempts, kind, `user:${userId}`) };
+    return {
+      ctx,
+      component,
+      limit: attemptLimitOf(failedAttempts, kind, `user:${userId}`),
+      ...(deps.options ? { audit: deps.options.audit } : {}),
+    };
   }
 
   return {

@@ -88,6 +88,7 @@ export function totpHelpers(component: ComponentApi, deps: TotpHelperDeps = {}) 
         userId: who.userId,
         totpId,
         ...(config.required ? { keepSecondFactor: true } : {}),
+        ...(deps.options ? { audit: deps.options.audit } : {}),
       });
     },
 
@@ -101,7 +102,11 @@ export function totpHelpers(component: ComponentApi, deps: TotpHelperDeps = {}) 
       const status = await requireStepUp(ctx, component, who);
       if (!status.hasSecondFactor) throw authError("NOT_FOUND", "Set up an authenticator first");
       const fresh = await requireCodes().newRecoveryCodes(who.userId);
-      await ctx.runMutation(component.recoveryCodes.replace, { userId: who.userId, codeHashes: fresh.hashes });
+      await ctx.runMutation(component.recoveryCodes.replace, {
+        userId: who.userId,
+        codeHashes: fresh.hashes,
+        ...(deps.options ? { audit: deps.options.audit } : {}),
+      });
       return fresh.codes;
     },
   };

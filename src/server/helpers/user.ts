@@ -4,9 +4,11 @@ import type { ComponentApi } from "../../component/_generated/component.js";
 import { requireSignedIn, signedIn, type AuthCtx } from "../identity.js";
 import { authError } from "../errors.js";
 import type { ReadCtx, RunMutationCtx, RunQueryCtx, WriteCtx } from "./ctx.js";
+import { actorOf, auditArgs, type AuditArg } from "./audit.js";
 
 /** `auth.user.*`: who is signed in, and their user record. */
-export function userHelpers(component: ComponentApi) {
+export function userHelpers(component: ComponentApi, options: { audit?: AuditArg } = {}) {
+  const audit = auditArgs(options.audit);
   type User = NonNullable<FunctionReturnType<ComponentApi["users"]["get"]>>;
   type Patch = FunctionArgs<ComponentApi["users"]["update"]>["patch"];
   return {
@@ -45,7 +47,11 @@ export function userHelpers(component: ComponentApi) {
      * changed (or unset) `email` or `phone` is unverified: its
      * `emailVerificationTime` / `phoneVerificationTime` is cleared unless
      * the patch sets it; saving the same address again keeps it.
-     * `EMAIL_TAKEN` when another user has the new email; `INVALID_ARGUMENT`
+     * `EMAIL_TAKEN` when another user has the new email. A `username` (a
+     * second name to sign in with, docs/password.md) is normalised and must
+     * follow the rules (`INVALID_USERNAME`) and be free (`USERNAME_TAKEN`,
+     * decided in the transaction: of two users taking one at once, one gets
+     * it); `null` removes it. `INVALID_ARGUMENT`
      * for a `name` over 200 characters, an `image` over 2,048 or an `extend`
      * whose JSON is over 8 KiB. Needs a live session (`NOT_SIGNED_IN`,
      * `SESSION_ENDED`). Nothing is written when it throws. Another user's
@@ -54,11 +60,12 @@ export function userHelpers(component: ComponentApi) {
      * @example
      * ```ts
      * await auth.user.update(ctx, { name: "Ada Lovelace", image: null });
+     * await auth.user.update(ctx, { username: "lovelace" });
      * ```
      */
     async update(ctx: WriteCtx, patch: Patch): Promise<void> {
       const { userId } = await requireLiveSession(ctx, component);
-      await ctx.runMutation(component.users.update, { userId, patch });
+      await ctx.runMutation(component.users.update, { userId, patch, ...audit });
     },
 
     /**
@@ -79,7 +86,8 @@ export function userHelpers(component: ComponentApi) {
      */
     async delete(ctx: WriteCtx): Promise<void> {
       const { userId } = await requireLiveSession(ctx, component);
-      await ctx.runMutation(component.users.delete, { userId });
+      // The user is the actor: `user_deleted` is kept under no user, so it says who did it.
+      await ctx.runMutation(component.users.delete, { userId, actorUserId: userId, ...audit });
     },
   };
 }
@@ -97,7 +105,7 @@ const LIST_FILTERS: readonly unknown[] = ["banned", "unverified", "has2fa"];
 const FACTOR_KINDS: readonly unknown[] = ["totp", "passkey"];
 
 /** `INVALID_ARGUMENT` unless `value` is a string (a caller's `v.any()` or an untyped call). */
-function requireString(value: unknown, name: string): string {
+export function requireString(value: unknown, name: string): string {
   if (typeof value !== "string") throw authError("INVALID_ARGUMENT", `${name} must be a string`);
   return value;
 }
@@ -112,7 +120,7 @@ function userIdOf(args: unknown): string {
  * Pagination options as Convex's validator takes them, or `INVALID_ARGUMENT`
  * (so a malformed one is a coded error, not the component's validator error).
  */
-function paginationOptsOf(value: unknown): PaginationOptions {
+export function paginationOptsOf(value: unknown): PaginationOptions {
   if (typeof value !== "object" || value === null) throw authError("INVALID_ARGUMENT", "paginationOpts is required");
   const { numItems, cursor, endCursor, id, maximumRowsRead, maximumBytesRead } = value as Record<string, unknown>;
   const number = (x: unknown) => x === undefined || (typeof x === "number" && Number.isFinite(x));
@@ -133,30 +141,20 @@ function paginationOptsOf(value: unknown): PaginationOptions {
 }
 
 /**
- * The caller's user id, recorded as the actor of what an admin helper does;
- * `undefined` without an identity (the app's own call). Reads nothing: the
- * admin guard (helpers/admin.ts) already checked the session is live.
- */
-async function actorOf(ctx: Partial<AuthCtx>): Promise<{ actorUserId?: string }> {
-  if (ctx.auth === undefined) return {};
-  const who = await signedIn(ctx as AuthCtx);
-  return who === null ? {} : { actorUserId: who.userId };
-}
-
-/**
  * `auth.admin.user.*`: any user's record, for admin tools. No check of its
  * own beyond a live session when called with one of our access tokens: the
  * caller must be an admin, checked by `Auth()` (see helpers/admin.ts). What
  * an admin does to a user is recorded with the admin as `actorUserId`.
  */
-export function userAdminHelpers(component: ComponentApi, options: { anonymousProviders?: string[] } = {}) {
+export function userAdminHelpers(component: ComponentApi, options: { anonymousProviders?: string[]; audit?: AuditArg } = {}) {
   type Patch = FunctionArgs<ComponentApi["users"]["update"]>["patch"];
   const ignoreProviders = options.anonymousProviders ?? [];
+  const audit = auditArgs(options.audit);
   return {
     /** Updates `userId`'s profile fields, as `auth.user.update` does; `NOT_FOUND` for an unknown user (or a string that is no user id). */
-    async update(ctx: RunMutationCtx, userId: string, patch: Patch): Promise<void> {
+    async update(ctx: RunMutationCtx & Partial<AuthCtx>, userId: string, patch: Patch): Promise<void> {
       await requireLiveCaller(ctx, component);
-      await ctx.runMutation(component.users.update, { userId, patch });
+      await ctx.runMutation(component.users.update, { userId, patch, ...(await actorOf(ctx)), ...audit });
     },
 
     /**
@@ -168,19 +166,19 @@ export function userAdminHelpers(component: ComponentApi, options: { anonymousPr
      */
     async ban(ctx: RunMutationCtx & Partial<AuthCtx>, userId: string, ban: { reason: string; expirationTime?: number }): Promise<void> {
       const who = await requireLiveCaller(ctx, component);
-      await ctx.runMutation(component.users.ban, { userId, ...ban, ...(who !== null ? { actorUserId: who.userId } : {}) });
+      await ctx.runMutation(component.users.ban, { userId, ...ban, ...(who !== null ? { actorUserId: who.userId } : {}), ...audit });
     },
 
     /** Lifts `userId`'s ban: they may sign in again, their API keys work again. */
     async unban(ctx: RunMutationCtx & Partial<AuthCtx>, userId: string): Promise<void> {
       const who = await requireLiveCaller(ctx, component);
-      await ctx.runMutation(component.users.unban, { userId, ...(who !== null ? { actorUserId: who.userId } : {}) });
+      await ctx.runMutation(component.users.unban, { userId, ...(who !== null ? { actorUserId: who.userId } : {}), ...audit });
     },
 
     /** Deletes `userId` and everything of theirs, as `auth.user.delete` does; `NOT_FOUND` for an unknown user. */
-    async delete(ctx: RunMutationCtx, userId: string): Promise<void> {
+    async delete(ctx: RunMutationCtx & Partial<AuthCtx>, userId: string): Promise<void> {
       await requireLiveCaller(ctx, component);
-      await ctx.runMutation(component.users.delete, { userId });
+      await ctx.runMutation(component.users.delete, { userId, ...(await actorOf(ctx)), ...audit });
     },
 
     /**
@@ -253,7 +251,7 @@ export function userAdminHelpers(component: ComponentApi, options: { anonymousPr
      */
     async revokeSessions(ctx: RunMutationCtx & Partial<AuthCtx>, args: { userId: string }): Promise<{ ended: number; continuing: boolean }> {
       const userId = userIdOf(args);
-      return await ctx.runMutation(component.users.revokeSessions, { userId, ...(await actorOf(ctx)) });
+      return await ctx.runMutation(component.users.revokeSessions, { userId, ...(await actorOf(ctx)), ...audit });
     },
 
     /**
@@ -266,7 +264,7 @@ export function userAdminHelpers(component: ComponentApi, options: { anonymousPr
      */
     async markEmailVerified(ctx: RunMutationCtx & Partial<AuthCtx>, args: { userId: string }): Promise<boolean> {
       const userId = userIdOf(args);
-      return await ctx.runMutation(component.users.markEmailVerified, { userId, ...(await actorOf(ctx)) });
+      return await ctx.runMutation(component.users.markEmailVerified, { userId, ...(await actorOf(ctx)), ...audit });
     },
 
     /**
@@ -291,6 +289,7 @@ export function userAdminHelpers(component: ComponentApi, options: { anonymousPr
         factor: { kind, id: requireString(id, "factor.id") },
         ...(ignoreProviders.length > 0 ? { ignoreProviders } : {}),
         ...(await actorOf(ctx)),
+        ...audit,
       });
     },
   };

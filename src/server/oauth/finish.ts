@@ -32,6 +32,7 @@ export async function finishRedirectSignIn(sc: SignInContext, code: string, conf
     ...(sc.verifier !== undefined && isRefreshTokenShaped(sc.verifier) ? { verifierHash: hashSecret(sc.verifier) } : {}),
     ...(confirmation !== undefined ? { confirmHash: confirmation.hash } : {}),
     ...(caller !== null ? { linkUserId: caller.userId } : {}),
+    audit: sc.options.audit,
   });
   if (outcome.status === "invalid") throw authError("INVALID_CODE", "The sign-in code is wrong, used or expired");
   if (outcome.status === "confirm") return { confirm: { account: outcome.account }, verifier: confirmation!.raw };

@@ -56,6 +56,7 @@ export async function issueSession(
     userId: verdict.userId,
     refreshTokenHash: refresh.hash,
     policy: options.session,
+    audit: options.audit,
     proof: proofOf(verdict),
     ...(pending !== undefined
       ? { pendingStep: { verifierHash: pending.hash, expirationTime: Date.now() + SECOND_FACTOR_STEP_TTL_MS } }
@@ -91,6 +92,7 @@ export async function refreshSession(
   const outcome = await ctx.runMutation(component.sessions.issue, {
     refreshTokenHash: next.hash,
     policy: options.session,
+    audit: options.audit,
     proof: { kind: "refresh", tokenHash: hashSecret(refreshToken), reuseWindowMs: options.refreshReuseWindowMs },
   });
   if (outcome.status !== "ok") return { tokens: null };

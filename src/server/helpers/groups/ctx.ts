@@ -1,6 +1,16 @@
+import type { SignedIn } from "../../identity.js";
+import { auditArgs, type AuditArg } from "../audit.js";
 import type { RunMutationCtx, RunQueryCtx } from "../ctx.js";
 
 /** Any context that can run a query: a query's, a mutation's or an action's. */
 export type QueryRunner = RunQueryCtx;
 /** Any context that can run a mutation: a mutation's or an action's. */
 export type MutationRunner = RunMutationCtx;
+
+/** What the group helpers know from `Auth()`: the `audit` to pass. */
+export type GroupHelperOptions = { audit?: AuditArg };
+
+/** What a write passes for the audit log: the caller as actor (when signed in), and `audit`. */
+export function audited(options: GroupHelperOptions, who: SignedIn | null): { actorUserId?: string; audit?: AuditArg } {
+  return { ...(who !== null ? { actorUserId: who.userId } : {}), ...auditArgs(options.audit) };
+}

@@ -1,7 +1,7 @@
 import type { ComponentApi } from "../../../component/_generated/component.js";
 import { requireLiveCaller } from "../../session/live.js";
 import { authError } from "../../errors.js";
-import type { MutationRunner as WriteCtx, QueryRunner as ReadCtx } from "./ctx.js";
+import { audited, type GroupHelperOptions, type MutationRunner as WriteCtx, type QueryRunner as ReadCtx } from "./ctx.js";
 import type { Group, GroupWithMembership, PaginationOptions, PaginationResult } from "./types.js";
 
 /** What `auth.group.create` takes. */
@@ -36,7 +36,7 @@ function checkSlug(slug: string | null | undefined): void {
 }
 
 /** `auth.group.*`. */
-export function groupNamespace(component: ComponentApi) {
+export function groupNamespace(component: ComponentApi, options: GroupHelperOptions = {}) {
   function list(
     ctx: ReadCtx,
     args: { userId: string; paginationOpts: PaginationOptions },
@@ -81,10 +81,10 @@ export function groupNamespace(component: ComponentApi) {
      * ```
      */
     async create(ctx: WriteCtx, args: CreateGroupArgs): Promise<string> {
-      await requireLiveCaller(ctx, component);
+      const who = await requireLiveCaller(ctx, component);
       checkName(args.name);
       checkSlug(args.slug);
-      return await ctx.runMutation(component.groups.create, args);
+      return await ctx.runMutation(component.groups.create, { ...args, ...audited(options, who) });
     },
 
     /**
@@ -145,10 +145,10 @@ export function groupNamespace(component: ComponentApi) {
      * ```
      */
     async update(ctx: WriteCtx, groupId: string, patch: GroupPatch): Promise<void> {
-      await requireLiveCaller(ctx, component);
+      const who = await requireLiveCaller(ctx, component);
       checkName(patch.name);
       checkSlug(patch.slug);
-      await ctx.runMutation(component.groups.update, { groupId, patch });
+      await ctx.runMutation(component.groups.update, { groupId, patch, ...audited(options, who) });
     },
 
     /**
@@ -165,8 +165,8 @@ export function groupNamespace(component: ComponentApi) {
      * ```
      */
     async delete(ctx: WriteCtx, groupId: string): Promise<void> {
-      await requireLiveCaller(ctx, component);
-      await ctx.runMutation(component.groups.delete, { groupId });
+      const who = await requireLiveCaller(ctx, component);
+      await ctx.runMutation(component.groups.delete, { groupId, ...audited(options, who) });
     },
   };
 }

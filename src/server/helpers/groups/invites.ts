@@ -4,7 +4,7 @@ import type { ComponentApi } from "../../../component/_generated/component.js";
 import { authError } from "../../errors.js";
 import { randomBytes } from "../../random.js";
 import { hashSecret } from "../../tokens/secretHash.js";
-import type { MutationRunner as WriteCtx, QueryRunner as ReadCtx } from "./ctx.js";
+import { audited, type GroupHelperOptions, type MutationRunner as WriteCtx, type QueryRunner as ReadCtx } from "./ctx.js";
 import type { Invite, InviteEmailCheck, InviteStatus, PaginationOptions, PaginationResult } from "./types.js";
 
 /** 256 bits of randomness, base64url: 43 characters. */
@@ -53,7 +53,7 @@ export type AcceptedInvite = {
 };
 
 /** `auth.invite.*`. */
-export function inviteNamespace(component: ComponentApi) {
+export function inviteNamespace(component: ComponentApi, options: GroupHelperOptions = {}) {
   return {
     /**
      * Creates an invite and returns `{ inviteId, token }`. The token (256
@@ -79,7 +79,7 @@ export function inviteNamespace(component: ComponentApi) {
      * ```
      */
     async create(ctx: WriteCtx, args: CreateInviteArgs): Promise<{ inviteId: string; token: string }> {
-      await requireLiveCaller(ctx, component);
+      const who = await requireLiveCaller(ctx, component);
       if (args.role !== undefined && (args.role.trim() === "" || args.role.length > ROLE_MAX)) {
         throw authError("INVALID_ARGUMENT", `A role has 1 to ${ROLE_MAX} characters`);
       }
@@ -93,7 +93,7 @@ export function inviteNamespace(component: ComponentApi) {
         throw authError("INVALID_ARGUMENT", "expirationTime must be in the future");
       }
       const token = newInviteToken();
-      const inviteId = await ctx.runMutation(component.invites.create, { ...args, tokenHash: token.hash });
+      const inviteId = await ctx.runMutation(component.invites.create, { ...args, tokenHash: token.hash, ...audited(options, who) });
       return { inviteId, token: token.raw };
     },
 
@@ -185,13 +185,14 @@ export function inviteNamespace(component: ComponentApi) {
     async accept(
       ctx: WriteCtx,
       token: string,
-      options: { userId: string; emailCheck?: InviteEmailCheck },
+      accepting: { userId: string; emailCheck?: InviteEmailCheck },
     ): Promise<AcceptedInvite> {
-      await requireLiveCaller(ctx, component);
+      const who = await requireLiveCaller(ctx, component);
       if (!INVITE_TOKEN_SHAPE.test(token)) throw authError("NOT_FOUND", "No such invite");
       const outcome = await ctx.runMutation(component.invites.accept, {
         tokenHash: hashSecret(token),
-        ...options,
+        ...accepting,
+        ...audited(options, who),
       });
       if (outcome.status === "expired") throw authError("INVITE_EXPIRED", "This invite has expired");
       const { status: _status, ...accepted } = outcome;
@@ -210,8 +211,8 @@ export function inviteNamespace(component: ComponentApi) {
      * ```
      */
     async revoke(ctx: WriteCtx, inviteId: string): Promise<void> {
-      await requireLiveCaller(ctx, component);
-      const { status } = await ctx.runMutation(component.invites.revoke, { inviteId });
+      const who = await requireLiveCaller(ctx, component);
+      const { status } = await ctx.runMutation(component.invites.revoke, { inviteId, ...audited(options, who) });
       if (status === "expired") throw authError("INVITE_EXPIRED", "This invite has expired");
     },
   };

@@ -1,7 +1,7 @@
 import type { ComponentApi } from "../../../component/_generated/component.js";
 import { requireLiveCaller } from "../../session/live.js";
 import { authError } from "../../errors.js";
-import type { MutationRunner as WriteCtx, QueryRunner as ReadCtx } from "./ctx.js";
+import { audited, type GroupHelperOptions, type MutationRunner as WriteCtx, type QueryRunner as ReadCtx } from "./ctx.js";
 import type { Member, MemberWithGroup, PaginationOptions, PaginationResult } from "./types.js";
 
 function checkRole(role: string): void {
@@ -10,7 +10,7 @@ function checkRole(role: string): void {
 }
 
 /** `auth.member.*`. */
-export function memberNamespace(component: ComponentApi) {
+export function memberNamespace(component: ComponentApi, options: GroupHelperOptions = {}) {
   return {
     /**
      * Adds a user to a group with a role (any string the app uses; `"owner"`
@@ -28,9 +28,9 @@ export function memberNamespace(component: ComponentApi) {
       ctx: WriteCtx,
       args: { groupId: string; userId: string; role: string; extend?: unknown },
     ): Promise<string> {
-      await requireLiveCaller(ctx, component);
+      const who = await requireLiveCaller(ctx, component);
       checkRole(args.role);
-      return await ctx.runMutation(component.members.set, { ...args, onlyNew: true });
+      return await ctx.runMutation(component.members.set, { ...args, onlyNew: true, ...audited(options, who) });
     },
 
     /**
@@ -90,10 +90,10 @@ export function memberNamespace(component: ComponentApi) {
      * ```
      */
     async updateRole(ctx: WriteCtx, args: { groupId: string; userId: string; role: string }): Promise<void> {
-      await requireLiveCaller(ctx, component);
+      const who = await requireLiveCaller(ctx, component);
       checkRole(args.role);
       const { groupId, userId, role } = args;
-      await ctx.runMutation(component.members.set, { groupId, userId, role, onlyExisting: true });
+      await ctx.runMutation(component.members.set, { groupId, userId, role, onlyExisting: true, ...audited(options, who) });
     },
 
     /**
@@ -108,8 +108,8 @@ export function memberNamespace(component: ComponentApi) {
      * ```
      */
     async remove(ctx: WriteCtx, args: { groupId: string; userId: string }): Promise<void> {
-      await requireLiveCaller(ctx, component);
-      await ctx.runMutation(component.members.remove, args);
+      const who = await requireLiveCaller(ctx, component);
+      await ctx.runMutation(component.members.remove, { ...args, ...audited(options, who) });
     },
   };
 }
