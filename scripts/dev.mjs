@@ -5,8 +5,9 @@
 // 1. Starts the embedded development backend (scripts/dev-backend): the
 //    example's Convex functions and this component on convex-test, behind
 //    Convex's client protocols, at http://localhost:3210 (HTTP actions at
-//    http://localhost:3211). Its data lives in memory; its secrets (signing
-//    keys, the TOTP key) are generated once into .dev-backend/.
+//    http://localhost:3211). Its data lives in memory; tokens are signed with
+//    the deployment's key (no key pair); its secrets (AUTH_CODE_SECRET, the
+//    TOTP key) are generated once into .dev-backend/.
 // 2. Starts Vite for the example UI at http://localhost:5173, pointed at it.
 // 3. When either exits, or on Ctrl-C, stops the other.
 //

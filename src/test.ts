@@ -48,11 +48,28 @@ export function register(t: ComponentRegistrar, name: string = "auth"): void {
   t.registerComponent(name, schema, modules);
 }
 
+/** Options of {@link useTestEnvironment}. */
+export type TestEnvironmentOptions = {
+  /** `CONVEX_SITE_URL`. Default `https://test-deployment.convex.site`. */
+  siteUrl?: string;
+  /** `CONVEX_CLOUD_URL`, the origin of the deployment's token issuer. Default `https://test-deployment.convex.cloud`. */
+  cloudUrl?: string;
+  /**
+   * Sign tokens with the app's own key, as a deployment with
+   * `JWT_PRIVATE_KEY` does: a fresh RS256 pair (`JWT_PRIVATE_KEY`, `JWKS`).
+   * Default: the deployment's key (convex-test's `ctx.auth.signJwt`).
+   */
+  ownIssuer?: boolean;
+};
+
 /**
- * Gives the test process what a deployment's environment has: a fresh RS256
- * key pair (`JWT_PRIVATE_KEY`, `JWKS`), `CONVEX_SITE_URL`, and a
- * `TOTP_ENCRYPTION_KEY`, so `signIn` can mint tokens and TOTP can enroll
- * under convex-test. Call it once, e.g. in a vitest setup file.
+ * Gives the test process what a deployment's environment has:
+ * `CONVEX_SITE_URL`, `CONVEX_CLOUD_URL` (tokens are signed by the
+ * deployment, here convex-test, under it), a random `AUTH_CODE_SECRET`, and
+ * a `TOTP_ENCRYPTION_KEY`, so `signIn` can mint tokens and TOTP can enroll
+ * under convex-test. With `ownIssuer`, also a fresh RS256 key pair
+ * (`JWT_PRIVATE_KEY`, `JWKS`); without, those two are removed. Call it once,
+ * e.g. in a vitest setup file.
  *
  * @example
  * ```ts
@@ -61,17 +78,29 @@ export function register(t: ComponentRegistrar, name: string = "auth"): void {
  * await useTestEnvironment();
  * ```
  */
-export async function useTestEnvironment(
-  siteUrl: string = "https://test-deployment.convex.site",
-): Promise<void> {
-  const keys = await generateKeys();
+export async function useTestEnvironment(options: TestEnvironmentOptions | string = {}): Promise<void> {
+  const { siteUrl = "https://test-deployment.convex.site", cloudUrl = "https://test-deployment.convex.cloud", ownIssuer = false } =
+    typeof options === "string" ? { siteUrl: options } : options;
   const env = (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env;
   if (env === undefined) throw new Error("useTestEnvironment needs process.env (run it under vitest)");
-  env.JWT_PRIVATE_KEY = keys.JWT_PRIVATE_KEY;
-  env.JWKS = keys.JWKS;
+  if (ownIssuer) {
+    const keys = await generateKeys();
+    env.JWT_PRIVATE_KEY = keys.JWT_PRIVATE_KEY;
+    env.JWKS = keys.JWKS;
+  } else {
+    delete env.JWT_PRIVATE_KEY;
+    delete env.JWKS;
+  }
   env.CONVEX_SITE_URL = siteUrl;
-  // The key TOTP secrets are encrypted with at rest (32 random bytes, base64).
-  env.TOTP_ENCRYPTION_KEY = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32))));
+  env.CONVEX_CLOUD_URL = cloudUrl;
+  // The deployment secret one-time codes and sign-in steps are keyed with, and
+  // the key TOTP secrets are encrypted with at rest (32 random bytes, base64 each).
+  env.AUTH_CODE_SECRET = randomBase64(32);
+  env.TOTP_ENCRYPTION_KEY = randomBase64(32);
+}
+
+function randomBase64(bytes: number): string {
+  return btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(bytes))));
 }
 
 export { schema, modules };

@@ -1,4 +1,6 @@
-// Trust the access tokens this deployment mints (served by auth.http.add in http.ts).
-export default {
-  providers: [{ domain: process.env.CONVEX_SITE_URL, applicationID: "convex" }],
-};
+import { authConfig } from "convex-auth-kit/server";
+
+// Trust the access tokens this deployment mints: signed with the deployment's
+// own key (no setup), or with JWT_PRIVATE_KEY when it is set (served by
+// auth.http.add in http.ts).
+export default authConfig();

@@ -67,4 +67,4 @@ export const auth = Auth({
   },
 });
 
-export const { signIn, signOut, sessionState } = auth;
+export const { signIn, signOut, refresh, sessionState } = auth;

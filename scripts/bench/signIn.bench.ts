@@ -5,7 +5,13 @@
  *
  * - `password.signUp`: sign-up of a fresh email, up to the tokens.
  * - `password.signIn`: sign-in of a user signed up beforehand (one session).
- * - `session.refresh`: first exchange of the refresh token sign-up returned.
+ * - `session.refresh`: first exchange of the refresh token sign-up returned,
+ *   as the client makes it: one call to the public `refresh` mutation, which
+ *   runs the component's `sessions.issue` inside its transaction (rotation
+ *   and the access token's signing together). The meter counts both
+ *   invocations; `session.refresh.viaSignIn` is the same exchange through
+ *   `signIn({ refreshToken })` (an action, then the mutation: what servers
+ *   without `refresh` do, and what every refresh cost before).
  * - `session.userId`: an app query returning `auth.user.id(ctx)` for the
  *   signed-in identity (Convex verifies the JWT outside functions).
  * - `session.signOut`, `session.signOut.after10refreshes`: `signOut` for a
@@ -17,7 +23,7 @@
 import { test } from "vitest";
 import { api } from "../../example/convex/_generated/api.js";
 import { composeArounds } from "../../test/harness/instrument.js";
-import { as, makeAuthTest, password, probe, refresh, tokensOf, type AuthTest } from "../../test/harness/auth.js";
+import { as, makeAuthTest, password, probe, refresh, refreshViaSignIn, tokensOf, type AuthTest } from "../../test/harness/auth.js";
 import { Meter, MutationTimer, type OpFigures } from "./meter.js";
 import { RUNS, saveResult } from "./results.js";
 
@@ -48,7 +54,7 @@ test("core sign-in", { timeout: 600_000 }, async () => {
   const timer = new MutationTimer();
   const t = makeAuthTest({ around: composeArounds(meter.around, timer.around) });
   const events = eventCounter(t);
-  const ops: Record<string, OpFigures & { auditEventsWritten?: number }> = {};
+  const ops: Record<string, OpFigures & { auditEventsWritten?: number; note?: string }> = {};
   let n = 0;
   const freshEmail = () => `user${++n}@bench.test`;
   const signedUp = async () => tokensOf(await password.signUp(t, freshEmail(), PW));
@@ -83,6 +89,10 @@ test("core sign-in", { timeout: 600_000 }, async () => {
     longest: true,
   });
   await measure({ name: "session.refresh", setup: signedUp, run: (tokens) => refresh(t, tokens.refreshToken) });
+  ops["session.refresh"]!.note =
+    "one client request, one transaction: the public refresh mutation with sessions.issue nested in it " +
+    "(the meter counts each invocation); no action";
+  await measure({ name: "session.refresh.viaSignIn", setup: signedUp, run: (tokens) => refreshViaSignIn(t, tokens.refreshToken) });
   await measure({
     name: "session.userId",
     setup: signedUp,

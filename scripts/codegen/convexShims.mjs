@@ -4,9 +4,9 @@
  * `lib/components/definition/directoryStructure.js`
  * (`toComponentDefinitionPath`, `toAbsolutePath`).
  *
- * `entryPoints` replicates the rules of convex@1.48
- * `dist/esm/bundler/index.js`: which files in a functions directory are
- * function modules. The other two are copied from `directoryStructure.js`.
+ * `entryPoints` replicates the rules of convex's
+ * `dist/esm/bundler/index.js` (the same in 1.48 and 1.49): which files in a
+ * functions directory are function modules. The other two are copied from `directoryStructure.js`.
  * The analysis step uses these too, so both agree on the module list.
  */
 import fs from "node:fs";

@@ -173,5 +173,7 @@ export async function loadDeployment(onWrite: () => void) {
     startCrons,
     /** Runs the app's HTTP actions (http.ts) for a request to the site origin. */
     fetch: (path: string, init: RequestInit) => t.fetch(path, init),
+    /** The public keys of what `ctx.auth.signJwt` signed (a deployment serves them at `${CONVEX_CLOUD_URL}/.well-known/jwks.json`). */
+    jwks: () => t.jwks(),
   };
 }

@@ -55,12 +55,20 @@ const ROUTES: Record<string, FunctionKind | "any"> = {
   "/api/function": "any",
 };
 
-/** The cloud origin: the HTTP API (WebSocket upgrades are handled beside it). */
+/** Where a deployment serves the public keys of tokens signed with `ctx.auth.signJwt`. */
+export const DEPLOYMENT_JWKS_PATH = "/.well-known/jwks.json";
+
+/**
+ * The cloud origin: the HTTP API (WebSocket upgrades are handled beside it),
+ * and the deployment's JWKS at `/.well-known/jwks.json` (convex-test's key).
+ */
 export function apiHandler(deployment: Deployment, verify: (token: string) => Promise<Verified>) {
   return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     cors(request, response);
     if (request.method === "OPTIONS") return void response.writeHead(204).end();
-    const route = ROUTES[new URL(request.url ?? "/", "http://localhost").pathname];
+    const pathname = new URL(request.url ?? "/", "http://localhost").pathname;
+    if (request.method === "GET" && pathname === DEPLOYMENT_JWKS_PATH) return json(response, 200, await deployment.jwks());
+    const route = ROUTES[pathname];
     if (request.method !== "POST" || route === undefined) return json(response, 404, { code: "NotFound", message: "not found" });
     let body: { path?: unknown; args?: unknown };
     try {

@@ -4,17 +4,18 @@
  * - the cloud origin (`--port`, default 3210): the WebSocket sync protocol
  *   for `ConvexReactClient` and the HTTP API for `ConvexHttpClient`;
  * - the site origin (`--site-port`, default 3211): the app's HTTP actions.
- * Data lives in memory and starts empty on every start. The deployment's
- * secrets (token signing keys, the TOTP key) are generated once and kept in
- * `--state-dir` (default `.dev-backend/`), so tokens and enrolments made
- * before a restart still verify after it. See README.md beside this file.
+ * Data lives in memory and starts empty on every start. Tokens are signed
+ * with the deployment's key (convex-test's, new on every start), served at
+ * the cloud origin's `/.well-known/jwks.json`. The deployment's secrets
+ * (`AUTH_CODE_SECRET`, the TOTP key) are generated once and kept in
+ * `--state-dir` (default `.dev-backend/`). A `JWT_PRIVATE_KEY` and `JWKS`
+ * from the shell sign with that key instead. See README.md beside this file.
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { WebSocketServer } from "ws";
-import { generateKeys } from "../../src/cli/keys.js";
 import { loadDeployment } from "./functions.js";
 import { apiHandler, siteHandler } from "./http.js";
 import { tokenVerifier } from "./identity.js";
@@ -38,22 +39,33 @@ const cloudUrl = `http://localhost:${port}`;
 const siteOrigin = `http://localhost:${sitePort}`;
 
 /** The deployment's secrets, generated on first start and kept in the state directory. */
-async function secrets(stateDir: string): Promise<Record<string, string>> {
+const SECRETS = ["AUTH_CODE_SECRET", "TOTP_ENCRYPTION_KEY"] as const;
+
+/**
+ * The deployment's secrets (`AUTH_CODE_SECRET`, `TOTP_ENCRYPTION_KEY`),
+ * generated on first start and kept in the state directory. Signing keys are
+ * not among them: tokens are signed with the deployment's key. (A state
+ * directory from before keeps its other secrets; its RS256 pair is not used.)
+ */
+function secrets(stateDir: string): Record<string, string> {
   const file = path.join(stateDir, "secrets.json");
+  let stored: Record<string, string> = {};
   try {
-    return JSON.parse(readFileSync(file, "utf8")) as Record<string, string>;
+    stored = JSON.parse(readFileSync(file, "utf8")) as Record<string, string>;
   } catch {
-    const keys = await generateKeys();
-    const totpKey = Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64");
-    const created = { ...keys, TOTP_ENCRYPTION_KEY: totpKey };
-    mkdirSync(stateDir, { recursive: true });
-    writeFileSync(file, JSON.stringify(created, null, 2), { mode: 0o600 });
-    log(`generated development secrets in ${file}`);
-    return created;
+    stored = {};
   }
+  const kept = Object.fromEntries(SECRETS.filter((name) => stored[name]).map((name) => [name, stored[name]!]));
+  if (Object.keys(kept).length === SECRETS.length && Object.keys(stored).length === SECRETS.length) return kept;
+  const created = { ...kept };
+  for (const name of SECRETS) created[name] ??= Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64");
+  mkdirSync(stateDir, { recursive: true });
+  writeFileSync(file, JSON.stringify(created, null, 2), { mode: 0o600 });
+  log(`generated development secrets in ${file}`);
+  return created;
 }
 
-Object.assign(process.env, await secrets(options["state-dir"]), {
+Object.assign(process.env, secrets(options["state-dir"]), {
   CONVEX_CLOUD_URL: cloudUrl,
   CONVEX_SITE_URL: siteOrigin,
   SITE_URL: options["site-url"],
@@ -115,6 +127,11 @@ try {
 log(`ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s (data in memory; it starts empty on every start)`);
 log(`  Convex URL (VITE_CONVEX_URL): ${cloudUrl}`);
 log(`  HTTP actions (CONVEX_SITE_URL): ${siteOrigin}`);
+log(
+  process.env.JWT_PRIVATE_KEY
+    ? `  tokens: signed with JWT_PRIVATE_KEY (issuer ${siteOrigin})`
+    : `  tokens: signed with the deployment's key (JWKS at ${cloudUrl}/.well-known/jwks.json)`,
+);
 log(`  app pages (SITE_URL): ${options["site-url"]}`);
 
 function stop(code: number): void {

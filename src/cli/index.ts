@@ -12,9 +12,10 @@ import { KeysCommandError, runKeysCommand, type KeysCommandIo } from "./keys.js"
 const USAGE = `Usage: convex-auth-kit <command> [options]
 
 Commands:
-  keys                Generate the RS256 key pair that signs access tokens and
-                      print JWT_PRIVATE_KEY and JWKS as \`npx convex env set\`
-                      commands.
+  keys                Generate an RS256 key pair to sign access tokens with your
+                      own key (optional: without it the deployment signs them)
+                      and print JWT_PRIVATE_KEY and JWKS as
+                      \`npx convex env set\` commands.
 
 Options for keys:
   --out FILE          Write the two variables to FILE (dotenv format, mode 0600)

@@ -83,6 +83,9 @@ export interface AuthTransport {
   /**
    * Calls `signIn`. `token` is the caller's current access token when signed
    * in (so a signed-in user can add a passkey, set up TOTP, link an account).
+   * A refresh is `signIn({ refreshToken })`: the default transport sends it
+   * to the server's `refresh` mutation (one call), or to `signIn` on a
+   * server without one.
    */
   signIn(args: SignInArgs, token?: string): Promise<SignInResult>;
   /** Ends the session `token` belongs to. */

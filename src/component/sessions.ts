@@ -1,4 +1,4 @@
-import { v } from "convex/values";
+import { v, type Infer } from "convex/values";
 import { authError } from "../shared/errors.js";
 import { internalMutation, mutation, query, type MutationCtx } from "./_generated/server.js";
 import { auditContext, auditOf, auditPolicy, recordEvent, type Audit } from "./model/events.js";
@@ -20,6 +20,7 @@ import type { Doc, Id } from "./_generated/dataModel.js";
 import { issueRefusal, revocationReason } from "./model/validators.js";
 import { sessionFields } from "./schema.js";
 import { requireOneOf } from "./model/oneOf.js";
+import { subjectOf } from "../shared/subject.js";
 
 /** A session as it leaves the component. */
 export const sessionDoc = v.object({
@@ -73,6 +74,12 @@ export const issueProof = v.union(
  * For a first factor of a user with a second factor, `pendingStep` stores
  * the step the second factor finishes (`second_factor_required`).
  * `upgradedSecret` replaces the account's stored hash (a stronger setting).
+ *
+ * With `mint`, the session's access token is signed here, in the same
+ * transaction, with the deployment's key (`ctx.auth.signJwt`: ES256, issuer
+ * `${CONVEX_CLOUD_URL}/components/<this component's name>`): `sub` is
+ * `userId|sessionId`, `aud` and the lifetime are the server's (policy, passed
+ * in). Returned as `token` with `ok`; nothing is signed otherwise.
  */
 export const issue = mutation({
   args: {
@@ -86,90 +93,127 @@ export const issue = mutation({
     upgradedSecret: v.optional(v.object({ accountId: v.string(), secret: v.string() })),
     /** How long the events it writes are kept (`Auth({ audit })`; 90 days without). */
     audit: v.optional(auditPolicy),
+    /** Sign the access token here (the deployment's key): its audience and lifetime (at most 1 hour). */
+    mint: v.optional(v.object({ audience: v.string(), expiresInSeconds: v.number() })),
   },
   returns: v.union(
-    v.object({ status: v.literal("ok"), userId: v.id("users"), sessionId: v.id("sessions"), expirationTime: v.number() }),
+    v.object({
+      status: v.literal("ok"),
+      userId: v.id("users"),
+      sessionId: v.id("sessions"),
+      expirationTime: v.number(),
+      /** The access token, with `mint`. */
+      token: v.optional(v.string()),
+    }),
     v.object({ status: v.literal("second_factor_required"), userId: v.id("users"), methods: v.array(secondFactorMethod) }),
     v.object({ status: v.literal("refused"), reason: issueRefusal }),
   ),
-  handler: async (ctx, args) => {
-    const { userId: rawUserId, refreshTokenHash, policy, proof, pendingStep, upgradedSecret } = args;
-    if ((proof.kind === "refresh") !== (rawUserId === undefined)) {
-      throw authError("INVALID_ARGUMENT", "Every proof but a refresh names its user");
-    }
-    const audit = await auditOf(ctx, args);
-    if (proof.kind === "refresh") {
-      const token = await ctx.db
-        .query("refreshTokens")
-        .withIndex("by_hash", (q) => q.eq("tokenHash", proof.tokenHash))
-        .unique();
-      // No user read: deleting a user removes their sessions first, and a
-      // ban ends them in its own transaction.
-      const rotation =
-        token === null ? ({ status: "invalid" } as const) : await rotate(ctx, token, refreshTokenHash, policy, proof.reuseWindowMs, audit);
-      if (rotation.status !== "ok") return { status: "refused" as const, reason: rotation.status };
-      const session = await ctx.db.get(rotation.sessionId);
-      return { ...rotation, expirationTime: session!.expirationTime };
-    }
-    const userId = ctx.db.normalizeId("users", rawUserId!);
-    const user = userId === null ? null : await ctx.db.get(userId);
-    const refusal = refusalFor(user);
-    if (refusal !== null || userId === null) return { status: "refused" as const, reason: refusal ?? "no_user" };
-    if (upgradedSecret !== undefined) {
-      const accountId = ctx.db.normalizeId("accounts", upgradedSecret.accountId);
-      const account = accountId === null ? null : await ctx.db.get(accountId);
-      if (account !== null && account.userId === userId) await ctx.db.patch(account._id, { secret: upgradedSecret.secret });
-    }
-
-    switch (proof.kind) {
-      case "firstFactor": {
-        const methods = proof.multiFactor ? [] : await secondFactorMethods(ctx, userId);
-        if (methods.length > 0) {
-          if (pendingStep !== undefined) {
-            await ctx.db.insert("verifiers", {
-              kind: SECOND_FACTOR_VERIFIER,
-              ...pendingStep,
-              userId,
-              data: { provider: proof.provider },
-            });
-          }
-          return { status: "second_factor_required" as const, userId, methods };
-        }
-        const session = await createSession(ctx, userId, refreshTokenHash, policy, audit, { factorVerified: proof.multiFactor });
-        await recordEvent(ctx, { type: "sign_in", userId, sessionId: session.sessionId, data: { provider: proof.provider } }, audit);
-        return { status: "ok" as const, userId, ...session };
-      }
-      case "secondFactor": {
-        const firstFactor = await takePendingSecondFactor(ctx, proof.stepHash, userId);
-        if (firstFactor === null) return { status: "refused" as const, reason: "step_expired" as const };
-        const session = await createSession(ctx, userId, refreshTokenHash, policy, audit, { factorVerified: true });
-        await recordEvent(
-          ctx,
-          { type: "sign_in", userId, sessionId: session.sessionId, data: { provider: firstFactor, secondFactor: proof.provider } },
-          audit,
-        );
-        return { status: "ok" as const, userId, ...session };
-      }
-      case "continue":
-      case "replace": {
-        const sessionId = ctx.db.normalizeId("sessions", proof.sessionId);
-        const current = liveSession(sessionId === null ? null : await ctx.db.get(sessionId));
-        if (current === null || current.userId !== userId) {
-          return { status: "refused" as const, reason: "session_ended" as const };
-        }
-        if (proof.kind === "continue") {
-          if (proof.factorVerified) await ctx.db.patch(current._id, { factorVerifiedTime: Date.now() });
-          await continueSession(ctx, current, refreshTokenHash, policy);
-          return { status: "ok" as const, userId, sessionId: current._id, expirationTime: current.expirationTime };
-        }
-        const session = await createSession(ctx, userId, refreshTokenHash, policy, audit, { factorVerified: proof.factorVerified });
-        await endSession(ctx, current._id, userId, "replaced", audit);
-        await recordEvent(ctx, { type: "sign_in", userId, sessionId: session.sessionId, data: { provider: proof.provider } }, audit);
-        return { status: "ok" as const, userId, ...session };
-      }
-    }
+  handler: async (ctx, { mint, ...args }) => {
+    const outcome = await issueOrRefuse(ctx, args);
+    if (outcome.status !== "ok" || mint === undefined) return outcome;
+    const token = await ctx.auth.signJwt({
+      claims: { sub: subjectOf(outcome.userId, outcome.sessionId), aud: mint.audience },
+      expiresInSeconds: mint.expiresInSeconds,
+    });
+    return { ...outcome, token };
   },
 });
+
+/** What `issue` decides, before any token is signed. */
+async function issueOrRefuse(
+  ctx: MutationCtx,
+  {
+    userId: rawUserId,
+    refreshTokenHash,
+    policy,
+    proof,
+    pendingStep,
+    upgradedSecret,
+    audit: auditPolicyArg,
+  }: {
+    userId?: string;
+    refreshTokenHash: string;
+    policy: SessionPolicy;
+    proof: Infer<typeof issueProof>;
+    pendingStep?: { verifierHash: string; expirationTime: number };
+    upgradedSecret?: { accountId: string; secret: string };
+    audit?: Infer<typeof auditPolicy>;
+  },
+) {
+  if ((proof.kind === "refresh") !== (rawUserId === undefined)) {
+    throw authError("INVALID_ARGUMENT", "Every proof but a refresh names its user");
+  }
+  const audit = await auditOf(ctx, { audit: auditPolicyArg });
+  if (proof.kind === "refresh") {
+    const token = await ctx.db
+      .query("refreshTokens")
+      .withIndex("by_hash", (q) => q.eq("tokenHash", proof.tokenHash))
+      .unique();
+    // No user read: deleting a user removes their sessions first, and a
+    // ban ends them in its own transaction.
+    const rotation =
+      token === null ? ({ status: "invalid" } as const) : await rotate(ctx, token, refreshTokenHash, policy, proof.reuseWindowMs, audit);
+    if (rotation.status !== "ok") return { status: "refused" as const, reason: rotation.status };
+    return rotation;
+  }
+  const userId = ctx.db.normalizeId("users", rawUserId!);
+  const user = userId === null ? null : await ctx.db.get(userId);
+  const refusal = refusalFor(user);
+  if (refusal !== null || userId === null) return { status: "refused" as const, reason: refusal ?? "no_user" };
+  if (upgradedSecret !== undefined) {
+    const accountId = ctx.db.normalizeId("accounts", upgradedSecret.accountId);
+    const account = accountId === null ? null : await ctx.db.get(accountId);
+    if (account !== null && account.userId === userId) await ctx.db.patch(account._id, { secret: upgradedSecret.secret });
+  }
+
+  switch (proof.kind) {
+    case "firstFactor": {
+      const methods = proof.multiFactor ? [] : await secondFactorMethods(ctx, userId);
+      if (methods.length > 0) {
+        if (pendingStep !== undefined) {
+          await ctx.db.insert("verifiers", {
+            kind: SECOND_FACTOR_VERIFIER,
+            ...pendingStep,
+            userId,
+            data: { provider: proof.provider },
+          });
+        }
+        return { status: "second_factor_required" as const, userId, methods };
+      }
+      const session = await createSession(ctx, userId, refreshTokenHash, policy, audit, { factorVerified: proof.multiFactor });
+      await recordEvent(ctx, { type: "sign_in", userId, sessionId: session.sessionId, data: { provider: proof.provider } }, audit);
+      return { status: "ok" as const, userId, ...session };
+    }
+    case "secondFactor": {
+      const firstFactor = await takePendingSecondFactor(ctx, proof.stepHash, userId);
+      if (firstFactor === null) return { status: "refused" as const, reason: "step_expired" as const };
+      const session = await createSession(ctx, userId, refreshTokenHash, policy, audit, { factorVerified: true });
+      await recordEvent(
+        ctx,
+        { type: "sign_in", userId, sessionId: session.sessionId, data: { provider: firstFactor, secondFactor: proof.provider } },
+        audit,
+      );
+      return { status: "ok" as const, userId, ...session };
+    }
+    case "continue":
+    case "replace": {
+      const sessionId = ctx.db.normalizeId("sessions", proof.sessionId);
+      const current = liveSession(sessionId === null ? null : await ctx.db.get(sessionId));
+      if (current === null || current.userId !== userId) {
+        return { status: "refused" as const, reason: "session_ended" as const };
+      }
+      if (proof.kind === "continue") {
+        if (proof.factorVerified) await ctx.db.patch(current._id, { factorVerifiedTime: Date.now() });
+        await continueSession(ctx, current, refreshTokenHash, policy);
+        return { status: "ok" as const, userId, sessionId: current._id, expirationTime: current.expirationTime };
+      }
+      const session = await createSession(ctx, userId, refreshTokenHash, policy, audit, { factorVerified: proof.factorVerified });
+      await endSession(ctx, current._id, userId, "replaced", audit);
+      await recordEvent(ctx, { type: "sign_in", userId, sessionId: session.sessionId, data: { provider: proof.provider } }, audit);
+      return { status: "ok" as const, userId, ...session };
+    }
+  }
+}
 
 /** The session, or `null` when it ended or expired (or `sessionId` is no session id). One read. */
 export const get = query({

@@ -10,17 +10,17 @@
  * import { components } from "./_generated/api";
  *
  * export const auth = Auth({ component: components.auth, providers: [Password()] });
- * export const { signIn, signOut } = auth;
+ * export const { signIn, signOut, refresh, sessionState } = auth;
  * ```
  */
-import { actionGeneric, httpActionGeneric, queryGeneric, type HttpRouter } from "convex/server";
+import { actionGeneric, httpActionGeneric, mutationGeneric, queryGeneric, type HttpRouter } from "convex/server";
 import { v } from "convex/values";
 import type { ComponentApi } from "../component/_generated/component.js";
 import { resolveOptions, type AuthOptions } from "./config.js";
 import { authError } from "./errors.js";
 import { JWKS_PATH, OPENID_CONFIGURATION_PATH, jwksResponse, openidConfiguration } from "./http/wellKnown.js";
-import { signedIn } from "./identity.js";
-import { attemptLimitOf, isVerdict, type AuthProvider, type ChangesPassword, type ProviderOutcome, type SignInContext, type SignInResult } from "./provider.js";
+import { signedIn, trustComponentName } from "./identity.js";
+import { attemptLimitOf, isVerdict, type AuthProvider, type ChangesPassword, type ProviderOutcome, type SignInContext, type SignInResult, type Tokens } from "./provider.js";
 import { secondFactorPolicy } from "./secondFactor.js";
 import { issueSession, loadMinter, refreshSession, type Minter } from "./session/issue.js";
 import { requireLiveSession } from "./session/live.js";
@@ -38,9 +38,10 @@ import { newOpaqueToken } from "./tokens/opaqueToken.js";
 import { userOfStepVerifier } from "./tokens/stepVerifier.js";
 import { isRefreshTokenShaped } from "./tokens/refreshToken.js";
 import { signingKeyFromEnv } from "./tokens/signingKey.js";
+import { componentNameOf, ownIssuerConfigured } from "./tokens/issuer.js";
 import { finishRedirectSignIn } from "./oauth/finish.js";
 import { toAuthProviders, type ProviderConfig } from "./oauth/providers.js";
-import { signInResultValidator } from "../shared/protocol.js";
+import { refreshResultValidator, signInResultValidator } from "../shared/protocol.js";
 import { deploymentUrl } from "./env.js";
 
 /** `Auth()`'s configuration. */
@@ -67,6 +68,8 @@ export const sessionStateValidator = v.union(v.null(), v.object({ sessionId: v.s
 export function Auth(config: AuthConfig) {
   const { component } = config;
   const options = resolveOptions(config);
+  // Tokens the deployment signs for the component name it in their issuer.
+  trustComponentName(componentNameOf(component.sessions.get));
   const providers = new Map<string, AuthProvider>();
   for (const provider of toAuthProviders(config.providers)) {
     if (providers.has(provider.id)) throw new Error(`Auth(): two providers have the id "${provider.id}"`);
@@ -102,7 +105,7 @@ export function Auth(config: AuthConfig) {
    * The signing key is loaded before the rotation commits, so a deployment
    * outage fails without using the token up (the retry then works).
    */
-  async function refresh(ctx: SignInContext["ctx"], refreshToken: string): Promise<SignInResult> {
+  async function exchange(ctx: Pick<SignInContext["ctx"], "runMutation">, refreshToken: string): Promise<{ tokens: Tokens | null }> {
     if (!isRefreshTokenShaped(refreshToken)) return { tokens: null };
     return await refreshSession(ctx, component, options, refreshToken, await loadMinter(options));
   }
@@ -121,7 +124,7 @@ export function Auth(config: AuthConfig) {
     },
     returns: signInResultValidator,
     handler: async (ctx, args): Promise<SignInResult> => {
-      if (args.refreshToken !== undefined) return await refresh(ctx, args.refreshToken);
+      if (args.refreshToken !== undefined) return await exchange(ctx, args.refreshToken);
       if (args.provider === undefined && typeof args.params?.code === "string") {
         // The return of a redirect (OAuth callback, magic link): `?code=` and the client's verifier.
         const mint = await loadMinter(options);
@@ -138,6 +141,19 @@ export function Auth(config: AuthConfig) {
       const outcome = await provider.signIn(contextFor(ctx, args.verifier), args.params ?? {});
       return await settle(ctx, outcome, mint);
     },
+  });
+
+  /**
+   * The public refresh mutation (re-export it from `convex/auth.ts`): rotates
+   * the refresh token and mints the access token in one transaction, one
+   * call from the client (`signIn({ refreshToken })` does the same from an
+   * action, two). `{ tokens: null }` when the token no longer works; the
+   * reuse window, lost-response and theft rules are `sessions.issue`'s.
+   */
+  const refresh = mutationGeneric({
+    args: { refreshToken: v.string() },
+    returns: refreshResultValidator,
+    handler: async (ctx, { refreshToken }) => await exchange(ctx, refreshToken),
   });
 
   /** The public sign-out action: ends the caller's session. Signed out already is fine. */
@@ -187,19 +203,30 @@ export function Auth(config: AuthConfig) {
 
   const http = {
     /**
-     * Serves `/.well-known/openid-configuration` and `/.well-known/jwks.json`
-     * from the app's router, so `auth.config.ts` can trust our tokens.
+     * Serves the providers' routes (OAuth callbacks) from the app's router,
+     * and `/.well-known/openid-configuration` and `/.well-known/jwks.json`
+     * for tokens signed with the app's own key (`JWT_PRIVATE_KEY`), so
+     * `auth.config.ts` can trust them. Without it, tokens are signed with
+     * the deployment's key, whose JWKS Convex serves: both answer 404.
      */
     add(router: HttpRouter): void {
+      const ownIssuerOnly = (respond: () => Promise<Response>) =>
+        httpActionGeneric(async () =>
+          ownIssuerConfigured()
+            ? await respond()
+            : new Response("Tokens are signed with the deployment's key: its JWKS is at CONVEX_CLOUD_URL/.well-known/jwks.json", {
+                status: 404,
+              }),
+        );
       router.route({
         path: OPENID_CONFIGURATION_PATH,
         method: "GET",
-        handler: httpActionGeneric(async () => openidConfiguration(deploymentUrl())),
+        handler: ownIssuerOnly(async () => openidConfiguration(deploymentUrl())),
       });
       router.route({
         path: JWKS_PATH,
         method: "GET",
-        handler: httpActionGeneric(async () => jwksResponse((await signingKeyFromEnv()).publicJwks)),
+        handler: ownIssuerOnly(async () => jwksResponse((await signingKeyFromEnv()).publicJwks)),
       });
       for (const provider of providers.values()) {
         provider.addRoutes?.(router, { component, options, contextFor });
@@ -217,6 +244,7 @@ export function Auth(config: AuthConfig) {
   return {
     signIn,
     signOut,
+    refresh,
     sessionState,
     user: userHelpers(component, { audit }),
     session: sessionHelpers(component, { audit }),

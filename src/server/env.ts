@@ -2,8 +2,10 @@
  * The deployment's environment, read in one place. Two URLs matter and are
  * easy to confuse:
  * - `CONVEX_SITE_URL` ({@link deploymentUrl}): the deployment's own HTTP
- *   address, set by Convex. Tokens are issued under it, and the JWKS and
- *   OAuth callbacks are served there.
+ *   address, set by Convex. OAuth callbacks are served there, and, when the
+ *   app signs with its own key, tokens are issued under it and its JWKS is
+ *   served there. (Tokens the deployment signs are issued under
+ *   `CONVEX_CLOUD_URL`: see tokens/issuer.ts.)
  * - `SITE_URL` ({@link appUrl}): the app's web pages, set by the developer.
  *   OAuth sign-ins and magic links return there; passkeys are bound to it.
  * Secrets (`JWT_PRIVATE_KEY`, `AUTH_CODE_SECRET`, `TOTP_ENCRYPTION_KEY`,

@@ -1,14 +1,40 @@
 import type { Auth } from "convex/server";
 import { authError } from "./errors.js";
-import { parseSubject } from "./tokens/accessToken.js";
+import { parseSubject } from "../shared/subject.js";
 import { processEnv } from "./env.js";
-
+import { DEFAULT_COMPONENT_NAME, componentIssuer } from "./tokens/issuer.js";
 
 /** Any function context: it has `ctx.auth`. */
 export type AuthCtx = { auth: Auth };
 
 /** The signed-in user and session, read from the access token's `sub`. */
 export type SignedIn = { userId: string; sessionId: string };
+
+/**
+ * Names the app mounted the component under (`Auth()` adds its own): tokens
+ * the deployment signs for the component carry
+ * `${CONVEX_CLOUD_URL}/components/<name>` as their issuer.
+ */
+const componentNames = new Set<string>([DEFAULT_COMPONENT_NAME]);
+
+/** Called by `Auth()` with the name its component is mounted under. */
+export function trustComponentName(name: string): void {
+  componentNames.add(name);
+}
+
+/** True when `issuer` is one of ours: `CONVEX_SITE_URL` (our own key) or the component's (the deployment's key). */
+function isOurIssuer(issuer: string): boolean {
+  const env = processEnv();
+  const iss = issuer.replace(/\/+$/, "");
+  const site = env.CONVEX_SITE_URL?.trim().replace(/\/+$/, "");
+  if (site && iss === site) return true;
+  const cloud = env.CONVEX_CLOUD_URL?.trim().replace(/\/+$/, "");
+  if (cloud) {
+    for (const name of componentNames) if (iss === componentIssuer(cloud, name)) return true;
+  }
+  // Neither URL known (a bare test runner): nothing to tell ours from another's.
+  return !site && !cloud;
+}
 
 /**
  * The user and session of the caller's access token, or `null`. Reads no
@@ -18,8 +44,7 @@ export type SignedIn = { userId: string; sessionId: string };
 export async function signedIn(ctx: AuthCtx): Promise<SignedIn | null> {
   const identity = await ctx.auth.getUserIdentity();
   if (identity === null) return null;
-  const site = processEnv().CONVEX_SITE_URL?.replace(/\/+$/, "");
-  if (site && identity.issuer.replace(/\/+$/, "") !== site) return null;
+  if (!isOurIssuer(identity.issuer)) return null;
   return parseSubject(identity.subject);
 }
 

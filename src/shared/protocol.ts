@@ -21,6 +21,9 @@ export const tokensValidator = v.object({ token: v.string(), refreshToken: v.str
 /** The access and refresh token a finished sign-in returns to the client. */
 export type Tokens = Infer<typeof tokensValidator>;
 
+/** What the `refresh` mutation returns: new tokens, or `null` when the refresh token no longer works (signed out for good). */
+export const refreshResultValidator = v.object({ tokens: v.union(tokensValidator, v.null()) });
+
 /**
  * The result validator of `signIn`:
  * - `{ tokens }`: signed in; `tokens: null` means signed out for good;

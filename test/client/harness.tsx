@@ -1,28 +1,35 @@
 /**
  * Runs the React client against the real server code on convex-test: the
- * transport calls the example app's `signIn`/`signOut` actions through
- * convex-test (standing in for the network), and a small stand-in for
- * `ConvexReactClient` does what Convex does with a token: asks the provider
- * for one and "authenticates" only if it verifies against the app's JWKS,
- * and serves `watchQuery` subscriptions whose results the test pushes.
+ * transport calls the example app's `signIn`/`signOut` actions and its
+ * `refresh` mutation through convex-test (standing in for the network), as
+ * the default transport does, and a small stand-in for `ConvexReactClient`
+ * does what Convex does with a token: asks the provider for one and
+ * "authenticates" only if the app's `auth.config.ts` (`authConfig()`)
+ * accepts it, and serves `watchQuery` subscriptions whose results the test
+ * pushes.
  */
 import { act, render } from "@testing-library/react";
 import { Authenticated, AuthLoading, Unauthenticated, useConvexAuth, type ConvexReactClient } from "convex/react";
 import { getFunctionName, type FunctionReference } from "convex/server";
-import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from "jose";
 import type { ReactNode } from "react";
 import { api } from "../../example/convex/_generated/api.js";
 import type { AuthTransport, SignInArgs, SignInOutcome } from "../../src/client/protocol.js";
 import type { TokenStorage } from "../../src/client/storage.js";
 import { ConvexAuthProvider, useAuthToken } from "../../src/client/react/index.js";
-import { as, makeAuthTest, type AuthTest } from "../harness/auth.js";
-import { TEST_SITE_URL } from "../harness/env.js";
+import { as, makeAuthTest, verifiedAsConvex, type AuthTest } from "../harness/auth.js";
 
-/** The network: real server code, with a switch to fail like a dropped connection. */
+/**
+ * The network: real server code, with a switch to fail like a dropped
+ * connection. A refresh goes to the `refresh` mutation, as the default
+ * transport sends it, or (`viaSignIn`: a server without it) to `signIn`.
+ */
 export class TestNetwork implements AuthTransport {
   calls: SignInArgs[] = [];
   failNext = 0;
-  constructor(readonly t: AuthTest) {}
+  constructor(
+    readonly t: AuthTest,
+    readonly options: { viaSignIn?: boolean } = {},
+  ) {}
   get refreshCalls() {
     return this.calls.filter((c) => c.refreshToken !== undefined).length;
   }
@@ -31,6 +38,9 @@ export class TestNetwork implements AuthTransport {
     if (this.failNext > 0) {
       this.failNext -= 1;
       throw new TypeError("Failed to fetch");
+    }
+    if (args.refreshToken !== undefined && !this.options.viaSignIn) {
+      return await this.t.mutation(api.auth.refresh, { refreshToken: args.refreshToken });
     }
     return await (token ? as(this.t, token) : this.t).action(api.auth.signIn, args);
   }
@@ -107,11 +117,11 @@ export class FakeConvexClient {
     onChange(ok);
     return token ?? null;
   }
+  /** As a deployment checks a token against the app's `auth.config.ts` (the package's `authConfig()`). */
   private async verifies(token: string) {
     if (!this.t) return true;
-    const jwks = (await (await this.t.fetch("/.well-known/jwks.json")).json()) as JSONWebKeySet;
     try {
-      await jwtVerify(token, createLocalJWKSet(jwks), { issuer: TEST_SITE_URL, audience: "convex" });
+      await verifiedAsConvex(this.t, token);
       return true;
     } catch {
       return false;

@@ -43,9 +43,9 @@ function stateOf(container: HTMLElement) {
   };
 }
 
-async function signedUpTab() {
+async function signedUpTab(networkOptions: { viaSignIn?: boolean } = {}) {
   const t = makeAuthTest();
-  const network = new TestNetwork(t);
+  const network = new TestNetwork(t, networkOptions);
   const storage = memoryStorage();
   let actions!: Actions;
   const tab = mountTab({
@@ -150,6 +150,23 @@ describe("ConvexAuthProvider", () => {
     // The first attempt failed; the retry went through.
     expect(network.refreshCalls - before).toBe(2);
     await shows(tab, "signed in");
+  });
+
+  test("against a server without the refresh mutation, refreshes go through signIn: single flight and retries alike", async () => {
+    const { t, network, storage, tab: tabA } = await signedUpTab({ viaSignIn: true });
+    const tabB = mountTab({ t, network, storage });
+    await settle();
+    await shows(tabB, "signed in");
+    const before = network.refreshCalls;
+    const [tokenA, tokenB] = await Promise.all([tabA.convex.refresh(), tabB.convex.refresh()]);
+    expect(network.refreshCalls - before).toBe(1);
+    expect(tokenA).toBe(tokenB);
+    network.failNext = 1;
+    expect(await tabA.convex.refresh()).toBeTruthy();
+    await settle(100);
+    expect(network.refreshCalls - before).toBe(3);
+    await shows(tabA, "signed in");
+    await shows(tabB, "signed in");
   });
 
   test("a revoked session signs the user out at the next refresh", async () => {

@@ -5,6 +5,7 @@ import { api, components } from "../../example/convex/_generated/api.js";
 import { DEFAULT_OPTIONS, resolveOptions } from "../../src/server/config.js";
 import { as, claimsOf, makeAuthTest, password, probe, refresh, tokensOf } from "../harness/auth.js";
 import { expectAuthError } from "../harness/errors.js";
+import { advanceFrom } from "../harness/clock.js";
 
 const auth = components.auth;
 const sweep = (componentsGeneric() as AnyComponents).auth.sweep.expired as FunctionReference<
@@ -49,7 +50,7 @@ describe("failed-attempt buckets", () => {
     const refused = (await lease()).limit;
     expect(refused).toMatchObject({ ok: false, remaining: 0 });
     expect(refused.retryAfterMs).toBe(20_000);
-    vi.setSystemTime(Date.now() + 20_000);
+    await advanceFrom(t, 20_000);
     expect((await lease()).limit.ok).toBe(true);
     // That lease is out: the bucket is empty until it is released.
     expect((await lease()).limit.ok).toBe(false);

@@ -4,11 +4,14 @@
  * protocols to Convex's own clients: ConvexHttpClient over the HTTP API,
  * ConvexClient over the WebSocket sync protocol, and plain fetch on the site
  * origin. Checked here with the example app's functions: results, coded
- * errors, refused tokens, reactivity, and secrets kept across a restart.
+ * errors, refused tokens, reactivity, tokens signed with the deployment's
+ * key (its JWKS on the cloud origin), the client's transport (one-call
+ * refresh, and its fallback), and what a restart keeps.
  */
 import { ConvexClient, ConvexHttpClient } from "convex/browser";
 import { ConvexError } from "convex/values";
-import { decodeJwt } from "jose";
+import { createRemoteJWKSet, decodeJwt, jwtVerify } from "jose";
+import { convexTransport } from "../../src/client/transport.js";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { api } from "../../example/convex/_generated/api.js";
 import { startDevBackend, type DevBackend } from "../e2e/app/devApp.js";
@@ -34,7 +37,7 @@ async function signUp(email: string): Promise<Tokens> {
 describe("HTTP API (ConvexHttpClient)", () => {
   test("runs queries, mutations and actions as the token's user", async () => {
     const tokens = await signUp("http@example.com");
-    expect(decodeJwt(tokens.token).iss).toBe(backend.siteUrl);
+    expect(decodeJwt(tokens.token).iss).toBe(`${backend.convexUrl}/components/auth`);
     const http = new ConvexHttpClient(backend.convexUrl);
     expect(await http.query(api.users.viewer, {})).toBeNull();
     http.setAuth(tokens.token);
@@ -85,12 +88,44 @@ describe("HTTP API (ConvexHttpClient)", () => {
 });
 
 describe("site origin", () => {
-  test("serves the app's HTTP actions (discovery and JWKS)", async () => {
-    const discovery = (await (await fetch(`${backend.siteUrl}/.well-known/openid-configuration`)).json()) as { issuer: string; jwks_uri: string };
-    expect(discovery.issuer).toBe(backend.siteUrl);
-    const jwks = (await (await fetch(discovery.jwks_uri)).json()) as { keys: unknown[] };
-    expect(jwks.keys.length).toBeGreaterThan(0);
+  test("serves the app's HTTP actions", async () => {
+    // The example's API-key endpoint answers (401 without a key); an unknown route is a 404.
+    expect((await fetch(`${backend.siteUrl}/api/profile`)).status).toBe(401);
+    // No JWT_PRIVATE_KEY: the app has no issuer of its own to describe.
+    expect((await fetch(`${backend.siteUrl}/.well-known/openid-configuration`)).status).toBe(404);
+    expect((await fetch(`${backend.siteUrl}/.well-known/jwks.json`)).status).toBe(404);
     expect((await fetch(`${backend.siteUrl}/no/such/route`)).status).toBe(404);
+  });
+});
+
+describe("zero-setup signing", () => {
+  test("the cloud origin serves the deployment's JWKS, and tokens verify against it with the component's issuer", async () => {
+    const tokens = await signUp("jwks@example.com");
+    const jwks = createRemoteJWKSet(new URL(`${backend.convexUrl}/.well-known/jwks.json`));
+    const { payload, protectedHeader } = await jwtVerify(tokens.token, jwks, {
+      issuer: `${backend.convexUrl}/components/auth`,
+      audience: "convex",
+      algorithms: ["ES256"],
+    });
+    expect(protectedHeader.alg).toBe("ES256");
+    expect(payload.exp! - payload.iat!).toBe(15 * 60);
+  });
+
+  test("the client's transport refreshes in one call to the refresh mutation; a server without it falls back to signIn", async () => {
+    const tokens = await signUp("transport@example.com");
+    const transport = convexTransport(backend.convexUrl);
+    const next = (await transport.signIn({ refreshToken: tokens.refreshToken })) as { tokens: Tokens };
+    expect(decodeJwt(next.tokens.token).sub).toBe(decodeJwt(tokens.token).sub);
+    // An app that exports no `refresh` (here: a name that does not exist) is refreshed through signIn.
+    const legacy = convexTransport(backend.convexUrl, { refresh: "auth:noSuchRefresh" });
+    const again = (await legacy.signIn({ refreshToken: next.tokens.refreshToken })) as { tokens: Tokens };
+    expect(decodeJwt(again.tokens.token).sub).toBe(decodeJwt(tokens.token).sub);
+    const more = (await legacy.signIn({ refreshToken: again.tokens.refreshToken })) as { tokens: Tokens };
+    expect(more.tokens).not.toBeNull();
+    // Any other failure of the mutation is the caller's (the client retries it); it does not fall back.
+    const broken = convexTransport(backend.convexUrl, { refresh: "users:rename" });
+    await expect(broken.signIn({ refreshToken: more.tokens.refreshToken })).rejects.toThrow();
+    expect(((await transport.signIn({ refreshToken: more.tokens.refreshToken })) as { tokens: Tokens | null }).tokens).not.toBeNull();
   });
 });
 
@@ -125,13 +160,13 @@ describe("sync protocol (ConvexClient over WebSocket)", () => {
     }
   });
 
-  test("after a restart the data is gone but the keys stay: an old token still verifies, its user does not exist", async () => {
+  test("after a restart the data is gone: an old token no longer verifies (a new deployment key), its refresh gives no tokens", async () => {
     const tokens = await signUp("restart@example.com");
     await backend.restart();
     const http = new ConvexHttpClient(backend.convexUrl);
     http.setAuth(tokens.token);
-    expect(await http.query(api.users.viewer, {})).toBeNull();
-    const refreshed = (await new ConvexHttpClient(backend.convexUrl).action(api.auth.signIn, {
+    await expect(http.query(api.users.viewer, {})).rejects.toThrow(/verify the token/);
+    const refreshed = (await new ConvexHttpClient(backend.convexUrl).mutation(api.auth.refresh, {
       refreshToken: tokens.refreshToken,
     })) as { tokens: Tokens | null };
     expect(refreshed.tokens).toBeNull();

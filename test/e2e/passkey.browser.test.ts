@@ -8,7 +8,7 @@
  * on convex-test (the example app's `signIn`) verifies them. Chromium's
  * authenticator makes Ed25519 keys, since the options list EdDSA first.
  * Covered: sign-up, usernameless and email-hint sign-in (a JWT whose `sub`
- * is the user, verified with our JWKS), excludeCredentials, adding a
+ * is the user, verified as Convex would), excludeCredentials, adding a
  * passkey, a passkey as the second factor after a password, a wrong origin.
  *
  * Nothing here is skipped: without Chromium the test fails, saying how to
@@ -20,13 +20,11 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import esbuild from "esbuild";
-import { createLocalJWKSet, jwtVerify } from "jose";
 import { chromium, type BrowserContext, type CDPSession, type Page } from "playwright-core";
 import { ConvexError } from "convex/values";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { api } from "../../example/convex/_generated/api.js";
-import { TEST_SITE_URL } from "../harness/env.js";
-import { as, makeAuthTest, probe, type AuthTest } from "../harness/auth.js";
+import { as, makeAuthTest, probe, verifiedAsConvex, type AuthTest } from "../harness/auth.js";
 import { addVirtualAuthenticator, CHROMIUM, CHROMIUM_ARGS, requireChromium } from "./app/browser.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -88,11 +86,10 @@ async function newClient(): Promise<void> {
   await page.evaluate(() => (window as unknown as { e2e: { newClient(): void } }).e2e.newClient());
 }
 
-/** Verifies an access token with our JWKS route, as Convex would, and returns its subject. */
+/** Verifies an access token as Convex would (the app's auth.config.ts), and returns its subject. */
 async function verifiedSubject(token: string | null | undefined): Promise<{ userId: string; sessionId: string }> {
   expect(token, "expected an access token").toEqual(expect.any(String));
-  const jwks = createLocalJWKSet(await (await t.fetch("/.well-known/jwks.json")).json());
-  const { payload } = await jwtVerify(token!, jwks, { issuer: TEST_SITE_URL, audience: "convex" });
+  const payload = await verifiedAsConvex(t, token!);
   const [userId, sessionId] = String(payload.sub).split("|");
   return { userId: userId!, sessionId: sessionId! };
 }

@@ -3,7 +3,8 @@
  * `signIn`/`signOut` actions, holding the tokens they return.
  */
 import { componentsGeneric, type AnyComponents, type FunctionReference } from "convex/server";
-import { decodeJwt } from "jose";
+import { createLocalJWKSet, decodeJwt, jwtVerify, type JSONWebKeySet, type JWTPayload } from "jose";
+import { authConfig } from "../../src/server/authConfig.js";
 import { expect } from "vitest";
 import { api } from "../../example/convex/_generated/api.js";
 import { makeTest, type TestOptions } from "./setup.js";
@@ -50,6 +51,28 @@ export function claimsOf(token: string) {
   return { ...claims, userId, sessionId };
 }
 
+/**
+ * Verifies `token` as a deployment would against the app's `auth.config.ts`
+ * (`authConfig()`): the deployment's JWKS (`t.jwks()`) for its own tokens,
+ * or the app's JWKS route for tokens signed with `JWT_PRIVATE_KEY`. Throws
+ * when it does not verify; returns the payload.
+ */
+export async function verifiedAsConvex(t: Pick<AuthTest, "fetch" | "jwks">, token: string): Promise<JWTPayload> {
+  const [provider] = authConfig().providers as unknown as [
+    { domain?: string; issuer?: string; algorithm?: string; applicationID: string },
+  ];
+  const jwks =
+    provider.domain !== undefined
+      ? ((await (await t.fetch("/.well-known/jwks.json")).json()) as JSONWebKeySet)
+      : ((await t.jwks()) as JSONWebKeySet);
+  const { payload } = await jwtVerify(token, createLocalJWKSet(jwks), {
+    issuer: provider.domain ?? provider.issuer,
+    audience: provider.applicationID,
+    ...(provider.algorithm ? { algorithms: [provider.algorithm] } : {}),
+  });
+  return payload;
+}
+
 /** `t` acting as the holder of `token` (Convex would verify it; convex-test takes the claims). */
 export function as(t: AuthTest, token: string) {
   const claims = claimsOf(token);
@@ -71,5 +94,8 @@ export const password = {
     t.action(api.auth.signIn, { provider: "password", params: { flow: "signIn", email, password: pw } }),
 };
 
-/** Exchanges a refresh token through `signIn`. */
-export const refresh = (t: AuthTest, refreshToken: string) => t.action(api.auth.signIn, { refreshToken });
+/** Exchanges a refresh token as the client does: the public `refresh` mutation (one transaction). */
+export const refresh = (t: AuthTest, refreshToken: string) => t.mutation(api.auth.refresh, { refreshToken });
+
+/** Exchanges a refresh token through `signIn` (an action calling the issuing mutation), for servers without `refresh`. */
+export const refreshViaSignIn = (t: AuthTest, refreshToken: string) => t.action(api.auth.signIn, { refreshToken });

@@ -11,6 +11,25 @@ export const advance = (ms: number): void => {
   vi.setSystemTime(Date.now() + ms);
 };
 
+/** What `dbNow` needs of a test app: an inline query. */
+type Queries = { query: <T>(fn: (ctx: unknown) => Promise<T>) => Promise<T> };
+
+/**
+ * The time the next transaction runs at. convex-test (like a deployment)
+ * keeps commit timestamps strictly increasing and runs a transaction no
+ * earlier than the last commit, so under a frozen `Date` the transactions
+ * after the second commit of a millisecond run 1 ms later than `Date.now()`.
+ * A query commits nothing, so asking changes nothing.
+ */
+export async function dbNow(t: Queries): Promise<number> {
+  return await t.query(async () => Date.now());
+}
+
+/** Sets the fake clock to `ms` after the database's clock ({@link dbNow}), i.e. after the last transaction. */
+export async function advanceFrom(t: Queries, ms: number): Promise<void> {
+  vi.setSystemTime((await dbNow(t)) + ms);
+}
+
 afterEach(() => {
   vi.useRealTimers();
 });

@@ -19,6 +19,9 @@ const ref = {
   chain: makeFunctionReference<"mutation", { levels: number }, number>("probes:chain"),
   readChain: makeFunctionReference<"query", { levels: number }, number>("probes:readChain"),
   chainFromAction: makeFunctionReference<"action", { levels: number }, number>("probes:chainFromAction"),
+  signJwtBesideEcdsa: makeFunctionReference<"mutation", { jwk: JsonWebKey }, { token: string; own: string; after: string }>(
+    "probes:signJwtBesideEcdsa",
+  ),
 };
 
 type Args = { op: Op; jwk: JsonWebKey | null };
@@ -80,6 +83,17 @@ describe("Web Crypto in queries and mutations", () => {
     await expect(t.mutation(ref.mutation, { op: "generateKey", jwk: null })).rejects.toThrow();
     const pair = await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, false, ["sign"]);
     expect(pair).toHaveProperty("privateKey");
+  });
+});
+
+describe("ctx.auth.signJwt", () => {
+  test("the deployment's signer works in a mutation; the function's own ECDSA beside and after it still throws", async () => {
+    const t = makeTestOf(fixture);
+    const { token, own, after } = await t.mutation(ref.signJwtBesideEcdsa, { jwk: keys.ecdsa });
+    expect(token.split(".")).toHaveLength(3);
+    expect(JSON.parse(atob(token.split(".")[0]!.replace(/-/g, "+").replace(/_/g, "/")))).toMatchObject({ alg: "ES256" });
+    expect(own).toMatch(/not supported in Convex queries or mutations/);
+    expect(after).toMatch(/not supported in Convex queries or mutations/);
   });
 });
 

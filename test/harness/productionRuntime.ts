@@ -9,9 +9,19 @@
  * - Nested `runQuery`/`runMutation` deeper than 8 fails in production;
  *   convex-test does not check it. Here it throws.
  *
+ * `ctx.auth.signJwt` (mutations) is the deployment's own signer, not the
+ * function's Web Crypto: production allows it. convex-test implements it
+ * with ECDSA `sign` (and a `generateKey` for its key) run inside the
+ * function's context, so the guard lets Web Crypto through while, and only
+ * while, that call runs.
+ *
  * Both are applied by wrapping every registered function (see instrument.ts).
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import type { Around } from "./instrument.js";
+
+/** Set while `ctx.auth.signJwt` runs: the deployment signs, not the function. */
+const deploymentSigner = new AsyncLocalStorage<true>();
 
 /** Deepest nesting of `runQuery`/`runMutation` calls Convex allows. */
 export const MAX_NESTED_CALL_DEPTH = 8;
@@ -38,6 +48,7 @@ function transactionSubtle(real: SubtleCrypto): SubtleCrypto {
       const value: unknown = Reflect.get(target, property, target);
       if (typeof value !== "function") return value;
       const method = value as (...args: unknown[]) => unknown;
+      if (deploymentSigner.getStore()) return method.bind(target);
       if (property === "generateKey") {
         return () => Promise.reject(refusal("crypto.subtle.generateKey"));
       }
@@ -93,5 +104,16 @@ export const productionRuntime: Around = async (frame, run) => {
   // convex-test keeps one overrides map per function call: assigning the
   // global here changes `crypto` for this call only.
   globalThis.crypto = transactionCrypto(globalThis.crypto);
+  allowDeploymentSigning(frame.ctx);
   return await run();
 };
+
+type SignJwt = (options: unknown) => Promise<string>;
+
+/** Lets a mutation's `ctx.auth.signJwt` use Web Crypto (see the module docs). */
+function allowDeploymentSigning(ctx: unknown): void {
+  const auth = (ctx as { auth?: { signJwt?: SignJwt } } | null)?.auth;
+  const signJwt = auth?.signJwt;
+  if (auth === undefined || typeof signJwt !== "function") return;
+  auth.signJwt = (options) => deploymentSigner.run(true, () => signJwt.call(auth, options));
+}

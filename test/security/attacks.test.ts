@@ -9,7 +9,8 @@ import { api, components } from "../../example/convex/_generated/api.js";
 import { DEFAULT_OPTIONS } from "../../src/server/config.js";
 import { advance, useClock } from "../harness/clock.js";
 import { expectAuthError } from "../harness/errors.js";
-import { as, claimsOf, makeAuthTest, password, probe, refresh, tokensOf, type AuthTest } from "../harness/auth.js";
+import { as, claimsOf, makeAuthTest, password, probe, refresh, refreshViaSignIn, tokensOf, type AuthTest } from "../harness/auth.js";
+import { useDeploymentIssuer, useOwnIssuer } from "../harness/env.js";
 import { useEnvVars } from "../harness/envVars.js";
 import { enrollTotp } from "../harness/totp.js";
 
@@ -306,34 +307,89 @@ describe("finding 12: one bucket per kind of secret", () => {
   });
 });
 
-describe("faults: nothing can fail after a rotation commits", () => {
-  test("a refresh during a signing-key outage fails without using the token; after the fix it works", async () => {
-    const t = makeAuthTest();
-    const { refreshToken } = tokensOf(await password.signUp(t, EMAIL, PW));
-    const saved = process.env.JWT_PRIVATE_KEY;
-    process.env.JWT_PRIVATE_KEY = "not a key";
-    try {
-      await expectAuthError(refresh(t, refreshToken), "CONFIGURATION");
-    } finally {
-      process.env.JWT_PRIVATE_KEY = saved;
+/** Runs `fn` with `values` in the environment (`undefined`: unset), then puts the previous values back. */
+async function withEnv(values: Record<string, string | undefined>, fn: () => Promise<void>): Promise<void> {
+  const saved = Object.fromEntries(Object.keys(values).map((name) => [name, process.env[name]]));
+  const apply = (vars: Record<string, string | undefined>) => {
+    for (const [name, value] of Object.entries(vars)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
     }
-    // The token was not used up: no false refresh_reuse, the session goes on.
-    tokensOf(await refresh(t, refreshToken));
-    expect((await rows(t, "events")).filter((e) => e.type === "session_revoked")).toEqual([]);
-  });
+  };
+  apply(values);
+  try {
+    await fn();
+  } finally {
+    apply(saved);
+  }
+}
 
-  test("a refresh with CONVEX_SITE_URL missing fails before rotating", async () => {
-    const t = makeAuthTest();
-    const { refreshToken } = tokensOf(await password.signUp(t, EMAIL, PW));
-    const saved = process.env.CONVEX_SITE_URL;
-    delete process.env.CONVEX_SITE_URL;
-    try {
-      await expectAuthError(refresh(t, refreshToken), "CONFIGURATION");
-    } finally {
-      process.env.CONVEX_SITE_URL = saved;
-    }
-    tokensOf(await refresh(t, refreshToken));
-  });
+describe("faults: nothing can fail after a rotation commits", () => {
+  // Both ways of refreshing: the one-transaction mutation, and the action.
+  for (const [how, exchange] of [
+    ["the refresh mutation", refresh],
+    ["signIn({ refreshToken })", refreshViaSignIn],
+  ] as const) {
+    describe(`signed with the deployment's key, through ${how}`, () => {
+      useDeploymentIssuer();
+      test("a refresh whose signing fails inside the issuing mutation rolls its rotation back; the retry works", async () => {
+        let failSigning = true;
+        const t = makeAuthTest({
+          around: async (frame, run) => {
+            const auth = (frame.ctx as { auth?: { signJwt?: unknown } }).auth;
+            if (failSigning && frame.name === "sessions:issue" && auth?.signJwt !== undefined) {
+              auth.signJwt = async () => {
+                throw new Error("the deployment's signer is down");
+              };
+            }
+            return await run();
+          },
+        });
+        failSigning = false;
+        const { refreshToken } = tokensOf(await password.signUp(t, EMAIL, PW));
+        const before = await rows(t, "refreshTokens");
+        failSigning = true;
+        await expect(exchange(t, refreshToken)).rejects.toThrow(/signer is down/);
+        failSigning = false;
+        // Nothing of the rotation stayed: no successor, the token not marked used.
+        expect(await rows(t, "refreshTokens")).toEqual(before);
+        tokensOf(await exchange(t, refreshToken));
+        expect((await rows(t, "events")).filter((e) => e.type === "session_revoked")).toEqual([]);
+      });
+
+      test("a refresh with CONVEX_CLOUD_URL missing fails before rotating", async () => {
+        const t = makeAuthTest();
+        const { refreshToken } = tokensOf(await password.signUp(t, EMAIL, PW));
+        await withEnv({ CONVEX_CLOUD_URL: undefined }, async () => {
+          await expectAuthError(exchange(t, refreshToken), "CONFIGURATION");
+        });
+        tokensOf(await exchange(t, refreshToken));
+      });
+    });
+
+    describe(`signed with the app's own key, through ${how}`, () => {
+      useOwnIssuer();
+      test("a refresh during a signing-key outage fails without using the token; after the fix it works", async () => {
+        const t = makeAuthTest();
+        const { refreshToken } = tokensOf(await password.signUp(t, EMAIL, PW));
+        await withEnv({ JWT_PRIVATE_KEY: "not a key" }, async () => {
+          await expectAuthError(exchange(t, refreshToken), "CONFIGURATION");
+        });
+        // The token was not used up: no false refresh_reuse, the session goes on.
+        tokensOf(await exchange(t, refreshToken));
+        expect((await rows(t, "events")).filter((e) => e.type === "session_revoked")).toEqual([]);
+      });
+
+      test("a refresh with CONVEX_SITE_URL missing fails before rotating", async () => {
+        const t = makeAuthTest();
+        const { refreshToken } = tokensOf(await password.signUp(t, EMAIL, PW));
+        await withEnv({ CONVEX_SITE_URL: undefined }, async () => {
+          await expectAuthError(exchange(t, refreshToken), "CONFIGURATION");
+        });
+        tokensOf(await exchange(t, refreshToken));
+      });
+    });
+  }
 
   test("a user deleted between the factor check and the issuing gets no session, and nothing is left", async () => {
     const t = makeAuthTest();

@@ -38,8 +38,9 @@ describe("one way in", () => {
     expect(filesMatching(/insert\(\s*"refreshTokens"/)).toEqual(["component/model/sessions.ts", "component/sessions.ts"]);
   });
 
-  test("access tokens are minted only by server/session/issue.ts", () => {
+  test("access tokens are minted only by server/session/issue.ts (the app's key) and sessions.issue (the deployment's)", () => {
     expect(filesMatching(/\bsignAccessToken\(/)).toEqual(["server/session/issue.ts", "server/tokens/accessToken.ts"]);
+    expect(filesMatching(/\bsignJwt\b/)).toEqual(["component/sessions.ts"]);
   });
 
   test("no provider reaches the issuing mutation or the minting itself", () => {

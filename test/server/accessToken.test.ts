@@ -1,22 +1,28 @@
 /**
- * A JWT minted by sign-in verifies with jose against the JWKS the app serves
- * (fetched through its HTTP routes), with the right issuer, audience and
- * subject; a token signed with another key does not.
+ * With the app's own key (`JWT_PRIVATE_KEY` set), a JWT minted by sign-in
+ * verifies with jose against the JWKS the app serves (fetched through its
+ * HTTP routes), with the right issuer, audience and subject; a token signed
+ * with another key does not. (The default, the deployment's key:
+ * deploymentToken.test.ts.)
  */
 import {
   SignJWT,
   createLocalJWKSet,
   createRemoteJWKSet,
   customFetch,
+  decodeProtectedHeader,
   generateKeyPair,
   jwtVerify,
   type JSONWebKeySet,
 } from "jose";
 import { afterEach, describe, expect, test, vi } from "vitest";
 import { api } from "../../example/convex/_generated/api.js";
-import { TEST_SITE_URL } from "../harness/env.js";
+import { TEST_SITE_URL, useOwnIssuer } from "../harness/env.js";
 import { expectAuthError } from "../harness/errors.js";
 import { as, claimsOf, makeAuthTest, password, tokensOf } from "../harness/auth.js";
+
+// Tokens signed with the app's own key (JWT_PRIVATE_KEY set): see deploymentToken.test.ts for the default.
+useOwnIssuer();
 
 async function jwksOf(t: ReturnType<typeof makeAuthTest>): Promise<JSONWebKeySet> {
   const response = await t.fetch("/.well-known/jwks.json");
@@ -108,15 +114,28 @@ describe("access token", () => {
 });
 
 describe("configuration", () => {
-  test("a missing private key fails sign-in with CONFIGURATION naming the variable, and writes nothing", async () => {
+  test("a private key without its JWKS fails sign-in with CONFIGURATION naming JWKS, and writes nothing", async () => {
+    const t = makeAuthTest();
+    const saved = process.env.JWKS;
+    delete process.env.JWKS;
+    try {
+      const error = await password.signUp(t, "ada@example.com", "correct horse battery").catch((e: unknown) => e);
+      await expectAuthError(Promise.reject(error), "CONFIGURATION");
+      expect(String((error as { data: { message: string } }).data.message)).toContain("JWKS");
+      expect(await t.query(api.users.byEmail, { email: "ada@example.com" })).toBeNull();
+    } finally {
+      process.env.JWKS = saved;
+    }
+  });
+
+  test("without JWT_PRIVATE_KEY, sign-in signs with the deployment's key instead", async () => {
     const t = makeAuthTest();
     const saved = process.env.JWT_PRIVATE_KEY;
     delete process.env.JWT_PRIVATE_KEY;
     try {
-      const error = await password.signUp(t, "ada@example.com", "correct horse battery").catch((e: unknown) => e);
-      await expectAuthError(Promise.reject(error), "CONFIGURATION");
-      expect(String((error as { data: { message: string } }).data.message)).toContain("JWT_PRIVATE_KEY");
-      expect(await t.query(api.users.byEmail, { email: "ada@example.com" })).toBeNull();
+      const { token } = tokensOf(await password.signUp(t, "ada@example.com", "correct horse battery"));
+      expect(decodeProtectedHeader(token).alg).toBe("ES256");
+      expect(claimsOf(token).iss).toBe(`${process.env.CONVEX_CLOUD_URL}/components/auth`);
     } finally {
       process.env.JWT_PRIVATE_KEY = saved;
     }

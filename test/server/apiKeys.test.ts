@@ -25,6 +25,7 @@ import { keyAdminHelpers, keyHelpers, type KeyWriteCtx } from "../../src/server/
 import { hashSecret } from "../../src/server/tokens/secretHash.js";
 import { as, claimsOf, password, probe, tokensOf } from "../harness/auth.js";
 import { expectAuthError } from "../harness/errors.js";
+import { advanceFrom, dbNow } from "../harness/clock.js";
 import { appModules, makeTestOf, type TestOptions } from "../harness/setup.js";
 
 afterEach(() => {
@@ -282,7 +283,7 @@ describe("verify", () => {
     expect(await outcome(t, revoked.raw)).toBe("API_KEY_REVOKED");
     // Soft: the revoked key is still listed, with when it was revoked.
     const listed = await t.query(async (ctx) => await admin.list(ctx, { userId }));
-    expect(listed.find((k) => k._id === revoked.keyId)?.revokedTime).toBe(Date.now());
+    expect(listed.find((k) => k._id === revoked.keyId)?.revokedTime).toBe(await dbNow(t));
 
     await inAction(t, (ctx) => admin.remove(ctx, removed.keyId));
     expect(await outcome(t, removed.raw)).toBe("INVALID_API_KEY");
@@ -460,7 +461,7 @@ describe("caller helpers and the admin variant", () => {
     const rows = await t.query(probe.rows, { table: "apiKeys" });
     const oldRow = rows.find((k) => k._id === old.keyId)!;
     const newRow = rows.find((k) => k._id === newKeyId)!;
-    expect(oldRow.revokedTime).toBe(Date.now());
+    expect(oldRow.revokedTime).toBe(await dbNow(t));
     expect(newRow).toMatchObject({
       userId: ada,
       name: "CI",
@@ -646,7 +647,7 @@ describe("rate limit", () => {
       ),
     );
     expect(refused).toMatchObject({ code: "RATE_LIMITED", retryAfterMs: 12_000 });
-    advance(12_000 - 1);
+    await advanceFrom(t, 12_000 - 1);
     expect(await outcome(t, raw)).toBe("RATE_LIMITED");
     advance(1);
     expect(await outcome(t, raw)).toBe("ok");
@@ -664,7 +665,7 @@ describe("rate limit", () => {
     const { raw } = await createKey(t, userId, { rateLimit: { max: 3, periodMs: 1_000 } });
     for (let i = 0; i < 3; i++) expect(await outcome(t, raw)).toBe("ok");
     expect(await outcome(t, raw)).toBe("RATE_LIMITED");
-    advance(334);
+    await advanceFrom(t, 334);
     expect(await outcome(t, raw)).toBe("ok");
     expect(await outcome(t, raw)).toBe("RATE_LIMITED");
   });
@@ -675,11 +676,12 @@ describe("rate limit", () => {
     const userId = await newUser(t);
     const { keyId, raw } = await createKey(t, userId, { rateLimit: { max: 1, periodMs: 60_000 } });
     await verify(t, raw);
+    const usedAt = await dbNow(t);
     const before = await t.query(probe.rows, { table: "apiKeys" });
     advance(1_000);
     expect(await outcome(t, raw)).toBe("RATE_LIMITED");
     expect(await t.query(probe.rows, { table: "apiKeys" })).toEqual(before);
-    expect((await t.query(async (ctx) => await admin.get(ctx, keyId)))!.lastUsedTime).toBe(Date.now() - 1_000);
+    expect((await t.query(async (ctx) => await admin.get(ctx, keyId)))!.lastUsedTime).toBe(usedAt);
   });
 
   test("the default rate limit applies unless a key has its own, or null for none", async () => {

@@ -2,9 +2,9 @@
 import { describe, expect, test, vi } from "vitest";
 import { api, components } from "../../example/convex/_generated/api.js";
 import { DEFAULT_OPTIONS } from "../../src/server/config.js";
-import { advance, useClock } from "../harness/clock.js";
+import { advance, advanceFrom, useClock } from "../harness/clock.js";
 import { expectAuthError } from "../harness/errors.js";
-import { as, claimsOf, makeAuthTest, password, probe, refresh, tokensOf } from "../harness/auth.js";
+import { as, claimsOf, makeAuthTest, password, probe, refresh as refreshMutation, refreshViaSignIn, tokensOf } from "../harness/auth.js";
 
 const EMAIL = "ada@example.com";
 const PW = "correct horse battery";
@@ -17,7 +17,12 @@ async function revocations(t: ReturnType<typeof makeAuthTest>) {
   return events.filter((e) => e.type === "session_revoked").map((e) => e.reason);
 }
 
-describe("refresh", () => {
+// The same rules whichever way the client refreshes: the public `refresh`
+// mutation (one transaction) or `signIn({ refreshToken })` (an action).
+describe.each([
+  ["the refresh mutation", refreshMutation],
+  ["signIn({ refreshToken })", refreshViaSignIn],
+])("refresh through %s", (_, refresh) => {
   test("exchanges a refresh token for new tokens of the same session, and rotates it", async () => {
     const t = makeAuthTest();
     const first = tokensOf(await password.signUp(t, EMAIL, PW));
@@ -53,7 +58,7 @@ describe("refresh", () => {
     tokensOf(await refresh(t, first.refreshToken));
     // The client got `second` and moved on: the old token is now only a thief's.
     const third = tokensOf(await refresh(t, second.refreshToken));
-    advance(DEFAULT_OPTIONS.refreshReuseWindowMs + 1);
+    await advanceFrom(t, DEFAULT_OPTIONS.refreshReuseWindowMs + 1);
     expect(await refresh(t, first.refreshToken)).toEqual({ tokens: null });
     expect(await refresh(t, third.refreshToken)).toEqual({ tokens: null });
     // Its access token is still unexpired, but the live check refuses it.
@@ -84,7 +89,7 @@ describe("refresh", () => {
     const first = tokensOf(await password.signUp(t, EMAIL, PW));
     const second = tokensOf(await refresh(t, first.refreshToken));
     tokensOf(await refresh(t, second.refreshToken));
-    advance(DEFAULT_OPTIONS.refreshReuseWindowMs + 1);
+    await advanceFrom(t, DEFAULT_OPTIONS.refreshReuseWindowMs + 1);
     const replays = await Promise.all([1, 2, 3, 4].map(() => refresh(t, first.refreshToken)));
     expect(replays).toEqual([{ tokens: null }, { tokens: null }, { tokens: null }, { tokens: null }]);
     expect(await revocations(t)).toEqual(["refresh_reuse"]);
@@ -126,9 +131,9 @@ describe("expiry", () => {
     const a = tokensOf(await password.signUp(t, EMAIL, PW));
     const b = tokensOf(await password.signIn(t, EMAIL, PW));
     advance(DEFAULT_OPTIONS.session.inactiveDurationMs - 60_000);
-    const b2 = tokensOf(await refresh(t, b.refreshToken));
+    const b2 = tokensOf(await refreshMutation(t, b.refreshToken));
     advance(120_000);
-    expect(await refresh(t, a.refreshToken)).toEqual({ tokens: null });
+    expect(await refreshMutation(t, a.refreshToken)).toEqual({ tokens: null });
     const listed = await as(t, b2.token).query(api.sessions.list, {});
     expect(listed.map((s) => s.id)).toEqual([claimsOf(b.token).sessionId]);
   });
@@ -139,10 +144,10 @@ describe("expiry", () => {
     let tokens = tokensOf(await password.signUp(t, EMAIL, PW));
     for (let day = 10; day < 30; day += 10) {
       advance(10 * DAY);
-      tokens = tokensOf(await refresh(t, tokens.refreshToken));
+      tokens = tokensOf(await refreshMutation(t, tokens.refreshToken));
     }
     advance(10 * DAY + 1000);
-    expect(await refresh(t, tokens.refreshToken)).toEqual({ tokens: null });
+    expect(await refreshMutation(t, tokens.refreshToken)).toEqual({ tokens: null });
   });
 });
 
@@ -160,9 +165,9 @@ describe("per-user session cap", () => {
         proof: { kind: "firstFactor", provider: "test" },
       });
     }
-    tokensOf(await refresh(t, oldest.refreshToken));
+    tokensOf(await refreshMutation(t, oldest.refreshToken));
     const newest = tokensOf(await password.signIn(t, EMAIL, PW));
-    expect(await refresh(t, oldest.refreshToken)).toEqual({ tokens: null });
+    expect(await refreshMutation(t, oldest.refreshToken)).toEqual({ tokens: null });
     expect(await as(t, newest.token).query(api.sessions.list, {})).toHaveLength(50);
     expect(await revocations(t)).toEqual(["evicted"]);
   });
@@ -174,8 +179,8 @@ describe("sign-out and the session helpers", () => {
     const a = tokensOf(await password.signUp(t, EMAIL, PW));
     const b = tokensOf(await password.signIn(t, EMAIL, PW));
     expect(await as(t, a.token).action(api.auth.signOut, {})).toBeNull();
-    expect(await refresh(t, a.refreshToken)).toEqual({ tokens: null });
-    tokensOf(await refresh(t, b.refreshToken));
+    expect(await refreshMutation(t, a.refreshToken)).toEqual({ tokens: null });
+    tokensOf(await refreshMutation(t, b.refreshToken));
     expect(await revocations(t)).toEqual(["logout"]);
     // Signing out twice, or while signed out, is harmless.
     expect(await as(t, a.token).action(api.auth.signOut, {})).toBeNull();
@@ -192,7 +197,7 @@ describe("sign-out and the session helpers", () => {
       "NOT_FOUND",
     );
     await as(t, b.token).mutation(api.sessions.revoke, { sessionId: claimsOf(a.token).sessionId });
-    expect(await refresh(t, a.refreshToken)).toEqual({ tokens: null });
+    expect(await refreshMutation(t, a.refreshToken)).toEqual({ tokens: null });
     expect(await as(t, b.token).query(api.sessions.list, {})).toHaveLength(1);
   });
 
@@ -201,8 +206,8 @@ describe("sign-out and the session helpers", () => {
     const others = [tokensOf(await password.signUp(t, EMAIL, PW)), tokensOf(await password.signIn(t, EMAIL, PW))];
     const mine = tokensOf(await password.signIn(t, EMAIL, PW));
     expect(await as(t, mine.token).mutation(api.sessions.revokeOthers, {})).toBe(2);
-    for (const other of others) expect(await refresh(t, other.refreshToken)).toEqual({ tokens: null });
-    tokensOf(await refresh(t, mine.refreshToken));
+    for (const other of others) expect(await refreshMutation(t, other.refreshToken)).toEqual({ tokens: null });
+    tokensOf(await refreshMutation(t, mine.refreshToken));
   });
 
   test("revokeAll of thousands of sessions finishes in background batches within limits", async () => {
@@ -217,13 +222,13 @@ describe("sign-out and the session helpers", () => {
     expect(revokedNow).toBe(1000);
     await t.finishAllScheduledFunctions(vi.runAllTimers);
     expect((await t.query(probe.countUserData, { userId })).sessions).toBe(1);
-    tokensOf(await refresh(t, mine.refreshToken));
+    tokensOf(await refreshMutation(t, mine.refreshToken));
   });
 
   test("the session of a deleted user cannot be refreshed", async () => {
     const t = makeAuthTest();
     const mine = tokensOf(await password.signUp(t, EMAIL, PW));
     await t.mutation(components.auth.users.delete, { userId: claimsOf(mine.token).userId });
-    expect(await refresh(t, mine.refreshToken)).toEqual({ tokens: null });
+    expect(await refreshMutation(t, mine.refreshToken)).toEqual({ tokens: null });
   });
 });

@@ -9,7 +9,7 @@ import * as OTPAuth from "otpauth";
 import { describe, expect, test } from "vitest";
 import { api } from "../../example/convex/_generated/api.js";
 import { codeAt } from "../../src/providers/totp/otp.js";
-import { advance, useClock } from "../harness/clock.js";
+import { advance, dbNow, useClock } from "../harness/clock.js";
 import { expectAuthError } from "../harness/errors.js";
 import { as, claimsOf, makeAuthTest, password, probe, refresh, tokensOf, type AuthTest } from "../harness/auth.js";
 
@@ -149,10 +149,10 @@ describe("enrollment", () => {
 
     const tokens = tokensOf(await totp.confirm(t, first.token, setup.verifier, otp.generate()));
     const [factor] = await t.query(probe.rows, { table: "totpFactors" });
-    expect(factor.activatedTime).toBe(Date.now());
+    expect(factor.activatedTime).toBe(await dbNow(t));
     // A new session, verified by the code, replaces the one that set it up.
     const session = (await t.query(probe.rows, { table: "sessions" })).find((s) => s._id === claimsOf(tokens.token).sessionId);
-    expect(session?.factorVerifiedTime).toBe(Date.now());
+    expect(session?.factorVerifiedTime).toBe(await dbNow(t));
     expect(await refresh(t, first.refreshToken)).toEqual({ tokens: null });
     // The set-up is used up.
     await expectAuthError(totp.confirm(t, tokens.token, setup.verifier, otp.generate()), "NOT_FOUND");
@@ -164,7 +164,7 @@ describe("enrollment", () => {
         totpId: setup.totpSetup.totpId,
         name: null,
         createdTime: expect.any(Number),
-        activatedTime: Date.now(),
+        activatedTime: factor.activatedTime,
         lastUsedTime: Date.now(),
       },
     ]);
@@ -247,7 +247,7 @@ describe("second-factor sign-in", () => {
       const tokens = tokensOf(await totp.signIn(t, verifier, { code: otp.generate() }));
       expect(claimsOf(tokens.token).userId).toBe(userId);
       const session = (await t.query(probe.rows, { table: "sessions" })).find((s) => s._id === claimsOf(tokens.token).sessionId);
-      expect(session?.factorVerifiedTime).toBe(Date.now());
+      expect(session?.factorVerifiedTime).toBe(await dbNow(t));
       // The verifier is used up.
       await expectAuthError(totp.signIn(t, verifier, { code: otp.generate() }), "NOT_FOUND");
     }

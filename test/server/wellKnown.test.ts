@@ -7,7 +7,10 @@ import { decodeProtectedHeader, type JSONWebKeySet } from "jose";
 import { describe, expect, test } from "vitest";
 import { openidConfiguration, openidConfigurationDocument } from "../../src/server/http/wellKnown.js";
 import { password, makeAuthTest, tokensOf } from "../harness/auth.js";
-import { TEST_SITE_URL } from "../harness/env.js";
+import { TEST_SITE_URL, useOwnIssuer } from "../harness/env.js";
+
+// Tokens signed with the app's own key (JWT_PRIVATE_KEY set): see deploymentToken.test.ts for the default.
+useOwnIssuer();
 
 /** OpenID Connect Discovery 1.0, section 3: the REQUIRED provider metadata. */
 const REQUIRED = [

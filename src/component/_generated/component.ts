@@ -802,6 +802,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "internal",
         {
           audit?: { retentionMs: number };
+          mint?: { audience: string; expiresInSeconds: number };
           pendingStep?: { expirationTime: number; verifierHash: string };
           policy: {
             inactiveDurationMs: number;
@@ -832,6 +833,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
             expirationTime: number;
             sessionId: string;
             status: "ok";
+            token?: string;
             userId: string;
           }
         | {

@@ -30,7 +30,7 @@ export const MAX_EXCHANGES_PER_TOKEN = 3;
 
 /** What exchanging a refresh token gave. */
 export type Rotation =
-  | { status: "ok"; userId: Id<"users">; sessionId: Id<"sessions"> }
+  | { status: "ok"; userId: Id<"users">; sessionId: Id<"sessions">; expirationTime: number }
   | { status: "reused" }
   | { status: "invalid" };
 
@@ -93,7 +93,7 @@ export async function rotate(
     parentId: token._id,
     expirationTime: refreshTokenExpiry(session.expirationTime, policy, now),
   });
-  return { status: "ok", userId: session.userId, sessionId: session._id };
+  return { status: "ok", userId: session.userId, sessionId: session._id, expirationTime: session.expirationTime };
 }
 
 /**

@@ -1,7 +1,9 @@
 /**
- * Access tokens: short-lived RS256 JWTs that Convex verifies through OIDC
- * discovery (`auth.config.ts`: `{ domain: CONVEX_SITE_URL, applicationID:
- * "convex" }`), so `ctx.auth.getUserIdentity()` works in the host app.
+ * Access tokens signed with the app's own key (`JWT_PRIVATE_KEY` set; see
+ * issuer.ts for the default, the deployment's key): short-lived RS256 JWTs
+ * that Convex verifies through OIDC discovery (`auth.config.ts`: `{ domain:
+ * CONVEX_SITE_URL, applicationID: "convex" }`, which `authConfig()` gives),
+ * so `ctx.auth.getUserIdentity()` works in the host app.
  *
  * Claims: `iss` = the deployment's site URL, `aud` = "convex",
  * `sub` = `userId|sessionId`, `iat`, `exp`. Header: `alg: RS256`, `kid`,
@@ -11,45 +13,16 @@
  * @module
  */
 import { authError } from "../errors.js";
+import { subjectOf } from "../../shared/subject.js";
+import { ACCESS_TOKEN_AUDIENCE } from "./issuer.js";
 import type { SigningKey } from "./signingKey.js";
 
 /** Audience Convex checks against `applicationID` in `auth.config.ts`. */
-export const ACCESS_TOKEN_AUDIENCE = "convex";
+export { ACCESS_TOKEN_AUDIENCE };
+/** The subject's format (`userId|sessionId`), shared with the component, which signs it too. */
+export { SUBJECT_SEPARATOR, parseSubject, subjectOf } from "../../shared/subject.js";
 /** Default access token lifetime: 1 hour. */
 export const DEFAULT_ACCESS_TOKEN_TTL_MS = 60 * 60 * 1000;
-/** Separates the user id from the session id in `sub`. */
-export const SUBJECT_SEPARATOR = "|";
-
-/** `sub` for a session: `userId|sessionId`. */
-export function subjectOf(userId: string, sessionId: string): string {
-  for (const [name, value] of [
-    ["userId", userId],
-    ["sessionId", sessionId],
-  ] as const) {
-    if (value === "" || value.includes(SUBJECT_SEPARATOR)) {
-      throw authError(
-        "INVALID_ARGUMENT",
-        `${name} must be non-empty and must not contain "${SUBJECT_SEPARATOR}".`,
-      );
-    }
-  }
-  return userId + SUBJECT_SEPARATOR + sessionId;
-}
-
-/**
- * Splits a `sub` made by {@link subjectOf}; `null` unless it is exactly two
- * non-empty parts.
- */
-export function parseSubject(
-  sub: string,
-): { userId: string; sessionId: string } | null {
-  if (typeof sub !== "string") return null;
-  const parts = sub.split(SUBJECT_SEPARATOR);
-  if (parts.length !== 2) return null;
-  const [userId, sessionId] = parts;
-  if (userId === "" || sessionId === "") return null;
-  return { userId, sessionId };
-}
 
 /**
  * Signs an access token for `userId`'s session.
