@@ -156,7 +156,8 @@ test(
     };
 
     const isRefresh = (request: Request): string | null => {
-      if (request.method() !== "POST" || !request.url().endsWith("/api/action")) return null;
+      // The one-call `refresh` mutation, or `signIn({ refreshToken })` on a server without it.
+      if (request.method() !== "POST" || !/\/api\/(mutation|action)$/.test(request.url())) return null;
       try {
         const token = (request.postDataJSON() as { args?: { refreshToken?: unknown }[] }).args?.[0]?.refreshToken;
         return typeof token === "string" ? token : null;
@@ -279,7 +280,7 @@ test(
           })
           .catch(() => undefined);
       });
-      await context.route(`${app.convexUrl}/api/action`, (route) =>
+      await context.route((url) => url.href.startsWith(app.convexUrl) && /\/api\/(mutation|action)$/.test(url.pathname), (route) =>
         onAction(profile, route).catch((error: Error) => note(`${name}: route handler: ${error.message}`)),
       );
       await instrument(context, lock, onShown);
