@@ -8,6 +8,8 @@
  *   `CONVEX_CLOUD_URL`: see tokens/issuer.ts.)
  * - `SITE_URL` ({@link appUrl}): the app's web pages, set by the developer.
  *   OAuth sign-ins and magic links return there; passkeys are bound to it.
+ *   It may list more origins after the main URL, comma-separated (preview
+ *   deployments, exact or as narrow patterns): `siteUrls.ts` reads the list.
  * Secrets (`JWT_PRIVATE_KEY`, `AUTH_CODE_SECRET`, `TOTP_ENCRYPTION_KEY`,
  * provider credentials) are read where they are used, through
  * {@link processEnv}, and never logged.
@@ -58,9 +60,13 @@ export function deploymentUrl(
   return raw.replace(/\/+$/, "");
 }
 
-/** The app's URL from the `SITE_URL` environment variable, without a trailing slash. */
+/**
+ * The app's main URL: the first entry of the `SITE_URL` environment
+ * variable (a comma-separated list; see `siteUrls.ts` for the others),
+ * without a trailing slash.
+ */
 export function appUrl(env: Record<string, string | undefined> = processEnv()): URL {
-  const raw = env.SITE_URL?.trim();
+  const raw = env.SITE_URL?.split(",")[0]?.trim();
   if (raw === undefined || raw === "") {
     throw authError(
       "CONFIGURATION",

@@ -72,8 +72,10 @@ export const ERROR_CODES = [
   "PASSKEY_INVALID",
   /** An OAuth sign-in failed (state, PKCE, nonce, code exchange or profile). */
   "OAUTH_FAILED",
-  /** A redirect target outside the app's SITE_URL. */
+  /** A redirect target outside the app's SITE_URL (its main URL and the other sites it lists). */
   "INVALID_REDIRECT",
+  /** A request to the app's auth route (`convex-auth-kit/ssr`) from a page of another origin, or with no `Origin`. */
+  "CROSS_SITE_REQUEST",
 ] as const;
 
 /** One of the stable error codes in {@link ERROR_CODES}. */

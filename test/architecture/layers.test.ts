@@ -10,6 +10,12 @@
  *   (any npm package).
  * - `src/providers`: may use `src/server` and `src/shared`, but of
  *   `src/component` only the generated types in `src/component/_generated`.
+ * - `src/ssr`: the server side of a cookie session, run by the app's web
+ *   server (not by Convex). Imports only itself, `src/client` and
+ *   `src/shared` (and npm packages): it reaches Convex the way a browser
+ *   does, never through `src/server` or `src/component`.
+ * - `src/nextjs`: the Next.js binding of both sides. Imports only itself,
+ *   `src/ssr`, `src/client` and `src/shared` (and npm packages).
  *
  * Every `.ts`/`.tsx` file under `src/` (not `_generated`) is read and its
  * `import ... from`, `export ... from` and `import("...")` specifiers checked.
@@ -134,7 +140,7 @@ describe("layers point one way", () => {
   });
 
   test("every layer has files to check", () => {
-    for (const folder of ["src/shared", "src/component", "src/client", "src/providers", "src/server"]) {
+    for (const folder of ["src/shared", "src/component", "src/client", "src/providers", "src/server", "src/ssr", "src/nextjs"]) {
       expect(imports.some((i) => inside(i.file, folder)), folder).toBe(true);
     }
   });
@@ -163,6 +169,30 @@ describe("layers point one way", () => {
         !isRelative(i.specifier) || inside(target(i), "src/client") || inside(target(i), "src/shared"),
       ),
     ).toEqual([]);
+  });
+
+  test("src/ssr imports only src/ssr, src/client and src/shared (and npm packages)", () => {
+    expect(
+      violations("src/ssr", (i) =>
+        !isRelative(i.specifier) || inside(target(i), "src/ssr") || inside(target(i), "src/client") || inside(target(i), "src/shared"),
+      ),
+    ).toEqual([]);
+  });
+
+  test("src/nextjs imports only src/nextjs, src/ssr, src/client and src/shared (and npm packages)", () => {
+    const allowed = ["src/nextjs", "src/ssr", "src/client", "src/shared"];
+    expect(violations("src/nextjs", (i) => !isRelative(i.specifier) || allowed.some((folder) => inside(target(i), folder)))).toEqual([]);
+  });
+
+  test("nothing outside them imports src/ssr or src/nextjs (they run on the app's web server, not in Convex or the browser bundle)", () => {
+    const outside = imports.filter(
+      (i) =>
+        !inside(i.file, "src/ssr") &&
+        !inside(i.file, "src/nextjs") &&
+        isRelative(i.specifier) &&
+        (inside(target(i), "src/ssr") || inside(target(i), "src/nextjs")),
+    );
+    expect(outside.map(describeImport)).toEqual([]);
   });
 
   test("src/client takes only types from the shared modules that hold validators", () => {

@@ -6,7 +6,8 @@
  */
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
 import { api, components } from "../../example/convex/_generated/api.js";
-import { relyingParty, resolvePasskeyOptions } from "../../src/providers/passkey/config.js";
+import { resolvePasskeyOptions } from "../../src/providers/passkey/config.js";
+import { relyingParty } from "../../src/providers/passkey/relyingParty.js";
 import { expectAuthError } from "../harness/errors.js";
 import { dbNow } from "../harness/clock.js";
 import { makeTestOf } from "../harness/setup.js";
@@ -576,15 +577,15 @@ describe("configuration", () => {
     expect(await rows(t, "verifiers")).toHaveLength(0);
   });
 
-  test("options are checked when Passkey() runs; the relying party comes from them or SITE_URL", () => {
+  test("options are checked when Passkey() runs; the relying party comes from them or SITE_URL", async () => {
     expect(() => resolvePasskeyOptions({ challengeTtlMs: 0 })).toThrow(/challengeTtlMs/);
     expect(() => resolvePasskeyOptions({ algorithms: [-35] })).toThrow(/algorithms/);
     expect(() => resolvePasskeyOptions({ origin: "ftp://x" })).toThrow(/http/);
-    expect(relyingParty(resolvePasskeyOptions({}))).toEqual({ rpID: RP_ID, rpName: RP_ID, origins: [ORIGIN] });
+    expect(await relyingParty(resolvePasskeyOptions({}))).toMatchObject({ rpID: RP_ID, rpName: RP_ID, origins: [ORIGIN] });
     expect(
-      relyingParty(resolvePasskeyOptions({ origin: ["https://app.example.com/", "https://admin.example.com"], rpID: "example.com" })),
-    ).toEqual({ rpID: "example.com", rpName: "example.com", origins: ["https://app.example.com", "https://admin.example.com"] });
-    expect(() => relyingParty(resolvePasskeyOptions({ origin: "https://evil.com", rpID: "example.com" }))).toThrow(
+      await relyingParty(resolvePasskeyOptions({ origin: ["https://app.example.com/", "https://admin.example.com"], rpID: "example.com" })),
+    ).toMatchObject({ rpID: "example.com", rpName: "example.com", origins: ["https://app.example.com", "https://admin.example.com"] });
+    await expect(relyingParty(resolvePasskeyOptions({ origin: "https://evil.com", rpID: "example.com" }))).rejects.toThrow(
       /not on the RP ID's domain/,
     );
   });

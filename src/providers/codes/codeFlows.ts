@@ -40,7 +40,7 @@ export function codeFlows<Code, Link>(
     const sender = method === "code" ? options.sendCode : options.sendLink;
     if (!sender) throw authError("INVALID_ARGUMENT", `${channel.label}(): sending a ${method} is not enabled`);
     // Check the redirect before spending a send.
-    const returnTo = method === "link" ? resolveRedirect(params.redirectTo) : undefined;
+    const returnTo = method === "link" ? await resolveRedirect(params.redirectTo) : undefined;
     // The send's token is leased with what is sent and settled once delivered: a send that throws does not count.
     const limit = { ...sc.attemptLimit("code", address), key: `send:${id}:${address}` };
     const expiresAt = Date.now() + ttlMs;

@@ -7,7 +7,7 @@
  *    with the hash of a fresh client `verifier`, and returns
  *    `{ redirect: <site>/api/auth/signin/<id>?state=…, verifier }`.
  * 2. `POST /api/auth/signin/<id>?state=…` (HTTP action), a form the client
- *    submits from the app's page: the request's `Origin` must be `SITE_URL`'s,
+ *    submits from the app's page: the request's `Origin` must be one of `SITE_URL`'s,
  *    which only the app's own page in the browser that started can send
  *    (a forwarded link is a GET, a form on another site has another Origin).
  *    Binds the flow to this browser (a random HttpOnly cookie, its hash
@@ -48,6 +48,7 @@ import {
   type OAuthSettings,
 } from "./settings.js";
 import { appUrl, deploymentUrl } from "../../server/env.js";
+import { isSiteOrigin } from "../../server/siteUrls.js";
 
 export { callbackPath, signInPath } from "./paths.js";
 
@@ -70,7 +71,7 @@ export async function startFlow(
   settings: OAuthSettings,
   params: Record<string, unknown>,
 ): Promise<{ redirect: string; verifier: string }> {
-  const redirectTo = resolveRedirect(params.redirectTo);
+  const redirectTo = await resolveRedirect(params.redirectTo);
   const site = deploymentUrl();
   const as = await authorizationServer(settings);
   if (as.authorization_endpoint === undefined) {
@@ -116,7 +117,7 @@ export async function startFlow(
 export async function bindAndGo(ctx: ActionCtx, component: ComponentApi, id: string, request: Request): Promise<Response> {
   const state = new URL(request.url).searchParams.get("state");
   if (state === null || state === "") return failure("OAUTH_FAILED");
-  if (request.method !== "POST" || !fromSite(request)) {
+  if (request.method !== "POST" || !(await fromSite(request))) {
     console.warn(`OAuth start for "${id}" refused: not posted by the app's page (a forwarded link?)`);
     return failure("OAUTH_FAILED");
   }
@@ -128,15 +129,9 @@ export async function bindAndGo(ctx: ActionCtx, component: ComponentApi, id: str
   return redirect(bound.authorizationUrl, cookie.set(binding.raw));
 }
 
-/** True when the request was sent by a page of `SITE_URL` (its `Origin` header, which pages cannot forge). */
-function fromSite(request: Request): boolean {
-  const origin = request.headers.get("origin");
-  if (origin === null) return false;
-  try {
-    return origin === appUrl().origin;
-  } catch {
-    return false;
-  }
+/** True when the request was sent by a page of one of the app's sites (its `Origin` header, which pages cannot forge). */
+async function fromSite(request: Request): Promise<boolean> {
+  return await isSiteOrigin(request.headers.get("origin"));
 }
 
 /** Step 3: the provider's redirect back. */

@@ -1,11 +1,7 @@
 /**
- * The Passkey provider's options, their defaults, and the relying party
- * (RP ID and expected origins) resolved from them and the deployment's
- * `SITE_URL` when a ceremony runs.
+ * The Passkey provider's options and their defaults (the relying party
+ * they and `SITE_URL` give a ceremony is `relyingParty.ts`).
  */
-import { authError } from "../../server/errors.js";
-import { processEnv } from "../../server/env.js";
-
 
 /** COSE algorithm identifiers: EdDSA (Ed25519), ES256 (P-256), RS256. */
 export const COSE = { EdDSA: -8, ES256: -7, RS256: -257 } as const;
@@ -25,7 +21,8 @@ export type PasskeyOptions = {
   rpID?: string;
   /**
    * Where the ceremony may run: the exact origin(s) of your web app, e.g.
-   * `"https://app.example.com"`. Default: the deployment's `SITE_URL`.
+   * `"https://app.example.com"`. Default: the deployment's `SITE_URL`, all
+   * of its sites (patterns too) that lie on the RP ID's domain.
    */
   origin?: string | string[];
   /**
@@ -117,37 +114,6 @@ export function resolvePasskeyOptions(options: PasskeyOptions): ResolvedPasskeyO
     allowSignUp: options.allowSignUp ?? true,
     ...(fresh !== undefined ? { freshSessionMs: fresh } : {}),
   };
-}
-
-/** The relying party a ceremony runs for. */
-export type RelyingParty = { rpID: string; rpName: string; origins: string[] };
-
-/**
- * The RP ID, name and expected origins: from the options, else from
- * `SITE_URL`. `CONFIGURATION` when neither gives an origin, or when an
- * origin is not on the RP ID's domain (browsers would refuse every ceremony).
- */
-export function relyingParty(options: ResolvedPasskeyOptions): RelyingParty {
-  let origins = options.origin;
-  if (origins === undefined) {
-    const site = processEnv().SITE_URL?.trim();
-    if (!site) {
-      throw authError(
-        "CONFIGURATION",
-        "SITE_URL is not set: set it to your web app's URL (e.g. `npx convex env set SITE_URL http://localhost:5173`), " +
-          "or pass Passkey({ origin })",
-      );
-    }
-    origins = [checkOrigin(site, (message) => authError("CONFIGURATION", `SITE_URL: ${message}`))];
-  }
-  const rpID = options.rpID ?? new URL(origins[0]!).hostname;
-  for (const origin of origins) {
-    const host = new URL(origin).hostname;
-    if (host !== rpID && !host.endsWith(`.${rpID}`)) {
-      throw authError("CONFIGURATION", `Passkey origin ${origin} is not on the RP ID's domain (${rpID})`);
-    }
-  }
-  return { rpID, rpName: options.rpName ?? rpID, origins };
 }
 
 /** An http(s) origin (`scheme://host[:port]`), as browsers report it in `clientDataJSON`. */

@@ -8,7 +8,8 @@ import { authError } from "../../server/errors.js";
 import type { ProviderOutcome, SignInContext } from "../../server/provider.js";
 import { hashSecret } from "../../server/tokens/secretHash.js";
 import { creationOptions, requestOptions } from "./ceremonyOptions.js";
-import { relyingParty, type RelyingParty, type ResolvedPasskeyOptions } from "./config.js";
+import type { ResolvedPasskeyOptions } from "./config.js";
+import { relyingParty, type RelyingParty } from "./relyingParty.js";
 import { parseResponse, type CeremonyResponse } from "./response.js";
 import { invalid, verifyAssertion, verifyRegistration } from "./verify.js";
 
@@ -56,7 +57,7 @@ export function passkeyFlows(config: ResolvedPasskeyOptions) {
     params: Record<string, unknown>,
     signedIn: { userId: string; sessionId: string } | null,
   ): Promise<ProviderOutcome> {
-    const rp = relyingParty(config);
+    const rp = await relyingParty(config);
     const [{ generateRegistrationOptions }, { isoBase64URL }] = await webauthn();
     const ceremony = newCeremony(sc, isoBase64URL);
     const passkeyName = optionalText(params.passkeyName, "A passkey name");
@@ -101,7 +102,7 @@ export function passkeyFlows(config: ResolvedPasskeyOptions) {
     sc: SignInContext,
     hint: { email?: string; secondFactorHash?: string; stepUp?: { userId: string; sessionId: string } },
   ): Promise<ProviderOutcome> {
-    const rp = relyingParty(config);
+    const rp = await relyingParty(config);
     const [{ generateAuthenticationOptions }, { isoBase64URL }] = await webauthn();
     const ceremony = newCeremony(sc, isoBase64URL);
     const begun = await sc.ctx.runMutation(sc.component.passkeyCeremonies.beginAuthentication, {
@@ -191,7 +192,7 @@ export function passkeyFlows(config: ResolvedPasskeyOptions) {
   }
 
   async function finish(sc: SignInContext, value: unknown): Promise<ProviderOutcome> {
-    const rp = relyingParty(config);
+    const rp = await relyingParty(config);
     const response = parseResponse(value);
     if (sc.verifier === undefined) throw invalid("The passkey response needs the verifier of its challenge");
     const pending = await takeChallenge(sc, sc.verifier, response.id);

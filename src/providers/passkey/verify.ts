@@ -1,12 +1,13 @@
 /**
  * Checking the browser's answer to a ceremony, with `@simplewebauthn/server`
  * (in the `signIn` action): the challenge the ceremony stored, the expected
- * origins and RP ID, user presence (and verification when required), the
+ * origins (a preview's too, when `SITE_URL` allows it) and RP ID, user presence (and verification when required), the
  * signature, the counter. Every refusal is `PASSKEY_INVALID`.
  * `@simplewebauthn/server` is loaded (`import()`) when a response is checked.
  */
 import { authError } from "../../server/errors.js";
-import type { RelyingParty, ResolvedPasskeyOptions } from "./config.js";
+import type { ResolvedPasskeyOptions } from "./config.js";
+import type { RelyingParty } from "./relyingParty.js";
 import type { CeremonyResponse } from "./response.js";
 import { userHandleOf } from "./response.js";
 
@@ -57,7 +58,7 @@ export async function verifyRegistration(
     verification = await verifyRegistrationResponse({
       response: response.raw,
       expectedChallenge: challenge,
-      expectedOrigin: rp.origins,
+      expectedOrigin: await expectedOrigins(rp, response),
       expectedRPID: rp.rpID,
       requireUserVerification: config.userVerification === "required",
       supportedAlgorithmIDs: config.algorithms,
@@ -108,7 +109,7 @@ export async function verifyAssertion(
     verification = await verifyAuthenticationResponse({
       response: response.raw,
       expectedChallenge: ceremony.challenge,
-      expectedOrigin: rp.origins,
+      expectedOrigin: await expectedOrigins(rp, response),
       expectedRPID: rp.rpID,
       credential: {
         id: credential.credentialId,
@@ -123,6 +124,22 @@ export async function verifyAssertion(
   if (!verification.verified) throw invalid("The passkey's signature did not verify");
   const info = verification.authenticationInfo;
   return { newCounter: info.newCounter, backedUp: info.credentialBackedUp, userVerified: info.userVerified };
+}
+
+/**
+ * The origins a response is verified against: the one its browser reports
+ * (`clientDataJSON`), when the relying party allows it (a preview matched
+ * by a pattern), else the exact ones, which refuse it.
+ */
+async function expectedOrigins(rp: RelyingParty, response: CeremonyResponse): Promise<string[]> {
+  const { decodeClientDataJSON } = await import("@simplewebauthn/server/helpers");
+  let reported: unknown;
+  try {
+    reported = decodeClientDataJSON(response.raw.response.clientDataJSON).origin;
+  } catch {
+    reported = undefined;
+  }
+  return typeof reported === "string" && rp.allows(reported) ? [reported] : rp.origins;
 }
 
 function toArrayBuffer(bytes: Uint8Array): ArrayBuffer {

@@ -1,21 +1,25 @@
 /**
  * Where a redirect-based sign-in (OAuth, magic link) may send the browser:
- * the app's `SITE_URL` or a path under it, never anywhere else.
+ * the app's main `SITE_URL`, one of the other sites it lists (a preview
+ * deployment, exact or matched by a pattern: `../siteUrls.ts`), or a path
+ * under one of them, never anywhere else.
  */
 import { authError } from "../errors.js";
-import { appUrl } from "../env.js";
-
-
+import { siteUrls } from "../siteUrls.js";
+import { originOf } from "../../shared/siteUrls.js";
 
 /** ASCII control characters (the URL parser silently drops tab and newlines) and backslashes. */
 const UNSAFE_INPUT = /[\u0000-\u001f\u007f\\]/;
 
 /**
- * The URL to return to after sign-in: `SITE_URL` itself when `redirectTo`
- * is absent; a path or query relative to it (`/dashboard`, `?tab=x`,
- * `#/account`); or an absolute URL on the same origin and under the same
- * path. Anything else (another origin, a scheme other than http(s),
- * credentials, a path that climbs out) is refused with `INVALID_REDIRECT`.
+ * The URL to return to after sign-in: the main `SITE_URL` itself when
+ * `redirectTo` is absent; a path or query relative to it (`/dashboard`,
+ * `?tab=x`, `#/account`); or an absolute URL on the origin of one of the
+ * app's sites and under its path (a preview:
+ * `https://pr-7.preview.example.com/after`). Anything else (another origin,
+ * a look-alike host, a scheme other than http(s), credentials, a path that
+ * climbs out) is refused with `INVALID_REDIRECT`; a malformed `SITE_URL` is
+ * `CONFIGURATION`.
  *
  * The checks are made on the parsed URL, so input the parser rewrites
  * (`"/\t/evil.example"` becomes `//evil.example`) cannot slip past them: the
@@ -23,14 +27,14 @@ const UNSAFE_INPUT = /[\u0000-\u001f\u007f\\]/;
  * (`%2F`, `%5C`), and raw input with an ASCII control character or a
  * backslash is refused outright.
  */
-export function resolveRedirect(redirectTo: unknown, env?: Record<string, string | undefined>): string {
-  const site = appUrl(env);
-  const base = site.href.replace(/\/+$/, "");
+export async function resolveRedirect(redirectTo: unknown, env?: Record<string, string | undefined>): Promise<string> {
+  const sites = await siteUrls(env);
+  const base = `${originOf(sites.main)}${sites.main.path}`;
   if (redirectTo === undefined || redirectTo === null || redirectTo === "") return base;
   if (typeof redirectTo !== "string" || redirectTo.length > 2048) {
     throw authError("INVALID_REDIRECT", "redirectTo must be a path or a URL under SITE_URL");
   }
-  const outside = () => authError("INVALID_REDIRECT", `redirectTo must stay under SITE_URL (${base})`);
+  const outside = () => authError("INVALID_REDIRECT", `redirectTo must stay under SITE_URL (${base} or another site it lists)`);
   // Browsers read a backslash as "/", and the parser drops tabs and newlines: refuse both before parsing.
   if (UNSAFE_INPUT.test(redirectTo)) throw outside();
   let target: URL;
@@ -39,13 +43,13 @@ export function resolveRedirect(redirectTo: unknown, env?: Record<string, string
   } catch {
     throw authError("INVALID_REDIRECT", "redirectTo is not a valid path or URL");
   }
-  const sitePath = site.pathname.replace(/\/+$/, "");
   const pathname = target.pathname;
   const under =
-    target.origin === site.origin &&
     target.username === "" &&
     target.password === "" &&
-    (pathname === sitePath || pathname.startsWith(sitePath + "/") || (sitePath === "" && pathname === "/"));
+    sites
+      .match(target)
+      .some(({ path }) => pathname === path || pathname.startsWith(path + "/") || (path === "" && pathname === "/"));
   if (!under) throw outside();
   // "//host" is another origin to some parsers and routers, also once decoded (`/%2F/host`, `/%5Chost`).
   let decoded: string;

@@ -51,7 +51,8 @@ export type DevApp = {
   stop(): Promise<void>;
 };
 
-async function freePort(): Promise<number> {
+/** A free TCP port on the loopback address. */
+export async function freePort(): Promise<number> {
   return await new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once("error", reject);
