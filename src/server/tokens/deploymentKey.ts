@@ -6,6 +6,20 @@ import { processEnv } from "../env.js";
 
 const encoder = new TextEncoder();
 
+/** The deployment secrets keys are derived from, in order of preference: `AUTH_CODE_SECRET`, then `JWT_PRIVATE_KEY` (each when set). */
+function deploymentSecrets(): string[] {
+  const env = processEnv();
+  const secrets = [env.AUTH_CODE_SECRET?.trim(), env.JWT_PRIVATE_KEY?.trim()].filter((s): s is string => !!s);
+  if (secrets.length === 0) {
+    throw authError("CONFIGURATION", "JWT_PRIVATE_KEY is not set (one-time codes and sign-in steps are keyed with it)");
+  }
+  return secrets;
+}
+
+function derive(secret: string, label: string): Uint8Array {
+  return hmac(SHA256, encoder.encode(secret), encoder.encode(`convex-auth-kit ${label}`));
+}
+
 /**
  * A key for one use (`label`), derived (HMAC-SHA256 as a PRF) from the
  * deployment secret `AUTH_CODE_SECRET` if set, else from `JWT_PRIVATE_KEY`.
@@ -13,10 +27,15 @@ const encoder = new TextEncoder();
  * what it protects. Rotating the secret voids what is in flight.
  */
 export function deploymentKey(label: string): Uint8Array {
-  const env = processEnv();
-  const secret = env.AUTH_CODE_SECRET?.trim() || env.JWT_PRIVATE_KEY?.trim();
-  if (!secret) {
-    throw authError("CONFIGURATION", "JWT_PRIVATE_KEY is not set (one-time codes and sign-in steps are keyed with it)");
-  }
-  return hmac(SHA256, encoder.encode(secret), encoder.encode(`convex-auth-kit ${label}`));
+  return derive(deploymentSecrets()[0]!, label);
+}
+
+/**
+ * The key for `label` from each deployment secret that is set: first the one
+ * {@link deploymentKey} uses, then the one from `JWT_PRIVATE_KEY` when
+ * `AUTH_CODE_SECRET` is set too. For long-lived values (recovery codes),
+ * so that setting `AUTH_CODE_SECRET` later does not void those keyed before.
+ */
+export function deploymentKeys(label: string): Uint8Array[] {
+  return deploymentSecrets().map((secret) => derive(secret, label));
 }
