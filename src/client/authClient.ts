@@ -344,6 +344,7 @@ export class AuthClient {
         this.#options.transport.signIn({ refreshToken: stored.refreshToken }),
         sleep(this.#options.refreshTimeoutMs ?? 8000) as Promise<undefined>,
       ]);
+      // Never leaves this method: the catch below takes it as a failed attempt.
       if (!result) throw new Error("refresh timed out");
       const tokens = await this.#run(async () => {
         // Another tab stored tokens while the request was out (its lock may

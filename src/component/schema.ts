@@ -103,6 +103,8 @@ export const verificationCodeFields = {
   /** The address the code was sent to; the code is bound to it. */
   address: v.string(),
   expirationTime: v.number(),
+  /** When it was used: kept until it expires, so a replay is told from a wrong code (and recorded). */
+  usedTime: v.optional(v.number()),
 };
 
 /** Short-lived state of a multi-step sign-in (OAuth PKCE, WebAuthn or TOTP challenge). */

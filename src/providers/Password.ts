@@ -24,6 +24,7 @@
  */
 import type { ActionCtx, ChangesPassword } from "../server/provider.js";
 import type { Argon2idParams } from "./password/params.js";
+import { resolvePasswordLength } from "./password/length.js";
 import type { PasswordPolicy, PasswordValidator } from "./password/rules.js";
 
 /** What the app's send functions receive. */
@@ -38,7 +39,11 @@ export type PasswordOptions = {
   /** Extra rules for new passwords: return a message to refuse. */
   validatePassword?: PasswordValidator;
   /**
-   * Checks of new passwords against known ones: `common` (default on) refuses
+   * Rules for new passwords. Length: `minLength` (default 12, as OWASP ASVS
+   * 4.0.3 Level 2 asks; at least 8, NIST 800-63B's minimum, for apps that
+   * also require a second factor) and `maxLength` (default 128, more is
+   * refused; from 64 to 256); a bound out of range is `CONFIGURATION` when
+   * `Password()` runs. Checks against known passwords: `common` (default on) refuses
    * the most common passwords from a built-in list; `breached` (default off)
    * asks a k-anonymity range API (Have I Been Pwned's by default) whether
    * the password appeared in a breach; only the first five hex characters
@@ -71,6 +76,8 @@ export type PasswordProvider = ChangesPassword;
 
 /** Sign-in with an email (or a username) and a password. */
 export function Password(options: PasswordOptions = {}): PasswordProvider {
+  // A length bound out of range fails here, at module load, not at a sign-up.
+  resolvePasswordLength(options.passwordPolicy);
   const flows = async () => (await import("./password/flows.js")).passwordFlows(options);
   return {
     id: options.id ?? "password",

@@ -72,7 +72,7 @@ export function Auth(config: AuthConfig) {
   trustComponentName(componentNameOf(component.sessions.get));
   const providers = new Map<string, AuthProvider>();
   for (const provider of toAuthProviders(config.providers)) {
-    if (providers.has(provider.id)) throw new Error(`Auth(): two providers have the id "${provider.id}"`);
+    if (providers.has(provider.id)) throw authError("CONFIGURATION", `Auth(): two providers have the id "${provider.id}"`);
     providers.set(provider.id, provider);
   }
   const factorPolicy = secondFactorPolicy([...providers.values()]);

@@ -6,7 +6,15 @@
  */
 export { Auth, sessionStateValidator, signInResultValidator, type AuthConfig } from "./auth.js";
 export { authConfig, type AuthConfigOptions } from "./authConfig.js";
-export { DEFAULT_OPTIONS, type AuditOptions, type AuthOptions, type SessionOptions, type FailedAttemptOptions } from "./config.js";
+export {
+  DEFAULT_OPTIONS,
+  SESSION_PRESETS,
+  type AuditOptions,
+  type AuthOptions,
+  type SessionOptions,
+  type SessionPreset,
+  type FailedAttemptOptions,
+} from "./config.js";
 export {
   SECOND_FACTOR_VERIFIER,
   isVerdict,

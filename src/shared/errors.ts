@@ -20,7 +20,11 @@ export const ERROR_CODES = [
   "EMAIL_TAKEN",
   /** The caller is not signed in. */
   "NOT_SIGNED_IN",
-  /** The deployment is misconfigured (missing or malformed key, env var). */
+  /**
+   * The deployment or the app's code is misconfigured: a missing or
+   * malformed key or env var, an option out of range (`Auth()`, a
+   * provider), a helper called where it cannot work.
+   */
   "CONFIGURATION",
   /** `signIn` named a provider the app did not configure. */
   "UNKNOWN_PROVIDER",
@@ -28,7 +32,7 @@ export const ERROR_CODES = [
   "ACCOUNT_EXISTS",
   /** Wrong email (or username) or password; deliberately the same for an unknown email or username. */
   "INVALID_CREDENTIALS",
-  /** A new password breaks the rules: 8..256 characters, not the email, not a common or (opt-in) breached password, the app's own check. */
+  /** A new password breaks the rules: 12..128 characters by default, not the email or username, not a common or (opt-in) breached password, the app's own check. */
   "INVALID_PASSWORD",
   /** A username breaks the rules: 3..32 characters of a-z 0-9 . _ - (after NFKC, trim, lower case), starting with a letter or digit. */
   "INVALID_USERNAME",

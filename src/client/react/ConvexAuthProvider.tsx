@@ -1,5 +1,6 @@
 import { ConvexProvider, ConvexProviderWithAuth, type ConvexReactClient, type Watch } from "convex/react";
 import { createContext, useContext, useEffect, useMemo, useRef, useSyncExternalStore, type ReactNode } from "react";
+import { authError } from "../../shared/errors.js";
 import { AuthClient, loadSteps, type AuthState } from "../authClient.js";
 import { claimsOf } from "../jwt.js";
 import type { AuthTransport, PendingStep, SessionState, SignInOutcome } from "../protocol.js";
@@ -207,7 +208,7 @@ function useOAuthReturn(
 
 function useAuthClient(): AuthClient {
   const auth = useContext(AuthContext);
-  if (!auth) throw new Error("Wrap your app in <ConvexAuthProvider>");
+  if (!auth) throw authError("CONFIGURATION", "Wrap your app in <ConvexAuthProvider>");
   return auth;
 }
 

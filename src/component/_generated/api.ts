@@ -32,6 +32,7 @@ import type * as model_oneOf from "../model/oneOf.js";
 import type * as model_passkeys from "../model/passkeys.js";
 import type * as model_profile from "../model/profile.js";
 import type * as model_rateLimit from "../model/rateLimit.js";
+import type * as model_refusals from "../model/refusals.js";
 import type * as model_secondFactors from "../model/secondFactors.js";
 import type * as model_sessions from "../model/sessions.js";
 import type * as model_totp from "../model/totp.js";
@@ -81,6 +82,7 @@ const fullApi: ApiFromModules<{
   "model/passkeys": typeof model_passkeys;
   "model/profile": typeof model_profile;
   "model/rateLimit": typeof model_rateLimit;
+  "model/refusals": typeof model_refusals;
   "model/secondFactors": typeof model_secondFactors;
   "model/sessions": typeof model_sessions;
   "model/totp": typeof model_totp;

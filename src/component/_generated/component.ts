@@ -510,8 +510,14 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "mutation",
         "internal",
         {
+          audit?: { retentionMs: number };
           counts: boolean;
           limit: { key: string; max: number; periodMs: number };
+          refused?: {
+            method: "totp";
+            reason: "wrong" | "replayed";
+            userId: string;
+          };
         },
         null,
         Name
@@ -730,6 +736,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         {
           audit?: { retentionMs: number };
           codeHash: string;
+          earlierHashes?: Array<string>;
           limit: { key: string; max: number; periodMs: number };
           sessionId?: string;
           stepHash?: string;
@@ -1231,7 +1238,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
       consume: FunctionReference<
         "mutation",
         "internal",
-        { kind: string; verifierHash: string },
+        { kind: "oauth_flow"; verifierHash: string },
         {
           _creationTime: number;
           _id: string;

@@ -39,6 +39,12 @@ export type EventType =
   | "totp_removed"
   | "recovery_codes_generated"
   | "recovery_code_used"
+  /**
+   * A one-time code, magic link, TOTP code or recovery code was refused
+   * (wrong, expired or replayed): `data.method` and `data.reason`, never the
+   * code (model/refusals.ts).
+   */
+  | "code_refused"
   | "account_linked"
   | "anonymous_upgraded"
   | "passkey_added"

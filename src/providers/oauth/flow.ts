@@ -216,12 +216,12 @@ async function exchange(
     const provider = { ...settings.raw, userinfo: { ...settings.raw.userinfo, url: settings.userinfo.url } };
     // The config's own code: bounded like every outgoing request.
     const profile = await withTimeout(settings.userinfo.request({ tokens, provider }), OAUTH_REQUEST_TIMEOUT_MS);
-    if (profile === null || typeof profile !== "object") throw new Error("userinfo.request returned no profile");
+    if (profile === null || typeof profile !== "object") throw authError("OAUTH_FAILED", "userinfo.request returned no profile");
     return { profile, tokens: { ...tokens } };
   }
-  if (as.userinfo_endpoint === undefined) throw new Error("No userinfo endpoint configured");
+  if (as.userinfo_endpoint === undefined) throw authError("OAUTH_FAILED", "No userinfo endpoint configured");
   const info = await o.userInfoRequest(as, client, tokens.access_token, await requestOptions(as.userinfo_endpoint));
-  if (!info.ok) throw new Error(`userinfo responded ${info.status}`);
+  if (!info.ok) throw authError("OAUTH_FAILED", `userinfo responded ${info.status}`);
   return { profile: (await info.json()) as Record<string, any>, tokens: { ...tokens } };
 }
 
@@ -309,7 +309,7 @@ function failure(code: "OAUTH_FAILED" | "CONFIGURATION", redirectTo?: string, se
 async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`userinfo.request took longer than ${ms} ms`)), ms);
+    timer = setTimeout(() => reject(authError("OAUTH_FAILED", `userinfo.request took longer than ${ms} ms`)), ms);
   });
   try {
     return await Promise.race([promise, timeout]);

@@ -64,7 +64,7 @@ export function stepUpHelpers(component: ComponentApi, deps: TotpHelperDeps = {}
      */
     async verify(ctx: VerifyCtx, args: { code?: string; recoveryCode?: string }): Promise<{ verifiedUntil: number }> {
       if (typeof (ctx as Partial<VerifyCtx>).runAction !== "function") {
-        throw new Error("auth.stepUp.verify runs in an action (a mutation would undo its failed-attempt count)");
+        throw authError("CONFIGURATION", "auth.stepUp.verify runs in an action (a mutation would undo its failed-attempt count)");
       }
       const who = await requireSignedIn(ctx);
       if ((args.code === undefined) === (args.recoveryCode === undefined)) {
