@@ -40,6 +40,8 @@ export type EventType =
   | "recovery_codes_generated"
   | "recovery_code_used"
   | "account_linked"
+  /** A provider account was unlinked from its user (`credentials.remove`); `data`: `provider`, `accountId`. */
+  | "account_unlinked"
   | "anonymous_upgraded"
   | "passkey_added"
   | "passkey_removed"
