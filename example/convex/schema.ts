@@ -13,4 +13,12 @@ export default defineSchema({
     code: v.string(),
     expiresAt: v.number(),
   }).index("by_to", ["to"]),
+  /**
+   * The example's own data, keyed by the auth user's id: a guest's notes
+   * stay theirs when the guest creates an account (the user keeps its id).
+   */
+  notes: defineTable({
+    userId: v.string(),
+    text: v.string(),
+  }).index("by_user", ["userId"]),
 });

@@ -11,7 +11,7 @@ import {
   OAUTH_FLOW,
 } from "../shared/verifierKinds.js";
 import { hashesEqual } from "./model/hashes.js";
-import { identitySignIn, resolveIdentity, type VerifiedIdentity } from "./model/linking.js";
+import { callerLink, identitySignIn, linkToCaller, resolveIdentity, type VerifiedIdentity } from "./model/linking.js";
 import { auditOf, auditPolicy, type AuditPolicy } from "./model/events.js";
 import { recordRefusal, type RefusalReason } from "./model/refusals.js";
 
@@ -22,7 +22,9 @@ import { recordRefusal, type RefusalReason } from "./model/refusals.js";
  *   `challenge` holds the hash of the browser-binding cookie once bound;
  * - the callback's one-time code (`oauth_code`), found by its hash; its
  *   `challenge` holds the hash of the client's verifier, its `data` the
- *   verified identity;
+ *   verified identity; a flow started to link an account to the signed-in
+ *   user ("connect GitHub") names that user and session (`userId`,
+ *   `sessionId`);
  * - a magic link (`magic_link`), found by the hash of its token; its `data`
  *   the identity (the address it was sent to); once used, a
  *   `magic_link_used` marker under the same hash until it would have expired.
@@ -61,6 +63,10 @@ export const bind = mutation({
  *
  * - An OAuth code works only with the verifier of the client that started
  *   the flow (`invalid` otherwise; the code is gone either way).
+ * - An OAuth code of a link flow (it names a user and session) works only
+ *   for that same caller (`linkUserId` and `linkSessionId`; `invalid`
+ *   otherwise, also signed out): the identity is attached to them, never
+ *   resolved by email (see `linkToCaller`: `linked`, or why not).
  * - A magic link opened with the verifier of the client that asked for it
  *   signs in; the anonymous user who asked (never whoever opens it) is
  *   upgraded. Opened anywhere else, it is kept and `confirm` names the
@@ -83,11 +89,13 @@ export const redeem = mutation({
     confirmHash: v.optional(v.string()),
     /** The signed-in caller redeeming an OAuth code (proven the starter by its verifier): upgraded if anonymous. */
     linkUserId: v.optional(v.id("users")),
+    /** The caller's session: a link flow's code works only in the session that started it. */
+    linkSessionId: v.optional(v.id("sessions")),
     /** How long the events of a sign-up or a linked account are kept (`Auth({ audit })`). */
     audit: v.optional(auditPolicy),
   },
-  returns: v.union(identitySignIn, v.object({ status: v.literal("confirm"), account: v.string() })),
-  handler: async (ctx, { codeHash, verifierHash, confirmHash, linkUserId: caller, audit: policy }) => {
+  returns: v.union(identitySignIn, callerLink, v.object({ status: v.literal("confirm"), account: v.string() })),
+  handler: async (ctx, { codeHash, verifierHash, confirmHash, linkUserId: caller, linkSessionId: callerSession, audit: policy }) => {
     const now = Date.now();
     const row = await verifierByHash(ctx, codeHash);
     if (row !== null && row.kind === MAGIC_LINK_USED) return await refuseLink(ctx, row, "replayed", policy);
@@ -103,6 +111,12 @@ export const redeem = mutation({
       // The browser that brought the code back must be the one that started.
       if (verifierHash === undefined || row.challenge === undefined || !hashesEqual(row.challenge, verifierHash)) {
         return { status: "invalid" as const };
+      }
+      if (row.sessionId !== undefined) {
+        // A link flow: only the session that started it may finish it.
+        if (row.userId === undefined || caller !== row.userId || callerSession !== row.sessionId) return { status: "invalid" as const };
+        const identity = row.data as VerifiedIdentity;
+        return await linkToCaller(ctx, identity, { userId: row.userId, sessionId: row.sessionId }, await auditOf(ctx, { audit: policy }));
       }
       linkUserId = caller;
     } else {

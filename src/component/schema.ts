@@ -48,6 +48,12 @@ export const accountFields = {
   providerAccountId: v.string(),
   secret: v.optional(v.string()),
   emailVerified: v.optional(v.boolean()),
+  /**
+   * The address the provider gave with the identity when the account was
+   * made (an OAuth account), to show in the user's list of linked
+   * accounts. Not unique and not the user's email: nothing signs in by it.
+   */
+  email: v.optional(v.string()),
   extend: v.optional(v.any()),
 };
 

@@ -20,8 +20,10 @@
  * `/api/auth/signin/github` to GitHub and back to
  * `/api/auth/callback/github`, which returns it to `SITE_URL` (or
  * `redirectTo` under it) with `?code=`; the client finishes with
- * `signIn({ params: { code }, verifier })`. See `oauth/flow.ts` for the steps
- * and what each checks. The flow (and oauth4webapi) is loaded (`import()`)
+ * `signIn({ params: { code }, verifier })`. Signed in, `signIn("github",
+ * { link: true })` connects the GitHub account to the caller's own user
+ * instead (link mode). See `oauth/flow.ts` for the steps and what each
+ * checks. The flow (and oauth4webapi) is loaded (`import()`)
  * when a sign-in or one of the routes runs.
  */
 import { httpActionGeneric } from "convex/server";

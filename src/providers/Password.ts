@@ -5,7 +5,9 @@
  * Flows (`signIn("password", { flow, ... })`):
  * - `signUp` `{ email, password, name?, username? }`: creates the user and
  *   signs in (or, with `sendVerificationCode`, sends a code and returns
- *   `{ started: true }`); a taken username is `USERNAME_TAKEN`;
+ *   `{ started: true }`); a taken username is `USERNAME_TAKEN`. Signed in
+ *   as a guest, the guest's own user gets the account (same id and data)
+ *   and its session goes on;
  * - `signIn` `{ email, password }` or `{ username, password }`;
  * - `reset` `{ email }`: sends a reset code (always `{ started: true }`, so
  *   the answer never says whether the email has an account);

@@ -24,6 +24,7 @@ import { attemptLimitOf, isVerdict, type AuthProvider, type ChangesPassword, typ
 import { secondFactorPolicy } from "./secondFactor.js";
 import { issueSession, loadMinter, refreshSession, type Minter } from "./session/issue.js";
 import { requireLiveSession } from "./session/live.js";
+import { accountHelpers } from "./helpers/account.js";
 import { guardedAdmin, type AdminOptions } from "./helpers/admin.js";
 import { auditAdminHelpers } from "./helpers/auditLog.js";
 import { groupHelpers } from "./helpers/group.js";
@@ -249,6 +250,7 @@ export function Auth(config: AuthConfig) {
     user: userHelpers(component, { audit }),
     session: sessionHelpers(component, { audit }),
     password,
+    account: accountHelpers(component, { providers: [...providers.values()], audit }),
     key: keyHelpers(component, config.apiKeys, { audit }),
     admin: guardedAdmin(component, config.admin, {
       user: userAdminHelpers(component, passkeyOptions),

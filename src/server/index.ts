@@ -50,6 +50,7 @@ export type { StepUpStatus } from "./helpers/stepUp.js";
 export type { AdminOptions } from "./helpers/admin.js";
 export type { AdminFactorRef, UserDetail, UserListFilter, UserListPage } from "./helpers/user.js";
 export type { Passkey } from "./helpers/passkey.js";
+export type { LinkedAccount } from "./helpers/account.js";
 export type { AuditEvent, AuditEventPage, AuditListArgs } from "./helpers/auditLog.js";
 export type { TotpFactor } from "./helpers/totp.js";
 export type { SecondFactorMethod } from "../shared/protocol.js";

@@ -30,6 +30,8 @@ export const ERROR_CODES = [
   "UNKNOWN_PROVIDER",
   /** Sign-up for an identity (email, provider account) that already has an account. */
   "ACCOUNT_EXISTS",
+  /** Linking a provider account to the signed-in user that signs in to another user already. */
+  "ACCOUNT_LINKED_ELSEWHERE",
   /** Wrong email (or username) or password; deliberately the same for an unknown email or username. */
   "INVALID_CREDENTIALS",
   /** A new password breaks the rules: 12..128 characters by default, not the email or username, not a common or (opt-in) breached password, the app's own check. */

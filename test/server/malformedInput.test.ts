@@ -10,9 +10,11 @@ import type { FunctionReference } from "convex/server";
 import { ConvexError } from "convex/values";
 import { beforeAll, describe, expect, test } from "vitest";
 import { api, components } from "../../example/convex/_generated/api.js";
+import * as accountsModule from "../../example/convex/accounts.js";
 import * as adminModule from "../../example/convex/admin.js";
 import * as apiKeysModule from "../../example/convex/apiKeys.js";
 import * as groupsModule from "../../example/convex/groups.js";
+import * as notesModule from "../../example/convex/notes.js";
 import * as outboxModule from "../../example/convex/outbox.js";
 import * as passkeysModule from "../../example/convex/passkeys.js";
 import * as sessionsModule from "../../example/convex/sessions.js";
@@ -144,6 +146,21 @@ type Case = {
 const NOT_JUNK = ["", BIG]; // "junk" is a fine name: only the empty and oversized ones are refused.
 
 const CASES: Case[] = [
+  {
+    fn: "accounts:unlink",
+    arg: "accountId",
+    kind: "mutation",
+    ref: api.accounts.unlink,
+    args: (accountId) => ({ accountId }),
+  },
+  {
+    fn: "notes:add",
+    arg: "text",
+    kind: "mutation",
+    ref: api.notes.add,
+    args: (text) => ({ text }),
+    values: NOT_JUNK,
+  },
   {
     fn: "apiKeys:create",
     arg: "name",
@@ -413,6 +430,8 @@ const CASES: Case[] = [
 
 /** Public functions that take no string at all (nothing to feed them). */
 const NO_STRING_ARGS = [
+  "accounts:list",
+  "notes:list",
   "apiKeys:scopeSet",
   "apiKeys:list",
   "passkeys:list",
@@ -433,9 +452,11 @@ const NO_STRING_ARGS = [
 const CURSOR_ONLY = ["groups:mine"];
 
 const MODULES: Record<string, Record<string, unknown>> = {
+  accounts: accountsModule,
   admin: adminModule,
   apiKeys: apiKeysModule,
   groups: groupsModule,
+  notes: notesModule,
   outbox: outboxModule,
   passkeys: passkeysModule,
   sessions: sessionsModule,

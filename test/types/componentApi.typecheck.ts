@@ -73,6 +73,7 @@ assertType<
     Flat<
       Omit<ExpectedUser, "_id" | "_creationTime" | "ban" | "nameKey" | "hasSecondFactor"> & {
         account?: { provider: string; providerAccountId: string; secret?: string; emailVerified?: boolean };
+        caller?: { userId: string; sessionId: string };
         actorUserId?: string;
         audit?: { retentionMs: number };
       }

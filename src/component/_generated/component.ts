@@ -209,8 +209,17 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
       list: FunctionReference<
         "query",
         "internal",
-        { userId: string },
+        { userId: string; withAccounts?: boolean },
         {
+          accounts?: Array<{
+            _creationTime: number;
+            _id: string;
+            email?: string;
+            emailVerified?: boolean;
+            hasSecret: boolean;
+            provider: string;
+            providerAccountId: string;
+          }>;
           passkeys: Array<{
             _creationTime: number;
             _id: string;
@@ -240,6 +249,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "mutation",
         "internal",
         {
+          accountId?: string;
           actorUserId?: string;
           audit?: { retentionMs: number };
           ignoreProviders?: Array<string>;
@@ -644,7 +654,12 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
           provider: string;
           secondFactor?: boolean;
           target:
-            | { email?: string; flow: "signUp"; name?: string }
+            | {
+                caller?: { sessionId: string; userId: string };
+                email?: string;
+                flow: "signUp";
+                name?: string;
+              }
             | {
                 flow: "register";
                 freshWithinMs?: number;
@@ -692,7 +707,12 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
           };
           provider: string;
           target:
-            | { email?: string; flow: "signUp"; name?: string }
+            | {
+                caller?: { sessionId: string; userId: string };
+                email?: string;
+                flow: "signUp";
+                name?: string;
+              }
             | { flow: "register"; sessionId: string; userId: string };
         },
         { passkeyId: string; userId: string },
@@ -776,12 +796,23 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
           audit?: { retentionMs: number };
           codeHash: string;
           confirmHash?: string;
+          linkSessionId?: string;
           linkUserId?: string;
           verifierHash?: string;
         },
         | { accountId: string; provider: string; status: "ok"; userId: string }
         | { status: "invalid" }
         | { status: "account_exists" }
+        | {
+            provider: string;
+            sessionId: string;
+            status: "linked";
+            userId: string;
+          }
+        | { status: "linked_elsewhere" }
+        | { status: "session_ended" }
+        | { status: "step_up_required" }
+        | { status: "too_many_accounts" }
         | { account: string; status: "confirm" },
         Name
       >;
@@ -982,6 +1013,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
           };
           actorUserId?: string;
           audit?: { retentionMs: number };
+          caller?: { sessionId: string; userId: string };
           email?: string;
           emailVerificationTime?: number;
           extend?: any;
@@ -1015,6 +1047,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
           accounts: Array<{
             _creationTime: number;
             _id: string;
+            email?: string;
             emailVerified?: boolean;
             hasSecret: boolean;
             provider: string;

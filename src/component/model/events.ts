@@ -46,6 +46,8 @@ export type EventType =
    */
   | "code_refused"
   | "account_linked"
+  /** A provider account was unlinked from its user (`credentials.remove`); `data`: `provider`, `accountId`. */
+  | "account_unlinked"
   | "anonymous_upgraded"
   | "passkey_added"
   | "passkey_removed"

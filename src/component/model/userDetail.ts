@@ -7,6 +7,7 @@
 import { v } from "convex/values";
 import type { Doc } from "../_generated/dataModel.js";
 import type { QueryCtx } from "../_generated/server.js";
+import { accountSummary, publicAccount } from "./accounts.js";
 import { apiKeyDoc, publicKey } from "./apiKeys.js";
 import { memberWithGroupDoc } from "./groups.js";
 import { passkeyDoc, passkeysOf, publicPasskey } from "./passkeys.js";
@@ -21,17 +22,6 @@ export const DETAIL_CAPS = {
   apiKeys: 50,
   groups: 50,
 } as const;
-
-/** An account without its secret. */
-export const accountSummary = v.object({
-  _id: v.id("accounts"),
-  _creationTime: v.number(),
-  provider: v.string(),
-  providerAccountId: v.string(),
-  emailVerified: v.optional(v.boolean()),
-  /** Whether it holds a password hash (the hash itself never leaves). */
-  hasSecret: v.boolean(),
-});
 
 /** A session as an admin sees it. */
 export const sessionSummary = v.object({
@@ -126,14 +116,7 @@ export async function userDetail(ctx: QueryCtx, user: Doc<"users">) {
     if (group !== null) groups.push({ ...member, group });
   }
   return {
-    accounts: accounts.rows.map(({ _id, _creationTime, provider, providerAccountId, emailVerified, secret }) => ({
-      _id,
-      _creationTime,
-      provider,
-      providerAccountId,
-      ...(emailVerified !== undefined ? { emailVerified } : {}),
-      hasSecret: secret !== undefined,
-    })),
+    accounts: accounts.rows.map(publicAccount),
     sessions: await Promise.all(sessions.rows.map((session) => sessionSummaryOf(ctx, session, now))),
     totpFactors: totp.rows.map(publicTotpFactor),
     passkeys: passkeys.map(publicPasskey),

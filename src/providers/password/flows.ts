@@ -79,24 +79,32 @@ export function passwordFlows(options: PasswordOptions) {
     const password = await checkNewPassword(params.password, email, options.validatePassword, options.passwordPolicy, username);
     const secret = await hashPassword(password, hashParams);
     const verify = options.sendVerificationCode;
+    // Signed in as a guest: the sign-up attaches to the guest (its id and data stay); anyone
+    // else signed in gets a new user, as signed out. The component decides, in its transaction.
+    const caller = await sc.signedIn();
     // The username's uniqueness is decided in this transaction (USERNAME_TAKEN, nothing written).
     const userId = await sc.ctx.runMutation(sc.component.users.create, {
       email,
       ...profile(params),
       ...(username !== undefined ? { username } : {}),
       account: { provider: id, providerAccountId: email, secret, emailVerified: false },
+      ...(caller !== null ? { caller } : {}),
       audit: sc.options.audit,
     });
+    const upgraded = caller !== null && userId === caller.userId;
     if (verify) {
       try {
         await sendCode(sc, verify, email, EMAIL_VERIFICATION);
       } catch (error) {
-        // Nothing half-written: the person can sign up again.
+        // Nothing half-written: the person can sign up again. (An upgraded guest is no unused
+        // sign-up and stays: signing in with the password sends a new code.)
         await sc.ctx.runMutation(sc.component.users.delete, { userId, onlyUnusedSignUp: true, audit: sc.options.audit });
         throw error;
       }
       return { started: true };
     }
+    // The guest's session goes on, now a full user's.
+    if (upgraded) return { verdict: "continue", userId, sessionId: caller.sessionId, provider: id };
     return { verdict: "firstFactor", userId, provider: id };
   }
 
