@@ -246,10 +246,10 @@ export function Auth(config: AuthConfig) {
     signOut,
     refresh,
     sessionState,
-    user: userHelpers(component, { audit }),
+    user: userHelpers(component, { audit, reauthenticateWithinMs: options.reauthenticateWithinMs }),
     session: sessionHelpers(component, { audit }),
     password,
-    key: keyHelpers(component, config.apiKeys, { audit }),
+    key: keyHelpers(component, config.apiKeys, { audit, reauthenticateWithinMs: options.reauthenticateWithinMs }),
     admin: guardedAdmin(component, config.admin, {
       user: userAdminHelpers(component, passkeyOptions),
       key: keyAdminHelpers(component, config.apiKeys, { audit }),

@@ -787,6 +787,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         {
           _creationTime: number;
           _id: string;
+          authTime?: number;
           expirationTime: number;
           factorVerifiedTime?: number;
           ip?: string;
@@ -794,6 +795,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
           userAgent?: string;
           userHasSecondFactor?: boolean;
           userId: string;
+          userIsAnonymous?: boolean;
         } | null,
         Name
       >;
@@ -817,6 +819,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                 factorVerified?: boolean;
                 kind: "continue";
                 provider: string;
+                reauthenticated?: boolean;
                 sessionId: string;
               }
             | {
@@ -860,6 +863,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         Array<{
           _creationTime: number;
           _id: string;
+          authTime?: number;
           expirationTime: number;
           factorVerifiedTime?: number;
           ip?: string;
@@ -867,6 +871,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
           userAgent?: string;
           userHasSecondFactor?: boolean;
           userId: string;
+          userIsAnonymous?: boolean;
         }>,
         Name
       >;
