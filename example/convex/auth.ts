@@ -57,6 +57,9 @@ export const auth = Auth({
   // the access tokens' lifetime, so refreshes happen often (the browser chaos test uses 15 s).
   // Unset: the default (15 minutes). Not for production: set it only on a development deployment.
   ...(process.env.EXAMPLE_ACCESS_TOKEN_TTL_MS ? { accessTokenTtlMs: Number(process.env.EXAMPLE_ACCESS_TOKEN_TTL_MS) } : {}),
+  // Likewise EXAMPLE_REAUTH_WINDOW_MS shortens how long after signing in (or confirming the password)
+  // sensitive changes are allowed (default 10 minutes; the browser test of re-authentication uses 4 s).
+  ...(process.env.EXAMPLE_REAUTH_WINDOW_MS ? { reauthenticateWithinMs: Number(process.env.EXAMPLE_REAUTH_WINDOW_MS) } : {}),
   // Admins: the users whose verified email is listed in ADMIN_EMAILS (comma-separated).
   admin: {
     isAdmin: async (ctx, userId) => {

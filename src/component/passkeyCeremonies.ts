@@ -120,7 +120,7 @@ export const beginRegistration = mutation({
     if (
       target.freshWithinMs !== undefined &&
       user.isAnonymous !== true &&
-      Math.max(session._creationTime, factorVerified) < now - target.freshWithinMs
+      Math.max(session._creationTime, session.authTime ?? 0, factorVerified) < now - target.freshWithinMs
     ) {
       throw authError("STEP_UP_REQUIRED", "Sign in again (or verify a second factor) to add a passkey");
     }

@@ -75,6 +75,12 @@ export const sessionFields = {
   ip: v.optional(v.string()),
   /** When a second factor was last verified in this session (step-up). */
   factorVerifiedTime: v.optional(v.number()),
+  /**
+   * When the user last proved a first factor again in this session
+   * (re-authentication, e.g. their password); the session's creation counts
+   * as the first such proof.
+   */
+  authTime: v.optional(v.number()),
 };
 
 /** A refresh token, stored only as its SHA-256 hash (base64url). */

@@ -29,6 +29,8 @@ export const sessionDoc = v.object({
   ...sessionFields,
   /** With `get({ withSecondFactor: true })`: whether the user has a second factor. */
   userHasSecondFactor: v.optional(v.boolean()),
+  /** With `get({ withSecondFactor: true })`: whether the user is a guest (anonymous). */
+  userIsAnonymous: v.optional(v.boolean()),
 });
 
 /**
@@ -58,6 +60,8 @@ export const issueProof = v.union(
     provider: v.string(),
     sessionId: v.string(),
     factorVerified: v.optional(v.boolean()),
+    /** A first factor was proved again in this session (re-authentication): stamps `authTime`. */
+    reauthenticated: v.optional(v.boolean()),
   }),
   v.object({ kind: v.literal("replace"), provider: v.string(), sessionId: v.string(), factorVerified: v.boolean() }),
 );
@@ -203,7 +207,13 @@ async function issueOrRefuse(
         return { status: "refused" as const, reason: "session_ended" as const };
       }
       if (proof.kind === "continue") {
-        if (proof.factorVerified) await ctx.db.patch(current._id, { factorVerifiedTime: Date.now() });
+        if (proof.factorVerified || proof.reauthenticated) {
+          const now = Date.now();
+          await ctx.db.patch(current._id, {
+            ...(proof.factorVerified ? { factorVerifiedTime: now } : {}),
+            ...(proof.reauthenticated ? { authTime: now } : {}),
+          });
+        }
         await continueSession(ctx, current, refreshTokenHash, policy);
         return { status: "ok" as const, userId, sessionId: current._id, expirationTime: current.expirationTime };
       }
@@ -219,7 +229,7 @@ async function issueOrRefuse(
 export const get = query({
   args: {
     sessionId: v.string(),
-    /** Also say whether the session's user has a second factor (for step-up; reads their factors). */
+    /** Also say whether the session's user has a second factor and is a guest (for step-up; reads the user and their factors). */
     withSecondFactor: v.optional(v.boolean()),
   },
   returns: v.union(sessionDoc, v.null()),
@@ -227,7 +237,12 @@ export const get = query({
     const id = ctx.db.normalizeId("sessions", sessionId);
     const session = id === null ? null : liveSession(await ctx.db.get(id));
     if (session === null || !withSecondFactor) return session;
-    return { ...session, userHasSecondFactor: await hasSecondFactor(ctx, session.userId) };
+    const user = await ctx.db.get(session.userId);
+    return {
+      ...session,
+      userHasSecondFactor: await hasSecondFactor(ctx, session.userId),
+      userIsAnonymous: user?.isAnonymous === true,
+    };
   },
 });
 

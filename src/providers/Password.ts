@@ -13,7 +13,10 @@
  *   the answer never says whether the email has an account);
  * - `resetVerification` `{ email, code, newPassword }`: sets the password,
  *   ends every session and signs in;
- * - `emailVerification` `{ email, code }`: marks the email verified and signs in.
+ * - `emailVerification` `{ email, code }`: marks the email verified and signs in;
+ * - `reauthenticate` `{ password }` (signed in): proves the password again,
+ *   so this session may make sensitive changes for a while (step-up for
+ *   users without a second factor); the session goes on with fresh tokens.
  *
  * Passwords are hashed with argon2id (OWASP minimum, m=19 MiB t=2 p=1) in the
  * `signIn` action, never in a query or mutation; a stored hash weaker than the

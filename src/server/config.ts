@@ -69,6 +69,16 @@ export type AuthOptions = {
   refreshReuseWindowMs?: number;
   failedAttempts?: FailedAttemptOptions;
   audit?: AuditOptions;
+  /**
+   * Sensitive changes (an API key, a new authenticator or passkey, a new
+   * email or username, removing a factor, deleting the account) by a user
+   * without a second factor need a proof this recent in the session: the
+   * sign-in itself, the password again
+   * (`signIn("password", { flow: "reauthenticate" })`) or a passkey.
+   * Default 10 minutes; `null` turns the rule off (not ASVS level 2).
+   * Users with a second factor always need it verified within 10 minutes.
+   */
+  reauthenticateWithinMs?: number | null;
 };
 
 /** Options with every default filled in. */
@@ -79,6 +89,7 @@ export type ResolvedOptions = {
   failedAttempts: Required<FailedAttemptOptions>;
   /** What the server passes as `audit` to every component function that writes events. */
   audit: { retentionMs: number };
+  reauthenticateWithinMs: number | null;
 };
 
 /** The defaults. */
@@ -88,6 +99,7 @@ export const DEFAULT_OPTIONS: ResolvedOptions = {
   refreshReuseWindowMs: 10 * 1000,
   failedAttempts: { max: 10, periodMs: 60 * 60 * 1000 },
   audit: { retentionMs: 90 * DAY },
+  reauthenticateWithinMs: 10 * 60 * 1000,
 };
 
 function positive(name: string, value: number | undefined, fallback: number): number {
@@ -164,5 +176,9 @@ export function resolveOptions(options: AuthOptions): ResolvedOptions {
       periodMs: positive("failedAttempts.periodMs", options.failedAttempts?.periodMs, d.failedAttempts.periodMs),
     },
     audit: { retentionMs: auditRetentionMs(options.audit?.retentionDays) ?? d.audit.retentionMs },
+    reauthenticateWithinMs:
+      options.reauthenticateWithinMs === null
+        ? null
+        : positive("reauthenticateWithinMs", options.reauthenticateWithinMs, d.reauthenticateWithinMs!),
   };
 }

@@ -825,6 +825,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         {
           _creationTime: number;
           _id: string;
+          authTime?: number;
           expirationTime: number;
           factorVerifiedTime?: number;
           ip?: string;
@@ -832,6 +833,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
           userAgent?: string;
           userHasSecondFactor?: boolean;
           userId: string;
+          userIsAnonymous?: boolean;
         } | null,
         Name
       >;
@@ -855,6 +857,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                 factorVerified?: boolean;
                 kind: "continue";
                 provider: string;
+                reauthenticated?: boolean;
                 sessionId: string;
               }
             | {
@@ -898,6 +901,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         Array<{
           _creationTime: number;
           _id: string;
+          authTime?: number;
           expirationTime: number;
           factorVerifiedTime?: number;
           ip?: string;
@@ -905,6 +909,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
           userAgent?: string;
           userHasSecondFactor?: boolean;
           userId: string;
+          userIsAnonymous?: boolean;
         }>,
         Name
       >;

@@ -86,7 +86,7 @@ async function linkTarget(sc: SignInContext, link: unknown): Promise<{ userId: s
   if (link !== true) throw authError("INVALID_ARGUMENT", "link must be true or false");
   const who = await sc.signedIn();
   if (who === null) throw authError("NOT_SIGNED_IN", "Sign in to connect another account");
-  await requireStepUp(sc.ctx, sc.component, who);
+  await requireStepUp(sc.ctx, sc.component, who, sc.options.reauthenticateWithinMs);
   return { userId: who.userId, sessionId: who.sessionId };
 }
 

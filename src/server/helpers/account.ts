@@ -27,6 +27,8 @@ export type AccountHelperOptions = {
   providers?: readonly AuthProvider[];
   /** What to pass as `audit` (`Auth({ audit })`, resolved). */
   audit?: AuditArg;
+  /** `Auth({ reauthenticateWithinMs })`, resolved: the fresh-proof window of step-up. */
+  reauthenticateWithinMs?: number | null;
 };
 
 /**
@@ -91,7 +93,7 @@ export function accountHelpers(component: ComponentApi, options: AccountHelperOp
     async unlink(ctx: WriteCtx, accountId: string): Promise<void> {
       const id = requireString(accountId, "accountId");
       const who = await requireSignedIn(ctx);
-      await requireStepUp(ctx, component, who);
+      await requireStepUp(ctx, component, who, options.reauthenticateWithinMs);
       await ctx.runMutation(component.credentials.remove, {
         accountId: id,
         userId: who.userId,

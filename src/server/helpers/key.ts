@@ -1,5 +1,7 @@
 import type { FunctionReturnType } from "convex/server";
 import { requireLiveSession } from "../session/live.js";
+import { requireSignedIn } from "../identity.js";
+import { requireStepUp } from "../stepUp.js";
 import type { ReadCtx, RunMutationCtx, RunQueryCtx, WriteCtx } from "./ctx.js";
 import type { ComponentApi } from "../../component/_generated/component.js";
 import { authError } from "../errors.js";
@@ -198,10 +200,20 @@ function keyOperations(component: ComponentApi, options: ApiKeyOptions | undefin
  * write (including `verify`, which records `lastUsedTime` and the rate limit)
  * need a mutation, action or HTTP action context.
  */
-export function keyHelpers(component: ComponentApi, options: ApiKeyOptions | undefined, extra: { audit?: AuditArg } = {}) {
+export function keyHelpers(
+  component: ComponentApi,
+  options: ApiKeyOptions | undefined,
+  extra: { audit?: AuditArg; reauthenticateWithinMs?: number | null } = {},
+) {
   const ops = keyOperations(component, options, extra);
   const { config } = ops;
   const caller = async (ctx: KeyReadCtx) => (await requireLiveSession(ctx, component)).userId;
+  /** The caller, with a recent proof in their session (a new key is a lasting way in): `STEP_UP_REQUIRED` otherwise. */
+  const provenCaller = async (ctx: KeyReadCtx) => {
+    const who = await requireSignedIn(ctx);
+    await requireStepUp(ctx, component, who, extra.reauthenticateWithinMs);
+    return who.userId;
+  };
 
   async function verify(ctx: Pick<KeyWriteCtx, "runMutation">, raw: string): Promise<VerifiedApiKey> {
     if (!isApiKeyShaped(raw)) throw authError("INVALID_API_KEY", "Invalid API key");
@@ -256,7 +268,7 @@ export function keyHelpers(component: ComponentApi, options: ApiKeyOptions | und
      * ```
      */
     async create(ctx: KeyWriteCtx, args: CreateApiKeyArgs): Promise<{ keyId: string; raw: string }> {
-      return await ops.create(ctx, await caller(ctx), args);
+      return await ops.create(ctx, await provenCaller(ctx), args);
     },
 
     /**
@@ -391,7 +403,7 @@ export function keyHelpers(component: ComponentApi, options: ApiKeyOptions | und
      * ```
      */
     async rotate(ctx: KeyWriteCtx, keyId: string, opts: RotateApiKeyOptions = {}): Promise<{ keyId: string; raw: string }> {
-      return await ops.rotate(ctx, await caller(ctx), keyId, opts);
+      return await ops.rotate(ctx, await provenCaller(ctx), keyId, opts);
     },
   };
 }

@@ -42,7 +42,7 @@ export function stepUpHelpers(component: ComponentApi, deps: TotpHelperDeps = {}
      * session ended.
      */
     async status(ctx: ReadCtx): Promise<StepUpStatus> {
-      return await stepUpStatus(ctx, component, await requireSignedIn(ctx));
+      return await stepUpStatus(ctx, component, await requireSignedIn(ctx), deps.options?.reauthenticateWithinMs);
     },
 
     /**
@@ -51,7 +51,7 @@ export function stepUpHelpers(component: ComponentApi, deps: TotpHelperDeps = {}
      * Guard your own sensitive functions with it.
      */
     async require(ctx: ReadCtx): Promise<void> {
-      await requireStepUp(ctx, component, await requireSignedIn(ctx));
+      await requireStepUp(ctx, component, await requireSignedIn(ctx), deps.options?.reauthenticateWithinMs);
     },
 
     /**

@@ -83,7 +83,7 @@ export function totpHelpers(component: ComponentApi, deps: TotpHelperDeps = {}) 
      */
     async remove(ctx: WriteCtx, totpId: string): Promise<void> {
       const who = await requireSignedIn(ctx);
-      await requireStepUp(ctx, component, who);
+      await requireStepUp(ctx, component, who, deps.options?.reauthenticateWithinMs);
       await ctx.runMutation(component.credentials.remove, {
         userId: who.userId,
         totpId,
@@ -99,7 +99,7 @@ export function totpHelpers(component: ComponentApi, deps: TotpHelperDeps = {}) 
      */
     async regenerateRecoveryCodes(ctx: WriteCtx): Promise<string[]> {
       const who = await requireSignedIn(ctx);
-      const status = await requireStepUp(ctx, component, who);
+      const status = await requireStepUp(ctx, component, who, deps.options?.reauthenticateWithinMs);
       if (!status.hasSecondFactor) throw authError("NOT_FOUND", "Set up an authenticator first");
       const fresh = await requireCodes().newRecoveryCodes(who.userId);
       await ctx.runMutation(component.recoveryCodes.replace, {

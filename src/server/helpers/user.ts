@@ -5,12 +5,22 @@ import { requireSignedIn, signedIn, type AuthCtx } from "../identity.js";
 import { authError } from "../errors.js";
 import type { ReadCtx, RunMutationCtx, RunQueryCtx, WriteCtx } from "./ctx.js";
 import { actorOf, auditArgs, type AuditArg } from "./audit.js";
+import { requireStepUp } from "../stepUp.js";
 
 /** `auth.user.*`: who is signed in, and their user record. */
-export function userHelpers(component: ComponentApi, options: { audit?: AuditArg } = {}) {
+/** Fields of `auth.user.update` that change how the user signs in or is reached: they need a recent proof. */
+const SIGN_IN_FIELDS = ["email", "username", "phone", "emailVerificationTime", "phoneVerificationTime"] as const;
+
+export function userHelpers(component: ComponentApi, options: { audit?: AuditArg; reauthenticateWithinMs?: number | null } = {}) {
   const audit = auditArgs(options.audit);
   type User = NonNullable<FunctionReturnType<ComponentApi["users"]["get"]>>;
   type Patch = FunctionArgs<ComponentApi["users"]["update"]>["patch"];
+  /** The caller, whose session holds a recent proof (`STEP_UP_REQUIRED` otherwise; `SESSION_ENDED` once it ended). */
+  async function requireProof(ctx: ReadCtx) {
+    const who = await requireSignedIn(ctx);
+    await requireStepUp(ctx, component, who, options.reauthenticateWithinMs);
+    return who;
+  }
   return {
     /**
      * The signed-in user's id, or `null`. Reads no document: it comes from
@@ -53,7 +63,9 @@ export function userHelpers(component: ComponentApi, options: { audit?: AuditArg
      * decided in the transaction: of two users taking one at once, one gets
      * it); `null` removes it. `INVALID_ARGUMENT`
      * for a `name` over 200 characters, an `image` over 2,048 or an `extend`
-     * whose JSON is over 8 KiB. Needs a live session (`NOT_SIGNED_IN`,
+     * whose JSON is over 8 KiB. Changing `email`, `username` or `phone`
+     * (or their verification) needs a recent proof in the session
+     * (`STEP_UP_REQUIRED`, see `auth.stepUp`). Needs a live session (`NOT_SIGNED_IN`,
      * `SESSION_ENDED`). Nothing is written when it throws. Another user's
      * record: `auth.admin.user.update`.
      *
@@ -64,7 +76,11 @@ export function userHelpers(component: ComponentApi, options: { audit?: AuditArg
      * ```
      */
     async update(ctx: WriteCtx, patch: Patch): Promise<void> {
-      const { userId } = await requireLiveSession(ctx, component);
+      const touchesSignIn =
+        typeof patch === "object" && patch !== null && SIGN_IN_FIELDS.some((field) => (patch as Record<string, unknown>)[field] !== undefined);
+      const { userId } = touchesSignIn
+        ? await requireProof(ctx)
+        : await requireLiveSession(ctx, component);
       await ctx.runMutation(component.users.update, { userId, patch, ...audit });
     },
 
@@ -77,7 +93,8 @@ export function userHelpers(component: ComponentApi, options: { audit?: AuditArg
      * Refuses with `LAST_OWNER`, deleting nothing, when the user is the only
      * `"owner"` of a group: first make another member owner
      * (`auth.member.updateRole`) or delete the group (`auth.group.delete`).
-     * Another user: `auth.admin.user.delete`.
+     * Another user: `auth.admin.user.delete`. Needs a recent proof in the
+     * session (`STEP_UP_REQUIRED`, see `auth.stepUp`).
      *
      * @example
      * ```ts
@@ -85,7 +102,7 @@ export function userHelpers(component: ComponentApi, options: { audit?: AuditArg
      * ```
      */
     async delete(ctx: WriteCtx): Promise<void> {
-      const { userId } = await requireLiveSession(ctx, component);
+      const { userId } = await requireProof(ctx);
       // The user is the actor: `user_deleted` is kept under no user, so it says who did it.
       await ctx.runMutation(component.users.delete, { userId, actorUserId: userId, ...audit });
     },

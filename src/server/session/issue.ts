@@ -154,6 +154,7 @@ function proofOf(verdict: Verdict) {
         provider: verdict.provider,
         sessionId: verdict.sessionId,
         ...(verdict.factorVerified ? { factorVerified: true } : {}),
+        ...(verdict.reauthenticated ? { reauthenticated: true } : {}),
       };
     case "replace":
       return { kind: "replace" as const, provider: verdict.provider, sessionId: verdict.sessionId, factorVerified: verdict.factorVerified };
