@@ -6,19 +6,25 @@
  * under `JWT_PRIVATE_KEY` working while new ones take the new key.
  */
 import { createHash, createHmac } from "node:crypto";
-import { afterEach, describe, expect, test } from "vitest";
+import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { api, components } from "../../example/convex/_generated/api.js";
 import { normalizeRecoveryCode } from "../../src/providers/totp/recovery.js";
 import { advance, useClock } from "../harness/clock.js";
 import { expectAuthError } from "../harness/errors.js";
 import { as, claimsOf, makeAuthTest, password, probe, tokensOf, type AuthTest } from "../harness/auth.js";
 import { enrollTotp } from "../harness/totp.js";
+import { useOwnIssuer } from "../harness/env.js";
 
 const EMAIL = "ada@example.com";
 const PW = "correct horse battery";
 
+let savedSecret: string | undefined;
+beforeEach(() => {
+  savedSecret = process.env.AUTH_CODE_SECRET;
+});
 afterEach(() => {
-  delete process.env.AUTH_CODE_SECRET;
+  if (savedSecret === undefined) delete process.env.AUTH_CODE_SECRET;
+  else process.env.AUTH_CODE_SECRET = savedSecret;
 });
 
 /** What a recovery code of `userId` is bound to before hashing. */
@@ -56,7 +62,7 @@ describe("recovery codes at rest", () => {
     for (const code of codes) {
       expect(stored).not.toContain(bareHash(code, userId));
       expect(stored).not.toContain(createHash("sha256").update(code).digest("base64url"));
-      expect(stored).toContain(keyedHash(code, userId, process.env.JWT_PRIVATE_KEY!));
+      expect(stored).toContain(keyedHash(code, userId, process.env.AUTH_CODE_SECRET ?? process.env.JWT_PRIVATE_KEY!));
     }
     const rows = JSON.stringify(await t.query(probe.rows, { table: "recoveryCodes" }));
     for (const code of codes) expect(rows).not.toContain(normalizeRecoveryCode(code));
@@ -74,7 +80,12 @@ describe("recovery codes at rest", () => {
     tokensOf(await withRecoveryCode(t, "A1B2 C3D4 E5F6 G7H8"));
   });
 
+});
+
+describe("an app signing with its own key, without AUTH_CODE_SECRET at first", () => {
+  useOwnIssuer();
   test("setting AUTH_CODE_SECRET later keeps earlier codes working; new ones take its key", async () => {
+    delete process.env.AUTH_CODE_SECRET;
     useClock();
     const t = makeAuthTest();
     const { tokens, userId } = await enrolled(t);
