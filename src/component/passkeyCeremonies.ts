@@ -287,7 +287,6 @@ export const completeRegistration = mutation({
         ...(email !== undefined ? { email } : {}),
         ...(target.name !== undefined ? { name: target.name, ...nameKeyFields(target.name) } : {}),
       });
-      await recordEvent(ctx, { type: "sign_up", userId, data: { provider } }, audit);
     } else {
       userId = target.userId;
       const user = await ctx.db.get(userId);
@@ -308,6 +307,8 @@ export const completeRegistration = mutation({
       ...(secondFactor ? { secondFactor: true } : {}),
     });
     if (secondFactor) await syncSecondFactorFlag(ctx, userId, true);
+    // Recorded once the passkey is stored: the app's `afterUserCreated` sees the whole new user.
+    if (target.flow === "signUp") await recordEvent(ctx, { type: "sign_up", userId, data: { provider } }, audit);
     await recordPasskeyEvent(ctx, "passkey_added", userId, { passkeyId, secondFactor: secondFactor === true }, audit);
     return { userId, passkeyId };
   },

@@ -18,6 +18,7 @@ import type * as groups from "../groups.js";
 import type * as http from "../http.js";
 import type * as outbox from "../outbox.js";
 import type * as passkeys from "../passkeys.js";
+import type * as profiles from "../profiles.js";
 import type * as sessions from "../sessions.js";
 import type * as totp from "../totp.js";
 import type * as users from "../users.js";
@@ -39,6 +40,7 @@ declare const fullApi: ApiFromModules<{
   http: typeof http;
   outbox: typeof outbox;
   passkeys: typeof passkeys;
+  profiles: typeof profiles;
   sessions: typeof sessions;
   totp: typeof totp;
   users: typeof users;

@@ -51,7 +51,19 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "internal",
         {
           accountId: string;
-          audit?: { retentionMs: number };
+          audit?: {
+            hooks?: {
+              callbacks: Array<
+                | "afterUserCreated"
+                | "afterSignIn"
+                | "beforeSessionCreated"
+                | "afterUserDeleted"
+                | "onEvent"
+              >;
+              handle: string;
+            };
+            retentionMs: number;
+          };
           exceptSessionId?: string;
           secret: string;
         },
@@ -65,7 +77,19 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "internal",
         {
           actorUserId?: string;
-          audit?: { retentionMs: number };
+          audit?: {
+            hooks?: {
+              callbacks: Array<
+                | "afterUserCreated"
+                | "afterSignIn"
+                | "beforeSessionCreated"
+                | "afterUserDeleted"
+                | "onEvent"
+              >;
+              handle: string;
+            };
+            retentionMs: number;
+          };
           displayPrefix: string;
           expirationTime?: number | null;
           keyHash: string;
@@ -101,7 +125,19 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "internal",
         {
           actorUserId?: string;
-          audit?: { retentionMs: number };
+          audit?: {
+            hooks?: {
+              callbacks: Array<
+                | "afterUserCreated"
+                | "afterSignIn"
+                | "beforeSessionCreated"
+                | "afterUserDeleted"
+                | "onEvent"
+              >;
+              handle: string;
+            };
+            retentionMs: number;
+          };
           forget?: boolean;
           keyId: string;
           userId?: string;
@@ -114,7 +150,19 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "internal",
         {
           actorUserId?: string;
-          audit?: { retentionMs: number };
+          audit?: {
+            hooks?: {
+              callbacks: Array<
+                | "afterUserCreated"
+                | "afterSignIn"
+                | "beforeSessionCreated"
+                | "afterUserDeleted"
+                | "onEvent"
+              >;
+              handle: string;
+            };
+            retentionMs: number;
+          };
           keyId: string;
           patch: {
             expirationTime?: number | null;
@@ -181,7 +229,19 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "internal",
         {
           address: string;
-          audit?: { retentionMs: number };
+          audit?: {
+            hooks?: {
+              callbacks: Array<
+                | "afterUserCreated"
+                | "afterSignIn"
+                | "beforeSessionCreated"
+                | "afterUserDeleted"
+                | "onEvent"
+              >;
+              handle: string;
+            };
+            retentionMs: number;
+          };
           codeHash: string;
           identity?: {
             email?: string;
@@ -241,7 +301,19 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "internal",
         {
           actorUserId?: string;
-          audit?: { retentionMs: number };
+          audit?: {
+            hooks?: {
+              callbacks: Array<
+                | "afterUserCreated"
+                | "afterSignIn"
+                | "beforeSessionCreated"
+                | "afterUserDeleted"
+                | "onEvent"
+              >;
+              handle: string;
+            };
+            retentionMs: number;
+          };
           ignoreProviders?: Array<string>;
           keepSecondFactor?: boolean;
           passkeyId?: string;
@@ -256,7 +328,19 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "internal",
         {
           actorUserId?: string;
-          audit?: { retentionMs: number };
+          audit?: {
+            hooks?: {
+              callbacks: Array<
+                | "afterUserCreated"
+                | "afterSignIn"
+                | "beforeSessionCreated"
+                | "afterUserDeleted"
+                | "onEvent"
+              >;
+              handle: string;
+            };
+            retentionMs: number;
+          };
           keepSecondFactor?: boolean;
           name?: string;
           passkeyId: string;
@@ -314,7 +398,19 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "internal",
         {
           actorUserId?: string;
-          audit?: { retentionMs: number };
+          audit?: {
+            hooks?: {
+              callbacks: Array<
+                | "afterUserCreated"
+                | "afterSignIn"
+                | "beforeSessionCreated"
+                | "afterUserDeleted"
+                | "onEvent"
+              >;
+              handle: string;
+            };
+            retentionMs: number;
+          };
           extend?: any;
           name: string;
           ownerUserId?: string;
@@ -329,7 +425,19 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "internal",
         {
           actorUserId?: string;
-          audit?: { retentionMs: number };
+          audit?: {
+            hooks?: {
+              callbacks: Array<
+                | "afterUserCreated"
+                | "afterSignIn"
+                | "beforeSessionCreated"
+                | "afterUserDeleted"
+                | "onEvent"
+              >;
+              handle: string;
+            };
+            retentionMs: number;
+          };
           groupId: string;
         },
         boolean,
@@ -384,7 +492,19 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "internal",
         {
           actorUserId?: string;
-          audit?: { retentionMs: number };
+          audit?: {
+            hooks?: {
+              callbacks: Array<
+                | "afterUserCreated"
+                | "afterSignIn"
+                | "beforeSessionCreated"
+                | "afterUserDeleted"
+                | "onEvent"
+              >;
+              handle: string;
+            };
+            retentionMs: number;
+          };
           groupId: string;
           patch: {
             extend?: any;
@@ -403,7 +523,19 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "internal",
         {
           actorUserId?: string;
-          audit?: { retentionMs: number };
+          audit?: {
+            hooks?: {
+              callbacks: Array<
+                | "afterUserCreated"
+                | "afterSignIn"
+                | "beforeSessionCreated"
+                | "afterUserDeleted"
+                | "onEvent"
+              >;
+              handle: string;
+            };
+            retentionMs: number;
+          };
           emailCheck?: "verified" | "match" | "none";
           tokenHash: string;
           userId: string;
@@ -423,7 +555,19 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "internal",
         {
           actorUserId?: string;
-          audit?: { retentionMs: number };
+          audit?: {
+            hooks?: {
+              callbacks: Array<
+                | "afterUserCreated"
+                | "afterSignIn"
+                | "beforeSessionCreated"
+                | "afterUserDeleted"
+                | "onEvent"
+              >;
+              handle: string;
+            };
+            retentionMs: number;
+          };
           email?: string;
           emailCheck?: "verified" | "match" | "none";
           expirationTime?: number;
@@ -498,7 +642,19 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "internal",
         {
           actorUserId?: string;
-          audit?: { retentionMs: number };
+          audit?: {
+            hooks?: {
+              callbacks: Array<
+                | "afterUserCreated"
+                | "afterSignIn"
+                | "beforeSessionCreated"
+                | "afterUserDeleted"
+                | "onEvent"
+              >;
+              handle: string;
+            };
+            retentionMs: number;
+          };
           inviteId: string;
         },
         { status: "revoked" | "expired" },
@@ -577,7 +733,19 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "internal",
         {
           actorUserId?: string;
-          audit?: { retentionMs: number };
+          audit?: {
+            hooks?: {
+              callbacks: Array<
+                | "afterUserCreated"
+                | "afterSignIn"
+                | "beforeSessionCreated"
+                | "afterUserDeleted"
+                | "onEvent"
+              >;
+              handle: string;
+            };
+            retentionMs: number;
+          };
           groupId: string;
           userId: string;
         },
@@ -589,7 +757,19 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "internal",
         {
           actorUserId?: string;
-          audit?: { retentionMs: number };
+          audit?: {
+            hooks?: {
+              callbacks: Array<
+                | "afterUserCreated"
+                | "afterSignIn"
+                | "beforeSessionCreated"
+                | "afterUserDeleted"
+                | "onEvent"
+              >;
+              handle: string;
+            };
+            retentionMs: number;
+          };
           extend?: any;
           groupId: string;
           onlyExisting?: boolean;
@@ -671,7 +851,19 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "mutation",
         "internal",
         {
-          audit?: { retentionMs: number };
+          audit?: {
+            hooks?: {
+              callbacks: Array<
+                | "afterUserCreated"
+                | "afterSignIn"
+                | "beforeSessionCreated"
+                | "afterUserDeleted"
+                | "onEvent"
+              >;
+              handle: string;
+            };
+            retentionMs: number;
+          };
           passkey: {
             algorithm: number;
             backedUp?: boolean;
@@ -728,7 +920,19 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "mutation",
         "internal",
         {
-          audit?: { retentionMs: number };
+          audit?: {
+            hooks?: {
+              callbacks: Array<
+                | "afterUserCreated"
+                | "afterSignIn"
+                | "beforeSessionCreated"
+                | "afterUserDeleted"
+                | "onEvent"
+              >;
+              handle: string;
+            };
+            retentionMs: number;
+          };
           codeHash: string;
           limit: { key: string; max: number; periodMs: number };
           sessionId?: string;
@@ -746,7 +950,19 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "mutation",
         "internal",
         {
-          audit?: { retentionMs: number };
+          audit?: {
+            hooks?: {
+              callbacks: Array<
+                | "afterUserCreated"
+                | "afterSignIn"
+                | "beforeSessionCreated"
+                | "afterUserDeleted"
+                | "onEvent"
+              >;
+              handle: string;
+            };
+            retentionMs: number;
+          };
           codeHashes: Array<string>;
           userId: string;
         },
@@ -766,7 +982,19 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "mutation",
         "internal",
         {
-          audit?: { retentionMs: number };
+          audit?: {
+            hooks?: {
+              callbacks: Array<
+                | "afterUserCreated"
+                | "afterSignIn"
+                | "beforeSessionCreated"
+                | "afterUserDeleted"
+                | "onEvent"
+              >;
+              handle: string;
+            };
+            retentionMs: number;
+          };
           codeHash: string;
           confirmHash?: string;
           linkUserId?: string;
@@ -801,7 +1029,19 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "mutation",
         "internal",
         {
-          audit?: { retentionMs: number };
+          audit?: {
+            hooks?: {
+              callbacks: Array<
+                | "afterUserCreated"
+                | "afterSignIn"
+                | "beforeSessionCreated"
+                | "afterUserDeleted"
+                | "onEvent"
+              >;
+              handle: string;
+            };
+            retentionMs: number;
+          };
           mint?: { audience: string; expiresInSeconds: number };
           pendingStep?: { expirationTime: number; verifierHash: string };
           policy: {
@@ -875,7 +1115,19 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "internal",
         {
           actorUserId?: string;
-          audit?: { retentionMs: number };
+          audit?: {
+            hooks?: {
+              callbacks: Array<
+                | "afterUserCreated"
+                | "afterSignIn"
+                | "beforeSessionCreated"
+                | "afterUserDeleted"
+                | "onEvent"
+              >;
+              handle: string;
+            };
+            retentionMs: number;
+          };
           exceptSessionId?: string;
           reason:
             | "logout"
@@ -938,7 +1190,19 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "mutation",
         "internal",
         {
-          audit?: { retentionMs: number };
+          audit?: {
+            hooks?: {
+              callbacks: Array<
+                | "afterUserCreated"
+                | "afterSignIn"
+                | "beforeSessionCreated"
+                | "afterUserDeleted"
+                | "onEvent"
+              >;
+              handle: string;
+            };
+            retentionMs: number;
+          };
           sessionId?: string;
           setupHash?: string;
           step: number;
@@ -955,7 +1219,19 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "internal",
         {
           actorUserId?: string;
-          audit?: { retentionMs: number };
+          audit?: {
+            hooks?: {
+              callbacks: Array<
+                | "afterUserCreated"
+                | "afterSignIn"
+                | "beforeSessionCreated"
+                | "afterUserDeleted"
+                | "onEvent"
+              >;
+              handle: string;
+            };
+            retentionMs: number;
+          };
           expirationTime?: number;
           reason: string;
           userId: string;
@@ -974,7 +1250,19 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
             secret?: string;
           };
           actorUserId?: string;
-          audit?: { retentionMs: number };
+          audit?: {
+            hooks?: {
+              callbacks: Array<
+                | "afterUserCreated"
+                | "afterSignIn"
+                | "beforeSessionCreated"
+                | "afterUserDeleted"
+                | "onEvent"
+              >;
+              handle: string;
+            };
+            retentionMs: number;
+          };
           email?: string;
           emailVerificationTime?: number;
           extend?: any;
@@ -993,7 +1281,19 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "internal",
         {
           actorUserId?: string;
-          audit?: { retentionMs: number };
+          audit?: {
+            hooks?: {
+              callbacks: Array<
+                | "afterUserCreated"
+                | "afterSignIn"
+                | "beforeSessionCreated"
+                | "afterUserDeleted"
+                | "onEvent"
+              >;
+              handle: string;
+            };
+            retentionMs: number;
+          };
           onlyUnusedSignUp?: boolean;
           userId: string;
         },
@@ -1163,7 +1463,19 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "internal",
         {
           actorUserId?: string;
-          audit?: { retentionMs: number };
+          audit?: {
+            hooks?: {
+              callbacks: Array<
+                | "afterUserCreated"
+                | "afterSignIn"
+                | "beforeSessionCreated"
+                | "afterUserDeleted"
+                | "onEvent"
+              >;
+              handle: string;
+            };
+            retentionMs: number;
+          };
           userId: string;
         },
         boolean,
@@ -1174,7 +1486,19 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "internal",
         {
           actorUserId?: string;
-          audit?: { retentionMs: number };
+          audit?: {
+            hooks?: {
+              callbacks: Array<
+                | "afterUserCreated"
+                | "afterSignIn"
+                | "beforeSessionCreated"
+                | "afterUserDeleted"
+                | "onEvent"
+              >;
+              handle: string;
+            };
+            retentionMs: number;
+          };
           factor: { id: string; kind: "totp" | "passkey" };
           ignoreProviders?: Array<string>;
           userId: string;
@@ -1187,7 +1511,19 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "internal",
         {
           actorUserId?: string;
-          audit?: { retentionMs: number };
+          audit?: {
+            hooks?: {
+              callbacks: Array<
+                | "afterUserCreated"
+                | "afterSignIn"
+                | "beforeSessionCreated"
+                | "afterUserDeleted"
+                | "onEvent"
+              >;
+              handle: string;
+            };
+            retentionMs: number;
+          };
           userId: string;
         },
         { continuing: boolean; ended: number },
@@ -1198,7 +1534,19 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "internal",
         {
           actorUserId?: string;
-          audit?: { retentionMs: number };
+          audit?: {
+            hooks?: {
+              callbacks: Array<
+                | "afterUserCreated"
+                | "afterSignIn"
+                | "beforeSessionCreated"
+                | "afterUserDeleted"
+                | "onEvent"
+              >;
+              handle: string;
+            };
+            retentionMs: number;
+          };
           userId: string;
         },
         null,
@@ -1209,7 +1557,19 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "internal",
         {
           actorUserId?: string;
-          audit?: { retentionMs: number };
+          audit?: {
+            hooks?: {
+              callbacks: Array<
+                | "afterUserCreated"
+                | "afterSignIn"
+                | "beforeSessionCreated"
+                | "afterUserDeleted"
+                | "onEvent"
+              >;
+              handle: string;
+            };
+            retentionMs: number;
+          };
           patch: {
             email?: string | null;
             emailVerificationTime?: number | null;
