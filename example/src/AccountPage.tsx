@@ -318,6 +318,7 @@ function SignedIn() {
     <div className="cards">
       <Profile viewer={viewer} />
       {viewer.isGuest && <GuestSignUp />}
+      <AppProfile />
       <Notes />
       <RenameForm current={viewer.name} />
       {!viewer.isGuest && <UsernameForm current={viewer.username} />}
@@ -360,6 +361,34 @@ function Profile({ viewer }: { viewer: Viewer }) {
         </button>
       </div>
       <TaskResult status={task.status} />
+    </section>
+  );
+}
+
+/** The app's own row for the user, made by the `afterUserCreated` callback (convex/auth.ts). */
+function AppProfile() {
+  const profile = useQuery(api.profiles.mine);
+  return (
+    <section className="card">
+      <h2>Your app profile</h2>
+      <p className="muted small">
+        The app's own <code>profiles</code> row, made by its <code>afterUserCreated</code> callback in the sign-up's
+        transaction. A sign-in from a device not seen before sends a notice to your email (the dev outbox here).
+      </p>
+      {profile === undefined ? (
+        <p className="muted">Loading…</p>
+      ) : profile === null ? (
+        <p className="muted">No profile row: the app's callbacks are off.</p>
+      ) : (
+        <dl className="details">
+          <dt>Signed up with</dt>
+          <dd>{profile.signedUpWith}</dd>
+          <dt>Since</dt>
+          <dd>{formatTime(profile.createdAt)}</dd>
+          <dt>Devices seen</dt>
+          <dd>{profile.devices.length === 0 ? "—" : profile.devices.map(describeUserAgent).join(", ")}</dd>
+        </dl>
+      )}
     </section>
   );
 }

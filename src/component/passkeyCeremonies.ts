@@ -313,6 +313,7 @@ export const completeRegistration = mutation({
     }
     let userId: Id<"users">;
     let count = 0;
+    let created = false;
     if (target.flow === "signUp") {
       const guest = (await guestOf(ctx, target.caller))?.user ?? null;
       const email = target.email === undefined ? undefined : normalizeEmail(target.email);
@@ -326,7 +327,7 @@ export const completeRegistration = mutation({
           ...(email !== undefined ? { email } : {}),
           ...(target.name !== undefined ? { name: target.name, ...nameKeyFields(target.name) } : {}),
         });
-        await recordEvent(ctx, { type: "sign_up", userId, data: { provider } }, audit);
+        created = true;
       }
     } else {
       userId = target.userId;
@@ -348,6 +349,8 @@ export const completeRegistration = mutation({
       ...(secondFactor ? { secondFactor: true } : {}),
     });
     if (secondFactor) await syncSecondFactorFlag(ctx, userId, true);
+    // Recorded once the passkey is stored: the app's `afterUserCreated` sees the whole new user.
+    if (created) await recordEvent(ctx, { type: "sign_up", userId, data: { provider } }, audit);
     await recordPasskeyEvent(ctx, "passkey_added", userId, { passkeyId, secondFactor: secondFactor === true }, audit);
     return { userId, passkeyId };
   },

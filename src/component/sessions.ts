@@ -3,6 +3,7 @@ import { authError } from "../shared/errors.js";
 import { internalMutation, mutation, query, type MutationCtx } from "./_generated/server.js";
 import { auditContext, auditOf, auditPolicy, recordEvent, type Audit } from "./model/events.js";
 import { isBanned } from "./model/bans.js";
+import { runBeforeSession } from "./model/hooks.js";
 import { hasSecondFactor, secondFactorMethods, SECOND_FACTOR_VERIFIER, takePendingSecondFactor } from "./model/secondFactors.js";
 import { secondFactorMethod } from "../shared/protocol.js";
 import {
@@ -163,7 +164,7 @@ async function issueOrRefuse(
   const userId = ctx.db.normalizeId("users", rawUserId!);
   const user = userId === null ? null : await ctx.db.get(userId);
   const refusal = refusalFor(user);
-  if (refusal !== null || userId === null) return { status: "refused" as const, reason: refusal ?? "no_user" };
+  if (refusal !== null || userId === null || user === null) return { status: "refused" as const, reason: refusal ?? "no_user" };
   if (upgradedSecret !== undefined) {
     const accountId = ctx.db.normalizeId("accounts", upgradedSecret.accountId);
     const account = accountId === null ? null : await ctx.db.get(accountId);
@@ -184,18 +185,26 @@ async function issueOrRefuse(
         }
         return { status: "second_factor_required" as const, userId, methods };
       }
-      const session = await createSession(ctx, userId, refreshTokenHash, policy, audit, { factorVerified: proof.multiFactor });
-      await recordEvent(ctx, { type: "sign_in", userId, sessionId: session.sessionId, data: { provider: proof.provider } }, audit);
+      const session = await createSession(ctx, user, refreshTokenHash, policy, audit, {
+        provider: proof.provider,
+        factorVerified: proof.multiFactor,
+      });
+      await recordEvent(ctx, { type: "sign_in", userId, sessionId: session.sessionId, data: { provider: proof.provider } }, audit, user);
       return { status: "ok" as const, userId, ...session };
     }
     case "secondFactor": {
       const firstFactor = await takePendingSecondFactor(ctx, proof.stepHash, userId);
       if (firstFactor === null) return { status: "refused" as const, reason: "step_expired" as const };
-      const session = await createSession(ctx, userId, refreshTokenHash, policy, audit, { factorVerified: true });
+      const session = await createSession(ctx, user, refreshTokenHash, policy, audit, {
+        provider: firstFactor,
+        secondFactor: proof.provider,
+        factorVerified: true,
+      });
       await recordEvent(
         ctx,
         { type: "sign_in", userId, sessionId: session.sessionId, data: { provider: firstFactor, secondFactor: proof.provider } },
         audit,
+        user,
       );
       return { status: "ok" as const, userId, ...session };
     }
@@ -217,9 +226,13 @@ async function issueOrRefuse(
         await continueSession(ctx, current, refreshTokenHash, policy);
         return { status: "ok" as const, userId, sessionId: current._id, expirationTime: current.expirationTime };
       }
-      const session = await createSession(ctx, userId, refreshTokenHash, policy, audit, { factorVerified: proof.factorVerified });
+      const session = await createSession(ctx, user, refreshTokenHash, policy, audit, {
+        provider: proof.provider,
+        replacesSessionId: current._id,
+        factorVerified: proof.factorVerified,
+      });
       await endSession(ctx, current._id, userId, "replaced", audit);
-      await recordEvent(ctx, { type: "sign_in", userId, sessionId: session.sessionId, data: { provider: proof.provider } }, audit);
+      await recordEvent(ctx, { type: "sign_in", userId, sessionId: session.sessionId, data: { provider: proof.provider } }, audit, user);
       return { status: "ok" as const, userId, ...session };
     }
   }
@@ -341,20 +354,33 @@ function refusalFor(user: Doc<"users"> | null): "no_user" | "banned" | null {
 }
 
 /**
- * Starts a session for `userId` holding one refresh token (stored as its
- * hash). Only `issue` below calls it: the one place a session is created. Evicts the user's sessions that are `maxSessionsPerUser` or more
+ * Starts a session for `user` holding one refresh token (stored as its
+ * hash). Only `issue` below calls it: the one place a session is created.
+ * First the app's `beforeSessionCreated` callback runs, when configured
+ * (`audit.hooks`): its throw refuses the session and rolls back the whole
+ * issuing transaction. Evicts the user's sessions that are `maxSessionsPerUser` or more
  * creations old: one index read finds the newest ordinal, and a range over
  * older ordinals (normally empty) finds what to evict, so the cost does not
  * grow with the number of sessions.
  */
 async function createSession(
   ctx: MutationCtx,
-  userId: Id<"users">,
+  user: Doc<"users">,
   refreshTokenHash: string,
   policy: SessionPolicy,
   audit: Audit,
-  options: { factorVerified?: boolean } = {},
+  options: { provider: string; secondFactor?: string; replacesSessionId?: Id<"sessions">; factorVerified?: boolean },
 ) {
+  const userId = user._id;
+  await runBeforeSession(ctx, audit.hooks, {
+    userId,
+    user,
+    provider: options.provider,
+    ...(options.secondFactor !== undefined ? { secondFactor: options.secondFactor } : {}),
+    ...(options.replacesSessionId !== undefined ? { replacesSessionId: options.replacesSessionId } : {}),
+    ...(audit.ip !== undefined ? { ip: audit.ip } : {}),
+    ...(audit.userAgent !== undefined ? { userAgent: audit.userAgent } : {}),
+  });
   const now = Date.now();
   const newest = await ctx.db
     .query("sessions")

@@ -13,10 +13,10 @@
  * export const { signIn, signOut, refresh, sessionState } = auth;
  * ```
  */
-import { actionGeneric, httpActionGeneric, mutationGeneric, queryGeneric, type HttpRouter } from "convex/server";
+import { actionGeneric, httpActionGeneric, mutationGeneric, queryGeneric, type GenericDataModel, type HttpRouter } from "convex/server";
 import { v } from "convex/values";
 import type { ComponentApi } from "../component/_generated/component.js";
-import { resolveOptions, type AuthOptions } from "./config.js";
+import { resolveOptions, type AuthOptions, type ResolvedOptions } from "./config.js";
 import { authError } from "./errors.js";
 import { JWKS_PATH, OPENID_CONFIGURATION_PATH, jwksResponse, openidConfiguration } from "./http/wellKnown.js";
 import { signedIn, trustComponentName } from "./identity.js";
@@ -44,9 +44,13 @@ import { finishRedirectSignIn } from "./oauth/finish.js";
 import { toAuthProviders, type ProviderConfig } from "./oauth/providers.js";
 import { refreshResultValidator, signInResultValidator } from "../shared/protocol.js";
 import { deploymentUrl } from "./env.js";
+import { resolveCallbacks } from "./hooks/config.js";
+import { hooksMutation } from "./hooks/mutation.js";
+import { auditWithHooks } from "./hooks/handle.js";
+import type { AuthCallbacks } from "./hooks/types.js";
 
-/** `Auth()`'s configuration. */
-export type AuthConfig = AuthOptions & {
+/** `Auth()`'s configuration (`DataModel`: the app's, which types the callbacks' `ctx`). */
+export type AuthConfig<DataModel extends GenericDataModel = GenericDataModel> = AuthOptions & {
   /** The mounted component: `components.auth` from `./_generated/api`. */
   component: ComponentApi;
   /** The sign-in providers, e.g. `[Password()]`, and `@auth/core` OAuth configs (`GitHub`). Ids must be unique. */
@@ -57,6 +61,15 @@ export type AuthConfig = AuthOptions & {
    * and scripts, always may).
    */
   admin?: AdminOptions;
+  /**
+   * Lifecycle callbacks: after a user is created, after sign-in, before a
+   * session is created (a throw refuses it), after a user is deleted, on
+   * every audit event. They run in the transaction of the change, through
+   * the mutation `auth.hooks` that `convex/auth.ts` must export. See docs/hooks.md.
+   */
+  callbacks?: AuthCallbacks<DataModel>;
+  /** Where the app exports `auth.hooks`, when not `"auth:hooks"` (`convex/auth.ts`, `export const { hooks } = auth`). */
+  hooksFunction?: string;
 };
 
 /** The result validator of `signIn` (the sign-in protocol), defined once in `src/shared/protocol.ts`. */
@@ -66,9 +79,16 @@ export { signInResultValidator };
 export const sessionStateValidator = v.union(v.null(), v.object({ sessionId: v.string(), live: v.boolean() }));
 
 /** Builds the auth API of the app. See the module docs. */
-export function Auth(config: AuthConfig) {
+export function Auth<DataModel extends GenericDataModel = GenericDataModel>(config: AuthConfig<DataModel>) {
   const { component } = config;
   const options = resolveOptions(config);
+  // The `audit` every event-writing call passes: with callbacks, their handle, made per call.
+  const audit = auditWithHooks(options.audit, resolveCallbacks(config.callbacks, config.hooksFunction));
+  /** The options of one call, `audit` with the callbacks' handle (`options` itself without callbacks). */
+  const optionsOfCall = async (): Promise<ResolvedOptions> => {
+    const resolved = await audit();
+    return resolved === options.audit ? options : { ...options, audit: resolved };
+  };
   // Tokens the deployment signs for the component name it in their issuer.
   trustComponentName(componentNameOf(component.sessions.get));
   const providers = new Map<string, AuthProvider>();
@@ -78,11 +98,11 @@ export function Auth(config: AuthConfig) {
   }
   const factorPolicy = secondFactorPolicy([...providers.values()]);
 
-  function contextFor(ctx: SignInContext["ctx"], verifier?: string): SignInContext {
+  function contextFor(ctx: SignInContext["ctx"], verifier?: string, callOptions: ResolvedOptions = options): SignInContext {
     return {
       ctx,
       component,
-      options,
+      options: callOptions,
       verifier,
       signedIn: () => signedIn(ctx),
       randomSecret: newOpaqueToken,
@@ -96,9 +116,9 @@ export function Auth(config: AuthConfig) {
   }
 
   /** A provider's outcome as the client gets it: a step as it is, a verdict through the one issuing path. */
-  async function settle(ctx: SignInContext["ctx"], outcome: ProviderOutcome, mint: Minter): Promise<SignInResult> {
+  async function settle(ctx: SignInContext["ctx"], outcome: ProviderOutcome, mint: Minter, callOptions: ResolvedOptions): Promise<SignInResult> {
     if (!isVerdict(outcome)) return outcome;
-    return await issueSession(ctx, component, options, outcome, mint);
+    return await issueSession(ctx, component, callOptions, outcome, mint);
   }
 
   /**
@@ -108,7 +128,7 @@ export function Auth(config: AuthConfig) {
    */
   async function exchange(ctx: Pick<SignInContext["ctx"], "runMutation">, refreshToken: string): Promise<{ tokens: Tokens | null }> {
     if (!isRefreshTokenShaped(refreshToken)) return { tokens: null };
-    return await refreshSession(ctx, component, options, refreshToken, await loadMinter(options));
+    return await refreshSession(ctx, component, await optionsOfCall(), refreshToken, await loadMinter(options));
   }
 
   /**
@@ -129,8 +149,9 @@ export function Auth(config: AuthConfig) {
       if (args.provider === undefined && typeof args.params?.code === "string") {
         // The return of a redirect (OAuth callback, magic link): `?code=` and the client's verifier.
         const mint = await loadMinter(options);
-        const outcome = await finishRedirectSignIn(contextFor(ctx, args.verifier), args.params.code, args.params.confirm === true);
-        return await settle(ctx, outcome, mint);
+        const callOptions = await optionsOfCall();
+        const outcome = await finishRedirectSignIn(contextFor(ctx, args.verifier, callOptions), args.params.code, args.params.confirm === true);
+        return await settle(ctx, outcome, mint, callOptions);
       }
       if (args.provider === undefined) {
         throw authError("INVALID_ARGUMENT", "signIn needs a provider or a refreshToken");
@@ -139,8 +160,9 @@ export function Auth(config: AuthConfig) {
       if (provider === undefined) throw authError("UNKNOWN_PROVIDER", `No provider "${args.provider}"`);
       // Fail on a misconfigured deployment before a provider writes anything.
       const mint = await loadMinter(options);
-      const outcome = await provider.signIn(contextFor(ctx, args.verifier), args.params ?? {});
-      return await settle(ctx, outcome, mint);
+      const callOptions = await optionsOfCall();
+      const outcome = await provider.signIn(contextFor(ctx, args.verifier, callOptions), args.params ?? {});
+      return await settle(ctx, outcome, mint, callOptions);
     },
   });
 
@@ -164,7 +186,7 @@ export function Auth(config: AuthConfig) {
     handler: async (ctx) => {
       const who = await signedIn(ctx);
       if (who !== null) {
-        await ctx.runMutation(component.sessions.revoke, { sessionId: who.sessionId, reason: "logout", audit: options.audit });
+        await ctx.runMutation(component.sessions.revoke, { sessionId: who.sessionId, reason: "logout", audit: await audit() });
       }
       return null;
     },
@@ -198,7 +220,7 @@ export function Auth(config: AuthConfig) {
       );
       if (provider === undefined) throw authError("UNKNOWN_PROVIDER", "No Password provider configured");
       const who = await requireLiveSession(ctx, component);
-      await provider.changePassword(contextFor(ctx), who, args);
+      await provider.changePassword(contextFor(ctx, undefined, await optionsOfCall()), who, args);
     },
   };
 
@@ -235,7 +257,6 @@ export function Auth(config: AuthConfig) {
     },
   };
 
-  const { audit } = options;
   const groups = groupHelpers(component, { audit });
   const passkeyOptions = {
     anonymousProviders: [...providers.values()].filter((p) => p.type === "anonymous").map((p) => p.id),
@@ -259,11 +280,25 @@ export function Auth(config: AuthConfig) {
       audit: auditAdminHelpers(component),
     }),
     passkey: passkeyHelpers(component, passkeyOptions),
-    totp: totpHelpers(component, { providers: [...providers.values()], options }),
-    stepUp: stepUpHelpers(component, { providers: [...providers.values()], options }),
+    totp: totpHelpers(component, { providers: [...providers.values()], options, audit }),
+    stepUp: stepUpHelpers(component, { providers: [...providers.values()], options, audit }),
     group: groups.group,
     member: groups.member,
     invite: groups.invite,
     http,
+    /**
+     * The mutation the component runs `callbacks` through, in the
+     * transaction of the change: export it from `convex/auth.ts` beside
+     * `signIn` (`export const { signIn, ..., hooks } = auth`) when you
+     * configure callbacks. Internal: clients cannot call it.
+     */
+    hooks: hooksMutation(config.callbacks),
+    /**
+     * The `audit` argument for your own calls of the component's functions
+     * that write events (`ctx.runMutation(components.auth.users.create,
+     * { ..., audit: await auth.auditArg() })`): your retention and, with
+     * `callbacks`, their handle, so the callbacks run for those changes too.
+     */
+    auditArg: audit,
   };
 }

@@ -57,6 +57,7 @@ export type AuditOptions = {
 };
 
 import type { ApiKeyOptions } from "./apiKeys/options.js";
+import type { HooksArg } from "../shared/hooks.js";
 
 /** Options of `Auth()` other than `component` and `providers`. */
 export type AuthOptions = {
@@ -87,8 +88,12 @@ export type ResolvedOptions = {
   accessTokenTtlMs: number;
   refreshReuseWindowMs: number;
   failedAttempts: Required<FailedAttemptOptions>;
-  /** What the server passes as `audit` to every component function that writes events. */
-  audit: { retentionMs: number };
+  /**
+   * What the server passes as `audit` to every component function that
+   * writes events; `hooks` (the callbacks' function handle) is added per
+   * call when `Auth({ callbacks })` has some (see hooks/handle.ts).
+   */
+  audit: { retentionMs: number; hooks?: HooksArg };
   reauthenticateWithinMs: number | null;
 };
 

@@ -32,9 +32,22 @@ export {
   ERROR_CODES,
   authError,
   isAuthError,
+  signInRefused,
   type AuthErrorCode,
   type AuthErrorData,
 } from "./errors.js";
+export { DEFAULT_HOOKS_FUNCTION } from "./hooks/config.js";
+export type {
+  AfterSignInArgs,
+  AfterUserCreatedArgs,
+  AfterUserDeletedArgs,
+  AuthCallbacks,
+  AuthEvent,
+  AuthUser,
+  BeforeSessionCreatedArgs,
+  Callback,
+} from "./hooks/types.js";
+export type { EventType } from "../shared/eventTypes.js";
 export type { ComponentApi } from "../component/_generated/component.js";
 export type { ApiKeyOptions, ApiKeyRateLimit } from "./apiKeys/options.js";
 export { ApiKeyScopes, type ApiKeyScope } from "./apiKeys/scopes.js";

@@ -163,7 +163,7 @@ export type CodeCheckDeps = {
   component: ComponentApi;
   /** The user's failed-attempt bucket for this kind of code. */
   limit: AttemptLimit;
-  /** How long the audit events of an accepted code are kept (`Auth({ audit })`, resolved). */
+  /** What to pass as `audit`: the retention (`Auth({ audit })`, resolved) and the callbacks' handle. */
   audit?: ResolvedOptions["audit"];
 };
 

@@ -80,6 +80,8 @@ export const ERROR_CODES = [
   "OAUTH_FAILED",
   /** A redirect target outside the app's SITE_URL. */
   "INVALID_REDIRECT",
+  /** The app's `beforeSessionCreated` callback refused the sign-in (`signInRefused(message)`). */
+  "SIGN_IN_REFUSED",
 ] as const;
 
 /** One of the stable error codes in {@link ERROR_CODES}. */

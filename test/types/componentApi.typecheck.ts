@@ -61,6 +61,15 @@ export const notAny: number = components.auth;
 // The app's `components.auth` is the component's own ComponentApi, named "auth".
 assertType<Equal<typeof components.auth, ComponentApi<"auth">>>();
 
+/** What every event-writing function takes as `audit`: the retention, and the app's callbacks (`Auth({ callbacks })`). */
+type ExpectedAudit = {
+  retentionMs: number;
+  hooks?: {
+    handle: string;
+    callbacks: Array<"afterUserCreated" | "afterSignIn" | "beforeSessionCreated" | "afterUserDeleted" | "onEvent">;
+  };
+};
+
 /** An intersection as one object type, for `Equal`. */
 type Flat<T> = { [K in keyof T]: T[K] };
 
@@ -75,7 +84,7 @@ assertType<
         account?: { provider: string; providerAccountId: string; secret?: string; emailVerified?: boolean };
         caller?: { userId: string; sessionId: string };
         actorUserId?: string;
-        audit?: { retentionMs: number };
+        audit?: ExpectedAudit;
       }
     >
   >
@@ -86,7 +95,7 @@ assertType<Equal<FunctionReturnType<typeof users.delete>, boolean>>();
 assertType<
   Equal<
     FunctionArgs<typeof users.delete>,
-    { userId: string; onlyUnusedSignUp?: boolean; actorUserId?: string; audit?: { retentionMs: number } }
+    { userId: string; onlyUnusedSignUp?: boolean; actorUserId?: string; audit?: ExpectedAudit }
   >
 >();
 

@@ -20,6 +20,7 @@ import type * as http from "../http.js";
 import type * as notes from "../notes.js";
 import type * as outbox from "../outbox.js";
 import type * as passkeys from "../passkeys.js";
+import type * as profiles from "../profiles.js";
 import type * as sessions from "../sessions.js";
 import type * as totp from "../totp.js";
 import type * as users from "../users.js";
@@ -43,6 +44,7 @@ declare const fullApi: ApiFromModules<{
   notes: typeof notes;
   outbox: typeof outbox;
   passkeys: typeof passkeys;
+  profiles: typeof profiles;
   sessions: typeof sessions;
   totp: typeof totp;
   users: typeof users;

@@ -28,6 +28,7 @@ import type * as model_events from "../model/events.js";
 import type * as model_groups from "../model/groups.js";
 import type * as model_guests from "../model/guests.js";
 import type * as model_hashes from "../model/hashes.js";
+import type * as model_hooks from "../model/hooks.js";
 import type * as model_linking from "../model/linking.js";
 import type * as model_mailbox from "../model/mailbox.js";
 import type * as model_oneOf from "../model/oneOf.js";
@@ -81,6 +82,7 @@ const fullApi: ApiFromModules<{
   "model/groups": typeof model_groups;
   "model/guests": typeof model_guests;
   "model/hashes": typeof model_hashes;
+  "model/hooks": typeof model_hooks;
   "model/linking": typeof model_linking;
   "model/mailbox": typeof model_mailbox;
   "model/oneOf": typeof model_oneOf;

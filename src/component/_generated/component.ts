@@ -51,7 +51,19 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "internal",
         {
           accountId: string;
-          audit?: { retentionMs: number };
+          audit?: {
+            hooks?: {
+              callbacks: Array<
+                | "afterUserCreated"
+                | "afterSignIn"
+                | "beforeSessionCreated"
+                | "afterUserDeleted"
+                | "onEvent"
+              >;
+              handle: string;
+            };
+            retentionMs: number;
+          };
           exceptSessionId?: string;
           secret: string;
         },
@@ -65,7 +77,19 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "internal",
         {
           actorUserId?: string;
-          audit?: { retentionMs: number };
+          audit?: {
+            hooks?: {
+              callbacks: Array<
+                | "afterUserCreated"
+                | "afterSignIn"
+                | "beforeSessionCreated"
+                | "afterUserDeleted"
+                | "onEvent"
+              >;
+              handle: string;
+            };
+            retentionMs: number;
+          };
           displayPrefix: string;
           expirationTime?: number | null;
           keyHash: string;
@@ -101,7 +125,19 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "internal",
         {
           actorUserId?: string;
-          audit?: { retentionMs: number };
+          audit?: {
+            hooks?: {
+              callbacks: Array<
+                | "afterUserCreated"
+                | "afterSignIn"
+                | "beforeSessionCreated"
+                | "afterUserDeleted"
+                | "onEvent"
+              >;
+              handle: string;
+            };
+            retentionMs: number;
+          };
           forget?: boolean;
           keyId: string;
           userId?: string;
@@ -114,7 +150,19 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "internal",
         {
           actorUserId?: string;
-          audit?: { retentionMs: number };
+          audit?: {
+            hooks?: {
+              callbacks: Array<
+                | "afterUserCreated"
+                | "afterSignIn"
+                | "beforeSessionCreated"
+                | "afterUserDeleted"
+                | "onEvent"
+              >;
+              handle: string;
+            };
+            retentionMs: number;
+          };
           keyId: string;
           patch: {
             expirationTime?: number | null;
@@ -181,7 +229,19 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "internal",
         {
           address: string;
-          audit?: { retentionMs: number };
+          audit?: {
+            hooks?: {
+              callbacks: Array<
+                | "afterUserCreated"
+                | "afterSignIn"
+                | "beforeSessionCreated"
+                | "afterUserDeleted"
+                | "onEvent"
+              >;
+              handle: string;
+            };
+            retentionMs: number;
+          };
           codeHash: string;
           identity?: {
             email?: string;
@@ -251,7 +311,19 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         {
           accountId?: string;
           actorUserId?: string;
-          audit?: { retentionMs: number };
+          audit?: {
+            hooks?: {
+              callbacks: Array<
+                | "afterUserCreated"
+                | "afterSignIn"
+                | "beforeSessionCreated"
+                | "afterUserDeleted"
+                | "onEvent"
+              >;
+              handle: string;
+            };
+            retentionMs: number;
+          };
           ignoreProviders?: Array<string>;
           keepSecondFactor?: boolean;
           passkeyId?: string;
@@ -266,7 +338,19 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "internal",
         {
           actorUserId?: string;
-          audit?: { retentionMs: number };
+          audit?: {
+            hooks?: {
+              callbacks: Array<
+                | "afterUserCreated"
+                | "afterSignIn"
+                | "beforeSessionCreated"
+                | "afterUserDeleted"
+                | "onEvent"
+              >;
+              handle: string;
+            };
+            retentionMs: number;
+          };
           keepSecondFactor?: boolean;
           name?: string;
           passkeyId: string;
@@ -324,7 +408,19 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "internal",
         {
           actorUserId?: string;
-          audit?: { retentionMs: number };
+          audit?: {
+            hooks?: {
+              callbacks: Array<
+                | "afterUserCreated"
+                | "afterSignIn"
+                | "beforeSessionCreated"
+                | "afterUserDeleted"
+                | "onEvent"
+              >;
+              handle: string;
+            };
+            retentionMs: number;
+          };
           extend?: any;
           name: string;
           ownerUserId?: string;
@@ -339,7 +435,19 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "internal",
         {
           actorUserId?: string;
-          audit?: { retentionMs: number };
+          audit?: {
+            hooks?: {
+              callbacks: Array<
+                | "afterUserCreated"
+                | "afterSignIn"
+                | "beforeSessionCreated"
+                | "afterUserDeleted"
+                | "onEvent"
+              >;
+              handle: string;
+            };
+            retentionMs: number;
+          };
           groupId: string;
         },
         boolean,
@@ -394,7 +502,19 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "internal",
         {
           actorUserId?: string;
-          audit?: { retentionMs: number };
+          audit?: {
+            hooks?: {
+              callbacks: Array<
+                | "afterUserCreated"
+                | "afterSignIn"
+                | "beforeSessionCreated"
+                | "afterUserDeleted"
+                | "onEvent"
+              >;
+              handle: string;
+            };
+            retentionMs: number;
+          };
           groupId: string;
           patch: {
             extend?: any;
@@ -413,7 +533,19 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "internal",
         {
           actorUserId?: string;
-          audit?: { retentionMs: number };
+          audit?: {
+            hooks?: {
+              callbacks: Array<
+                | "afterUserCreated"
+                | "afterSignIn"
+                | "beforeSessionCreated"
+                | "afterUserDeleted"
+                | "onEvent"
+              >;
+              handle: string;
+            };
+            retentionMs: number;
+          };
           emailCheck?: "verified" | "match" | "none";
           tokenHash: string;
           userId: string;
@@ -433,7 +565,19 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "internal",
         {
           actorUserId?: string;
-          audit?: { retentionMs: number };
+          audit?: {
+            hooks?: {
+              callbacks: Array<
+                | "afterUserCreated"
+                | "afterSignIn"
+                | "beforeSessionCreated"
+                | "afterUserDeleted"
+                | "onEvent"
+              >;
+              handle: string;
+            };
+            retentionMs: number;
+          };
           email?: string;
           emailCheck?: "verified" | "match" | "none";
           expirationTime?: number;
@@ -508,7 +652,19 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "internal",
         {
           actorUserId?: string;
-          audit?: { retentionMs: number };
+          audit?: {
+            hooks?: {
+              callbacks: Array<
+                | "afterUserCreated"
+                | "afterSignIn"
+                | "beforeSessionCreated"
+                | "afterUserDeleted"
+                | "onEvent"
+              >;
+              handle: string;
+            };
+            retentionMs: number;
+          };
           inviteId: string;
         },
         { status: "revoked" | "expired" },
@@ -520,7 +676,19 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "mutation",
         "internal",
         {
-          audit?: { retentionMs: number };
+          audit?: {
+            hooks?: {
+              callbacks: Array<
+                | "afterUserCreated"
+                | "afterSignIn"
+                | "beforeSessionCreated"
+                | "afterUserDeleted"
+                | "onEvent"
+              >;
+              handle: string;
+            };
+            retentionMs: number;
+          };
           counts: boolean;
           limit: { key: string; max: number; periodMs: number };
           refused?: {
@@ -593,7 +761,19 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "internal",
         {
           actorUserId?: string;
-          audit?: { retentionMs: number };
+          audit?: {
+            hooks?: {
+              callbacks: Array<
+                | "afterUserCreated"
+                | "afterSignIn"
+                | "beforeSessionCreated"
+                | "afterUserDeleted"
+                | "onEvent"
+              >;
+              handle: string;
+            };
+            retentionMs: number;
+          };
           groupId: string;
           userId: string;
         },
@@ -605,7 +785,19 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "internal",
         {
           actorUserId?: string;
-          audit?: { retentionMs: number };
+          audit?: {
+            hooks?: {
+              callbacks: Array<
+                | "afterUserCreated"
+                | "afterSignIn"
+                | "beforeSessionCreated"
+                | "afterUserDeleted"
+                | "onEvent"
+              >;
+              handle: string;
+            };
+            retentionMs: number;
+          };
           extend?: any;
           groupId: string;
           onlyExisting?: boolean;
@@ -692,7 +884,19 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "mutation",
         "internal",
         {
-          audit?: { retentionMs: number };
+          audit?: {
+            hooks?: {
+              callbacks: Array<
+                | "afterUserCreated"
+                | "afterSignIn"
+                | "beforeSessionCreated"
+                | "afterUserDeleted"
+                | "onEvent"
+              >;
+              handle: string;
+            };
+            retentionMs: number;
+          };
           passkey: {
             algorithm: number;
             backedUp?: boolean;
@@ -754,7 +958,19 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "mutation",
         "internal",
         {
-          audit?: { retentionMs: number };
+          audit?: {
+            hooks?: {
+              callbacks: Array<
+                | "afterUserCreated"
+                | "afterSignIn"
+                | "beforeSessionCreated"
+                | "afterUserDeleted"
+                | "onEvent"
+              >;
+              handle: string;
+            };
+            retentionMs: number;
+          };
           codeHash: string;
           earlierHashes?: Array<string>;
           limit: { key: string; max: number; periodMs: number };
@@ -773,7 +989,19 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "mutation",
         "internal",
         {
-          audit?: { retentionMs: number };
+          audit?: {
+            hooks?: {
+              callbacks: Array<
+                | "afterUserCreated"
+                | "afterSignIn"
+                | "beforeSessionCreated"
+                | "afterUserDeleted"
+                | "onEvent"
+              >;
+              handle: string;
+            };
+            retentionMs: number;
+          };
           codeHashes: Array<string>;
           userId: string;
         },
@@ -793,7 +1021,19 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "mutation",
         "internal",
         {
-          audit?: { retentionMs: number };
+          audit?: {
+            hooks?: {
+              callbacks: Array<
+                | "afterUserCreated"
+                | "afterSignIn"
+                | "beforeSessionCreated"
+                | "afterUserDeleted"
+                | "onEvent"
+              >;
+              handle: string;
+            };
+            retentionMs: number;
+          };
           codeHash: string;
           confirmHash?: string;
           linkSessionId?: string;
@@ -841,7 +1081,19 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "mutation",
         "internal",
         {
-          audit?: { retentionMs: number };
+          audit?: {
+            hooks?: {
+              callbacks: Array<
+                | "afterUserCreated"
+                | "afterSignIn"
+                | "beforeSessionCreated"
+                | "afterUserDeleted"
+                | "onEvent"
+              >;
+              handle: string;
+            };
+            retentionMs: number;
+          };
           mint?: { audience: string; expiresInSeconds: number };
           pendingStep?: { expirationTime: number; verifierHash: string };
           policy: {
@@ -918,7 +1170,19 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "internal",
         {
           actorUserId?: string;
-          audit?: { retentionMs: number };
+          audit?: {
+            hooks?: {
+              callbacks: Array<
+                | "afterUserCreated"
+                | "afterSignIn"
+                | "beforeSessionCreated"
+                | "afterUserDeleted"
+                | "onEvent"
+              >;
+              handle: string;
+            };
+            retentionMs: number;
+          };
           exceptSessionId?: string;
           reason:
             | "logout"
@@ -981,7 +1245,19 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "mutation",
         "internal",
         {
-          audit?: { retentionMs: number };
+          audit?: {
+            hooks?: {
+              callbacks: Array<
+                | "afterUserCreated"
+                | "afterSignIn"
+                | "beforeSessionCreated"
+                | "afterUserDeleted"
+                | "onEvent"
+              >;
+              handle: string;
+            };
+            retentionMs: number;
+          };
           sessionId?: string;
           setupHash?: string;
           step: number;
@@ -998,7 +1274,19 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "internal",
         {
           actorUserId?: string;
-          audit?: { retentionMs: number };
+          audit?: {
+            hooks?: {
+              callbacks: Array<
+                | "afterUserCreated"
+                | "afterSignIn"
+                | "beforeSessionCreated"
+                | "afterUserDeleted"
+                | "onEvent"
+              >;
+              handle: string;
+            };
+            retentionMs: number;
+          };
           expirationTime?: number;
           reason: string;
           userId: string;
@@ -1017,7 +1305,19 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
             secret?: string;
           };
           actorUserId?: string;
-          audit?: { retentionMs: number };
+          audit?: {
+            hooks?: {
+              callbacks: Array<
+                | "afterUserCreated"
+                | "afterSignIn"
+                | "beforeSessionCreated"
+                | "afterUserDeleted"
+                | "onEvent"
+              >;
+              handle: string;
+            };
+            retentionMs: number;
+          };
           caller?: { sessionId: string; userId: string };
           email?: string;
           emailVerificationTime?: number;
@@ -1037,7 +1337,19 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "internal",
         {
           actorUserId?: string;
-          audit?: { retentionMs: number };
+          audit?: {
+            hooks?: {
+              callbacks: Array<
+                | "afterUserCreated"
+                | "afterSignIn"
+                | "beforeSessionCreated"
+                | "afterUserDeleted"
+                | "onEvent"
+              >;
+              handle: string;
+            };
+            retentionMs: number;
+          };
           onlyUnusedSignUp?: boolean;
           userId: string;
         },
@@ -1208,7 +1520,19 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "internal",
         {
           actorUserId?: string;
-          audit?: { retentionMs: number };
+          audit?: {
+            hooks?: {
+              callbacks: Array<
+                | "afterUserCreated"
+                | "afterSignIn"
+                | "beforeSessionCreated"
+                | "afterUserDeleted"
+                | "onEvent"
+              >;
+              handle: string;
+            };
+            retentionMs: number;
+          };
           userId: string;
         },
         boolean,
@@ -1219,7 +1543,19 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "internal",
         {
           actorUserId?: string;
-          audit?: { retentionMs: number };
+          audit?: {
+            hooks?: {
+              callbacks: Array<
+                | "afterUserCreated"
+                | "afterSignIn"
+                | "beforeSessionCreated"
+                | "afterUserDeleted"
+                | "onEvent"
+              >;
+              handle: string;
+            };
+            retentionMs: number;
+          };
           factor: { id: string; kind: "totp" | "passkey" };
           ignoreProviders?: Array<string>;
           userId: string;
@@ -1232,7 +1568,19 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "internal",
         {
           actorUserId?: string;
-          audit?: { retentionMs: number };
+          audit?: {
+            hooks?: {
+              callbacks: Array<
+                | "afterUserCreated"
+                | "afterSignIn"
+                | "beforeSessionCreated"
+                | "afterUserDeleted"
+                | "onEvent"
+              >;
+              handle: string;
+            };
+            retentionMs: number;
+          };
           userId: string;
         },
         { continuing: boolean; ended: number },
@@ -1243,7 +1591,19 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "internal",
         {
           actorUserId?: string;
-          audit?: { retentionMs: number };
+          audit?: {
+            hooks?: {
+              callbacks: Array<
+                | "afterUserCreated"
+                | "afterSignIn"
+                | "beforeSessionCreated"
+                | "afterUserDeleted"
+                | "onEvent"
+              >;
+              handle: string;
+            };
+            retentionMs: number;
+          };
           userId: string;
         },
         null,
@@ -1254,7 +1614,19 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "internal",
         {
           actorUserId?: string;
-          audit?: { retentionMs: number };
+          audit?: {
+            hooks?: {
+              callbacks: Array<
+                | "afterUserCreated"
+                | "afterSignIn"
+                | "beforeSessionCreated"
+                | "afterUserDeleted"
+                | "onEvent"
+              >;
+              handle: string;
+            };
+            retentionMs: number;
+          };
           patch: {
             email?: string | null;
             emailVerificationTime?: number | null;

@@ -16,7 +16,7 @@
 import type { ComponentApi } from "../../component/_generated/component.js";
 import { authError, rateLimited } from "../../server/errors.js";
 import type { RunMutationCtx } from "../../server/helpers/ctx.js";
-import type { AttemptLimit } from "../../server/provider.js";
+import type { AttemptLimit, SignInContext } from "../../server/provider.js";
 import { DRIFT_STEPS, type ResolvedTotpOptions } from "./options.js";
 import { recoveryCodeHashes } from "./recovery.js";
 import { decryptSecret, encryptionKeyFromEnv } from "./secret.js";
@@ -28,8 +28,8 @@ export type CheckDeps = {
   config: ResolvedTotpOptions;
   /** The user's failed-attempt bucket. */
   limit: AttemptLimit;
-  /** How long the audit events are kept (`Auth({ audit })`, resolved). */
-  audit?: { retentionMs: number };
+  /** What to pass as `audit`: the retention (`Auth({ audit })`, resolved) and the callbacks' handle. */
+  audit?: SignInContext["options"]["audit"];
 };
 
 export { rateLimited };

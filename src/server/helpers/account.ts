@@ -3,7 +3,7 @@ import { requireSignedIn } from "../identity.js";
 import type { AuthProvider, ProviderType } from "../provider.js";
 import { requireStepUp } from "../stepUp.js";
 import type { ReadCtx, WriteCtx } from "./ctx.js";
-import { auditArgs, type AuditArg } from "./audit.js";
+import { auditArgs, type AuditSource } from "./audit.js";
 import { requireString } from "./user.js";
 
 /** One of the signed-in user's ways to sign in by a provider, as `auth.account.list` returns it. */
@@ -26,7 +26,7 @@ export type AccountHelperOptions = {
   /** The configured providers (for each account's type; anonymous ones are no way to sign in). */
   providers?: readonly AuthProvider[];
   /** What to pass as `audit` (`Auth({ audit })`, resolved). */
-  audit?: AuditArg;
+  audit?: AuditSource;
   /** `Auth({ reauthenticateWithinMs })`, resolved: the fresh-proof window of step-up. */
   reauthenticateWithinMs?: number | null;
 };
@@ -41,7 +41,7 @@ export type AccountHelperOptions = {
 export function accountHelpers(component: ComponentApi, options: AccountHelperOptions = {}) {
   const types = new Map((options.providers ?? []).map((p) => [p.id, p.type]));
   const anonymous = [...types].filter(([, type]) => type === "anonymous").map(([id]) => id);
-  const audit = auditArgs(options.audit);
+  const audit = () => auditArgs(options.audit);
   return {
     /**
      * The signed-in user's accounts, by provider (at most 20): never a
@@ -98,7 +98,7 @@ export function accountHelpers(component: ComponentApi, options: AccountHelperOp
         accountId: id,
         userId: who.userId,
         ...(anonymous.length > 0 ? { ignoreProviders: anonymous } : {}),
-        ...audit,
+        ...(await audit()),
       });
     },
   };

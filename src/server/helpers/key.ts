@@ -15,7 +15,7 @@ import {
 } from "../apiKeys/options.js";
 import { ApiKeyScopes, validateScopes, type ApiKeyScope } from "../apiKeys/scopes.js";
 import { hashSecret } from "../tokens/secretHash.js";
-import { actorOf, auditArgs, type AuditArg } from "./audit.js";
+import { actorOf, auditArgs, type AuditSource } from "./audit.js";
 
 /** A context `auth.key.*` reads in: it has the caller's identity (`ctx.auth`). */
 export type KeyReadCtx = ReadCtx;
@@ -103,10 +103,10 @@ function ownerArg(owner: Owner): { userId?: string } {
  * owner is, is the caller's business. With `admin`, the caller (when it has
  * an identity) is recorded as the actor of each change.
  */
-function keyOperations(component: ComponentApi, options: ApiKeyOptions | undefined, extra: { audit?: AuditArg; admin?: boolean }) {
+function keyOperations(component: ComponentApi, options: ApiKeyOptions | undefined, extra: { audit?: AuditSource; admin?: boolean }) {
   const config = resolveApiKeyOptions(options);
   /** What every write passes for the audit log. */
-  const audited = async (ctx: KeyAdminWriteCtx) => ({ ...(extra.admin ? await actorOf(ctx) : {}), ...auditArgs(extra.audit) });
+  const audited = async (ctx: KeyAdminWriteCtx) => ({ ...(extra.admin ? await actorOf(ctx) : {}), ...(await auditArgs(extra.audit)) });
 
   return {
     config,
@@ -203,7 +203,7 @@ function keyOperations(component: ComponentApi, options: ApiKeyOptions | undefin
 export function keyHelpers(
   component: ComponentApi,
   options: ApiKeyOptions | undefined,
-  extra: { audit?: AuditArg; reauthenticateWithinMs?: number | null } = {},
+  extra: { audit?: AuditSource; reauthenticateWithinMs?: number | null } = {},
 ) {
   const ops = keyOperations(component, options, extra);
   const { config } = ops;
@@ -422,7 +422,7 @@ export function keyHelpers(
  * });
  * ```
  */
-export function keyAdminHelpers(component: ComponentApi, options: ApiKeyOptions | undefined, extra: { audit?: AuditArg } = {}) {
+export function keyAdminHelpers(component: ComponentApi, options: ApiKeyOptions | undefined, extra: { audit?: AuditSource } = {}) {
   const ops = keyOperations(component, options, { ...extra, admin: true });
   return {
     /**

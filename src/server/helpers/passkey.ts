@@ -4,7 +4,7 @@ import type { ComponentApi } from "../../component/_generated/component.js";
 import { authError } from "../errors.js";
 import { requireSignedIn } from "../identity.js";
 import type { ReadCtx, RunMutationCtx, RunQueryCtx, WriteCtx } from "./ctx.js";
-import { actorOf, auditArgs, type AuditArg } from "./audit.js";
+import { actorOf, auditArgs, type AuditSource } from "./audit.js";
 
 /** A passkey as helpers return it: no key material, counter or user handle. */
 export type Passkey = FunctionReturnType<ComponentApi["credentials"]["list"]>["passkeys"][number];
@@ -16,7 +16,7 @@ export type PasskeyHelperOptions = {
   /** The app requires two-factor authentication (`TOTP({ required: true })`): a user's last second factor stays. */
   secondFactorRequired?: boolean;
   /** What to pass as `audit` (`Auth({ audit })`, resolved). */
-  audit?: AuditArg;
+  audit?: AuditSource;
 };
 
 const NAME_MAX = 100;
@@ -39,7 +39,7 @@ function passkeyOperations(component: ComponentApi, options: PasskeyHelperOption
   const scope = (userId: string | undefined) => (userId !== undefined ? { userId } : {});
   const audited = async (ctx: RunMutationCtx, userId: string | undefined) => ({
     ...(userId === undefined ? await actorOf(ctx) : {}),
-    ...auditArgs(options.audit),
+    ...(await auditArgs(options.audit)),
   });
   return {
     async list(ctx: RunQueryCtx, userId: string): Promise<Passkey[]> {

@@ -4,11 +4,11 @@ import { authError } from "../errors.js";
 import { signedIn } from "../identity.js";
 import { requireLiveSession } from "../session/live.js";
 import type { ReadCtx, WriteCtx } from "./ctx.js";
-import { auditArgs, type AuditArg } from "./audit.js";
+import { auditArgs, type AuditSource } from "./audit.js";
 
 /** `auth.session.*`: the signed-in user's devices. */
-export function sessionHelpers(component: ComponentApi, options: { audit?: AuditArg } = {}) {
-  const audit = auditArgs(options.audit);
+export function sessionHelpers(component: ComponentApi, options: { audit?: AuditSource } = {}) {
+  const audit = () => auditArgs(options.audit);
   type Session = NonNullable<FunctionReturnType<ComponentApi["sessions"]["get"]>>;
   return {
     /**
@@ -45,7 +45,7 @@ export function sessionHelpers(component: ComponentApi, options: { audit?: Audit
       if (session === null || session.userId !== who.userId) {
         throw authError("NOT_FOUND", "No such session");
       }
-      await ctx.runMutation(component.sessions.revoke, { sessionId, reason: "user_revoke", ...audit });
+      await ctx.runMutation(component.sessions.revoke, { sessionId, reason: "user_revoke", ...(await audit()) });
     },
 
     /**
@@ -60,7 +60,7 @@ export function sessionHelpers(component: ComponentApi, options: { audit?: Audit
         userId: who.userId,
         reason: "revoke_all",
         ...(exceptSessionId !== undefined ? { exceptSessionId } : {}),
-        ...audit,
+        ...(await audit()),
       });
       return ended;
     },

@@ -7,7 +7,7 @@ import { requireSignedIn } from "../identity.js";
 import { attemptLimitOf, type CodeCheckDeps } from "../provider.js";
 import { requireStepUp, stepUpStatus, type StepUpStatus } from "../stepUp.js";
 import type { ReadCtx, WriteCtx } from "./ctx.js";
-import { codesOf, type TotpHelperDeps } from "./totp.js";
+import { auditOfDeps, codesOf, type TotpHelperDeps } from "./totp.js";
 
 export type { StepUpStatus } from "../stepUp.js";
 
@@ -25,12 +25,12 @@ export function stepUpHelpers(component: ComponentApi, deps: TotpHelperDeps = {}
   const failedAttempts = (deps.options ?? DEFAULT_OPTIONS).failedAttempts;
 
   /** The same buckets `signIn` uses for the user's TOTP and recovery codes. */
-  function checkDeps(ctx: WriteCtx, userId: string, kind: "totp" | "recovery"): CodeCheckDeps {
+  async function checkDeps(ctx: WriteCtx, userId: string, kind: "totp" | "recovery"): Promise<CodeCheckDeps> {
     return {
       ctx,
       component,
       limit: attemptLimitOf(failedAttempts, kind, `user:${userId}`),
-      ...(deps.options ? { audit: deps.options.audit } : {}),
+      ...(await auditOfDeps(deps)),
     };
   }
 
@@ -72,10 +72,10 @@ export function stepUpHelpers(component: ComponentApi, deps: TotpHelperDeps = {}
       }
       if (codes === null) throw authError("CONFIGURATION", "Add the TOTP provider to Auth({ providers }) to check codes");
       if (args.code !== undefined) {
-        await codes.acceptCode(checkDeps(ctx, who.userId, "totp"), { ...who, code: args.code });
+        await codes.acceptCode(await checkDeps(ctx, who.userId, "totp"), { ...who, code: args.code });
       } else {
         await stepUpStatus(ctx, component, who);
-        await codes.acceptRecoveryCode(checkDeps(ctx, who.userId, "recovery"), { ...who, code: args.recoveryCode });
+        await codes.acceptRecoveryCode(await checkDeps(ctx, who.userId, "recovery"), { ...who, code: args.recoveryCode });
       }
       return { verifiedUntil: Date.now() + STEP_UP_WINDOW_MS };
     },

@@ -5,6 +5,7 @@ import { requireSignedIn } from "../identity.js";
 import type { AuthProvider } from "../provider.js";
 import type { SecondFactorCodes } from "../provider.js";
 import { requireStepUp } from "../stepUp.js";
+import { auditArgs, type AuditArg, type AuditSource } from "./audit.js";
 import type { ReadCtx, WriteCtx } from "./ctx.js";
 
 
@@ -20,11 +21,18 @@ export type TotpFactor = {
   lastUsedTime: number | null;
 };
 
-/** What `auth.totp` needs from `Auth()`: the providers (for `TOTP()`'s options) and the resolved options. */
+/** What `auth.totp` needs from `Auth()`: the providers (for `TOTP()`'s options), the resolved options, and the `audit` to pass. */
 export type TotpHelperDeps = {
   providers?: readonly AuthProvider[];
   options?: ResolvedOptions;
+  /** What to pass as `audit` (per call, with the callbacks' handle); `options.audit` without it. */
+  audit?: AuditSource;
 };
+
+/** The `audit` the TOTP and step-up helpers pass. */
+export async function auditOfDeps(deps: TotpHelperDeps): Promise<{ audit?: AuditArg }> {
+  return await auditArgs(deps.audit ?? deps.options?.audit);
+}
 
 /** The TOTP provider's settings and checks, or `null` when the app has none. */
 export function codesOf(providers: readonly AuthProvider[]): SecondFactorCodes | null {
@@ -88,7 +96,7 @@ export function totpHelpers(component: ComponentApi, deps: TotpHelperDeps = {}) 
         userId: who.userId,
         totpId,
         ...(config.required ? { keepSecondFactor: true } : {}),
-        ...(deps.options ? { audit: deps.options.audit } : {}),
+        ...(await auditOfDeps(deps)),
       });
     },
 
@@ -105,7 +113,7 @@ export function totpHelpers(component: ComponentApi, deps: TotpHelperDeps = {}) 
       await ctx.runMutation(component.recoveryCodes.replace, {
         userId: who.userId,
         codeHashes: fresh.hashes,
-        ...(deps.options ? { audit: deps.options.audit } : {}),
+        ...(await auditOfDeps(deps)),
       });
       return fresh.codes;
     },

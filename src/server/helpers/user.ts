@@ -4,15 +4,15 @@ import type { ComponentApi } from "../../component/_generated/component.js";
 import { requireSignedIn, signedIn, type AuthCtx } from "../identity.js";
 import { authError } from "../errors.js";
 import type { ReadCtx, RunMutationCtx, RunQueryCtx, WriteCtx } from "./ctx.js";
-import { actorOf, auditArgs, type AuditArg } from "./audit.js";
+import { actorOf, auditArgs, type AuditSource } from "./audit.js";
 import { requireStepUp } from "../stepUp.js";
 
-/** `auth.user.*`: who is signed in, and their user record. */
 /** Fields of `auth.user.update` that change how the user signs in or is reached: they need a recent proof. */
 const SIGN_IN_FIELDS = ["email", "username", "phone", "emailVerificationTime", "phoneVerificationTime"] as const;
 
-export function userHelpers(component: ComponentApi, options: { audit?: AuditArg; reauthenticateWithinMs?: number | null } = {}) {
-  const audit = auditArgs(options.audit);
+/** `auth.user.*`: who is signed in, and their user record. */
+export function userHelpers(component: ComponentApi, options: { audit?: AuditSource; reauthenticateWithinMs?: number | null } = {}) {
+  const audit = () => auditArgs(options.audit);
   type User = NonNullable<FunctionReturnType<ComponentApi["users"]["get"]>>;
   type Patch = FunctionArgs<ComponentApi["users"]["update"]>["patch"];
   /** The caller, whose session holds a recent proof (`STEP_UP_REQUIRED` otherwise; `SESSION_ENDED` once it ended). */
@@ -81,7 +81,7 @@ export function userHelpers(component: ComponentApi, options: { audit?: AuditArg
       const { userId } = touchesSignIn
         ? await requireProof(ctx)
         : await requireLiveSession(ctx, component);
-      await ctx.runMutation(component.users.update, { userId, patch, ...audit });
+      await ctx.runMutation(component.users.update, { userId, patch, ...(await audit()) });
     },
 
     /**
@@ -104,7 +104,7 @@ export function userHelpers(component: ComponentApi, options: { audit?: AuditArg
     async delete(ctx: WriteCtx): Promise<void> {
       const { userId } = await requireProof(ctx);
       // The user is the actor: `user_deleted` is kept under no user, so it says who did it.
-      await ctx.runMutation(component.users.delete, { userId, actorUserId: userId, ...audit });
+      await ctx.runMutation(component.users.delete, { userId, actorUserId: userId, ...(await audit()) });
     },
   };
 }
@@ -163,15 +163,15 @@ export function paginationOptsOf(value: unknown): PaginationOptions {
  * caller must be an admin, checked by `Auth()` (see helpers/admin.ts). What
  * an admin does to a user is recorded with the admin as `actorUserId`.
  */
-export function userAdminHelpers(component: ComponentApi, options: { anonymousProviders?: string[]; audit?: AuditArg } = {}) {
+export function userAdminHelpers(component: ComponentApi, options: { anonymousProviders?: string[]; audit?: AuditSource } = {}) {
   type Patch = FunctionArgs<ComponentApi["users"]["update"]>["patch"];
   const ignoreProviders = options.anonymousProviders ?? [];
-  const audit = auditArgs(options.audit);
+  const audit = () => auditArgs(options.audit);
   return {
     /** Updates `userId`'s profile fields, as `auth.user.update` does; `NOT_FOUND` for an unknown user (or a string that is no user id). */
     async update(ctx: RunMutationCtx & Partial<AuthCtx>, userId: string, patch: Patch): Promise<void> {
       await requireLiveCaller(ctx, component);
-      await ctx.runMutation(component.users.update, { userId, patch, ...(await actorOf(ctx)), ...audit });
+      await ctx.runMutation(component.users.update, { userId, patch, ...(await actorOf(ctx)), ...(await audit()) });
     },
 
     /**
@@ -183,19 +183,19 @@ export function userAdminHelpers(component: ComponentApi, options: { anonymousPr
      */
     async ban(ctx: RunMutationCtx & Partial<AuthCtx>, userId: string, ban: { reason: string; expirationTime?: number }): Promise<void> {
       const who = await requireLiveCaller(ctx, component);
-      await ctx.runMutation(component.users.ban, { userId, ...ban, ...(who !== null ? { actorUserId: who.userId } : {}), ...audit });
+      await ctx.runMutation(component.users.ban, { userId, ...ban, ...(who !== null ? { actorUserId: who.userId } : {}), ...(await audit()) });
     },
 
     /** Lifts `userId`'s ban: they may sign in again, their API keys work again. */
     async unban(ctx: RunMutationCtx & Partial<AuthCtx>, userId: string): Promise<void> {
       const who = await requireLiveCaller(ctx, component);
-      await ctx.runMutation(component.users.unban, { userId, ...(who !== null ? { actorUserId: who.userId } : {}), ...audit });
+      await ctx.runMutation(component.users.unban, { userId, ...(who !== null ? { actorUserId: who.userId } : {}), ...(await audit()) });
     },
 
     /** Deletes `userId` and everything of theirs, as `auth.user.delete` does; `NOT_FOUND` for an unknown user. */
     async delete(ctx: RunMutationCtx & Partial<AuthCtx>, userId: string): Promise<void> {
       await requireLiveCaller(ctx, component);
-      await ctx.runMutation(component.users.delete, { userId, ...(await actorOf(ctx)), ...audit });
+      await ctx.runMutation(component.users.delete, { userId, ...(await actorOf(ctx)), ...(await audit()) });
     },
 
     /**
@@ -268,7 +268,7 @@ export function userAdminHelpers(component: ComponentApi, options: { anonymousPr
      */
     async revokeSessions(ctx: RunMutationCtx & Partial<AuthCtx>, args: { userId: string }): Promise<{ ended: number; continuing: boolean }> {
       const userId = userIdOf(args);
-      return await ctx.runMutation(component.users.revokeSessions, { userId, ...(await actorOf(ctx)), ...audit });
+      return await ctx.runMutation(component.users.revokeSessions, { userId, ...(await actorOf(ctx)), ...(await audit()) });
     },
 
     /**
@@ -281,7 +281,7 @@ export function userAdminHelpers(component: ComponentApi, options: { anonymousPr
      */
     async markEmailVerified(ctx: RunMutationCtx & Partial<AuthCtx>, args: { userId: string }): Promise<boolean> {
       const userId = userIdOf(args);
-      return await ctx.runMutation(component.users.markEmailVerified, { userId, ...(await actorOf(ctx)), ...audit });
+      return await ctx.runMutation(component.users.markEmailVerified, { userId, ...(await actorOf(ctx)), ...(await audit()) });
     },
 
     /**
@@ -306,7 +306,7 @@ export function userAdminHelpers(component: ComponentApi, options: { anonymousPr
         factor: { kind, id: requireString(id, "factor.id") },
         ...(ignoreProviders.length > 0 ? { ignoreProviders } : {}),
         ...(await actorOf(ctx)),
-        ...audit,
+        ...(await audit()),
       });
     },
   };
