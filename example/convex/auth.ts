@@ -57,8 +57,10 @@ export const auth = Auth({
   // the access tokens' lifetime, so refreshes happen often (the browser chaos test uses 15 s).
   // Unset: the default (15 minutes). Not for production: set it only on a development deployment.
   ...(process.env.EXAMPLE_ACCESS_TOKEN_TTL_MS ? { accessTokenTtlMs: Number(process.env.EXAMPLE_ACCESS_TOKEN_TTL_MS) } : {}),
-  // Admins: the users whose verified email is listed in ADMIN_EMAILS (comma-separated).
+  // Admins: the users whose verified email is listed in ADMIN_EMAILS (comma-separated). They may
+  // impersonate users who are not admins, for an hour at most (the Admin page's "Impersonate").
   admin: {
+    impersonation: true,
     isAdmin: async (ctx, userId) => {
       const admins = (process.env.ADMIN_EMAILS ?? "").split(",").map((email) => email.trim().toLowerCase());
       const user = await ctx.runQuery(components.auth.users.get, { userId });

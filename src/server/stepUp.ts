@@ -14,6 +14,8 @@ export type StepUpStatus = {
   hasSecondFactor: boolean;
   /** Until when sensitive changes are allowed without verifying again (`null`: verify first). */
   verifiedUntil: number | null;
+  /** An admin is impersonating the user in this session: what needs step-up is refused. */
+  impersonated?: boolean;
 };
 
 /**
@@ -33,13 +35,15 @@ export async function stepUpStatus(
   return {
     hasSecondFactor: session.userHasSecondFactor === true,
     verifiedUntil: until !== null && until > Date.now() ? until : null,
+    ...(session.impersonatorUserId !== undefined ? { impersonated: true } : {}),
   };
 }
 
 /**
  * Throws `STEP_UP_REQUIRED` unless the user has no second factor or verified
- * one in this session within the last 10 minutes; `NOT_SIGNED_IN` when the
- * session has ended.
+ * one in this session within the last 10 minutes; `SESSION_ENDED` when the
+ * session has ended; `IMPERSONATING` in an impersonation (what needs
+ * step-up is the user's own to do).
  */
 export async function requireStepUp(
   ctx: RunQueryCtx,
@@ -47,6 +51,7 @@ export async function requireStepUp(
   who: { userId: string; sessionId: string },
 ): Promise<StepUpStatus> {
   const status = await stepUpStatus(ctx, component, who);
+  if (status.impersonated) throw authError("IMPERSONATING", "Not while impersonating: the user does this themself");
   if (status.hasSecondFactor && status.verifiedUntil === null) {
     throw authError(
       "STEP_UP_REQUIRED",

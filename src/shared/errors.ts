@@ -74,6 +74,12 @@ export const ERROR_CODES = [
   "OAUTH_FAILED",
   /** A redirect target outside the app's SITE_URL. */
   "INVALID_REDIRECT",
+  /**
+   * The caller is an admin impersonating the user, and this is the user's
+   * own to do (credentials, sessions, sign-in identifiers, deleting the
+   * account) or an admin's (admin helpers, another impersonation).
+   */
+  "IMPERSONATING",
 ] as const;
 
 /** One of the stable error codes in {@link ERROR_CODES}. */

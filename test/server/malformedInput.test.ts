@@ -399,9 +399,11 @@ const CASES: Case[] = [
 
 /** Public functions that take no string at all (nothing to feed them). */
 const NO_STRING_ARGS = [
+  "admin:recentEvents",
   "apiKeys:scopeSet",
   "apiKeys:list",
   "passkeys:list",
+  "sessions:impersonation",
   "sessions:list",
   "sessions:revokeOthers",
   "totp:status",

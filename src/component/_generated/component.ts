@@ -273,6 +273,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "internal",
         {
           actorUserId?: string;
+          all?: boolean;
           paginationOpts: {
             cursor: string | null;
             endCursor?: string | null;
@@ -789,6 +790,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
           _id: string;
           expirationTime: number;
           factorVerifiedTime?: number;
+          impersonatorSessionId?: string;
+          impersonatorUserId?: string;
           ip?: string;
           ordinal: number;
           userAgent?: string;
@@ -824,6 +827,17 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                 kind: "replace";
                 provider: string;
                 sessionId: string;
+              }
+            | {
+                adminSessionId: string;
+                durationMs: number;
+                kind: "impersonate";
+                tokenHash: string;
+              }
+            | {
+                kind: "endImpersonation";
+                reuseWindowMs: number;
+                tokenHash: string;
               };
           refreshTokenHash: string;
           upgradedSecret?: { accountId: string; secret: string };
@@ -831,6 +845,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         },
         | {
             expirationTime: number;
+            impersonatorUserId?: string;
             sessionId: string;
             status: "ok";
             token?: string;
@@ -848,7 +863,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
               | "session_ended"
               | "banned"
               | "invalid"
-              | "reused";
+              | "reused"
+              | "impersonating";
             status: "refused";
           },
         Name
@@ -862,6 +878,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
           _id: string;
           expirationTime: number;
           factorVerifiedTime?: number;
+          impersonatorSessionId?: string;
+          impersonatorUserId?: string;
           ip?: string;
           ordinal: number;
           userAgent?: string;
@@ -888,7 +906,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
             | "banned"
             | "admin_revoke"
             | "replaced"
-            | "email_proven";
+            | "email_proven"
+            | "impersonation_ended";
           sessionId?: string;
           userId?: string;
         },
@@ -1060,6 +1079,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
             _id: string;
             expirationTime: number;
             factorVerifiedTime?: number;
+            impersonatorUserId?: string;
             ip?: string;
             lastUsedTime: number;
             live: boolean;

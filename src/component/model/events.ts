@@ -53,7 +53,11 @@ export type EventType =
   | "member_removed"
   | "invite_created"
   | "invite_accepted"
-  | "invite_revoked";
+  | "invite_revoked"
+  /** An admin started a session as the user (subject: the user; actor: the admin). */
+  | "impersonation_started"
+  /** The admin stopped it (its session also has its `session_revoked`, reason `impersonation_ended`). */
+  | "impersonation_ended";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** How long events are kept when the call that writes them passes no `audit` (the server passes `Auth({ audit })`'s). */

@@ -1,5 +1,5 @@
 import type { FunctionReturnType } from "convex/server";
-import { requireLiveSession } from "../session/live.js";
+import { requireLiveSelf, requireLiveSession } from "../session/live.js";
 import type { ReadCtx, RunMutationCtx, RunQueryCtx, WriteCtx } from "./ctx.js";
 import type { ComponentApi } from "../../component/_generated/component.js";
 import { authError } from "../errors.js";
@@ -190,7 +190,9 @@ function keyOperations(component: ComponentApi, options: ApiKeyOptions | undefin
  * The management helpers act on the caller: each first reads the caller's
  * session (`NOT_SIGNED_IN` without our access token, `SESSION_ENDED` when
  * its session has ended), and someone else's key is `NOT_FOUND` (`null` for
- * `get`), like an unknown key or a string that is no key id. To manage any
+ * `get`), like an unknown key or a string that is no key id. Keys are
+ * credentials: an admin impersonating the user lists them but changes none
+ * (`IMPERSONATING`). To manage any
  * user's keys, see `auth.admin.key` ({@link keyAdminHelpers}).
  *
  * The raw key is drawn here, in your function (Web Crypto's CSPRNG), and
@@ -202,6 +204,8 @@ export function keyHelpers(component: ComponentApi, options: ApiKeyOptions | und
   const ops = keyOperations(component, options, extra);
   const { config } = ops;
   const caller = async (ctx: KeyReadCtx) => (await requireLiveSession(ctx, component)).userId;
+  // Keys are credentials: an admin impersonating the user reads them, changes none.
+  const owner = async (ctx: KeyReadCtx) => (await requireLiveSelf(ctx, component)).userId;
 
   async function verify(ctx: Pick<KeyWriteCtx, "runMutation">, raw: string): Promise<VerifiedApiKey> {
     if (!isApiKeyShaped(raw)) throw authError("INVALID_API_KEY", "Invalid API key");
@@ -256,7 +260,7 @@ export function keyHelpers(component: ComponentApi, options: ApiKeyOptions | und
      * ```
      */
     async create(ctx: KeyWriteCtx, args: CreateApiKeyArgs): Promise<{ keyId: string; raw: string }> {
-      return await ops.create(ctx, await caller(ctx), args);
+      return await ops.create(ctx, await owner(ctx), args);
     },
 
     /**
@@ -347,7 +351,7 @@ export function keyHelpers(component: ComponentApi, options: ApiKeyOptions | und
      * ```
      */
     async update(ctx: KeyWriteCtx, keyId: string, patch: ApiKeyPatch): Promise<void> {
-      await ops.update(ctx, await caller(ctx), keyId, patch);
+      await ops.update(ctx, await owner(ctx), keyId, patch);
     },
 
     /**
@@ -361,7 +365,7 @@ export function keyHelpers(component: ComponentApi, options: ApiKeyOptions | und
      * ```
      */
     async revoke(ctx: KeyWriteCtx, keyId: string): Promise<boolean> {
-      return await ops.revoke(ctx, await caller(ctx), keyId);
+      return await ops.revoke(ctx, await owner(ctx), keyId);
     },
 
     /**
@@ -374,7 +378,7 @@ export function keyHelpers(component: ComponentApi, options: ApiKeyOptions | und
      * ```
      */
     async remove(ctx: KeyWriteCtx, keyId: string): Promise<void> {
-      await ops.remove(ctx, await caller(ctx), keyId);
+      await ops.remove(ctx, await owner(ctx), keyId);
     },
 
     /**
@@ -391,7 +395,7 @@ export function keyHelpers(component: ComponentApi, options: ApiKeyOptions | und
      * ```
      */
     async rotate(ctx: KeyWriteCtx, keyId: string, opts: RotateApiKeyOptions = {}): Promise<{ keyId: string; raw: string }> {
-      return await ops.rotate(ctx, await caller(ctx), keyId, opts);
+      return await ops.rotate(ctx, await owner(ctx), keyId, opts);
     },
   };
 }

@@ -1,10 +1,17 @@
 import type { FunctionArgs, FunctionReturnType, PaginationOptions } from "convex/server";
-import { requireLiveCaller, requireLiveSession } from "../session/live.js";
+import { requireLiveCaller, requireLiveSelf, requireLiveSession } from "../session/live.js";
 import type { ComponentApi } from "../../component/_generated/component.js";
 import { requireSignedIn, signedIn, type AuthCtx } from "../identity.js";
 import { authError } from "../errors.js";
 import type { ReadCtx, RunMutationCtx, RunQueryCtx, WriteCtx } from "./ctx.js";
 import { actorOf, auditArgs, type AuditArg } from "./audit.js";
+
+/**
+ * The profile fields an admin impersonating a user may change for them:
+ * what the user shows, not how they sign in (email, phone, username,
+ * verification, guest status are theirs to change).
+ */
+const IMPERSONATION_PROFILE_FIELDS: readonly string[] = ["name", "image", "extend"];
 
 /** `auth.user.*`: who is signed in, and their user record. */
 export function userHelpers(component: ComponentApi, options: { audit?: AuditArg } = {}) {
@@ -54,8 +61,10 @@ export function userHelpers(component: ComponentApi, options: { audit?: AuditArg
      * it); `null` removes it. `INVALID_ARGUMENT`
      * for a `name` over 200 characters, an `image` over 2,048 or an `extend`
      * whose JSON is over 8 KiB. Needs a live session (`NOT_SIGNED_IN`,
-     * `SESSION_ENDED`). Nothing is written when it throws. Another user's
-     * record: `auth.admin.user.update`.
+     * `SESSION_ENDED`). An admin impersonating the user may change `name`,
+     * `image` and `extend` only (`IMPERSONATING` for the rest), recorded
+     * with the admin as actor. Nothing is written when it throws. Another
+     * user's record: `auth.admin.user.update`.
      *
      * @example
      * ```ts
@@ -64,8 +73,17 @@ export function userHelpers(component: ComponentApi, options: { audit?: AuditArg
      * ```
      */
     async update(ctx: WriteCtx, patch: Patch): Promise<void> {
-      const { userId } = await requireLiveSession(ctx, component);
-      await ctx.runMutation(component.users.update, { userId, patch, ...audit });
+      const { userId, impersonatorUserId } = await requireLiveSession(ctx, component);
+      if (impersonatorUserId !== undefined && typeof patch === "object" && patch !== null) {
+        const theirs = Object.keys(patch).filter((field) => !IMPERSONATION_PROFILE_FIELDS.includes(field));
+        if (theirs.length > 0) throw authError("IMPERSONATING", `Not while impersonating: ${theirs.join(", ")} is the user's own to change`);
+      }
+      await ctx.runMutation(component.users.update, {
+        userId,
+        patch,
+        ...(impersonatorUserId !== undefined ? { actorUserId: impersonatorUserId } : {}),
+        ...audit,
+      });
     },
 
     /**
@@ -77,7 +95,8 @@ export function userHelpers(component: ComponentApi, options: { audit?: AuditArg
      * Refuses with `LAST_OWNER`, deleting nothing, when the user is the only
      * `"owner"` of a group: first make another member owner
      * (`auth.member.updateRole`) or delete the group (`auth.group.delete`).
-     * Another user: `auth.admin.user.delete`.
+     * `IMPERSONATING` for an admin impersonating the user. Another user:
+     * `auth.admin.user.delete`.
      *
      * @example
      * ```ts
@@ -85,7 +104,7 @@ export function userHelpers(component: ComponentApi, options: { audit?: AuditArg
      * ```
      */
     async delete(ctx: WriteCtx): Promise<void> {
-      const { userId } = await requireLiveSession(ctx, component);
+      const { userId } = await requireLiveSelf(ctx, component);
       // The user is the actor: `user_deleted` is kept under no user, so it says who did it.
       await ctx.runMutation(component.users.delete, { userId, actorUserId: userId, ...audit });
     },
