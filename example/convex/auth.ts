@@ -106,8 +106,10 @@ export const auth = Auth<DataModel>({
   // Likewise EXAMPLE_REAUTH_WINDOW_MS shortens how long after signing in (or confirming the password)
   // sensitive changes are allowed (default 10 minutes; the browser test of re-authentication uses 4 s).
   ...(process.env.EXAMPLE_REAUTH_WINDOW_MS ? { reauthenticateWithinMs: Number(process.env.EXAMPLE_REAUTH_WINDOW_MS) } : {}),
-  // Admins: the users whose verified email is listed in ADMIN_EMAILS (comma-separated).
+  // Admins: the users whose verified email is listed in ADMIN_EMAILS (comma-separated). They may
+  // impersonate users who are not admins, for an hour at most (the Admin page's "Impersonate").
   admin: {
+    impersonation: true,
     isAdmin: async (ctx, userId) => {
       const admins = (process.env.ADMIN_EMAILS ?? "").split(",").map((email) => email.trim().toLowerCase());
       const user = await ctx.runQuery(components.auth.users.get, { userId });

@@ -81,6 +81,8 @@ export type Core = {
   msLeft: (token: string) => number;
   /** Writes tokens (or their absence) in turn with the other token writes. */
   save(tokens: Tokens | null): Promise<unknown>;
+  /** The current refresh token, for the calls that prove the session with it (impersonation). */
+  refreshToken(): string | undefined;
   /** The stored step, read afresh (also shown). */
   readStep(): Promise<StoredStep | null>;
   /** Keeps a step (`JSON.stringify`'d), or none. */
@@ -136,6 +138,7 @@ export class AuthClient {
       client: this,
       msLeft,
       save: this.#save,
+      refreshToken: () => this.#tokens?.refreshToken,
       readStep: this.#readStep,
       setStep: this.#setStep,
       notify: this.#notify,
@@ -199,6 +202,17 @@ export class AuthClient {
    */
   pendingStep(): PendingStep | null {
     return this.#step;
+  }
+
+  /**
+   * An admin starts impersonating `userId` (`signIn("impersonate")` with
+   * this session's refresh token, which proves it): on `signedIn` the
+   * client holds the impersonation's tokens, in every tab. `null` stops it
+   * and brings the admin's own session back. Needs
+   * `Auth({ admin: { impersonation } })` on the server.
+   */
+  impersonate(userId: string | null): Promise<SignInOutcome> {
+    return loadSteps().then((steps) => steps.impersonate(this.#core, userId));
   }
 
   /** Drops any sign-in waiting for the user: the pending step and a link waiting for confirmation. */

@@ -81,6 +81,14 @@ export const sessionFields = {
    * as the first such proof.
    */
   authTime: v.optional(v.number()),
+  /**
+   * Set on an impersonation: a session an admin started as this user
+   * (`sessions.issue`, proof `impersonate`). The admin, whom the access
+   * token names as its actor (`act`) and the audit log as `actorUserId`.
+   */
+  impersonatorUserId: v.optional(v.id("users")),
+  /** The admin's own session that started the impersonation: it lives only while that one does. */
+  impersonatorSessionId: v.optional(v.id("sessions")),
 };
 
 /** A refresh token, stored only as its SHA-256 hash (base64url). */
@@ -337,7 +345,9 @@ export default defineSchema({
     .index("by_user_provider", ["userId", "provider"]),
   sessions: defineTable(sessionFields)
     .index("by_user_ordinal", ["userId", "ordinal"])
-    .index("by_expiration", ["expirationTime"]),
+    .index("by_expiration", ["expirationTime"])
+    // The impersonation an admin session holds (at most one live).
+    .index("by_impersonator_session", ["impersonatorSessionId"]),
   refreshTokens: defineTable(refreshTokenFields)
     .index("by_hash", ["tokenHash"])
     .index("by_session", ["sessionId"])

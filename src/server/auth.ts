@@ -23,8 +23,10 @@ import { signedIn, trustComponentName } from "./identity.js";
 import { attemptLimitOf, isVerdict, type AuthProvider, type ChangesPassword, type ProviderOutcome, type SignInContext, type SignInResult, type Tokens } from "./provider.js";
 import { secondFactorPolicy } from "./secondFactor.js";
 import { issueSession, loadMinter, refreshSession, type Minter } from "./session/issue.js";
-import { requireLiveSession } from "./session/live.js";
+import { refuseImpersonation, requireLiveSelf } from "./session/live.js";
 import { accountHelpers } from "./helpers/account.js";
+import { IMPERSONATE_PROVIDER, resolveImpersonation } from "./impersonation/options.js";
+import { impersonate, impersonationAllowed } from "./impersonation/signIn.js";
 import { guardedAdmin, type AdminOptions } from "./helpers/admin.js";
 import { auditAdminHelpers } from "./helpers/auditLog.js";
 import { groupHelpers } from "./helpers/group.js";
@@ -58,7 +60,8 @@ export type AuthConfig<DataModel extends GenericDataModel = GenericDataModel> = 
   /**
    * Who may use `auth.admin.*` from a signed-in call: without it, no
    * signed-in user may (calls without an identity, from internal functions
-   * and scripts, always may).
+   * and scripts, always may). `impersonation` lets admins act as users
+   * (`signIn("impersonate", { userId })`).
    */
   admin?: AdminOptions;
   /**
@@ -94,8 +97,12 @@ export function Auth<DataModel extends GenericDataModel = GenericDataModel>(conf
   const providers = new Map<string, AuthProvider>();
   for (const provider of toAuthProviders(config.providers)) {
     if (providers.has(provider.id)) throw authError("CONFIGURATION", `Auth(): two providers have the id "${provider.id}"`);
+    if (provider.id === IMPERSONATE_PROVIDER) {
+      throw authError("CONFIGURATION", `Auth(): "${IMPERSONATE_PROVIDER}" is signIn's own; give the provider another id`);
+    }
     providers.set(provider.id, provider);
   }
+  const impersonationDeps = { component, options, admin: config.admin, impersonation: resolveImpersonation(config.admin) };
   const factorPolicy = secondFactorPolicy([...providers.values()]);
 
   function contextFor(ctx: SignInContext["ctx"], verifier?: string, callOptions: ResolvedOptions = options): SignInContext {
@@ -104,7 +111,8 @@ export function Auth<DataModel extends GenericDataModel = GenericDataModel>(conf
       component,
       options: callOptions,
       verifier,
-      signedIn: () => signedIn(ctx),
+      // What a provider does for the signed-in user (a passkey, an authenticator, a linked account) is theirs to do.
+      signedIn: async () => refuseImpersonation(await signedIn(ctx)),
       randomSecret: newOpaqueToken,
       attemptLimit: (kind, identifier) => attemptLimitOf(options.failedAttempts, kind, identifier),
       async pendingSecondFactor() {
@@ -124,17 +132,31 @@ export function Auth<DataModel extends GenericDataModel = GenericDataModel>(conf
   /**
    * Exchanges a refresh token; `{ tokens: null }` when it no longer works.
    * The signing key is loaded before the rotation commits, so a deployment
-   * outage fails without using the token up (the retry then works).
+   * outage fails without using the token up (the retry then works). An
+   * impersonation whose admin is no longer one (or with impersonation
+   * turned off) ends here instead.
    */
-  async function exchange(ctx: Pick<SignInContext["ctx"], "runMutation">, refreshToken: string): Promise<{ tokens: Tokens | null }> {
+  async function exchange(ctx: Pick<SignInContext["ctx"], "runQuery" | "runMutation">, refreshToken: string): Promise<{ tokens: Tokens | null }> {
     if (!isRefreshTokenShaped(refreshToken)) return { tokens: null };
-    return await refreshSession(ctx, component, await optionsOfCall(), refreshToken, await loadMinter(options));
+    const callOptions = await optionsOfCall();
+    const refreshed = await refreshSession(ctx, component, callOptions, refreshToken, await loadMinter(options));
+    if (refreshed.tokens === null) return { tokens: null };
+    const { sessionId, impersonatorUserId } = refreshed.session;
+    if (impersonatorUserId !== undefined && !(await impersonationAllowed(ctx, impersonationDeps, impersonatorUserId))) {
+      await ctx.runMutation(component.sessions.revoke, { sessionId, reason: "impersonation_ended", audit: callOptions.audit });
+      return { tokens: null };
+    }
+    return { tokens: refreshed.tokens };
   }
 
   /**
    * The public sign-in action (re-export it from `convex/auth.ts`).
    * `signIn({ provider, params })` runs a provider's flow;
-   * `signIn({ refreshToken })` exchanges a refresh token.
+   * `signIn({ refreshToken })` exchanges a refresh token;
+   * `signIn({ provider: "impersonate", params: { userId, refreshToken } })`
+   * and `{ flow: "stop", refreshToken }` start and stop an admin's
+   * impersonation of a user (`Auth({ admin: { impersonation } })`; the React
+   * client's `impersonate` / `stopImpersonating`; see src/server/impersonation/).
    */
   const signIn = actionGeneric({
     args: {
@@ -155,6 +177,9 @@ export function Auth<DataModel extends GenericDataModel = GenericDataModel>(conf
       }
       if (args.provider === undefined) {
         throw authError("INVALID_ARGUMENT", "signIn needs a provider or a refreshToken");
+      }
+      if (args.provider === IMPERSONATE_PROVIDER) {
+        return await impersonate(ctx, { ...impersonationDeps, options: await optionsOfCall() }, args.params ?? {}, await loadMinter(options));
       }
       const provider = providers.get(args.provider);
       if (provider === undefined) throw authError("UNKNOWN_PROVIDER", `No provider "${args.provider}"`);
@@ -179,14 +204,22 @@ export function Auth<DataModel extends GenericDataModel = GenericDataModel>(conf
     handler: async (ctx, { refreshToken }) => await exchange(ctx, refreshToken),
   });
 
-  /** The public sign-out action: ends the caller's session. Signed out already is fine. */
+  /**
+   * The public sign-out action: ends the caller's session (an
+   * impersonation's: the admin is its actor). Signed out already is fine.
+   */
   const signOut = actionGeneric({
     args: {},
     returns: v.null(),
     handler: async (ctx) => {
       const who = await signedIn(ctx);
       if (who !== null) {
-        await ctx.runMutation(component.sessions.revoke, { sessionId: who.sessionId, reason: "logout", audit: await audit() });
+        await ctx.runMutation(component.sessions.revoke, {
+          sessionId: who.sessionId,
+          reason: "logout",
+          ...(who.impersonatorUserId !== undefined ? { actorUserId: who.impersonatorUserId } : {}),
+          audit: await audit(),
+        });
       }
       return null;
     },
@@ -212,15 +245,16 @@ export function Auth<DataModel extends GenericDataModel = GenericDataModel>(conf
   const password = {
     /**
      * Changes the signed-in user's password (in an action): checks the
-     * current one, ends every other session. Needs the Password provider.
+     * current one, ends every other session. Needs the Password provider;
+     * `IMPERSONATING` for an admin impersonating the user.
      */
     async change(ctx: SignInContext["ctx"], args: { currentPassword: string; newPassword: string }): Promise<void> {
       const provider = [...providers.values()].find(
         (p): p is ChangesPassword => "changePassword" in p && p.type === "credentials",
       );
       if (provider === undefined) throw authError("UNKNOWN_PROVIDER", "No Password provider configured");
-      const who = await requireLiveSession(ctx, component);
-      await provider.changePassword(contextFor(ctx, undefined, await optionsOfCall()), who, args);
+      const { userId, sessionId } = await requireLiveSelf(ctx, component);
+      await provider.changePassword(contextFor(ctx, undefined, await optionsOfCall()), { userId, sessionId }, args);
     },
   };
 

@@ -24,6 +24,8 @@ export type StepUpStatus = {
   required: boolean;
   /** Until when the session's latest proof allows sensitive changes (`null`: none does, or no proof is ever needed: see `required`). */
   verifiedUntil: number | null;
+  /** An admin is impersonating the user in this session: what needs step-up is refused. */
+  impersonated?: boolean;
 };
 
 /** The session fields the rule reads (`sessions.get` with `withSecondFactor`). */
@@ -73,12 +75,15 @@ export async function stepUpStatus(
     hasSecondFactor: session.userHasSecondFactor === true,
     required: until === null,
     verifiedUntil: typeof until === "number" ? until : null,
+    ...(session.impersonatorUserId !== undefined ? { impersonated: true } : {}),
   };
 }
 
 /**
  * Throws `STEP_UP_REQUIRED` unless the session holds a recent enough proof
  * (the module's rule); `SESSION_ENDED` when the session has ended.
+ * `IMPERSONATING` in an impersonation (what needs step-up is the user's own
+ * to do).
  */
 export async function requireStepUp(
   ctx: RunQueryCtx,
@@ -87,6 +92,7 @@ export async function requireStepUp(
   freshWithinMs: number | null | undefined = STEP_UP_WINDOW_MS,
 ): Promise<StepUpStatus> {
   const status = await stepUpStatus(ctx, component, who, freshWithinMs);
+  if (status.impersonated) throw authError("IMPERSONATING", "Not while impersonating: the user does this themself");
   if (status.required) {
     throw authError(
       "STEP_UP_REQUIRED",

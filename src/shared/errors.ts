@@ -82,6 +82,12 @@ export const ERROR_CODES = [
   "INVALID_REDIRECT",
   /** The app's `beforeSessionCreated` callback refused the sign-in (`signInRefused(message)`). */
   "SIGN_IN_REFUSED",
+  /**
+   * The caller is an admin impersonating the user, and this is the user's
+   * own to do (credentials, sessions, sign-in identifiers, deleting the
+   * account) or an admin's (admin helpers, another impersonation).
+   */
+  "IMPERSONATING",
 ] as const;
 
 /** One of the stable error codes in {@link ERROR_CODES}. */

@@ -54,6 +54,10 @@ export const EVENT_TYPES = [
   "invite_created",
   "invite_accepted",
   "invite_revoked",
+  /** An admin started a session as the user (subject: the user; actor: the admin). */
+  "impersonation_started",
+  /** The admin stopped it (its session also has its `session_revoked`, reason `impersonation_ended`). */
+  "impersonation_ended",
 ] as const;
 
 /** One of the audit log's {@link EVENT_TYPES}. */

@@ -432,9 +432,11 @@ const CASES: Case[] = [
 const NO_STRING_ARGS = [
   "accounts:list",
   "notes:list",
+  "admin:recentEvents",
   "apiKeys:scopeSet",
   "apiKeys:list",
   "passkeys:list",
+  "sessions:impersonation",
   "sessions:list",
   "sessions:revokeOthers",
   "totp:status",

@@ -217,6 +217,8 @@ function useAuthClient(): AuthClient {
  * {@link SignInOutcome} to switch on. A second factor or a TOTP set-up stays
  * pending in the client (see `usePendingStep`), which sends its verifier
  * with the next `signIn` calls: pass a `verifier` only to override it.
+ * `impersonate(userId)` / `stopImpersonating()` are an admin's (they send
+ * the session's refresh token, which the app never handles).
  *
  * @example
  * ```tsx
@@ -238,6 +240,10 @@ export function useAuthActions() {
       confirmSignIn: () => auth.confirmRedirect(),
       /** Drops the sign-in waiting for the person: a link to confirm, a pending second factor or TOTP set-up. */
       cancelSignIn: () => auth.cancelSignIn(),
+      /** An admin acts as `userId` (at most an hour; the server's `Auth({ admin: { impersonation } })`). */
+      impersonate: (userId: string) => auth.impersonate(userId),
+      /** Ends the impersonation: the admin's own session again. */
+      stopImpersonating: () => auth.impersonate(null),
     }),
     [auth],
   );

@@ -367,6 +367,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "internal",
         {
           actorUserId?: string;
+          all?: boolean;
           paginationOpts: {
             cursor: string | null;
             endCursor?: string | null;
@@ -1068,6 +1069,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
           authTime?: number;
           expirationTime: number;
           factorVerifiedTime?: number;
+          impersonatorSessionId?: string;
+          impersonatorUserId?: string;
           ip?: string;
           ordinal: number;
           userAgent?: string;
@@ -1117,6 +1120,17 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                 kind: "replace";
                 provider: string;
                 sessionId: string;
+              }
+            | {
+                adminSessionId: string;
+                durationMs: number;
+                kind: "impersonate";
+                tokenHash: string;
+              }
+            | {
+                kind: "endImpersonation";
+                reuseWindowMs: number;
+                tokenHash: string;
               };
           refreshTokenHash: string;
           upgradedSecret?: { accountId: string; secret: string };
@@ -1124,6 +1138,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         },
         | {
             expirationTime: number;
+            impersonatorUserId?: string;
             sessionId: string;
             status: "ok";
             token?: string;
@@ -1141,7 +1156,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
               | "session_ended"
               | "banned"
               | "invalid"
-              | "reused";
+              | "reused"
+              | "impersonating";
             status: "refused";
           },
         Name
@@ -1156,6 +1172,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
           authTime?: number;
           expirationTime: number;
           factorVerifiedTime?: number;
+          impersonatorSessionId?: string;
+          impersonatorUserId?: string;
           ip?: string;
           ordinal: number;
           userAgent?: string;
@@ -1195,7 +1213,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
             | "banned"
             | "admin_revoke"
             | "replaced"
-            | "email_proven";
+            | "email_proven"
+            | "impersonation_ended";
           sessionId?: string;
           userId?: string;
         },
@@ -1417,6 +1436,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
             _id: string;
             expirationTime: number;
             factorVerifiedTime?: number;
+            impersonatorUserId?: string;
             ip?: string;
             lastUsedTime: number;
             live: boolean;

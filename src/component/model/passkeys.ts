@@ -141,11 +141,13 @@ export async function recordPasskeyEvent(
   await recordEvent(ctx, { type, userId, data }, audit);
 }
 
-/** A live session of `userId`, or `SESSION_ENDED`. */
+/** A live session of `userId`, or `SESSION_ENDED`; `IMPERSONATING` for an impersonation. */
 export async function requireLiveSession(ctx: QueryCtx, userId: Id<"users">, sessionId: Id<"sessions">) {
   const session = await ctx.db.get(sessionId);
   if (session === null || session.userId !== userId || session.expirationTime <= Date.now()) {
     throw authError("SESSION_ENDED", "The session has ended; sign in again");
   }
+  // Passkeys are the user's own: an admin impersonating them registers none, and passes no step-up.
+  if (session.impersonatorUserId !== undefined) throw authError("IMPERSONATING", "Not while impersonating: the user does this themself");
   return session;
 }

@@ -34,6 +34,8 @@ export const sessionSummary = v.object({
   /** The client's IP address, when the deployment passed one. */
   ip: v.optional(v.string()),
   factorVerifiedTime: v.optional(v.number()),
+  /** Set on an impersonation: the admin acting as the user in it. */
+  impersonatorUserId: v.optional(v.id("users")),
   /** When it was last used: its newest refresh token was issued (the sign-in or the last refresh). */
   lastUsedTime: v.number(),
   /** Not expired, and refreshed within the inactivity window. */
@@ -147,6 +149,7 @@ async function sessionSummaryOf(ctx: QueryCtx, session: Doc<"sessions">, now: nu
     ...(session.userAgent !== undefined ? { userAgent: session.userAgent } : {}),
     ...(session.ip !== undefined ? { ip: session.ip } : {}),
     ...(session.factorVerifiedTime !== undefined ? { factorVerifiedTime: session.factorVerifiedTime } : {}),
+    ...(session.impersonatorUserId !== undefined ? { impersonatorUserId: session.impersonatorUserId } : {}),
     lastUsedTime: newest?._creationTime ?? session._creationTime,
     live: session.expirationTime > now && newest !== null && newest.expirationTime > now,
   };

@@ -1,5 +1,5 @@
 import type { FunctionReturnType } from "convex/server";
-import { requireLiveSession } from "../session/live.js";
+import { requireLiveSelf, requireLiveSession } from "../session/live.js";
 import { requireSignedIn } from "../identity.js";
 import { requireStepUp } from "../stepUp.js";
 import type { ReadCtx, RunMutationCtx, RunQueryCtx, WriteCtx } from "./ctx.js";
@@ -192,7 +192,9 @@ function keyOperations(component: ComponentApi, options: ApiKeyOptions | undefin
  * The management helpers act on the caller: each first reads the caller's
  * session (`NOT_SIGNED_IN` without our access token, `SESSION_ENDED` when
  * its session has ended), and someone else's key is `NOT_FOUND` (`null` for
- * `get`), like an unknown key or a string that is no key id. To manage any
+ * `get`), like an unknown key or a string that is no key id. Keys are
+ * credentials: an admin impersonating the user lists them but changes none
+ * (`IMPERSONATING`). To manage any
  * user's keys, see `auth.admin.key` ({@link keyAdminHelpers}).
  *
  * The raw key is drawn here, in your function (Web Crypto's CSPRNG), and
@@ -208,7 +210,9 @@ export function keyHelpers(
   const ops = keyOperations(component, options, extra);
   const { config } = ops;
   const caller = async (ctx: KeyReadCtx) => (await requireLiveSession(ctx, component)).userId;
-  /** The caller, with a recent proof in their session (a new key is a lasting way in): `STEP_UP_REQUIRED` otherwise. */
+  // Keys are credentials: an admin impersonating the user reads them, changes none.
+  const owner = async (ctx: KeyReadCtx) => (await requireLiveSelf(ctx, component)).userId;
+  /** The caller, with a recent proof in their session (a new key is a lasting way in): `STEP_UP_REQUIRED` otherwise, `IMPERSONATING` in an impersonation. */
   const provenCaller = async (ctx: KeyReadCtx) => {
     const who = await requireSignedIn(ctx);
     await requireStepUp(ctx, component, who, extra.reauthenticateWithinMs);
@@ -359,7 +363,7 @@ export function keyHelpers(
      * ```
      */
     async update(ctx: KeyWriteCtx, keyId: string, patch: ApiKeyPatch): Promise<void> {
-      await ops.update(ctx, await caller(ctx), keyId, patch);
+      await ops.update(ctx, await owner(ctx), keyId, patch);
     },
 
     /**
@@ -373,7 +377,7 @@ export function keyHelpers(
      * ```
      */
     async revoke(ctx: KeyWriteCtx, keyId: string): Promise<boolean> {
-      return await ops.revoke(ctx, await caller(ctx), keyId);
+      return await ops.revoke(ctx, await owner(ctx), keyId);
     },
 
     /**
@@ -386,7 +390,7 @@ export function keyHelpers(
      * ```
      */
     async remove(ctx: KeyWriteCtx, keyId: string): Promise<void> {
-      await ops.remove(ctx, await caller(ctx), keyId);
+      await ops.remove(ctx, await owner(ctx), keyId);
     },
 
     /**

@@ -1,5 +1,5 @@
 import type { FunctionArgs, FunctionReturnType, PaginationOptions } from "convex/server";
-import { requireLiveCaller, requireLiveSession } from "../session/live.js";
+import { requireLiveCaller, requireLiveSelf, requireLiveSession } from "../session/live.js";
 import type { ComponentApi } from "../../component/_generated/component.js";
 import { requireSignedIn, signedIn, type AuthCtx } from "../identity.js";
 import { authError } from "../errors.js";
@@ -9,6 +9,13 @@ import { requireStepUp } from "../stepUp.js";
 
 /** Fields of `auth.user.update` that change how the user signs in or is reached: they need a recent proof. */
 const SIGN_IN_FIELDS = ["email", "username", "phone", "emailVerificationTime", "phoneVerificationTime"] as const;
+
+/**
+ * The profile fields an admin impersonating a user may change for them:
+ * what the user shows, not how they sign in (email, phone, username,
+ * verification, guest status are theirs to change).
+ */
+const IMPERSONATION_PROFILE_FIELDS: readonly string[] = ["name", "image", "extend"];
 
 /** `auth.user.*`: who is signed in, and their user record. */
 export function userHelpers(component: ComponentApi, options: { audit?: AuditSource; reauthenticateWithinMs?: number | null } = {}) {
@@ -65,7 +72,9 @@ export function userHelpers(component: ComponentApi, options: { audit?: AuditSou
      * for a `name` over 200 characters, an `image` over 2,048 or an `extend`
      * whose JSON is over 8 KiB. Changing `email`, `username` or `phone`
      * (or their verification) needs a recent proof in the session
-     * (`STEP_UP_REQUIRED`, see `auth.stepUp`). Needs a live session (`NOT_SIGNED_IN`,
+     * (`STEP_UP_REQUIRED`, see `auth.stepUp`). An admin impersonating the
+     * user may change `name`, `image` and `extend` only (`IMPERSONATING` for
+     * the rest), recorded with the admin as actor. Needs a live session (`NOT_SIGNED_IN`,
      * `SESSION_ENDED`). Nothing is written when it throws. Another user's
      * record: `auth.admin.user.update`.
      *
@@ -76,12 +85,20 @@ export function userHelpers(component: ComponentApi, options: { audit?: AuditSou
      * ```
      */
     async update(ctx: WriteCtx, patch: Patch): Promise<void> {
+      const { userId, impersonatorUserId } = await requireLiveSession(ctx, component);
+      if (impersonatorUserId !== undefined && typeof patch === "object" && patch !== null) {
+        const theirs = Object.keys(patch).filter((field) => !IMPERSONATION_PROFILE_FIELDS.includes(field));
+        if (theirs.length > 0) throw authError("IMPERSONATING", `Not while impersonating: ${theirs.join(", ")} is the user's own to change`);
+      }
       const touchesSignIn =
         typeof patch === "object" && patch !== null && SIGN_IN_FIELDS.some((field) => (patch as Record<string, unknown>)[field] !== undefined);
-      const { userId } = touchesSignIn
-        ? await requireProof(ctx)
-        : await requireLiveSession(ctx, component);
-      await ctx.runMutation(component.users.update, { userId, patch, ...(await audit()) });
+      if (touchesSignIn) await requireProof(ctx);
+      await ctx.runMutation(component.users.update, {
+        userId,
+        patch,
+        ...(impersonatorUserId !== undefined ? { actorUserId: impersonatorUserId } : {}),
+        ...(await audit()),
+      });
     },
 
     /**
@@ -95,6 +112,7 @@ export function userHelpers(component: ComponentApi, options: { audit?: AuditSou
      * (`auth.member.updateRole`) or delete the group (`auth.group.delete`).
      * Another user: `auth.admin.user.delete`. Needs a recent proof in the
      * session (`STEP_UP_REQUIRED`, see `auth.stepUp`).
+     * `IMPERSONATING` for an admin impersonating the user.
      *
      * @example
      * ```ts

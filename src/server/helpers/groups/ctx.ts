@@ -10,7 +10,10 @@ export type MutationRunner = RunMutationCtx;
 /** What the group helpers know from `Auth()`: the `audit` to pass. */
 export type GroupHelperOptions = { audit?: AuditSource };
 
-/** What a write passes for the audit log: the caller as actor (when signed in), and `audit`. */
+/**
+ * What a write passes for the audit log: the caller as actor (when signed
+ * in; in an impersonation, the admin acting as them), and `audit`.
+ */
 export async function audited(options: GroupHelperOptions, who: SignedIn | null): Promise<{ actorUserId?: string; audit?: AuditArg }> {
-  return { ...(who !== null ? { actorUserId: who.userId } : {}), ...(await auditArgs(options.audit)) };
+  return { ...(who !== null ? { actorUserId: who.impersonatorUserId ?? who.userId } : {}), ...(await auditArgs(options.audit)) };
 }
