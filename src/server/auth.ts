@@ -33,10 +33,12 @@ import { stepUpHelpers } from "./helpers/stepUp.js";
 import { totpHelpers } from "./helpers/totp.js";
 import { sessionHelpers } from "./helpers/session.js";
 import { userAdminHelpers, userHelpers } from "./helpers/user.js";
+import { registerInternals } from "./internals.js";
 
 import { newOpaqueToken } from "./tokens/opaqueToken.js";
 import { userOfStepVerifier } from "./tokens/stepVerifier.js";
 import { isRefreshTokenShaped } from "./tokens/refreshToken.js";
+import { isLegacyRefreshTokenShaped } from "./tokens/legacyRefreshToken.js";
 import { signingKeyFromEnv } from "./tokens/signingKey.js";
 import { componentNameOf, ownIssuerConfigured } from "./tokens/issuer.js";
 import { finishRedirectSignIn } from "./oauth/finish.js";
@@ -106,7 +108,11 @@ export function Auth(config: AuthConfig) {
    * outage fails without using the token up (the retry then works).
    */
   async function exchange(ctx: Pick<SignInContext["ctx"], "runMutation">, refreshToken: string): Promise<{ tokens: Tokens | null }> {
-    if (!isRefreshTokenShaped(refreshToken)) return { tokens: null };
+    if (!isRefreshTokenShaped(refreshToken)) {
+      // A client of @convex-dev/auth still open across the switch: an error, not `{ tokens: null }`, keeps its stored token for the exchange.
+      if (isLegacyRefreshTokenShaped(refreshToken)) throw authError("LEGACY_TOKEN", "A refresh token of @convex-dev/auth: exchange it once (migrateFrom)");
+      return { tokens: null };
+    }
     return await refreshSession(ctx, component, options, refreshToken, await loadMinter(options));
   }
 
@@ -241,7 +247,7 @@ export function Auth(config: AuthConfig) {
     secondFactorRequired: factorPolicy.required,
     audit,
   };
-  return {
+  return registerInternals({
     signIn,
     signOut,
     refresh,
@@ -263,5 +269,5 @@ export function Auth(config: AuthConfig) {
     member: groups.member,
     invite: groups.invite,
     http,
-  };
+  }, { component, options });
 }

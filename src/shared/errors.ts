@@ -74,6 +74,13 @@ export const ERROR_CODES = [
   "OAUTH_FAILED",
   /** A redirect target outside the app's SITE_URL. */
   "INVALID_REDIRECT",
+  /**
+   * `refresh` (or `signIn({ refreshToken })`) was given a refresh token of
+   * @convex-dev/auth: a client of that library still open after the
+   * switch. It is not used up: the client exchanges it once on its next
+   * load (`migrateFrom`, docs/migrating-from-convex-auth.md).
+   */
+  "LEGACY_TOKEN",
 ] as const;
 
 /** One of the stable error codes in {@link ERROR_CODES}. */

@@ -601,6 +601,46 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         Name
       >;
     };
+    migration: {
+      importUsers: FunctionReference<
+        "mutation",
+        "internal",
+        {
+          audit?: { retentionMs: number };
+          dryRun?: boolean;
+          source: string;
+          users: Array<{
+            accounts: Array<{
+              emailVerified?: boolean;
+              provider: string;
+              providerAccountId: string;
+              secret?: string;
+            }>;
+            email?: string;
+            emailVerificationTime?: number;
+            image?: string;
+            isAnonymous?: boolean;
+            legacyId: string;
+            name?: string;
+            phone?: string;
+            phoneVerificationTime?: number;
+          }>;
+        },
+        Array<{
+          accountsAdded: Array<number>;
+          legacyId: string;
+          passwordsUpdated: number;
+          reason?:
+            | "email_taken"
+            | "account_taken"
+            | "invalid_email"
+            | "invalid_profile";
+          status: "imported" | "updated" | "unchanged" | "skipped";
+          userId?: string;
+        }>,
+        Name
+      >;
+    };
     passkeyCeremonies: {
       beginAuthentication: FunctionReference<
         "mutation",
@@ -1090,6 +1130,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
             hasSecondFactor?: boolean;
             image?: string;
             isAnonymous?: boolean;
+            legacyId?: string;
             name?: string;
             nameKey?: string;
             phone?: string;
@@ -1102,7 +1143,12 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
       get: FunctionReference<
         "query",
         "internal",
-        { email?: string; userId?: string; username?: string },
+        {
+          email?: string;
+          legacyId?: string;
+          userId?: string;
+          username?: string;
+        },
         {
           _creationTime: number;
           _id: string;
@@ -1113,6 +1159,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
           hasSecondFactor?: boolean;
           image?: string;
           isAnonymous?: boolean;
+          legacyId?: string;
           name?: string;
           nameKey?: string;
           phone?: string;
@@ -1149,6 +1196,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
             hasSecondFactor?: boolean;
             image?: string;
             isAnonymous?: boolean;
+            legacyId?: string;
             name?: string;
             nameKey?: string;
             phone?: string;

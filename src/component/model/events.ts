@@ -30,6 +30,8 @@ export type EventType =
   | "user_deleted"
   | "user_banned"
   | "user_unbanned"
+  /** A user (or accounts of theirs) imported from another auth system (`migration.importUsers`). */
+  | "user_imported"
   | "api_key_created"
   | "api_key_updated"
   | "api_key_revoked"
