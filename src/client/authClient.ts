@@ -62,6 +62,12 @@ export type AuthClientOptions = {
    * page (the server accepts the start only from the app's own origin).
    */
   navigate?: (url: string) => void;
+  /**
+   * `"convex-dev-auth"`: on load, a refresh token @convex-dev/auth's React
+   * client left in `storage` (under this `namespace`) is exchanged once for
+   * one of our sessions and its keys removed (`migrate.ts`, loaded only then).
+   */
+  migrateFrom?: "convex-dev-auth";
 };
 
 /** A sign-in link waiting for the person to confirm its account (`shown`: what the app may see). */
@@ -91,6 +97,8 @@ export type Core = {
   confirmation?: Confirmation;
   /** Tells the listeners that something changed. */
   notify(): void;
+  /** The cross-tab lock. */
+  lock: Lock;
   /**
    * Settles once the sign-ins sent while signed in have, or after 15 s (each
    * may replace the session: see `sessionEnded`); kept by `steps.ts`.
@@ -142,8 +150,9 @@ export class AuthClient {
       readStep: this.#readStep,
       setStep: this.#setStep,
       notify: this.#notify,
+      lock: this.#lock,
     };
-    this.#ready = this.#load();
+    this.#ready = options.migrateFrom ? this.#migrate().then(() => this.#load()) : this.#load();
     void this.#readStep();
     const online = () => this.#wake();
     globalThis.addEventListener?.("online", online);
@@ -289,6 +298,16 @@ export class AuthClient {
       await this.#write(null);
       return true;
     });
+  }
+
+  /** `migrateFrom`: exchanges @convex-dev/auth's stored refresh token, if there is one (its chunk loads only then). */
+  async #migrate(): Promise<void> {
+    const key = `__convexAuthRefreshToken_${this.#options.namespace.replace(/[^a-zA-Z0-9]/g, "")}`;
+    try {
+      if (await this.#storage.getItem(key)) await (await import("./migrate.js")).migrateFromConvexAuth(this.#core, key);
+    } catch {
+      // Whatever is stored of ours is loaded next; the legacy token waits for the next load.
+    }
   }
 
   #notify = (): void => {

@@ -39,6 +39,14 @@ export const userFields = {
    * sign-ins (`hasSecondFactor` in model/secondFactors.ts), not this flag.
    */
   hasSecondFactor: v.optional(v.boolean()),
+  /**
+   * The user's id in the auth system they were imported from (their
+   * `users` document id under @convex-dev/auth: docs/migrating-from-convex-auth.md),
+   * set once by `migration.importUsers`; unique among users. The app's own
+   * tables keep pointing at that id: `auth.user.legacyId` gives it for the
+   * signed-in user.
+   */
+  legacyId: v.optional(v.string()),
 };
 
 /** One provider identity of a user; the password hash lives in `secret`. */
@@ -339,7 +347,8 @@ export default defineSchema({
     .index("by_name_key", ["nameKey"])
     .index("by_ban_time", ["ban.time"])
     .index("by_email_verification", ["emailVerificationTime"])
-    .index("by_second_factor", ["hasSecondFactor"]),
+    .index("by_second_factor", ["hasSecondFactor"])
+    .index("by_legacy_id", ["legacyId"]),
   accounts: defineTable(accountFields)
     .index("by_provider_account", ["provider", "providerAccountId"])
     .index("by_user_provider", ["userId", "provider"]),

@@ -224,16 +224,29 @@ async function insertAccount(
 }
 
 /**
- * A user by one of its unique keys: its id, its email address or its
- * username (both compared normalised): exactly one of `userId`, `email`,
- * `username` (`INVALID_ARGUMENT` otherwise). `null` when there is none
- * (also for a string that is no user id, or that no username can be).
+ * A user by one of its unique keys: its id, its email address, its
+ * username (both compared normalised) or its `legacyId` (the id it had in
+ * the auth system it was imported from): exactly one of `userId`, `email`,
+ * `username`, `legacyId` (`INVALID_ARGUMENT` otherwise). `null` when there
+ * is none (also for a string that is no user id, or that no username can be).
  */
 export const get = query({
-  args: { userId: v.optional(v.string()), email: v.optional(v.string()), username: v.optional(v.string()) },
+  args: {
+    userId: v.optional(v.string()),
+    email: v.optional(v.string()),
+    username: v.optional(v.string()),
+    legacyId: v.optional(v.string()),
+  },
   returns: v.union(userDoc, v.null()),
   handler: async (ctx, args) => {
-    requireOneOf(args, "userId", "email", "username");
+    requireOneOf(args, "userId", "email", "username", "legacyId");
+    if (args.legacyId !== undefined) {
+      const legacyId = args.legacyId;
+      return await ctx.db
+        .query("users")
+        .withIndex("by_legacy_id", (q) => q.eq("legacyId", legacyId))
+        .unique();
+    }
     if (args.email !== undefined) return await findByEmail(ctx, normalizeEmail(args.email));
     if (args.username !== undefined) {
       const username = usernameOrNull(args.username);

@@ -20,7 +20,8 @@
  *
  * Passwords are hashed with argon2id (OWASP minimum, m=19 MiB t=2 p=1) in the
  * `signIn` action, never in a query or mutation; a stored hash weaker than the
- * configured setting is upgraded at the next sign-in. Wrong passwords and
+ * configured setting, or one imported from @convex-dev/auth (its scrypt), is
+ * upgraded at the next sign-in. Wrong passwords and
  * codes count against the identifier's failed-attempt bucket.
  *
  * The flows (password/flows.ts, with argon2id and the password rules) are

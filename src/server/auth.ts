@@ -36,10 +36,12 @@ import { stepUpHelpers } from "./helpers/stepUp.js";
 import { totpHelpers } from "./helpers/totp.js";
 import { sessionHelpers } from "./helpers/session.js";
 import { userAdminHelpers, userHelpers } from "./helpers/user.js";
+import { registerInternals } from "./internals.js";
 
 import { newOpaqueToken } from "./tokens/opaqueToken.js";
 import { userOfStepVerifier } from "./tokens/stepVerifier.js";
 import { isRefreshTokenShaped } from "./tokens/refreshToken.js";
+import { isLegacyRefreshTokenShaped } from "./tokens/legacyRefreshToken.js";
 import { signingKeyFromEnv } from "./tokens/signingKey.js";
 import { componentNameOf, ownIssuerConfigured } from "./tokens/issuer.js";
 import { finishRedirectSignIn } from "./oauth/finish.js";
@@ -137,7 +139,11 @@ export function Auth<DataModel extends GenericDataModel = GenericDataModel>(conf
    * turned off) ends here instead.
    */
   async function exchange(ctx: Pick<SignInContext["ctx"], "runQuery" | "runMutation">, refreshToken: string): Promise<{ tokens: Tokens | null }> {
-    if (!isRefreshTokenShaped(refreshToken)) return { tokens: null };
+    if (!isRefreshTokenShaped(refreshToken)) {
+      // A client of @convex-dev/auth still open across the switch: an error, not `{ tokens: null }`, keeps its stored token for the exchange.
+      if (isLegacyRefreshTokenShaped(refreshToken)) throw authError("LEGACY_TOKEN", "A refresh token of @convex-dev/auth: exchange it once (migrateFrom)");
+      return { tokens: null };
+    }
     const callOptions = await optionsOfCall();
     const refreshed = await refreshSession(ctx, component, callOptions, refreshToken, await loadMinter(options));
     if (refreshed.tokens === null) return { tokens: null };
@@ -297,7 +303,7 @@ export function Auth<DataModel extends GenericDataModel = GenericDataModel>(conf
     secondFactorRequired: factorPolicy.required,
     audit,
   };
-  return {
+  return registerInternals({
     signIn,
     signOut,
     refresh,
@@ -334,5 +340,5 @@ export function Auth<DataModel extends GenericDataModel = GenericDataModel>(conf
      * `callbacks`, their handle, so the callbacks run for those changes too.
      */
     auditArg: audit,
-  };
+  }, { component, options });
 }

@@ -2,7 +2,7 @@ import type { Auth } from "convex/server";
 import { authError } from "./errors.js";
 import { parseSubject } from "../shared/subject.js";
 import { processEnv } from "./env.js";
-import { DEFAULT_COMPONENT_NAME, componentIssuer } from "./tokens/issuer.js";
+import { DEFAULT_COMPONENT_NAME, componentIssuer, ownIssuerConfigured } from "./tokens/issuer.js";
 
 /** Any function context: it has `ctx.auth`. */
 export type AuthCtx = { auth: Auth };
@@ -27,12 +27,17 @@ export function trustComponentName(name: string): void {
   componentNames.add(name);
 }
 
-/** True when `issuer` is one of ours: `CONVEX_SITE_URL` (our own key) or the component's (the deployment's key). */
+/**
+ * True when `issuer` is one of ours: `CONVEX_SITE_URL` while we sign with
+ * our own key (`JWT_PRIVATE_KEY`), or the component's (the deployment's
+ * key). Without our own key the site URL is someone else's issuer: it is
+ * where @convex-dev/auth signs, and its tokens name its own users.
+ */
 function isOurIssuer(issuer: string): boolean {
   const env = processEnv();
   const iss = issuer.replace(/\/+$/, "");
   const site = env.CONVEX_SITE_URL?.trim().replace(/\/+$/, "");
-  if (site && iss === site) return true;
+  if (site && iss === site) return ownIssuerConfigured(env);
   const cloud = env.CONVEX_CLOUD_URL?.trim().replace(/\/+$/, "");
   if (cloud) {
     for (const name of componentNames) if (iss === componentIssuer(cloud, name)) return true;

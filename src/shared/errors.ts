@@ -88,6 +88,13 @@ export const ERROR_CODES = [
    * account) or an admin's (admin helpers, another impersonation).
    */
   "IMPERSONATING",
+  /**
+   * `refresh` (or `signIn({ refreshToken })`) was given a refresh token of
+   * @convex-dev/auth: a client of that library still open after the
+   * switch. It is not used up: the client exchanges it once on its next
+   * load (`migrateFrom`, docs/migrating-from-convex-auth.md).
+   */
+  "LEGACY_TOKEN",
 ] as const;
 
 /** One of the stable error codes in {@link ERROR_CODES}. */

@@ -22,6 +22,8 @@ export const EVENT_TYPES = [
   "user_deleted",
   "user_banned",
   "user_unbanned",
+  /** A user (or accounts of theirs) imported from another auth system (`migration.importUsers`). */
+  "user_imported",
   "api_key_created",
   "api_key_updated",
   "api_key_revoked",

@@ -47,6 +47,7 @@ type ExpectedUser = {
   ban?: { reason: string; time: number; expirationTime?: number };
   nameKey?: string;
   hasSecondFactor?: boolean;
+  legacyId?: string;
 };
 
 const users = components.auth.users;
@@ -74,13 +75,13 @@ type ExpectedAudit = {
 type Flat<T> = { [K in keyof T]: T[K] };
 
 // Arguments and return types follow the validators.
-assertType<Equal<FunctionArgs<typeof users.get>, { userId?: string; email?: string; username?: string }>>();
+assertType<Equal<FunctionArgs<typeof users.get>, { userId?: string; email?: string; username?: string; legacyId?: string }>>();
 assertType<Equal<FunctionReturnType<typeof users.get>, ExpectedUser | null>>();
 assertType<
   Equal<
     FunctionArgs<typeof users.create>,
     Flat<
-      Omit<ExpectedUser, "_id" | "_creationTime" | "ban" | "nameKey" | "hasSecondFactor"> & {
+      Omit<ExpectedUser, "_id" | "_creationTime" | "ban" | "nameKey" | "hasSecondFactor" | "legacyId"> & {
         account?: { provider: string; providerAccountId: string; secret?: string; emailVerified?: boolean };
         caller?: { userId: string; sessionId: string };
         actorUserId?: string;

@@ -33,6 +33,15 @@ export type ConvexAuthProviderProps = {
    * `convex/auth.ts`. Default true.
    */
   watchSession?: boolean;
+  /**
+   * Moving off @convex-dev/auth (docs/migrating-from-convex-auth.md):
+   * `"convex-dev-auth"` exchanges the refresh token its React client left
+   * in `storage` (same `storageNamespace`, the deployment URL by default)
+   * once on load for one of our sessions, so nobody is signed out, and
+   * removes its keys. Needs the server's `exchange` mutation
+   * (`authMigration:exchange`, or `api.exchangeLegacy`).
+   */
+  migrateFrom?: "convex-dev-auth";
   /** How to reach the server; default HTTP to `client.url`. For tests and other transports. */
   transport?: AuthTransport;
   /** First delay before retrying a failed refresh (doubles up to 30 s). Default 1 s. */
@@ -78,6 +87,7 @@ export function ConvexAuthProvider(props: ConvexAuthProviderProps) {
         storage: storage ?? browserStorage(),
         namespace: storageNamespace ?? client.url,
         retryMs: props.refreshRetryMs,
+        migrateFrom: props.migrateFrom,
       }),
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [client, storage, storageNamespace, transport],

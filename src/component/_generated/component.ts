@@ -810,6 +810,58 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         Name
       >;
     };
+    migration: {
+      importUsers: FunctionReference<
+        "mutation",
+        "internal",
+        {
+          audit?: {
+            hooks?: {
+              callbacks: Array<
+                | "afterUserCreated"
+                | "afterSignIn"
+                | "beforeSessionCreated"
+                | "afterUserDeleted"
+                | "onEvent"
+              >;
+              handle: string;
+            };
+            retentionMs: number;
+          };
+          dryRun?: boolean;
+          source: string;
+          users: Array<{
+            accounts: Array<{
+              emailVerified?: boolean;
+              provider: string;
+              providerAccountId: string;
+              secret?: string;
+            }>;
+            email?: string;
+            emailVerificationTime?: number;
+            image?: string;
+            isAnonymous?: boolean;
+            legacyId: string;
+            name?: string;
+            phone?: string;
+            phoneVerificationTime?: number;
+          }>;
+        },
+        Array<{
+          accountsAdded: Array<number>;
+          legacyId: string;
+          passwordsUpdated: number;
+          reason?:
+            | "email_taken"
+            | "account_taken"
+            | "invalid_email"
+            | "invalid_profile";
+          status: "imported" | "updated" | "unchanged" | "skipped";
+          userId?: string;
+        }>,
+        Name
+      >;
+    };
     passkeyCeremonies: {
       beginAuthentication: FunctionReference<
         "mutation",
@@ -1467,6 +1519,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
             hasSecondFactor?: boolean;
             image?: string;
             isAnonymous?: boolean;
+            legacyId?: string;
             name?: string;
             nameKey?: string;
             phone?: string;
@@ -1479,7 +1532,12 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
       get: FunctionReference<
         "query",
         "internal",
-        { email?: string; userId?: string; username?: string },
+        {
+          email?: string;
+          legacyId?: string;
+          userId?: string;
+          username?: string;
+        },
         {
           _creationTime: number;
           _id: string;
@@ -1490,6 +1548,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
           hasSecondFactor?: boolean;
           image?: string;
           isAnonymous?: boolean;
+          legacyId?: string;
           name?: string;
           nameKey?: string;
           phone?: string;
@@ -1526,6 +1585,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
             hasSecondFactor?: boolean;
             image?: string;
             isAnonymous?: boolean;
+            legacyId?: string;
             name?: string;
             nameKey?: string;
             phone?: string;

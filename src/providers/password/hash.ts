@@ -19,10 +19,17 @@
  *   {@link MAX_HASH_INPUT_LENGTH} (an internal assertion too), and `CONFIGURATION`
  *   for parameters outside {@link ARGON2ID_LIMITS} (`Password({ hash })`);
  * - {@link verifyPassword} never throws for string inputs: a stored hash that is not a
- *   well-formed argon2id v=19 PHC string within {@link ARGON2ID_LIMITS}, an empty password
- *   or an over-long one all return `false`, exactly like a wrong password, so a
- *   corrupt or tampered row cannot be told apart from a failed sign-in (use
- *   {@link parsePasswordHash} to detect corrupt rows).
+ *   well-formed argon2id v=19 PHC string within {@link ARGON2ID_LIMITS} (nor a hash
+ *   imported from @convex-dev/auth, below), an empty password or an over-long one all
+ *   return `false`, exactly like a wrong password, so a corrupt or tampered row cannot
+ *   be told apart from a failed sign-in (use {@link parsePasswordHash} to detect corrupt rows).
+ *
+ * {@link verifyPassword} also recognises the hashes @convex-dev/auth stores by default
+ * (Lucia's scrypt, `<salt>:<key>`; see legacyScrypt.ts), which the migration imports
+ * as they are: a user moved over keeps their password, and {@link needsRehash} (true
+ * for anything but our argon2id) has the Password provider store argon2id in its place
+ * at that sign-in. It is the same function, so every password check (sign-in, the
+ * current password of a change) takes either format.
  *
  * Passwords are normalized to Unicode NFKC before UTF-8 encoding (NIST SP 800-63B
  * §5.1.1.2), so the same password typed on different keyboards matches.
@@ -33,6 +40,7 @@ import { constantTimeEqual } from "@oslojs/crypto/subtle";
 import { decodeBase64IgnorePadding, encodeBase64NoPadding } from "@oslojs/encoding";
 import { DEFAULT_ARGON2ID, type Argon2idParams } from "./params.js";
 import { authError } from "../../server/errors.js";
+import { parseLegacyScrypt, verifyLegacyScrypt } from "./legacyScrypt.js";
 
 export { DEFAULT_ARGON2ID, type Argon2idParams } from "./params.js";
 
@@ -103,10 +111,11 @@ export async function hashPassword(
 }
 
 /**
- * Whether `password` matches the stored PHC string `phc`: recomputes argon2id
- * with the stored salt and parameters and compares in constant time.
- * Returns `false` (never throws) for a malformed, non-argon2id or out-of-bounds
- * stored hash, and for an empty or over-long password.
+ * Whether `password` matches the stored hash `phc`: recomputes argon2id with
+ * the stored salt and parameters (or, for a hash imported from
+ * @convex-dev/auth, its scrypt: legacyScrypt.ts) and compares in constant
+ * time. Returns `false` (never throws) for a malformed, unknown or
+ * out-of-bounds stored hash, and for an empty or over-long password.
  *
  * @throws TypeError if `password` is not a string (an internal assertion, as for {@link hashPassword}).
  */
@@ -114,7 +123,18 @@ export async function verifyPassword(password: string, phc: string): Promise<boo
   assertString(password);
   if (password.length === 0 || password.length > MAX_HASH_INPUT_LENGTH) return false;
   const stored = parsePasswordHash(phc);
-  if (stored === null) return false;
+  if (stored === null) {
+    const legacy = parseLegacyScrypt(phc);
+    if (legacy === null) return false;
+    const encoded = encodePassword(password);
+    return await queued(async () => {
+      try {
+        return await verifyLegacyScrypt(encoded, legacy);
+      } finally {
+        encoded.fill(0);
+      }
+    });
+  }
   const computed = await deriveArgon2id(
     encodePassword(password),
     stored.salt,
@@ -180,10 +200,21 @@ export function formatPasswordHash({ params, salt, hash }: PasswordHash): string
 let lastDerivation: Promise<unknown> = Promise.resolve();
 
 /**
+ * Runs `derive` after the derivations queued before it: each holds a large
+ * block of memory (argon2id's `memoryKiB`, a legacy scrypt's 32 MiB), so
+ * concurrent hashes in one function (e.g. `Promise.all`) never hold more
+ * than one at a time.
+ */
+function queued<T>(derive: () => Promise<T>): Promise<T> {
+  const result = lastDerivation.then(derive);
+  lastDerivation = result.catch(() => undefined);
+  return result;
+}
+
+/**
  * argon2id version 0x13 of `password` and `salt`, `length` bytes long.
  * hash-wasm gives each call its own WebAssembly instance with `memoryKiB` of
- * memory, so calls are queued one after another: concurrent hashes in one
- * function (e.g. `Promise.all`) never hold more than one such block at a time.
+ * memory, so calls are queued one after another (see {@link queued}).
  */
 function deriveArgon2id(
   password: Uint8Array,
@@ -191,9 +222,7 @@ function deriveArgon2id(
   params: Argon2idParams,
   length: number,
 ): Promise<Uint8Array> {
-  const result = lastDerivation.then(() => runArgon2id(password, salt, params, length));
-  lastDerivation = result.catch(() => undefined);
-  return result;
+  return queued(() => runArgon2id(password, salt, params, length));
 }
 
 async function runArgon2id(

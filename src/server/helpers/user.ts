@@ -51,12 +51,36 @@ export function userHelpers(component: ComponentApi, options: { audit?: AuditSou
     /**
      * A user record: `userId`'s, or the signed-in user's when omitted. `null`
      * if none, also for a string that is no user id (and for a user being
-     * deleted: the record goes first).
+     * deleted: the record goes first). `userId` may also be the id a user
+     * imported from @convex-dev/auth had there (their `users` document in
+     * the app's tables, `legacyId`): an id that is none of ours is looked
+     * up as that (a second read).
      */
     async get(ctx: ReadCtx, userId?: string): Promise<User | null> {
       const id = userId ?? (await signedIn(ctx))?.userId;
       if (id === undefined) return null;
-      return await ctx.runQuery(component.users.get, { userId: id });
+      const user = await ctx.runQuery(component.users.get, { userId: id });
+      if (user !== null || userId === undefined) return user;
+      return await ctx.runQuery(component.users.get, { legacyId: userId });
+    },
+
+    /**
+     * The signed-in user's id in @convex-dev/auth, for a user imported from
+     * it (docs/migrating-from-convex-auth.md): the `users` document id the
+     * app's own tables still point at. `null` when nobody is signed in or
+     * the user was not imported (signed up since). One read.
+     *
+     * @example
+     * ```ts
+     * const legacyId = await auth.user.legacyId(ctx);
+     * const owner = legacyId === null ? null : ctx.db.normalizeId("users", legacyId);
+     * ```
+     */
+    async legacyId(ctx: ReadCtx): Promise<string | null> {
+      const who = await signedIn(ctx);
+      if (who === null) return null;
+      const user = await ctx.runQuery(component.users.get, { userId: who.userId });
+      return user?.legacyId ?? null;
     },
 
     /**
