@@ -5,6 +5,7 @@
  */
 import type { ComponentApi } from "../component/_generated/component.js";
 import type { ResolvedOptions } from "./config.js";
+import { authError } from "./errors.js";
 
 /** The component and resolved options behind an `Auth()` object. */
 export type AuthInternals = { component: ComponentApi; options: ResolvedOptions };
@@ -20,6 +21,6 @@ export function registerInternals<T extends object>(auth: T, internals: AuthInte
 /** What `auth` was built from; throws for anything `Auth()` did not return. */
 export function internalsOf(auth: object): AuthInternals {
   const internals = registry.get(auth);
-  if (internals === undefined) throw new Error("Pass the object Auth() returned (export const auth = Auth({ ... }))");
+  if (internals === undefined) throw authError("CONFIGURATION", "Pass the object Auth() returned (export const auth = Auth({ ... }))");
   return internals;
 }

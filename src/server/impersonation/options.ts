@@ -1,4 +1,5 @@
 /** `Auth({ admin: { impersonation } })` resolved: whether admins may impersonate users, and for how long. */
+import { authError } from "../errors.js";
 import { IMPERSONATION_MAX_MS } from "../../shared/windows.js";
 import type { AdminOptions } from "../helpers/admin.js";
 
@@ -18,7 +19,7 @@ export function resolveImpersonation(admin: AdminOptions | undefined): ResolvedI
   if (option === undefined || option === false) return null;
   const durationMs = option === true ? IMPERSONATION_MAX_MS : (option.durationMs ?? IMPERSONATION_MAX_MS);
   if (!Number.isFinite(durationMs) || durationMs < 1000 || durationMs > IMPERSONATION_MAX_MS) {
-    throw new Error(`Auth(): admin.impersonation.durationMs must be 1000 to ${IMPERSONATION_MAX_MS} ms, got ${durationMs}`);
+    throw authError("CONFIGURATION", `Auth(): admin.impersonation.durationMs must be 1000 to ${IMPERSONATION_MAX_MS} ms, got ${durationMs}`);
   }
   return { durationMs };
 }

@@ -46,7 +46,7 @@ export const CONVEX_AUTH_SOURCE = "convex-dev-auth";
 export function resolveMigrationOptions(options: ConvexAuthMigrationOptions = {}): ResolvedMigrationOptions {
   const module = options.module ?? "authMigration";
   if (!/^[A-Za-z0-9_/.-]+$/.test(module) || module.endsWith(".ts")) {
-    throw new Error(`migrateFromConvexAuth(): module must be a path under convex/ without ".ts", got "${module}"`);
+    throw authError("CONFIGURATION", `migrateFromConvexAuth(): module must be a path under convex/ without ".ts", got "${module}"`);
   }
   return {
     module,
