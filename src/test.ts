@@ -19,6 +19,7 @@
  */
 import type { GenericSchema, SchemaDefinition } from "convex/server";
 import { generateKeys } from "./cli/keys.js";
+import { authError } from "./shared/errors.js";
 import schema from "./component/schema.js";
 
 /** The component's function modules: `.ts` in source, `.js` once built. */
@@ -82,7 +83,7 @@ export async function useTestEnvironment(options: TestEnvironmentOptions | strin
   const { siteUrl = "https://test-deployment.convex.site", cloudUrl = "https://test-deployment.convex.cloud", ownIssuer = false } =
     typeof options === "string" ? { siteUrl: options } : options;
   const env = (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env;
-  if (env === undefined) throw new Error("useTestEnvironment needs process.env (run it under vitest)");
+  if (env === undefined) throw authError("CONFIGURATION", "useTestEnvironment needs process.env (run it under vitest)");
   if (ownIssuer) {
     const keys = await generateKeys();
     env.JWT_PRIVATE_KEY = keys.JWT_PRIVATE_KEY;

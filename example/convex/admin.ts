@@ -6,7 +6,9 @@
  * checks it with the caller's live session and throws `FORBIDDEN` for
  * anyone else. A call without an identity is taken as the app's own (an
  * internal function, a script), so these public functions first require a
- * signed-in caller (`NOT_SIGNED_IN`).
+ * signed-in caller (`NOT_SIGNED_IN`). Impersonating a user is no function
+ * here: the Admin page calls `useAuthActions().impersonate(userId)`
+ * (`signIn("impersonate")`), and the client keeps the tokens like any sign-in.
  */
 import { paginationOptsValidator } from "convex/server";
 import { v } from "convex/values";
@@ -79,6 +81,38 @@ export const markEmailVerified = mutation({
   handler: async (ctx, { userId }) => {
     await auth.user.require(ctx);
     return await auth.admin.user.markEmailVerified(ctx, { userId });
+  },
+});
+
+/**
+ * The live event feed: the newest audit events, everyone's, with the
+ * emails of their subject and actor. A query: the Admin page's subscription
+ * gets every new event as it is written.
+ */
+export const recentEvents = query({
+  args: { limit: v.optional(v.number()) },
+  handler: async (ctx, { limit }) => {
+    await auth.user.require(ctx);
+    const numItems = Math.min(50, Math.max(1, Math.floor(limit ?? 20)));
+    const { page } = await auth.admin.audit.list(ctx, { all: true, paginationOpts: { numItems, cursor: null } });
+    const emails = new Map<string, string>();
+    const nameOf = async (userId: string | undefined) => {
+      if (userId === undefined) return null;
+      if (!emails.has(userId)) emails.set(userId, (await auth.user.get(ctx, userId))?.email ?? userId);
+      return emails.get(userId)!;
+    };
+    const events = [];
+    for (const event of page) {
+      events.push({
+        id: event._id,
+        time: event._creationTime,
+        type: event.type,
+        reason: event.reason ?? null,
+        user: await nameOf(event.userId),
+        actor: await nameOf(event.actorUserId),
+      });
+    }
+    return events;
   },
 });
 

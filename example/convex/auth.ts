@@ -1,13 +1,59 @@
-import { Auth } from "convex-auth-kit/server";
+import { Auth, type AuthCallbacks } from "convex-auth-kit/server";
 import { Password } from "convex-auth-kit/providers";
 import { Passkey } from "convex-auth-kit/providers";
 import { TOTP } from "convex-auth-kit/providers";
 import { Anonymous, Email, Phone } from "convex-auth-kit/providers";
 import GitHub from "@auth/core/providers/github";
 import { components, internal } from "./_generated/api";
+import type { DataModel } from "./_generated/dataModel";
+
+/** The most devices a profile remembers for the "new device" notice. */
+const DEVICES_KEPT = 10;
+
+/**
+ * The example's lifecycle callbacks (docs/hooks.md), run by the component
+ * in the transaction of each change:
+ * - `afterUserCreated`: the app's own `profiles` row, created with the user
+ *   (a failure here would undo the sign-up, so there is never a user
+ *   without a profile);
+ * - `afterSignIn`: a sign-in from a device (user agent) the user never
+ *   signed in from sends a "new device" notice to their email through the
+ *   scheduler (here: the dev outbox), once they have a device on record;
+ * - `afterUserDeleted`: the profile goes with the user.
+ */
+const callbacks: AuthCallbacks<DataModel> = {
+  afterUserCreated: async (ctx, { userId, provider }) => {
+    await ctx.db.insert("profiles", { userId, signedUpWith: provider ?? "app", devices: [] });
+  },
+  afterSignIn: async (ctx, { userId, user, userAgent }) => {
+    const profile = await ctx.db
+      .query("profiles")
+      .withIndex("by_user", (q) => q.eq("userId", userId))
+      .unique();
+    const device = userAgent ?? "an unknown device";
+    if (profile === null || profile.devices.includes(device)) return;
+    await ctx.db.patch(profile._id, { devices: [...profile.devices, device].slice(-DEVICES_KEPT) });
+    if (profile.devices.length > 0 && user.email !== undefined) {
+      // Sent after the sign-in commits (a scheduled function runs only if this transaction does).
+      await ctx.scheduler.runAfter(0, internal.outbox.deliver, {
+        to: user.email,
+        subject: "New sign-in to your account",
+        code: device,
+        expiresAt: Date.now() + 7 * 24 * 60 * 60 * 1000,
+      });
+    }
+  },
+  afterUserDeleted: async (ctx, { userId }) => {
+    const profile = await ctx.db
+      .query("profiles")
+      .withIndex("by_user", (q) => q.eq("userId", userId))
+      .unique();
+    if (profile !== null) await ctx.db.delete(profile._id);
+  },
+};
 
 /** The example's auth: email + password, with reset codes "sent" to the outbox table. */
-export const auth = Auth({
+export const auth = Auth<DataModel>({
   component: components.auth,
   providers: [
     Password({
@@ -57,14 +103,23 @@ export const auth = Auth({
   // the access tokens' lifetime, so refreshes happen often (the browser chaos test uses 15 s).
   // Unset: the default (15 minutes). Not for production: set it only on a development deployment.
   ...(process.env.EXAMPLE_ACCESS_TOKEN_TTL_MS ? { accessTokenTtlMs: Number(process.env.EXAMPLE_ACCESS_TOKEN_TTL_MS) } : {}),
-  // Admins: the users whose verified email is listed in ADMIN_EMAILS (comma-separated).
+  // Likewise EXAMPLE_REAUTH_WINDOW_MS shortens how long after signing in (or confirming the password)
+  // sensitive changes are allowed (default 10 minutes; the browser test of re-authentication uses 4 s).
+  ...(process.env.EXAMPLE_REAUTH_WINDOW_MS ? { reauthenticateWithinMs: Number(process.env.EXAMPLE_REAUTH_WINDOW_MS) } : {}),
+  // Admins: the users whose verified email is listed in ADMIN_EMAILS (comma-separated). They may
+  // impersonate users who are not admins, for an hour at most (the Admin page's "Impersonate").
   admin: {
+    impersonation: true,
     isAdmin: async (ctx, userId) => {
       const admins = (process.env.ADMIN_EMAILS ?? "").split(",").map((email) => email.trim().toLowerCase());
       const user = await ctx.runQuery(components.auth.users.get, { userId });
       return user?.email !== undefined && user.emailVerificationTime !== undefined && admins.includes(user.email);
     },
   },
+  // The package's own tests and benchmarks run the example with EXAMPLE_CALLBACKS=0 (test/harness/env.ts),
+  // to measure the package alone; everywhere else the callbacks are on.
+  ...(process.env.EXAMPLE_CALLBACKS === "0" ? {} : { callbacks }),
 });
 
-export const { signIn, signOut, refresh, sessionState } = auth;
+// `hooks`: the mutation the component runs the callbacks through, in the transaction of the change.
+export const { signIn, signOut, refresh, sessionState, hooks } = auth;

@@ -13,4 +13,25 @@ export default defineSchema({
     code: v.string(),
     expiresAt: v.number(),
   }).index("by_to", ["to"]),
+  /**
+   * The example's own data, keyed by the auth user's id: a guest's notes
+   * stay theirs when the guest creates an account (the user keeps its id).
+   */
+  notes: defineTable({
+    userId: v.string(),
+    text: v.string(),
+  }).index("by_user", ["userId"]),
+  /**
+   * The app's own data about a user, beside the auth component's: one row
+   * per user, made by the `afterUserCreated` callback in the sign-up's
+   * transaction (convex/auth.ts), deleted by `afterUserDeleted` with the
+   * user. `devices` are the user agents the user signed in from (the last
+   * 10), for the "new device" notice.
+   */
+  profiles: defineTable({
+    userId: v.string(),
+    /** The provider of the sign-up (`password`, `github`, ...), or `app` for a user made by the app's code. */
+    signedUpWith: v.string(),
+    devices: v.array(v.string()),
+  }).index("by_user", ["userId"]),
 });

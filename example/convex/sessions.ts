@@ -18,6 +18,26 @@ export const list = query({
   },
 });
 
+/**
+ * For the app's banner: `null`, or who an admin is impersonating in this
+ * session, who the admin is, and when the impersonation ends (at most an
+ * hour after it started). Reactive: it turns `null` when it ends.
+ */
+export const impersonation = query({
+  args: {},
+  handler: async (ctx) => {
+    const session = await auth.session.current(ctx);
+    if (session === null || session.impersonatorUserId === undefined) return null;
+    const user = await auth.user.get(ctx, session.userId);
+    const admin = await auth.user.get(ctx, session.impersonatorUserId);
+    return {
+      user: user?.email ?? user?.name ?? session.userId,
+      admin: admin?.email ?? session.impersonatorUserId,
+      expiresAt: session.expirationTime,
+    };
+  },
+});
+
 /** Signs one of my devices out. */
 export const revoke = mutation({
   args: { sessionId: v.string() },

@@ -11,7 +11,13 @@ export const viewer = query({
     const user = await auth.user.get(ctx);
     return user === null
       ? null
-      : { id: user._id, name: user.name ?? null, email: user.email ?? null, username: user.username ?? null };
+      : {
+          id: user._id,
+          name: user.name ?? null,
+          email: user.email ?? null,
+          username: user.username ?? null,
+          isGuest: user.isAnonymous === true,
+        };
   },
 });
 

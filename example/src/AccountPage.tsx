@@ -8,6 +8,8 @@ import { unexpectedOutcome } from "./outcomes";
 import { useSession } from "./session";
 import { EmailField, PasswordField, type EmailProps } from "./fields";
 import { TaskResult, useTask } from "./useTask";
+import { LinkedAccounts } from "./LinkedAccounts";
+import { Notes } from "./Notes";
 
 export function AccountPage() {
   return (
@@ -68,7 +70,12 @@ function SignedOut() {
 
 
 
-function SignUpForm({ email, onEmailChange }: EmailProps) {
+/**
+ * The password sign-up form. Signed in as a guest, the same call upgrades
+ * the guest (the server sees the guest's session): the user keeps its id,
+ * so everything of theirs stays.
+ */
+function SignUpForm({ email, onEmailChange, guest = false }: EmailProps & { guest?: boolean }) {
   const { session } = useSession();
   const task = useTask();
   const [name, setName] = useState("");
@@ -89,6 +96,12 @@ function SignUpForm({ email, onEmailChange }: EmailProps) {
   return (
     <section className="card narrow">
       <h2>Create an account</h2>
+      {guest && (
+        <p className="muted small">
+          You are a guest: create an account with a password to keep this user, its id and your notes. Signed out, a guest
+          is gone for good.
+        </p>
+      )}
       <form onSubmit={submit}>
         <label>
           Name <span className="muted">(optional)</span>
@@ -304,16 +317,26 @@ function SignedIn() {
   return (
     <div className="cards">
       <Profile viewer={viewer} />
+      {viewer.isGuest && <GuestSignUp />}
+      <AppProfile />
+      <Notes />
       <RenameForm current={viewer.name} />
-      <UsernameForm current={viewer.username} />
-      <ChangePasswordForm />
+      {!viewer.isGuest && <UsernameForm current={viewer.username} />}
+      {!viewer.isGuest && <ChangePasswordForm />}
+      <LinkedAccounts />
       <Devices />
       <DeleteAccount />
     </div>
   );
 }
 
-type Viewer = { id: string; name: string | null; email: string | null; username: string | null };
+/** A guest's way to keep their user: the password sign-up, sent with the guest's session. */
+function GuestSignUp() {
+  const [email, setEmail] = useState("");
+  return <SignUpForm email={email} onEmailChange={setEmail} guest />;
+}
+
+type Viewer = { id: string; name: string | null; email: string | null; username: string | null; isGuest: boolean };
 
 function Profile({ viewer }: { viewer: Viewer }) {
   const { session } = useSession();
@@ -321,6 +344,7 @@ function Profile({ viewer }: { viewer: Viewer }) {
   return (
     <section className="card wide">
       <h2>Signed in</h2>
+      {viewer.isGuest && <p className="muted small">A guest: no email, password or other way to sign in yet.</p>}
       <dl className="details">
         <dt>Name</dt>
         <dd>{viewer.name ?? "—"}</dd>
@@ -337,6 +361,34 @@ function Profile({ viewer }: { viewer: Viewer }) {
         </button>
       </div>
       <TaskResult status={task.status} />
+    </section>
+  );
+}
+
+/** The app's own row for the user, made by the `afterUserCreated` callback (convex/auth.ts). */
+function AppProfile() {
+  const profile = useQuery(api.profiles.mine);
+  return (
+    <section className="card">
+      <h2>Your app profile</h2>
+      <p className="muted small">
+        The app's own <code>profiles</code> row, made by its <code>afterUserCreated</code> callback in the sign-up's
+        transaction. A sign-in from a device not seen before sends a notice to your email (the dev outbox here).
+      </p>
+      {profile === undefined ? (
+        <p className="muted">Loading…</p>
+      ) : profile === null ? (
+        <p className="muted">No profile row: the app's callbacks are off.</p>
+      ) : (
+        <dl className="details">
+          <dt>Signed up with</dt>
+          <dd>{profile.signedUpWith}</dd>
+          <dt>Since</dt>
+          <dd>{formatTime(profile.createdAt)}</dd>
+          <dt>Devices seen</dt>
+          <dd>{profile.devices.length === 0 ? "—" : profile.devices.map(describeUserAgent).join(", ")}</dd>
+        </dl>
+      )}
     </section>
   );
 }

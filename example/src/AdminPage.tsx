@@ -1,7 +1,7 @@
 import { useEffect, useState, type FormEvent } from "react";
 import { useMutation, usePaginatedQuery, useQuery } from "convex/react";
 import type { FunctionReturnType } from "convex/server";
-import { authErrorCode } from "convex-auth-kit/react";
+import { authErrorCode, useAuthActions } from "convex-auth-kit/react";
 import { api } from "../convex/_generated/api";
 import { AuthGate } from "./AuthGate";
 import { ErrorBoundary } from "./ErrorBoundary";
@@ -14,9 +14,9 @@ export function AdminPage() {
       <h1>Admin</h1>
       <p className="lead">
         Accounts administration with <code>auth.admin.user.*</code>: find users, look at one, ban or unban them, sign
-        them out everywhere, mark their email verified, remove a factor. Admins are the users whose verified email is
-        listed in <code>ADMIN_EMAILS</code> (<code>convex/auth.ts</code>); everyone else is refused with{" "}
-        <code>FORBIDDEN</code>.
+        them out everywhere, mark their email verified, remove a factor, impersonate them for up to an hour, and watch
+        the audit log live. Admins are the users whose verified email is listed in <code>ADMIN_EMAILS</code>{" "}
+        (<code>convex/auth.ts</code>); everyone else is refused with <code>FORBIDDEN</code>.
       </p>
       <AuthGate
         signedOut={
@@ -30,10 +30,16 @@ export function AdminPage() {
       >
         <ErrorBoundary
           fallback={(error) =>
-            authErrorCode(error) === "FORBIDDEN" ? <NotAdmin /> : <ErrorMessage error={error} />
+            authErrorCode(error) === "FORBIDDEN" ? (
+              <NotAdmin />
+            ) : authErrorCode(error) === "IMPERSONATING" ? (
+              <Impersonating />
+            ) : (
+              <ErrorMessage error={error} />
+            )
           }
         >
-          <Admin />
+          <AdminUnlessImpersonating />
         </ErrorBoundary>
       </AuthGate>
     </>
@@ -51,6 +57,22 @@ function NotAdmin() {
       </p>
     </section>
   );
+}
+
+/** While impersonating, the admin is the user: no admin tools until they stop (the banner above). */
+function Impersonating() {
+  return (
+    <section className="card narrow" role="note">
+      <h2>Impersonating</h2>
+      <p>You are acting as another user: the admin tools are refused (IMPERSONATING). Stop impersonating first.</p>
+    </section>
+  );
+}
+
+function AdminUnlessImpersonating() {
+  const impersonation = useQuery(api.sessions.impersonation, {});
+  if (impersonation === undefined) return <p className="muted">Loading…</p>;
+  return impersonation !== null ? <Impersonating /> : <Admin />;
 }
 
 type Filter = "" | "banned" | "unverified" | "has2fa";
@@ -72,7 +94,42 @@ function Admin() {
           <UserDetail userId={selected} onClose={() => setSelected(null)} />
         </ErrorBoundary>
       )}
+      <ErrorBoundary>
+        <EventFeed />
+      </ErrorBoundary>
     </div>
+  );
+}
+
+// ---------------------------------------------------------------------------
+// The live event feed: a query subscription, so new events arrive by themselves.
+
+function EventFeed() {
+  const events = useQuery(api.admin.recentEvents, { limit: 25 });
+  return (
+    <section className="card wide" aria-label="Live events">
+      <h2>Live events</h2>
+      <p className="muted small">
+        The newest audit events, everyone's (<code>auth.admin.audit.list</code> with <code>all: true</code>): subject,
+        and actor when someone else did it.
+      </p>
+      {events === undefined ? (
+        <p className="muted">Loading…</p>
+      ) : events.length === 0 ? (
+        <p className="muted">No events yet.</p>
+      ) : (
+        <ul className="event-feed" aria-label="Events">
+          {events.map((e) => (
+            <li key={e.id}>
+              <span className="muted small">{new Date(e.time).toLocaleTimeString()}</span> <code>{e.type}</code>
+              {e.reason !== null && <span className="small"> ({e.reason})</span>}
+              {e.user !== null && <span> · {e.user}</span>}
+              {e.actor !== null && <span className="small"> · by {e.actor}</span>}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
   );
 }
 
@@ -261,6 +318,7 @@ function Actions({ detail }: { detail: Detail }) {
   const unban = useMutation(api.admin.unban);
   const revokeSessions = useMutation(api.admin.revokeSessions);
   const markEmailVerified = useMutation(api.admin.markEmailVerified);
+  const { impersonate } = useAuthActions();
   const task = useTask();
   const [reason, setReason] = useState("");
 
@@ -315,6 +373,21 @@ function Actions({ detail }: { detail: Detail }) {
           }
         >
           Sign out everywhere
+        </button>
+        <button
+          type="button"
+          className="secondary"
+          disabled={task.pending || user.ban !== undefined}
+          title="Act as this user for up to an hour (not an admin, not a banned user); the user's own sessions stay as they are"
+          onClick={() =>
+            void task.run(async () => {
+              await impersonate(user._id);
+              // Their data: the Account page, as they see it (the banner has the way back).
+              window.location.hash = "#/account";
+            })
+          }
+        >
+          Impersonate
         </button>
         {user.email !== undefined && user.emailVerificationTime === undefined && (
           <button

@@ -3,6 +3,7 @@ import { useMutation, useQuery } from "convex/react";
 import { api } from "../convex/_generated/api";
 import { AuthGate } from "./AuthGate";
 import { TaskResult, useTask } from "./useTask";
+import { ConfirmPassword, needsProof } from "./ConfirmPassword";
 
 export function ApiKeysPage() {
   return (
@@ -145,6 +146,7 @@ function CreateKey({ onCreated }: { onCreated: (key: NewKey) => void }) {
         </button>
       </form>
       <TaskResult status={task.status} />
+      {needsProof(task.status) && <ConfirmPassword />}
     </section>
   );
 }

@@ -6,6 +6,7 @@ import { AdminPage } from "./AdminPage";
 import { ApiKeysPage } from "./ApiKeysPage";
 import { DirectoryPage } from "./DirectoryPage";
 import { GroupsPage } from "./GroupsPage";
+import { ImpersonationBanner } from "./ImpersonationBanner";
 import { PasskeysPage } from "./PasskeysPage";
 import { PendingSignInPrompt } from "./PendingSignIn";
 import { SecondFactorPrompt } from "./SecondFactor";
@@ -64,6 +65,8 @@ export function App() {
         ))}
       </nav>
       <main className="content">
+        {/* An admin acting as a user: on every page, with the way back. */}
+        <ImpersonationBanner />
         {/* An OAuth return or a link that failed, whichever page it landed on. */}
         <SignInReturnError />
         {/* A magic link opened in a browser that did not ask for it waits here for a yes or no. */}

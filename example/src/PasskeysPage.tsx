@@ -3,6 +3,7 @@ import { useMutation, useQuery } from "convex/react";
 import { useAuthActions } from "convex-auth-kit/react";
 import { api } from "../convex/_generated/api";
 import { AuthGate } from "./AuthGate";
+import { ConfirmPassword } from "./ConfirmPassword";
 import { useSession } from "./session";
 import { TaskResult, useTask } from "./useTask";
 import { PasswordStep } from "./PasswordStep";
@@ -177,6 +178,11 @@ function StepUp() {
         {task.pending ? "Waiting for your passkey…" : "Verify with a passkey"}
       </button>
       <TaskResult status={task.status} />
+      <p className="muted small">
+        Without a second factor, adding a passkey more than 10 minutes after signing in asks for your
+        password again:
+      </p>
+      <ConfirmPassword />
     </section>
   );
 }

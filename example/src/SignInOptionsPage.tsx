@@ -15,7 +15,7 @@ import { TaskResult, useTask } from "./useTask";
 export function SignInOptionsPage() {
   const { status, session } = useSession();
   const viewer = useQuery(api.users.viewer, status === "signedIn" ? {} : "skip");
-  const isGuest = viewer !== undefined && viewer !== null && viewer.email === null && viewer.name === null;
+  const isGuest = viewer?.isGuest === true;
   return (
     <>
       <h1>More ways to sign in</h1>
@@ -31,7 +31,7 @@ export function SignInOptionsPage() {
             {viewer === undefined
               ? "…"
               : isGuest
-                ? "You are a guest. Sign in below with GitHub, an email or a phone number to keep this account."
+                ? "You are a guest. Sign in below with GitHub, an email or a phone number to keep this account. Or create an account with a password on the Account page."
                 : `As ${viewer?.email ?? viewer?.name ?? "a user"}.`}
           </p>
           <button type="button" onClick={() => void session.signOut()}>

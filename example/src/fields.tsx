@@ -1,4 +1,5 @@
 /** Form fields the example's sign-in forms share. */
+import { useId } from "react";
 
 /** An email field whose value lives in the parent (several forms share it). */
 export type EmailProps = { email: string; onEmailChange: (email: string) => void };
@@ -19,7 +20,13 @@ export function EmailField({ email, onEmailChange, disabled }: EmailProps & { di
   );
 }
 
-/** A password field. */
+/**
+ * The example's rule for new passwords, as the server's `Password()` applies
+ * it by default (`passwordPolicy: { minLength, maxLength }` changes it there).
+ */
+export const NEW_PASSWORD_RULE = "12 to 128 characters; any characters, spaces too.";
+
+/** A password field; a new password's field says the rule under it. */
 export function PasswordField({
   label,
   value,
@@ -31,16 +38,26 @@ export function PasswordField({
   onChange: (value: string) => void;
   autoComplete: "current-password" | "new-password";
 }) {
+  const ruleId = useId();
+  const isNew = autoComplete === "new-password";
   return (
-    <label>
-      {label}
-      <input
-        type="password"
-        value={value}
-        onChange={(e) => onChange(e.target.value)}
-        required
-        autoComplete={autoComplete}
-      />
-    </label>
+    <>
+      <label>
+        {label}
+        <input
+          type="password"
+          value={value}
+          onChange={(e) => onChange(e.target.value)}
+          required
+          autoComplete={autoComplete}
+          {...(isNew ? { "aria-describedby": ruleId } : {})}
+        />
+      </label>
+      {isNew && (
+        <p id={ruleId} className="muted small">
+          {NEW_PASSWORD_RULE}
+        </p>
+      )}
+    </>
   );
 }

@@ -16,12 +16,18 @@
  *   many of the 50 read it kept): flat, but not a full page.
  * - `admin.userDetail`: a user with 3 sessions; `admin.revokeSessions` (3
  *   sessions end), `admin.markEmailVerified`.
+ * - `admin.ban`: a user with 50 sessions (each with a refresh token): the
+ *   ban, and every session ending in the same transaction.
+ * - `admin.impersonate`: `signIn("impersonate", { userId })` from a fresh
+ *   admin session (the admin guard, the target's `isAdmin`, the session
+ *   issued and its token signed); `admin.impersonate.stop`: the
+ *   impersonation ends and the admin's own session continues.
  */
 import { componentsGeneric, type AnyComponents, type FunctionReference } from "convex/server";
 import { expect, test } from "vitest";
 import { api, components } from "../../example/convex/_generated/api.js";
 import { makeTest } from "../../test/harness/setup.js";
-import { as, claimsOf, password, tokensOf } from "../../test/harness/auth.js";
+import { as, claimsOf, password, tokensOf, type Tokens } from "../../test/harness/auth.js";
 import { Meter, type OpFigures } from "./meter.js";
 import { RUNS, saveResult } from "./results.js";
 
@@ -101,6 +107,45 @@ test("admin", { timeout: 600_000 }, async () => {
     ops["admin.markEmailVerified"] = await big.meter.measure(RUNS, userWithSessions, async (userId) => {
       expect(await big.admin.mutation(api.admin.markEmailVerified, { userId })).toBe(true);
     });
+
+    // A ban ends every session of the user at once: 50 of them.
+    const userWith50Sessions = async () => {
+      const userId = await big.t.mutation(components.auth.users.create, { email: `banned${++n}@bench.test`, name: "Banned" });
+      await big.t.mutation(seed.insertSessions, { userId, count: 50 });
+      return userId;
+    };
+    ops["admin.ban"] = await big.meter.measure(
+      RUNS,
+      userWith50Sessions,
+      async (userId) => await big.admin.mutation(api.admin.ban, { userId, reason: "bench" }),
+      async (userId) => {
+        expect(await big.t.query(components.auth.sessions.list, { userId })).toEqual([]);
+      },
+    );
+
+    // Impersonation, from a fresh admin session each run (one holds one impersonation at a time).
+    const adminAndTarget = async () => {
+      const tokens = tokensOf(await password.signIn(big.t, ADMIN, PW));
+      const userId = await big.t.mutation(components.auth.users.create, { email: `impersonated${++n}@bench.test`, name: "Target" });
+      return { tokens, userId };
+    };
+    // What the React client's impersonate(userId) sends: the access token, and the session's refresh token.
+    const impersonate = async ({ tokens, userId }: Awaited<ReturnType<typeof adminAndTarget>>): Promise<Tokens> =>
+      tokensOf(
+        await as(big.t, tokens.token).action(api.auth.signIn, {
+          provider: "impersonate",
+          params: { userId, refreshToken: tokens.refreshToken },
+        }),
+      );
+    ops["admin.impersonate"] = await big.meter.measure(RUNS, adminAndTarget, impersonate);
+    ops["admin.impersonate.stop"] = await big.meter.measure(
+      RUNS,
+      async () => await impersonate(await adminAndTarget()),
+      async (tokens) => {
+        const params = { flow: "stop", refreshToken: tokens.refreshToken };
+        tokensOf(await as(big.t, tokens.token).action(api.auth.signIn, { provider: "impersonate", params }));
+      },
+    );
   } finally {
     if (saved === undefined) delete process.env.ADMIN_EMAILS;
     else process.env.ADMIN_EMAILS = saved;

@@ -12,14 +12,23 @@
  * - `email.verify`: `signIn("email", { email, code })` of a returning user;
  *   `email.verify.newUser` the first one (creates the user).
  * - `anonymous.signIn`: a new guest with a session.
+ * - `account.link.callback`: the callback of a link-mode flow
+ *   (`signIn("github", { link: true })` while signed in, the example app
+ *   against the GitHub look-alike): as `oauth.callback`, the code also
+ *   names the user and session.
+ * - `account.link`: the client's exchange of that code: the session is
+ *   checked live (and step-up), the account attached to the caller, the
+ *   session goes on with a fresh refresh token.
+ * - `account.unlink`: `auth.account.unlink` (example/convex/accounts.ts) of
+ *   a user's GitHub account, beside their password.
  *
  * `auditEventsWritten` counts the audit-log rows among `documentsWritten`.
  */
 import { makeFunctionReference } from "convex/server";
 import { afterAll, beforeAll, test } from "vitest";
 import { api } from "../../example/convex/_generated/api.js";
-import { startOidc } from "../../test/fixtures/oauthServers.js";
-import { makeAuthTest, probe, tokensOf } from "../../test/harness/auth.js";
+import { startGitHub, startOidc } from "../../test/fixtures/oauthServers.js";
+import { as, makeAuthTest, password, probe, tokensOf } from "../../test/harness/auth.js";
 import { makeTestOf } from "../../test/harness/setup.js";
 import { Meter, type OpFigures } from "./meter.js";
 import { RUNS, saveResult } from "./results.js";
@@ -28,8 +37,10 @@ const modules = import.meta.glob(["../../test/fixtures/oauth/**/*.ts", "!../../t
 const signIn = makeFunctionReference<"action">("auth:signIn");
 
 let oidc: Awaited<ReturnType<typeof startOidc>>;
+let github: Awaited<ReturnType<typeof startGitHub>>;
 beforeAll(async () => {
   oidc = await startOidc();
+  github = await startGitHub();
   Object.assign(process.env, {
     SITE_URL: "https://app.example.test",
     AUTH_MOCK_ISSUER: oidc.issuer,
@@ -37,10 +48,15 @@ beforeAll(async () => {
     AUTH_MOCK_SECRET: "mock-secret",
     // The fixture's GitHub provider is not measured; it only needs a base URL.
     OAUTH_TEST_GITHUB: "http://127.0.0.1:9",
+    // The example's GitHub (read when its auth.ts loads): the look-alike, for linking.
+    AUTH_GITHUB_ID: "gh-client",
+    AUTH_GITHUB_SECRET: "gh-secret",
+    AUTH_GITHUB_ENTERPRISE_URL: github.base,
   });
 });
 afterAll(async () => {
   await oidc?.stop();
+  await github?.stop();
 });
 
 type Ops = Record<string, OpFigures & { auditEventsWritten?: number }>;
@@ -168,6 +184,52 @@ test("oauth, email codes and anonymous sign-in", { timeout: 600_000 }, async () 
     ({ email, code }) => e.action(api.auth.signIn, { provider: "email", params: { email, code } }),
   );
   await measureEmail("anonymous.signIn", async () => null, () => e.action(api.auth.signIn, { provider: "anonymous" }));
+
+  // ---- Linking while signed in (the example app: GitHub against the look-alike) ----
+  /** A user signed up with a password, and where their link-mode flow reaches our callback. */
+  async function linkToCallback() {
+    const user = tokensOf(await password.signUp(e, `link${++n}@bench.test`, "correct horse battery"));
+    github.who({ sub: String(1000 + n), email: `gh${n}@bench.test`, emailVerified: true });
+    const { redirect, verifier } = (await as(e, user.token).action(api.auth.signIn, {
+      provider: "github",
+      params: { link: true },
+    })) as { redirect: string; verifier: string };
+    const hop = new URL(redirect);
+    const opened = await e.fetch(hop.pathname + hop.search, { method: "POST", headers: { origin: "https://app.example.test" } });
+    const cookie = (opened.headers.get("set-cookie") ?? "").split(";")[0];
+    const authorized = await fetch(opened.headers.get("location")!, { redirect: "manual" });
+    const back = new URL(authorized.headers.get("location")!);
+    return { user, path: back.pathname + back.search, cookie, verifier };
+  }
+  async function linkCallback({ path, cookie }: { path: string; cookie: string }) {
+    const landed = new URL((await e.fetch(path, { headers: { cookie } })).headers.get("location")!);
+    const code = landed.searchParams.get("code");
+    if (code === null) throw new Error(`callback failed: ${landed.href}`);
+    return code;
+  }
+  const linkExchange = (token: string, code: string, verifier: string) =>
+    as(e, token).action(api.auth.signIn, { params: { code }, verifier });
+  // + 1: the callback's HTTP action is not one of the instrumented functions.
+  await measureEmail("account.link.callback", linkToCallback, linkCallback);
+  ops["account.link.callback"]!.calls += 1;
+  await measureEmail(
+    "account.link",
+    async () => {
+      const at = await linkToCallback();
+      return { token: at.user.token, code: await linkCallback(at), verifier: at.verifier };
+    },
+    async ({ token, code, verifier }) => tokensOf(await linkExchange(token, code, verifier)),
+  );
+  await measureEmail(
+    "account.unlink",
+    async () => {
+      const at = await linkToCallback();
+      const { token } = tokensOf(await linkExchange(at.user.token, await linkCallback(at), at.verifier));
+      const accounts = await as(e, token).query(api.accounts.list, {});
+      return { token, accountId: accounts.find((a) => a.provider === "github")!.accountId };
+    },
+    ({ token, accountId }) => as(e, token).mutation(api.accounts.unlink, { accountId }),
+  );
 
   saveResult("oauth", { ops });
 });

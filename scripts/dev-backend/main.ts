@@ -71,6 +71,8 @@ Object.assign(process.env, secrets(options["state-dir"]), {
   SITE_URL: options["site-url"],
   // The example's development helpers (outbox, directory) answer here.
   EXAMPLE_DEV_TOOLS: "1",
+  // The example's lifecycle callbacks run (the test harness turns them off for its own tests).
+  EXAMPLE_CALLBACKS: "1",
 });
 
 let sync: ReturnType<typeof syncServer> | undefined;

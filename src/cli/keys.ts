@@ -38,7 +38,8 @@ export async function generateKeys(): Promise<GeneratedKeys> {
   const pem = await exportPKCS8(privateKey);
   const { kty, n, e } = await exportJWK(publicKey);
   if (kty !== "RSA" || n === undefined || e === undefined) {
-    throw new Error("Unexpected public key export from jose.");
+    // An internal assertion (jose always exports these for an RSA key), in the CLI, outside Convex.
+    throw new Error("Internal: unexpected public key export from jose.");
   }
   const kid = await calculateJwkThumbprint({ kty, n, e }, "sha256");
   return {

@@ -62,6 +62,12 @@ export type AuthClientOptions = {
    * page (the server accepts the start only from the app's own origin).
    */
   navigate?: (url: string) => void;
+  /**
+   * `"convex-dev-auth"`: on load, a refresh token @convex-dev/auth's React
+   * client left in `storage` (under this `namespace`) is exchanged once for
+   * one of our sessions and its keys removed (`migrate.ts`, loaded only then).
+   */
+  migrateFrom?: "convex-dev-auth";
 };
 
 /** A sign-in link waiting for the person to confirm its account (`shown`: what the app may see). */
@@ -81,6 +87,8 @@ export type Core = {
   msLeft: (token: string) => number;
   /** Writes tokens (or their absence) in turn with the other token writes. */
   save(tokens: Tokens | null): Promise<unknown>;
+  /** The current refresh token, for the calls that prove the session with it (impersonation). */
+  refreshToken(): string | undefined;
   /** The stored step, read afresh (also shown). */
   readStep(): Promise<StoredStep | null>;
   /** Keeps a step (`JSON.stringify`'d), or none. */
@@ -89,6 +97,8 @@ export type Core = {
   confirmation?: Confirmation;
   /** Tells the listeners that something changed. */
   notify(): void;
+  /** The cross-tab lock. */
+  lock: Lock;
   /**
    * Settles once the sign-ins sent while signed in have, or after 15 s (each
    * may replace the session: see `sessionEnded`); kept by `steps.ts`.
@@ -136,11 +146,13 @@ export class AuthClient {
       client: this,
       msLeft,
       save: this.#save,
+      refreshToken: () => this.#tokens?.refreshToken,
       readStep: this.#readStep,
       setStep: this.#setStep,
       notify: this.#notify,
+      lock: this.#lock,
     };
-    this.#ready = this.#load();
+    this.#ready = options.migrateFrom ? this.#migrate().then(() => this.#load()) : this.#load();
     void this.#readStep();
     const online = () => this.#wake();
     globalThis.addEventListener?.("online", online);
@@ -199,6 +211,17 @@ export class AuthClient {
    */
   pendingStep(): PendingStep | null {
     return this.#step;
+  }
+
+  /**
+   * An admin starts impersonating `userId` (`signIn("impersonate")` with
+   * this session's refresh token, which proves it): on `signedIn` the
+   * client holds the impersonation's tokens, in every tab. `null` stops it
+   * and brings the admin's own session back. Needs
+   * `Auth({ admin: { impersonation } })` on the server.
+   */
+  impersonate(userId: string | null): Promise<SignInOutcome> {
+    return loadSteps().then((steps) => steps.impersonate(this.#core, userId));
   }
 
   /** Drops any sign-in waiting for the user: the pending step and a link waiting for confirmation. */
@@ -277,6 +300,16 @@ export class AuthClient {
     });
   }
 
+  /** `migrateFrom`: exchanges @convex-dev/auth's stored refresh token, if there is one (its chunk loads only then). */
+  async #migrate(): Promise<void> {
+    const key = `__convexAuthRefreshToken_${this.#options.namespace.replace(/[^a-zA-Z0-9]/g, "")}`;
+    try {
+      if (await this.#storage.getItem(key)) await (await import("./migrate.js")).migrateFromConvexAuth(this.#core, key);
+    } catch {
+      // Whatever is stored of ours is loaded next; the legacy token waits for the next load.
+    }
+  }
+
   #notify = (): void => {
     for (const listener of [...this.#listeners]) listener();
   };
@@ -344,6 +377,7 @@ export class AuthClient {
         this.#options.transport.signIn({ refreshToken: stored.refreshToken }),
         sleep(this.#options.refreshTimeoutMs ?? 8000) as Promise<undefined>,
       ]);
+      // Never leaves this method: the catch below takes it as a failed attempt.
       if (!result) throw new Error("refresh timed out");
       const tokens = await this.#run(async () => {
         // Another tab stored tokens while the request was out (its lock may

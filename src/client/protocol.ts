@@ -90,4 +90,10 @@ export interface AuthTransport {
   signIn(args: SignInArgs, token?: string): Promise<SignInResult>;
   /** Ends the session `token` belongs to. */
   signOut(token: string): Promise<void>;
+  /**
+   * Exchanges a refresh token @convex-dev/auth gave this browser for one of
+   * our sessions (the server's `exchange` mutation, called once on load
+   * with `migrateFrom`). Optional: without it, those tokens are dropped.
+   */
+  exchangeLegacy?(refreshToken: string): Promise<SignInResult>;
 }

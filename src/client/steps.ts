@@ -50,6 +50,16 @@ export async function signIn(
 }
 
 /**
+ * `AuthClient.impersonate`: `signIn("impersonate")` with the session's
+ * refresh token: `{ userId }` starts an impersonation, `null` stops it.
+ */
+export async function impersonate(core: Core, userId: string | null): Promise<SignInOutcome> {
+  const refreshToken = core.refreshToken();
+  if (refreshToken === undefined) throw new ConvexError({ code: "NOT_SIGNED_IN", message: "Sign in first" });
+  return await signIn(core, "impersonate", userId === null ? { flow: "stop", refreshToken } : { userId, refreshToken });
+}
+
+/**
  * Finishes a sign-in from the URL (the React provider calls it when the URL
  * has one): removes `?code=` and `?authError=` from it, then reports
  * `?authError=CODE` (a failed OAuth callback) to `onError` as a

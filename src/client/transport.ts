@@ -10,7 +10,14 @@ export { makeFunctionReference };
  * by default: `auth:signIn`, `auth:signOut` (actions), `auth:refresh` (a
  * mutation), `auth:sessionState` (a query, watched by the React provider).
  */
-export type AuthActionNames = { signIn?: string; signOut?: string; refresh?: string; sessionState?: string };
+export type AuthActionNames = {
+  signIn?: string;
+  signOut?: string;
+  refresh?: string;
+  sessionState?: string;
+  /** The mutation that exchanges @convex-dev/auth's tokens (`migrateFrom`). Default `authMigration:exchange`. */
+  exchangeLegacy?: string;
+};
 
 /**
  * Reaches the app's `signIn`/`signOut` actions over HTTP, and its `refresh`
@@ -41,5 +48,9 @@ export function convexTransport(url: string, names: AuthActionNames = {}): AuthT
     async signOut(token) {
       await client(token).action(signOut, {});
     },
+    exchangeLegacy: (refreshToken) =>
+      client().mutation(makeFunctionReference<"mutation", { refreshToken: string }, SignInResult>(names.exchangeLegacy ?? "authMigration:exchange"), {
+        refreshToken,
+      }),
   };
 }

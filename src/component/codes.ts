@@ -91,7 +91,8 @@ export const create = mutation({
 
 /**
  * Redeems a code, all or nothing: checks it (a miss takes a token from the
- * failed-attempt bucket `limit`; with none left nothing is checked) and
+ * failed-attempt bucket `limit` and records a `code_refused` event; with none
+ * left nothing is checked) and
  * applies what it was sent for. Outcomes are returned, not thrown, so the
  * bucket's change commits. No session starts here: the server asks
  * `sessions.issue` for one, and a user with a second factor must pass it.
@@ -132,13 +133,17 @@ export const redeem = mutation({
     }
     const audit = await auditOf(ctx, args);
     if (args.identity !== undefined) {
-      const check = await takeCode(ctx, target, args);
+      const check = await takeCode(ctx, target, { codeHash: args.codeHash, limit: args.limit, audit });
       if (check.status !== "ok") return check;
       const resolved = await resolveIdentity(ctx, args.identity, args.linkUserId, audit);
       return resolved.status === "ok" ? { ...resolved, provider: args.provider } : resolved;
     }
     const account = await accountFor(ctx, args.provider, args.address);
-    const check = account === null ? await missCode(ctx, args.limit) : await takeCode(ctx, target, { ...args, accountId: account._id });
+    const attempt = { codeHash: args.codeHash, limit: args.limit, audit };
+    const check =
+      account === null
+        ? await missCode(ctx, target, attempt)
+        : await takeCode(ctx, target, { ...attempt, accountId: account._id, userId: account.userId });
     if (check.status !== "ok" || account === null) return check.status === "ok" ? { status: "invalid" as const } : check;
     const userId = account.userId;
     await proveMailbox(ctx, userId, account._id, audit);

@@ -30,6 +30,7 @@ import {
 } from "./model/passkeys.js";
 import { hasSecondFactor, pendingSecondFactor, syncSecondFactorFlag } from "./model/secondFactors.js";
 import { nameKeyFields } from "./model/profile.js";
+import { guestOf, signedInCaller, upgradeGuest } from "./model/guests.js";
 
 /**
  * Starts a registration ceremony: stores the challenge and returns what the
@@ -37,7 +38,10 @@ import { nameKeyFields } from "./model/profile.js";
  * `newUserHandle`), the profile to show, and the credentials to exclude.
  *
  * - `signUp`: a new user (created when the passkey is registered);
- *   `ACCOUNT_EXISTS` when another user holds the email.
+ *   `ACCOUNT_EXISTS` when another user holds the email. With `caller`
+ *   (the signed-in user) a guest: the guest's own user instead, which the
+ *   passkey will upgrade (`SESSION_ENDED` when the guest's session is not
+ *   live; a caller who is no guest makes a new user, as without one).
  * - `register`: a passkey for the signed-in user; `NOT_SIGNED_IN` when the
  *   session has ended; `STEP_UP_REQUIRED` when the user has a second factor
  *   and the session has not verified one in the last 10 minutes, or when the
@@ -49,7 +53,13 @@ export const beginRegistration = mutation({
     ceremony: ceremonyArgs,
     provider: v.string(),
     target: v.union(
-      v.object({ flow: v.literal("signUp"), email: v.optional(v.string()), name: v.optional(v.string()) }),
+      v.object({
+        flow: v.literal("signUp"),
+        email: v.optional(v.string()),
+        name: v.optional(v.string()),
+        /** The signed-in caller: a guest signs up as themself (upgraded, keeping their id). */
+        caller: v.optional(signedInCaller),
+      }),
       v.object({
         flow: v.literal("register"),
         userId: v.id("users"),
@@ -71,17 +81,32 @@ export const beginRegistration = mutation({
   handler: async (ctx, { ceremony, provider, target, newUserHandle, passkeyName, secondFactor }) => {
     const base = { provider, ...(passkeyName !== undefined ? { passkeyName } : {}), ...(secondFactor ? { secondFactor } : {}) };
     if (target.flow === "signUp") {
+      const caller = await guestOf(ctx, target.caller);
+      const guest = caller?.user ?? null;
       const email = target.email === undefined ? undefined : normalizeEmail(target.email);
-      if (email !== undefined) await requireFreeEmail(ctx, email);
+      if (email !== undefined) await requireFreeEmail(ctx, email, guest?._id);
+      // A guest keeps its user handle, should it have passkeys already.
+      const existing = guest === null ? [] : await passkeysOf(ctx, guest._id);
+      const userHandle = existing[0]?.userHandle ?? newUserHandle;
       const data: CeremonyData = {
         ...base,
         flow: "signUp",
-        userHandle: newUserHandle,
+        userHandle,
         ...(email !== undefined ? { email } : {}),
         ...(target.name !== undefined ? { name: target.name } : {}),
       };
-      await ctx.db.insert("verifiers", { kind: WEBAUTHN_VERIFIER, ...ceremony, data });
-      return { userHandle: newUserHandle, email, name: target.name, exclude: [] };
+      await ctx.db.insert("verifiers", {
+        kind: WEBAUTHN_VERIFIER,
+        ...ceremony,
+        ...(caller !== null ? { userId: caller.user._id, sessionId: caller.session._id } : {}),
+        data,
+      });
+      return {
+        userHandle,
+        email: email ?? guest?.email,
+        name: target.name ?? guest?.name,
+        exclude: existing.map((p) => ({ credentialId: p.credentialId, transports: p.transports })),
+      };
     }
     const user = await ctx.db.get(target.userId);
     if (user === null) throw authError("NOT_FOUND", "No such user");
@@ -95,7 +120,7 @@ export const beginRegistration = mutation({
     if (
       target.freshWithinMs !== undefined &&
       user.isAnonymous !== true &&
-      Math.max(session._creationTime, factorVerified) < now - target.freshWithinMs
+      Math.max(session._creationTime, session.authTime ?? 0, factorVerified) < now - target.freshWithinMs
     ) {
       throw authError("STEP_UP_REQUIRED", "Sign in again (or verify a second factor) to add a passkey");
     }
@@ -121,12 +146,13 @@ export const beginRegistration = mutation({
   },
 });
 
-async function requireFreeEmail(ctx: MutationCtx, email: string): Promise<void> {
+/** `ACCOUNT_EXISTS` when a user (other than `exceptUserId`, the guest signing up) holds `email`. */
+async function requireFreeEmail(ctx: MutationCtx, email: string, exceptUserId?: Id<"users">): Promise<void> {
   const holder = await ctx.db
     .query("users")
     .withIndex("by_email", (q) => q.eq("email", email))
     .first();
-  if (holder !== null) throw authError("ACCOUNT_EXISTS", "An account with this email exists");
+  if (holder !== null && holder._id !== exceptUserId) throw authError("ACCOUNT_EXISTS", "An account with this email exists");
 }
 
 /**
@@ -255,10 +281,12 @@ const newPasskeyArgs = v.object({
  * Stores a verified new credential, all or nothing (no session: the server
  * asks `sessions.issue` for one):
  * - `signUp`: creates the user (`ACCOUNT_EXISTS` when the email was taken
- *   meanwhile);
+ *   meanwhile); with `caller` a guest (still anonymous, its session live:
+ *   `SESSION_ENDED` otherwise), the guest's user instead, which gets the
+ *   email and name it lacks and stops being anonymous (`anonymous_upgraded`);
  * - `register`: adds it to the signed-in user, whose session (`sessionId`)
  *   must still be live (else `NOT_SIGNED_IN`). An anonymous user stops being
- *   anonymous.
+ *   anonymous (`anonymous_upgraded`).
  * `PASSKEY_INVALID` when the credential ID is registered already (to anyone).
  * A passkey without a name is called "Passkey <n>".
  */
@@ -266,7 +294,12 @@ export const completeRegistration = mutation({
   args: {
     provider: v.string(),
     target: v.union(
-      v.object({ flow: v.literal("signUp"), email: v.optional(v.string()), name: v.optional(v.string()) }),
+      v.object({
+        flow: v.literal("signUp"),
+        email: v.optional(v.string()),
+        name: v.optional(v.string()),
+        caller: v.optional(signedInCaller),
+      }),
       v.object({ flow: v.literal("register"), userId: v.id("users"), sessionId: v.id("sessions") }),
     ),
     passkey: newPasskeyArgs,
@@ -280,21 +313,29 @@ export const completeRegistration = mutation({
     }
     let userId: Id<"users">;
     let count = 0;
+    let created = false;
     if (target.flow === "signUp") {
+      const guest = (await guestOf(ctx, target.caller))?.user ?? null;
       const email = target.email === undefined ? undefined : normalizeEmail(target.email);
-      if (email !== undefined) await requireFreeEmail(ctx, email);
-      userId = await ctx.db.insert("users", {
-        ...(email !== undefined ? { email } : {}),
-        ...(target.name !== undefined ? { name: target.name, ...nameKeyFields(target.name) } : {}),
-      });
-      await recordEvent(ctx, { type: "sign_up", userId, data: { provider } }, audit);
+      if (email !== undefined) await requireFreeEmail(ctx, email, guest?._id);
+      if (guest !== null) {
+        userId = guest._id;
+        await upgradeGuest(ctx, guest, { set: email !== undefined ? { email } : {}, profile: { name: target.name } }, provider, audit);
+        count = (await passkeysOf(ctx, userId)).length;
+      } else {
+        userId = await ctx.db.insert("users", {
+          ...(email !== undefined ? { email } : {}),
+          ...(target.name !== undefined ? { name: target.name, ...nameKeyFields(target.name) } : {}),
+        });
+        created = true;
+      }
     } else {
       userId = target.userId;
       const user = await ctx.db.get(userId);
       if (user === null) throw authError("NOT_FOUND", "No such user");
       await requireLiveSession(ctx, userId, target.sessionId);
       // A guest with a passkey can come back: no longer anonymous.
-      if (user.isAnonymous) await ctx.db.patch(userId, { isAnonymous: false });
+      if (user.isAnonymous) await upgradeGuest(ctx, user, { set: {}, profile: {} }, provider, audit);
       count = (await passkeysOf(ctx, userId)).length;
       if (count >= MAX_PASSKEYS_PER_USER) {
         throw authError("INVALID_ARGUMENT", `A user may have at most ${MAX_PASSKEYS_PER_USER} passkeys`);
@@ -308,6 +349,8 @@ export const completeRegistration = mutation({
       ...(secondFactor ? { secondFactor: true } : {}),
     });
     if (secondFactor) await syncSecondFactorFlag(ctx, userId, true);
+    // Recorded once the passkey is stored: the app's `afterUserCreated` sees the whole new user.
+    if (created) await recordEvent(ctx, { type: "sign_up", userId, data: { provider } }, audit);
     await recordPasskeyEvent(ctx, "passkey_added", userId, { passkeyId, secondFactor: secondFactor === true }, audit);
     return { userId, passkeyId };
   },

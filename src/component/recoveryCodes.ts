@@ -11,6 +11,7 @@ import { pendingSecondFactor } from "./model/secondFactors.js";
 import { deleteRecoveryCodes, liveSessionOf, MAX_RECOVERY_CODES, recordTotpEvent } from "./model/totp.js";
 import { limitConfig } from "./model/validators.js";
 import { auditOf, auditPolicy } from "./model/events.js";
+import { recordRefusal } from "./model/refusals.js";
 
 /**
  * Replaces the user's recovery codes with a new set (their hashes): every
@@ -36,16 +37,25 @@ export const replace = mutation({
   },
 });
 
+/** The most earlier forms of a code's hash `consume` looks up besides `codeHash`. */
+const MAX_EARLIER_HASHES = 3;
+
 /**
- * Uses up one of the user's unused recovery codes (by hash). A miss takes a
- * token from the failed-attempt bucket (`limit`); with none left nothing is
+ * Uses up one of the user's unused recovery codes (by hash: `codeHash`, the
+ * form codes are stored in now, else one of `earlierHashes`, forms codes
+ * stored before may be in). A miss takes a token from the failed-attempt
+ * bucket (`limit`) and records a `code_refused` event (`wrong`, or
+ * `replayed` for a code already used); with no token left nothing is
  * checked (`rate_limited`). Never throws for a wrong code, so the bucket's
- * change commits; a string that is no user id is such a miss.
+ * change and the event commit; a string that is no user id is such a miss
+ * (without an event: it names no user).
  */
 export const consume = mutation({
   args: {
     userId: v.string(),
     codeHash: v.string(),
+    /** Earlier forms of the same code's hash (at most 3), for codes stored before recovery codes were keyed. */
+    earlierHashes: v.optional(v.array(v.string())),
     limit: limitConfig,
     /** The code was entered in this session (step-up): it must be a live session of the user, and is marked verified. */
     sessionId: v.optional(v.string()),
@@ -60,23 +70,32 @@ export const consume = mutation({
     v.object({ status: v.literal("step_expired") }),
     v.object({ status: v.literal("rate_limited"), retryAfterMs: v.number() }),
   ),
-  handler: async (ctx, { userId: rawUserId, codeHash, limit, sessionId: rawSessionId, stepHash, audit: policy }) => {
+  handler: async (ctx, args) => {
+    const { userId: rawUserId, codeHash, earlierHashes = [], limit, sessionId: rawSessionId, stepHash } = args;
+    if (earlierHashes.length > MAX_EARLIER_HASHES) {
+      throw authError("INVALID_ARGUMENT", `At most ${MAX_EARLIER_HASHES} earlier hashes`);
+    }
     const state = await peekLimit(ctx, limit);
     if (!state.ok) return { status: "rate_limited" as const, retryAfterMs: state.retryAfterMs };
     const userId = ctx.db.normalizeId("users", rawUserId);
     if (stepHash !== undefined && (userId === null || (await pendingSecondFactor(ctx, stepHash, userId)) === null)) {
       return { status: "step_expired" as const };
     }
-    // Found by an index equality on the hash: no comparison of secrets here.
-    const code =
-      userId === null
-        ? null
-        : await ctx.db
-            .query("recoveryCodes")
-            .withIndex("by_user_hash", (q) => q.eq("userId", userId).eq("codeHash", codeHash))
-            .first();
+    // Found by an index equality on the hash (the current form first): no comparison of secrets here.
+    let code = null;
+    for (const hash of userId === null ? [] : [codeHash, ...earlierHashes]) {
+      code = await ctx.db
+        .query("recoveryCodes")
+        .withIndex("by_user_hash", (q) => q.eq("userId", userId!).eq("codeHash", hash))
+        .first();
+      if (code !== null) break;
+    }
     if (userId === null || code === null || code.usedTime !== undefined) {
       await takeToken(ctx, limit);
+      if (userId !== null) {
+        const reason = code === null ? "wrong" : "replayed";
+        await recordRefusal(ctx, { method: "recovery_code", reason, userId }, await auditOf(ctx, args));
+      }
       return { status: "invalid" as const };
     }
     if (rawSessionId !== undefined) {
@@ -88,7 +107,7 @@ export const consume = mutation({
       await ctx.db.patch(sessionId, { factorVerifiedTime: Date.now() });
     }
     await ctx.db.patch(code._id, { usedTime: Date.now() });
-    await recordTotpEvent(ctx, { type: "recovery_code_used", userId }, await auditOf(ctx, { audit: policy }));
+    await recordTotpEvent(ctx, { type: "recovery_code_used", userId }, await auditOf(ctx, args));
     return { status: "ok" as const };
   },
 });

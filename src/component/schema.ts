@@ -39,6 +39,14 @@ export const userFields = {
    * sign-ins (`hasSecondFactor` in model/secondFactors.ts), not this flag.
    */
   hasSecondFactor: v.optional(v.boolean()),
+  /**
+   * The user's id in the auth system they were imported from (their
+   * `users` document id under @convex-dev/auth: docs/migrating-from-convex-auth.md),
+   * set once by `migration.importUsers`; unique among users. The app's own
+   * tables keep pointing at that id: `auth.user.legacyId` gives it for the
+   * signed-in user.
+   */
+  legacyId: v.optional(v.string()),
 };
 
 /** One provider identity of a user; the password hash lives in `secret`. */
@@ -48,6 +56,12 @@ export const accountFields = {
   providerAccountId: v.string(),
   secret: v.optional(v.string()),
   emailVerified: v.optional(v.boolean()),
+  /**
+   * The address the provider gave with the identity when the account was
+   * made (an OAuth account), to show in the user's list of linked
+   * accounts. Not unique and not the user's email: nothing signs in by it.
+   */
+  email: v.optional(v.string()),
   extend: v.optional(v.any()),
 };
 
@@ -69,6 +83,20 @@ export const sessionFields = {
   ip: v.optional(v.string()),
   /** When a second factor was last verified in this session (step-up). */
   factorVerifiedTime: v.optional(v.number()),
+  /**
+   * When the user last proved a first factor again in this session
+   * (re-authentication, e.g. their password); the session's creation counts
+   * as the first such proof.
+   */
+  authTime: v.optional(v.number()),
+  /**
+   * Set on an impersonation: a session an admin started as this user
+   * (`sessions.issue`, proof `impersonate`). The admin, whom the access
+   * token names as its actor (`act`) and the audit log as `actorUserId`.
+   */
+  impersonatorUserId: v.optional(v.id("users")),
+  /** The admin's own session that started the impersonation: it lives only while that one does. */
+  impersonatorSessionId: v.optional(v.id("sessions")),
 };
 
 /** A refresh token, stored only as its SHA-256 hash (base64url). */
@@ -103,6 +131,8 @@ export const verificationCodeFields = {
   /** The address the code was sent to; the code is bound to it. */
   address: v.string(),
   expirationTime: v.number(),
+  /** When it was used: kept until it expires, so a replay is told from a wrong code (and recorded). */
+  usedTime: v.optional(v.number()),
 };
 
 /** Short-lived state of a multi-step sign-in (OAuth PKCE, WebAuthn or TOTP challenge). */
@@ -317,13 +347,16 @@ export default defineSchema({
     .index("by_name_key", ["nameKey"])
     .index("by_ban_time", ["ban.time"])
     .index("by_email_verification", ["emailVerificationTime"])
-    .index("by_second_factor", ["hasSecondFactor"]),
+    .index("by_second_factor", ["hasSecondFactor"])
+    .index("by_legacy_id", ["legacyId"]),
   accounts: defineTable(accountFields)
     .index("by_provider_account", ["provider", "providerAccountId"])
     .index("by_user_provider", ["userId", "provider"]),
   sessions: defineTable(sessionFields)
     .index("by_user_ordinal", ["userId", "ordinal"])
-    .index("by_expiration", ["expirationTime"]),
+    .index("by_expiration", ["expirationTime"])
+    // The impersonation an admin session holds (at most one live).
+    .index("by_impersonator_session", ["impersonatorSessionId"]),
   refreshTokens: defineTable(refreshTokenFields)
     .index("by_hash", ["tokenHash"])
     .index("by_session", ["sessionId"])

@@ -1,8 +1,9 @@
 import { v, type Infer } from "convex/values";
 import { authError } from "../shared/errors.js";
 import { internalMutation, mutation, query, type MutationCtx } from "./_generated/server.js";
-import { auditContext, auditOf, auditPolicy, recordEvent, type Audit } from "./model/events.js";
+import { auditContext, auditOf, auditPolicy, recordEvent, withActor, type Audit } from "./model/events.js";
 import { isBanned } from "./model/bans.js";
+import { runBeforeSession } from "./model/hooks.js";
 import { hasSecondFactor, secondFactorMethods, SECOND_FACTOR_VERIFIER, takePendingSecondFactor } from "./model/secondFactors.js";
 import { secondFactorMethod } from "../shared/protocol.js";
 import {
@@ -11,6 +12,7 @@ import {
   endSession,
   endSessionsOfUser,
   liveSession,
+  liveSessionOf,
   rotate,
   refreshTokenExpiry,
   sessionPolicy,
@@ -21,6 +23,8 @@ import { issueRefusal, revocationReason } from "./model/validators.js";
 import { sessionFields } from "./schema.js";
 import { requireOneOf } from "./model/oneOf.js";
 import { subjectOf } from "../shared/subject.js";
+import { tokenLifetimeSeconds } from "../shared/tokenLifetime.js";
+import { IMPERSONATION_MAX_MS } from "../shared/windows.js";
 
 /** A session as it leaves the component. */
 export const sessionDoc = v.object({
@@ -29,6 +33,8 @@ export const sessionDoc = v.object({
   ...sessionFields,
   /** With `get({ withSecondFactor: true })`: whether the user has a second factor. */
   userHasSecondFactor: v.optional(v.boolean()),
+  /** With `get({ withSecondFactor: true })`: whether the user is a guest (anonymous). */
+  userIsAnonymous: v.optional(v.boolean()),
 });
 
 /**
@@ -47,7 +53,33 @@ export const sessionDoc = v.object({
  *   before the window, too often, or whose sibling chain won may be stolen,
  *   so the whole session is revoked (`refresh_reuse`; refused `reused`). An
  *   unknown or expired token, or one of an ended session, is refused
- *   `invalid`. See `rotate` in model/sessions.ts.
+ *   `invalid`. See `rotate` in model/sessions.ts;
+ * - `impersonate`: an admin starts a session as `userId` from their own
+ *   live session `adminSessionId` (the server checked, with the app's
+ *   `isAdmin`, that they are an admin and `userId` is not), proven by that
+ *   session's current refresh token (`tokenHash`: unused, so only its
+ *   holder, never a mere access token, starts one; `invalid` otherwise).
+ *   That token is parked: the admin's session keeps no usable refresh
+ *   token until `endImpersonation` (a use of it meanwhile is theft and
+ *   ends the session, and the impersonation with it). It lasts
+ *   `durationMs` (1 s to 1 hour; no longer than `policy.totalDurationMs`),
+ *   refreshes never reach past that, and it lives only while the admin's
+ *   session does. The user's second factor is not asked for (the admin's
+ *   authority stands in) and their own sessions are untouched (none is
+ *   evicted). Refused `session_ended` when the admin's session is not
+ *   live, `impersonating` when it is itself an impersonation or holds a
+ *   live one already; `INVALID_ARGUMENT` for a bad `durationMs` or the
+ *   admin as `userId`. Recorded as `impersonation_started`, the admin as
+ *   actor;
+ * - `endImpersonation`: by the impersonation's current refresh token
+ *   (`tokenHash`; one exchanged within `reuseWindowMs` too: a refresh
+ *   racing the stop), which names the session, as a refresh's does (no
+ *   `userId`); `invalid` for any other. Ends the impersonation (recorded as
+ *   `impersonation_ended` and `session_revoked`, reason
+ *   `impersonation_ended`, the admin as actor) and continues the admin's
+ *   own session that started it with the new refresh token. When the
+ *   admin's session has ended, the impersonation still ends and the
+ *   answer is `session_ended`.
  */
 export const issueProof = v.union(
   v.object({ kind: v.literal("firstFactor"), provider: v.string(), multiFactor: v.optional(v.boolean()) }),
@@ -58,8 +90,12 @@ export const issueProof = v.union(
     provider: v.string(),
     sessionId: v.string(),
     factorVerified: v.optional(v.boolean()),
+    /** A first factor was proved again in this session (re-authentication): stamps `authTime`. */
+    reauthenticated: v.optional(v.boolean()),
   }),
   v.object({ kind: v.literal("replace"), provider: v.string(), sessionId: v.string(), factorVerified: v.boolean() }),
+  v.object({ kind: v.literal("impersonate"), adminSessionId: v.string(), tokenHash: v.string(), durationMs: v.number() }),
+  v.object({ kind: v.literal("endImpersonation"), tokenHash: v.string(), reuseWindowMs: v.number() }),
 );
 
 /**
@@ -79,11 +115,13 @@ export const issueProof = v.union(
  * transaction, with the deployment's key (`ctx.auth.signJwt`: ES256, issuer
  * `${CONVEX_CLOUD_URL}/components/<this component's name>`): `sub` is
  * `userId|sessionId`, `aud` and the lifetime are the server's (policy, passed
- * in). Returned as `token` with `ok`; nothing is signed otherwise.
+ * in), cut so that the token never outlives the session; an impersonation's
+ * token also has `act: { sub: adminUserId }` (RFC 8693's actor). Returned as
+ * `token` with `ok`; nothing is signed otherwise.
  */
 export const issue = mutation({
   args: {
-    /** The verdict's user (every proof but `refresh`, whose token names its session). */
+    /** The verdict's user (every proof but `refresh` and `endImpersonation`, whose token names its session). */
     userId: v.optional(v.string()),
     refreshTokenHash: v.string(),
     policy: sessionPolicy,
@@ -102,6 +140,8 @@ export const issue = mutation({
       userId: v.id("users"),
       sessionId: v.id("sessions"),
       expirationTime: v.number(),
+      /** Set for an impersonation: the admin acting as the user. */
+      impersonatorUserId: v.optional(v.id("users")),
       /** The access token, with `mint`. */
       token: v.optional(v.string()),
     }),
@@ -112,12 +152,22 @@ export const issue = mutation({
     const outcome = await issueOrRefuse(ctx, args);
     if (outcome.status !== "ok" || mint === undefined) return outcome;
     const token = await ctx.auth.signJwt({
-      claims: { sub: subjectOf(outcome.userId, outcome.sessionId), aud: mint.audience },
-      expiresInSeconds: mint.expiresInSeconds,
+      claims: {
+        sub: subjectOf(outcome.userId, outcome.sessionId),
+        aud: mint.audience,
+        ...(outcome.impersonatorUserId !== undefined ? { act: { sub: outcome.impersonatorUserId } } : {}),
+      },
+      expiresInSeconds: tokenLifetimeSeconds(mint.expiresInSeconds, outcome.expirationTime, Date.now()),
     });
     return { ...outcome, token };
   },
 });
+
+/** What `issue` decides, before any token is signed. */
+type IssueOutcome =
+  | { status: "ok"; userId: Id<"users">; sessionId: Id<"sessions">; expirationTime: number; impersonatorUserId?: Id<"users"> }
+  | { status: "second_factor_required"; userId: Id<"users">; methods: Infer<typeof secondFactorMethod>[] }
+  | { status: "refused"; reason: Infer<typeof issueRefusal> };
 
 /** What `issue` decides, before any token is signed. */
 async function issueOrRefuse(
@@ -139,9 +189,9 @@ async function issueOrRefuse(
     upgradedSecret?: { accountId: string; secret: string };
     audit?: Infer<typeof auditPolicy>;
   },
-) {
-  if ((proof.kind === "refresh") !== (rawUserId === undefined)) {
-    throw authError("INVALID_ARGUMENT", "Every proof but a refresh names its user");
+): Promise<IssueOutcome> {
+  if ((proof.kind === "refresh" || proof.kind === "endImpersonation") !== (rawUserId === undefined)) {
+    throw authError("INVALID_ARGUMENT", "Every proof but a refresh token names its user");
   }
   const audit = await auditOf(ctx, { audit: auditPolicyArg });
   if (proof.kind === "refresh") {
@@ -156,10 +206,13 @@ async function issueOrRefuse(
     if (rotation.status !== "ok") return { status: "refused" as const, reason: rotation.status };
     return rotation;
   }
+  if (proof.kind === "endImpersonation") {
+    return await endImpersonation(ctx, proof.tokenHash, proof.reuseWindowMs, refreshTokenHash, policy, audit);
+  }
   const userId = ctx.db.normalizeId("users", rawUserId!);
   const user = userId === null ? null : await ctx.db.get(userId);
   const refusal = refusalFor(user);
-  if (refusal !== null || userId === null) return { status: "refused" as const, reason: refusal ?? "no_user" };
+  if (refusal !== null || userId === null || user === null) return { status: "refused" as const, reason: refusal ?? "no_user" };
   if (upgradedSecret !== undefined) {
     const accountId = ctx.db.normalizeId("accounts", upgradedSecret.accountId);
     const account = accountId === null ? null : await ctx.db.get(accountId);
@@ -180,54 +233,178 @@ async function issueOrRefuse(
         }
         return { status: "second_factor_required" as const, userId, methods };
       }
-      const session = await createSession(ctx, userId, refreshTokenHash, policy, audit, { factorVerified: proof.multiFactor });
-      await recordEvent(ctx, { type: "sign_in", userId, sessionId: session.sessionId, data: { provider: proof.provider } }, audit);
+      const session = await createSession(ctx, user, refreshTokenHash, policy, audit, {
+        provider: proof.provider,
+        factorVerified: proof.multiFactor,
+      });
+      await recordEvent(ctx, { type: "sign_in", userId, sessionId: session.sessionId, data: { provider: proof.provider } }, audit, user);
       return { status: "ok" as const, userId, ...session };
     }
     case "secondFactor": {
       const firstFactor = await takePendingSecondFactor(ctx, proof.stepHash, userId);
       if (firstFactor === null) return { status: "refused" as const, reason: "step_expired" as const };
-      const session = await createSession(ctx, userId, refreshTokenHash, policy, audit, { factorVerified: true });
+      const session = await createSession(ctx, user, refreshTokenHash, policy, audit, {
+        provider: firstFactor,
+        secondFactor: proof.provider,
+        factorVerified: true,
+      });
       await recordEvent(
         ctx,
         { type: "sign_in", userId, sessionId: session.sessionId, data: { provider: firstFactor, secondFactor: proof.provider } },
         audit,
+        user,
       );
       return { status: "ok" as const, userId, ...session };
     }
     case "continue":
     case "replace": {
       const sessionId = ctx.db.normalizeId("sessions", proof.sessionId);
-      const current = liveSession(sessionId === null ? null : await ctx.db.get(sessionId));
+      const current = await liveSessionOf(ctx, sessionId === null ? null : await ctx.db.get(sessionId));
       if (current === null || current.userId !== userId) {
         return { status: "refused" as const, reason: "session_ended" as const };
       }
+      // A new factor (a passkey, an authenticator) is the user's own to add.
+      if (current.impersonatorUserId !== undefined) return { status: "refused" as const, reason: "impersonating" as const };
       if (proof.kind === "continue") {
-        if (proof.factorVerified) await ctx.db.patch(current._id, { factorVerifiedTime: Date.now() });
+        if (proof.factorVerified || proof.reauthenticated) {
+          const now = Date.now();
+          await ctx.db.patch(current._id, {
+            ...(proof.factorVerified ? { factorVerifiedTime: now } : {}),
+            ...(proof.reauthenticated ? { authTime: now } : {}),
+          });
+        }
         await continueSession(ctx, current, refreshTokenHash, policy);
         return { status: "ok" as const, userId, sessionId: current._id, expirationTime: current.expirationTime };
       }
-      const session = await createSession(ctx, userId, refreshTokenHash, policy, audit, { factorVerified: proof.factorVerified });
+      const session = await createSession(ctx, user, refreshTokenHash, policy, audit, {
+        provider: proof.provider,
+        replacesSessionId: current._id,
+        factorVerified: proof.factorVerified,
+      });
       await endSession(ctx, current._id, userId, "replaced", audit);
-      await recordEvent(ctx, { type: "sign_in", userId, sessionId: session.sessionId, data: { provider: proof.provider } }, audit);
+      await recordEvent(ctx, { type: "sign_in", userId, sessionId: session.sessionId, data: { provider: proof.provider } }, audit, user);
       return { status: "ok" as const, userId, ...session };
+    }
+    case "impersonate": {
+      const { durationMs } = proof;
+      if (!Number.isFinite(durationMs) || durationMs < 1000 || durationMs > IMPERSONATION_MAX_MS) {
+        throw authError("INVALID_ARGUMENT", "An impersonation lasts 1 second to 1 hour");
+      }
+      const adminSessionId = ctx.db.normalizeId("sessions", proof.adminSessionId);
+      const admin = liveSession(adminSessionId === null ? null : await ctx.db.get(adminSessionId));
+      if (admin === null) return { status: "refused" as const, reason: "session_ended" as const };
+      if (admin.userId === userId) throw authError("INVALID_ARGUMENT", "An admin cannot impersonate themself");
+      if (admin.impersonatorSessionId !== undefined || (await holdsImpersonation(ctx, admin._id))) {
+        return { status: "refused" as const, reason: "impersonating" as const };
+      }
+      const held = await ctx.db
+        .query("refreshTokens")
+        .withIndex("by_hash", (q) => q.eq("tokenHash", proof.tokenHash))
+        .unique();
+      const now = Date.now();
+      if (
+        held === null ||
+        held.sessionId !== admin._id ||
+        held.expirationTime <= now ||
+        held.firstUsedTime !== undefined ||
+        held.invalidatedTime !== undefined
+      ) {
+        return { status: "refused" as const, reason: "invalid" as const };
+      }
+      // Parked: used, and void for any later exchange (theft ends the admin's session). The stop continues it.
+      await ctx.db.patch(held._id, { firstUsedTime: now, exchanges: 1, invalidatedTime: now });
+      const session = await createSession(ctx, user, refreshTokenHash, policy, audit, {
+        provider: "impersonation",
+        impersonator: admin,
+        durationMs,
+      });
+      await recordEvent(
+        ctx,
+        {
+          type: "impersonation_started",
+          userId,
+          sessionId: session.sessionId,
+          actorUserId: admin.userId,
+          data: { expirationTime: session.expirationTime },
+        },
+        audit,
+      );
+      return { status: "ok" as const, userId, ...session, impersonatorUserId: admin.userId };
     }
   }
 }
 
-/** The session, or `null` when it ended or expired (or `sessionId` is no session id). One read. */
+/** Whether the admin session `adminSessionId` holds a live impersonation (only its newest can be). */
+async function holdsImpersonation(ctx: MutationCtx, adminSessionId: Id<"sessions">): Promise<boolean> {
+  const newest = await ctx.db
+    .query("sessions")
+    .withIndex("by_impersonator_session", (q) => q.eq("impersonatorSessionId", adminSessionId))
+    .order("desc")
+    .first();
+  return liveSession(newest) !== null;
+}
+
+/**
+ * The `endImpersonation` proof (see `issueProof`): ends the impersonation
+ * whose current refresh token has hash `tokenHash`, then continues the
+ * admin's own session. The end is written even when the answer is a
+ * refusal (`session_ended`: the admin's session has ended meanwhile).
+ */
+async function endImpersonation(
+  ctx: MutationCtx,
+  tokenHash: string,
+  reuseWindowMs: number,
+  refreshTokenHash: string,
+  policy: SessionPolicy,
+  audit: Audit,
+) {
+  const now = Date.now();
+  const token = await ctx.db
+    .query("refreshTokens")
+    .withIndex("by_hash", (q) => q.eq("tokenHash", tokenHash))
+    .unique();
+  const current =
+    token !== null &&
+    token.expirationTime > now &&
+    token.invalidatedTime === undefined &&
+    (token.firstUsedTime === undefined || now - token.firstUsedTime <= reuseWindowMs);
+  const session = current ? liveSession(await ctx.db.get(token.sessionId), now) : null;
+  if (session === null || session.impersonatorSessionId === undefined || session.impersonatorUserId === undefined) {
+    return { status: "refused" as const, reason: "invalid" as const };
+  }
+  const byAdmin = withActor(audit, session.impersonatorUserId);
+  await recordEvent(ctx, { type: "impersonation_ended", userId: session.userId, sessionId: session._id }, byAdmin);
+  await endSession(ctx, session._id, session.userId, "impersonation_ended", byAdmin);
+  const own = liveSession(await ctx.db.get(session.impersonatorSessionId), now);
+  if (own === null || own.userId !== session.impersonatorUserId) return { status: "refused" as const, reason: "session_ended" as const };
+  const refusal = refusalFor(await ctx.db.get(own.userId));
+  if (refusal !== null) return { status: "refused" as const, reason: refusal };
+  await continueSession(ctx, own, refreshTokenHash, policy);
+  return { status: "ok" as const, userId: own.userId, sessionId: own._id, expirationTime: own.expirationTime };
+}
+
+/**
+ * The session, or `null` when it ended or expired (or `sessionId` is no
+ * session id). One read; for an impersonation, two: it is live only while
+ * the admin's session that started it is.
+ */
 export const get = query({
   args: {
     sessionId: v.string(),
-    /** Also say whether the session's user has a second factor (for step-up; reads their factors). */
+    /** Also say whether the session's user has a second factor and is a guest (for step-up; reads the user and their factors). */
     withSecondFactor: v.optional(v.boolean()),
   },
   returns: v.union(sessionDoc, v.null()),
   handler: async (ctx, { sessionId, withSecondFactor }) => {
     const id = ctx.db.normalizeId("sessions", sessionId);
-    const session = id === null ? null : liveSession(await ctx.db.get(id));
+    const session = id === null ? null : await liveSessionOf(ctx, await ctx.db.get(id));
     if (session === null || !withSecondFactor) return session;
-    return { ...session, userHasSecondFactor: await hasSecondFactor(ctx, session.userId) };
+    const user = await ctx.db.get(session.userId);
+    return {
+      ...session,
+      userHasSecondFactor: await hasSecondFactor(ctx, session.userId),
+      userIsAnonymous: user?.isAnonymous === true,
+    };
   },
 });
 
@@ -326,37 +503,64 @@ function refusalFor(user: Doc<"users"> | null): "no_user" | "banned" | null {
 }
 
 /**
- * Starts a session for `userId` holding one refresh token (stored as its
- * hash). Only `issue` below calls it: the one place a session is created. Evicts the user's sessions that are `maxSessionsPerUser` or more
+ * Starts a session for `user` holding one refresh token (stored as its
+ * hash). Only `issue` below calls it: the one place a session is created.
+ * First the app's `beforeSessionCreated` callback runs, when configured
+ * (`audit.hooks`): its throw refuses the session and rolls back the whole
+ * issuing transaction. Evicts the user's sessions that are `maxSessionsPerUser` or more
  * creations old: one index read finds the newest ordinal, and a range over
  * older ordinals (normally empty) finds what to evict, so the cost does not
  * grow with the number of sessions.
+ *
+ * An impersonation (`impersonator`: the admin's session) lasts
+ * `durationMs` at most, takes the user's newest ordinal instead of a new
+ * one and evicts nothing: the user's own sessions are untouched.
  */
 async function createSession(
   ctx: MutationCtx,
-  userId: Id<"users">,
+  user: Doc<"users">,
   refreshTokenHash: string,
   policy: SessionPolicy,
   audit: Audit,
-  options: { factorVerified?: boolean } = {},
+  options: {
+    provider: string;
+    secondFactor?: string;
+    replacesSessionId?: Id<"sessions">;
+    factorVerified?: boolean;
+    impersonator?: Doc<"sessions">;
+    durationMs?: number;
+  },
 ) {
+  const userId = user._id;
+  await runBeforeSession(ctx, audit.hooks, {
+    userId,
+    user,
+    provider: options.provider,
+    ...(options.secondFactor !== undefined ? { secondFactor: options.secondFactor } : {}),
+    ...(options.replacesSessionId !== undefined ? { replacesSessionId: options.replacesSessionId } : {}),
+    ...(audit.ip !== undefined ? { ip: audit.ip } : {}),
+    ...(audit.userAgent !== undefined ? { userAgent: audit.userAgent } : {}),
+  });
   const now = Date.now();
+  const { impersonator } = options;
   const newest = await ctx.db
     .query("sessions")
     .withIndex("by_user_ordinal", (q) => q.eq("userId", userId))
     .order("desc")
     .first();
-  const ordinal = (newest?.ordinal ?? 0) + 1;
-  const evicted = await ctx.db
-    .query("sessions")
-    .withIndex("by_user_ordinal", (q) =>
-      q.eq("userId", userId).lte("ordinal", ordinal - policy.maxSessionsPerUser),
-    )
-    .collect();
-  for (const old of evicted) await endSession(ctx, old._id, userId, "evicted", audit);
+  const ordinal = (newest?.ordinal ?? 0) + (impersonator === undefined ? 1 : 0);
+  if (impersonator === undefined) {
+    const evicted = await ctx.db
+      .query("sessions")
+      .withIndex("by_user_ordinal", (q) =>
+        q.eq("userId", userId).lte("ordinal", ordinal - policy.maxSessionsPerUser),
+      )
+      .collect();
+    for (const old of evicted) await endSession(ctx, old._id, userId, "evicted", audit);
+  }
 
   const { ip, userAgent } = await ctx.meta.getRequestMetadata();
-  const expirationTime = now + policy.totalDurationMs;
+  const expirationTime = now + Math.min(policy.totalDurationMs, options.durationMs ?? Infinity);
   const sessionId = await ctx.db.insert("sessions", {
     userId,
     expirationTime,
@@ -364,6 +568,7 @@ async function createSession(
     ...(ip !== null ? { ip } : {}),
     ...(userAgent !== null ? { userAgent } : {}),
     ...(options.factorVerified ? { factorVerifiedTime: now } : {}),
+    ...(impersonator !== undefined ? { impersonatorUserId: impersonator.userId, impersonatorSessionId: impersonator._id } : {}),
   });
   await ctx.db.insert("refreshTokens", {
     sessionId,

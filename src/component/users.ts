@@ -22,6 +22,7 @@ import { listUsers, userListFilter } from "./model/userList.js";
 import { detailFields, userDetail } from "./model/userDetail.js";
 import { removePasskey, removeTotpFactor } from "./model/credentialRemoval.js";
 import { ownedPasskey } from "./model/passkeys.js";
+import { guestOf, signedInCaller, upgradeGuest } from "./model/guests.js";
 
 /** A user document as it leaves the component. */
 export const userDoc = v.object({
@@ -103,6 +104,17 @@ async function claimUsername(ctx: QueryCtx, username: string, forUserId?: Id<"us
  * `sign_up` (with an account) or `user_created`, with `actorUserId` (who
  * made the user, when given; `INVALID_ARGUMENT` for a string that is no
  * user id).
+ *
+ * `caller` (with `account` only; `INVALID_ARGUMENT` otherwise): the
+ * signed-in user making the sign-up. When they are a guest (anonymous),
+ * the account and the fields are attached to the guest instead of a new
+ * user: the guest keeps its id, gets the email, username and account,
+ * keeps its own name, image and `extend` (the sign-up's fill what it
+ * lacks), stops being anonymous (`anonymous_upgraded`), and its id is
+ * returned. The same checks apply, with the same answers (`ACCOUNT_EXISTS`
+ * for a taken email or provider account, `USERNAME_TAKEN`). A guest whose
+ * session is not live is refused (`SESSION_ENDED`); a caller who is no
+ * guest changes nothing (a new user, as without `caller`).
  */
 export const create = mutation({
   args: {
@@ -124,16 +136,21 @@ export const create = mutation({
         emailVerified: v.optional(v.boolean()),
       }),
     ),
+    /** The signed-in caller of a sign-up: a guest is upgraded instead of a new user made (see above). */
+    caller: v.optional(signedInCaller),
     /** Who creates the user (an admin), for the audit log (`user_created`). */
     actorUserId: v.optional(v.string()),
     audit: v.optional(auditPolicy),
   },
   returns: v.id("users"),
-  handler: async (ctx, { account, actorUserId, audit: policy, ...fields }) => {
+  handler: async (ctx, { account, caller, actorUserId, audit: policy, ...fields }) => {
     const audit = await auditOf(ctx, { audit: policy, actorUserId });
     checkProfile(fields);
     if (fields.isAnonymous && fields.email !== undefined) {
       throw authError("INVALID_ARGUMENT", "An anonymous user has no email");
+    }
+    if (account === undefined && caller !== undefined) {
+      throw authError("INVALID_ARGUMENT", "caller goes with a sign-up (an account)");
     }
     if (account === undefined) {
       const email = fields.email === undefined ? undefined : await claimEmail(ctx, fields.email);
@@ -149,11 +166,35 @@ export const create = mutation({
       )
       .unique();
     if (existing !== null) throw authError("ACCOUNT_EXISTS", "An account with these details exists");
+    const guest = (await guestOf(ctx, caller))?.user ?? null;
     const email = fields.email === undefined ? undefined : normalizeEmail(fields.email);
-    if (email !== undefined && (await findByEmail(ctx, email)) !== null) {
+    const holder = email === undefined ? null : await findByEmail(ctx, email);
+    if (holder !== null && holder._id !== guest?._id) {
       throw authError("ACCOUNT_EXISTS", "An account with this email exists");
     }
-    const username = fields.username === undefined ? undefined : await claimUsername(ctx, fields.username);
+    const username = fields.username === undefined ? undefined : await claimUsername(ctx, fields.username, guest?._id);
+    if (guest !== null) {
+      const { name, image, extend, phone, phoneVerificationTime } = fields;
+      const emailVerificationTime = fields.emailVerificationTime ?? (account.emailVerified && email !== undefined ? Date.now() : undefined);
+      await upgradeGuest(
+        ctx,
+        guest,
+        {
+          set: {
+            ...(email !== undefined ? { email } : {}),
+            ...(username !== undefined ? { username } : {}),
+            ...(emailVerificationTime !== undefined ? { emailVerificationTime } : {}),
+            ...(phone !== undefined ? { phone } : {}),
+            ...(phoneVerificationTime !== undefined ? { phoneVerificationTime } : {}),
+          },
+          profile: { name, image, extend },
+        },
+        account.provider,
+        audit,
+      );
+      await insertAccount(ctx, guest._id, account);
+      return guest._id;
+    }
     const userId = await ctx.db.insert("users", {
       ...fields,
       email,
@@ -161,29 +202,51 @@ export const create = mutation({
       ...nameKeyFields(fields.name),
       ...(account.emailVerified && email !== undefined ? { emailVerificationTime: Date.now() } : {}),
     });
-    await ctx.db.insert("accounts", {
-      userId,
-      provider: account.provider,
-      providerAccountId: account.providerAccountId,
-      secret: account.secret,
-      emailVerified: account.emailVerified ?? false,
-    });
+    await insertAccount(ctx, userId, account);
     await recordEvent(ctx, { type: "sign_up", userId, data: { provider: account.provider } }, audit);
     return userId;
   },
 });
 
+/** A sign-up's first account. */
+async function insertAccount(
+  ctx: MutationCtx,
+  userId: Id<"users">,
+  account: { provider: string; providerAccountId: string; secret?: string; emailVerified?: boolean },
+) {
+  await ctx.db.insert("accounts", {
+    userId,
+    provider: account.provider,
+    providerAccountId: account.providerAccountId,
+    secret: account.secret,
+    emailVerified: account.emailVerified ?? false,
+  });
+}
+
 /**
- * A user by one of its unique keys: its id, its email address or its
- * username (both compared normalised): exactly one of `userId`, `email`,
- * `username` (`INVALID_ARGUMENT` otherwise). `null` when there is none
- * (also for a string that is no user id, or that no username can be).
+ * A user by one of its unique keys: its id, its email address, its
+ * username (both compared normalised) or its `legacyId` (the id it had in
+ * the auth system it was imported from): exactly one of `userId`, `email`,
+ * `username`, `legacyId` (`INVALID_ARGUMENT` otherwise). `null` when there
+ * is none (also for a string that is no user id, or that no username can be).
  */
 export const get = query({
-  args: { userId: v.optional(v.string()), email: v.optional(v.string()), username: v.optional(v.string()) },
+  args: {
+    userId: v.optional(v.string()),
+    email: v.optional(v.string()),
+    username: v.optional(v.string()),
+    legacyId: v.optional(v.string()),
+  },
   returns: v.union(userDoc, v.null()),
   handler: async (ctx, args) => {
-    requireOneOf(args, "userId", "email", "username");
+    requireOneOf(args, "userId", "email", "username", "legacyId");
+    if (args.legacyId !== undefined) {
+      const legacyId = args.legacyId;
+      return await ctx.db
+        .query("users")
+        .withIndex("by_legacy_id", (q) => q.eq("legacyId", legacyId))
+        .unique();
+    }
     if (args.email !== undefined) return await findByEmail(ctx, normalizeEmail(args.email));
     if (args.username !== undefined) {
       const username = usernameOrNull(args.username);

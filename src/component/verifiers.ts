@@ -2,6 +2,7 @@ import { v } from "convex/values";
 import { verifierByHash } from "./model/verifiers.js";
 import { mutation } from "./_generated/server.js";
 import { verifierFields } from "./schema.js";
+import { OAUTH_FLOW } from "../shared/verifierKinds.js";
 
 /** A verifier as it leaves the component. */
 export const verifierDoc = v.object({
@@ -29,12 +30,15 @@ export const create = mutation({
 });
 
 /**
- * Takes a verifier of `kind` by hash: returns it and deletes it (single use).
- * `null` when unknown, of another kind, or expired (an expired one is deleted
- * too).
+ * Takes a started OAuth flow (`kind: "oauth_flow"`, the only kind taken
+ * here) by the hash of its `state`: returns it and deletes it (single use).
+ * It carries the flow's PKCE code verifier and nonce, which the callback
+ * sends to the provider: one of the three secrets that leave the component
+ * (SECURITY.md, "What leaves the component"). `null` when unknown, of another
+ * kind, or expired (an expired one is deleted too).
  */
 export const consume = mutation({
-  args: { kind: v.string(), verifierHash: v.string() },
+  args: { kind: v.literal(OAUTH_FLOW), verifierHash: v.string() },
   returns: v.union(verifierDoc, v.null()),
   handler: async (ctx, { kind, verifierHash }) => {
     const verifier = await verifierByHash(ctx, verifierHash);

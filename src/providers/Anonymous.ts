@@ -5,11 +5,14 @@
  * out loses the user.
  *
  * Upgrading: while signed in as the guest, sign in with another provider
- * (an OAuth provider, an Email or Phone code or link). The new account is
- * attached to the guest, who keeps their id and data and stops being
- * anonymous. If that identity already belongs to a user (or links to one by
- * a verified email), the sign-in is as that user instead and the guest is
- * left as it was (merge the guest's data yourself if you need to).
+ * (an OAuth provider, an Email or Phone code or link), or sign up with a
+ * password or a passkey. The new account (or passkey) is attached to the
+ * guest, who keeps their id and data and stops being anonymous. If the
+ * identity of a sign-in already belongs to a user (or links to one by a
+ * verified email), the sign-in is as that user instead and the guest is
+ * left as it was (merge the guest's data yourself if you need to); a
+ * sign-up with an email another user holds is refused (`ACCOUNT_EXISTS`).
+ * The guest's session must be live (`SESSION_ENDED` otherwise).
  */
 import type { AuthProvider } from "../server/provider.js";
 import { encodeBase64urlNoPadding } from "@oslojs/encoding";

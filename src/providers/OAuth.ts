@@ -20,12 +20,15 @@
  * `/api/auth/signin/github` to GitHub and back to
  * `/api/auth/callback/github`, which returns it to `SITE_URL` (or
  * `redirectTo` under it) with `?code=`; the client finishes with
- * `signIn({ params: { code }, verifier })`. See `oauth/flow.ts` for the steps
- * and what each checks. The flow (and oauth4webapi) is loaded (`import()`)
+ * `signIn({ params: { code }, verifier })`. Signed in, `signIn("github",
+ * { link: true })` connects the GitHub account to the caller's own user
+ * instead (link mode). See `oauth/flow.ts` for the steps and what each
+ * checks. The flow (and oauth4webapi) is loaded (`import()`)
  * when a sign-in or one of the routes runs.
  */
 import { httpActionGeneric } from "convex/server";
 import type { ComponentApi } from "../component/_generated/component.js";
+import { authError } from "../server/errors.js";
 import type { AuthProvider } from "../server/provider.js";
 import { callbackPath, signInPath } from "./oauth/paths.js";
 import type { OAuthOptions } from "./oauth/profile.js";
@@ -47,7 +50,7 @@ const ID_SHAPE = /^[a-z0-9][a-z0-9_-]{0,63}$/i;
 export function OAuth(config: AuthCoreOAuthConfig, options: OAuthOptions = {}): OAuthProvider {
   const merged = configOf(config);
   const id = options.id ?? String(merged.id ?? "");
-  if (!ID_SHAPE.test(id)) throw new Error(`OAuth(): provider id "${id}" must be letters, digits, "-" or "_"`);
+  if (!ID_SHAPE.test(id)) throw authError("CONFIGURATION", `OAuth(): provider id "${id}" must be letters, digits, "-" or "_"`);
   // Env defaults (AUTH_<ID>_ID, ...) are read per request, so a deployment's env changes apply at once.
   const settingsNow = () => settingsOf(id, merged);
   return {

@@ -5,7 +5,9 @@
  * Every flow is two `signIn` calls: the first returns `{ options, verifier }`
  * (the browser runs the ceremony with them: the React client does it
  * itself), the second sends `{ response }` with that verifier:
- * - `signUp` `{ email?, name?, passkeyName? }`: a new user with a new passkey;
+ * - `signUp` `{ email?, name?, passkeyName? }`: a new user with a new passkey
+ *   (signed in as a guest: the guest's own user, which keeps its id and data
+ *   and stops being anonymous; its session goes on);
  * - `register` `{ passkeyName?, secondFactor? }`: adds a passkey to the
  *   signed-in user (the client sends its access token); the session goes on.
  *   A user with a second factor needs step-up first (a second factor

@@ -41,7 +41,8 @@ export type CeremonyOptions = ProtocolCeremonyOptions;
  * - `secondFactor`: a second factor passed for the pending step whose
  *   verifier has hash `stepHash`; the step is taken when the session is issued.
  * - `continue`: the caller's live session goes on with fresh tokens (a
- *   passkey added, a step-up; `factorVerified` marks a factor verified now).
+ *   passkey added, a step-up; `factorVerified` marks a factor verified now,
+ *   `reauthenticated` a first factor proved again).
  * - `replace`: a new session replaces the caller's (TOTP enrolment confirmed).
  */
 export type Verdict =
@@ -56,7 +57,15 @@ export type Verdict =
       upgradedSecret?: string;
     }
   | { verdict: "secondFactor"; userId: string; provider: string; stepHash: string }
-  | { verdict: "continue"; userId: string; sessionId: string; provider: string; factorVerified?: boolean }
+  | {
+      verdict: "continue";
+      userId: string;
+      sessionId: string;
+      provider: string;
+      factorVerified?: boolean;
+      /** A first factor was proved again (re-authentication, for step-up). */
+      reauthenticated?: boolean;
+    }
   | { verdict: "replace"; userId: string; sessionId: string; provider: string; factorVerified: boolean };
 
 /** A step of a multi-step sign-in: every protocol result but tokens. */
@@ -154,7 +163,7 @@ export type CodeCheckDeps = {
   component: ComponentApi;
   /** The user's failed-attempt bucket for this kind of code. */
   limit: AttemptLimit;
-  /** How long the audit events of an accepted code are kept (`Auth({ audit })`, resolved). */
+  /** What to pass as `audit`: the retention (`Auth({ audit })`, resolved) and the callbacks' handle. */
   audit?: ResolvedOptions["audit"];
 };
 

@@ -20,15 +20,21 @@ export const ERROR_CODES = [
   "EMAIL_TAKEN",
   /** The caller is not signed in. */
   "NOT_SIGNED_IN",
-  /** The deployment is misconfigured (missing or malformed key, env var). */
+  /**
+   * The deployment or the app's code is misconfigured: a missing or
+   * malformed key or env var, an option out of range (`Auth()`, a
+   * provider), a helper called where it cannot work.
+   */
   "CONFIGURATION",
   /** `signIn` named a provider the app did not configure. */
   "UNKNOWN_PROVIDER",
   /** Sign-up for an identity (email, provider account) that already has an account. */
   "ACCOUNT_EXISTS",
+  /** Linking a provider account to the signed-in user that signs in to another user already. */
+  "ACCOUNT_LINKED_ELSEWHERE",
   /** Wrong email (or username) or password; deliberately the same for an unknown email or username. */
   "INVALID_CREDENTIALS",
-  /** A new password breaks the rules: 8..256 characters, not the email, not a common or (opt-in) breached password, the app's own check. */
+  /** A new password breaks the rules: 12..128 characters by default, not the email or username, not a common or (opt-in) breached password, the app's own check. */
   "INVALID_PASSWORD",
   /** A username breaks the rules: 3..32 characters of a-z 0-9 . _ - (after NFKC, trim, lower case), starting with a letter or digit. */
   "INVALID_USERNAME",
@@ -74,6 +80,21 @@ export const ERROR_CODES = [
   "OAUTH_FAILED",
   /** A redirect target outside the app's SITE_URL (its main URL and the other sites it lists). */
   "INVALID_REDIRECT",
+  /** The app's `beforeSessionCreated` callback refused the sign-in (`signInRefused(message)`). */
+  "SIGN_IN_REFUSED",
+  /**
+   * The caller is an admin impersonating the user, and this is the user's
+   * own to do (credentials, sessions, sign-in identifiers, deleting the
+   * account) or an admin's (admin helpers, another impersonation).
+   */
+  "IMPERSONATING",
+  /**
+   * `refresh` (or `signIn({ refreshToken })`) was given a refresh token of
+   * @convex-dev/auth: a client of that library still open after the
+   * switch. It is not used up: the client exchanges it once on its next
+   * load (`migrateFrom`, docs/migrating-from-convex-auth.md).
+   */
+  "LEGACY_TOKEN",
   /** A request to the app's auth route (`convex-auth-kit/ssr`) from a page of another origin, or with no `Origin`. */
   "CROSS_SITE_REQUEST",
 ] as const;

@@ -16,6 +16,12 @@ export const OAUTH_CODE = "oauth_code";
  */
 export const MAGIC_LINK = "magic_link";
 /**
+ * A magic link that was used: the link's row, kept under the same hash until
+ * it would have expired, its identity dropped, its `userId` the user it
+ * signed in. Opening it again is recorded once as a replay (`code_refused`).
+ */
+export const MAGIC_LINK_USED = "magic_link_used";
+/**
  * A pending confirmation of a magic link opened in a browser that did not
  * ask for it: found by the hash of the new verifier handed to that browser;
  * its `challenge` is the link token's hash.

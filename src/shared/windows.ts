@@ -9,3 +9,10 @@
  * action, only within this window (10 minutes).
  */
 export const STEP_UP_WINDOW_MS = 10 * 60 * 1000;
+
+/**
+ * The longest an impersonation lasts (1 hour): the component refuses a
+ * longer one, and `Auth({ admin: { impersonation: { durationMs } } })`
+ * cannot ask for more.
+ */
+export const IMPERSONATION_MAX_MS = 60 * 60 * 1000;

@@ -24,16 +24,22 @@ describe("verifiers", () => {
     vi.useFakeTimers({ now: new Date("2026-01-01T00:00:00Z"), toFake: ["Date"] });
     const t = makeAuthTest();
     const expirationTime = Date.now() + 5 * 60_000;
-    await t.mutation(auth.verifiers.create, { kind: "webauthn", verifierHash: "h1", challenge: "c1", expirationTime });
-    await t.mutation(auth.verifiers.create, { kind: "webauthn", verifierHash: "h2", expirationTime });
-    expect(await t.mutation(auth.verifiers.consume, { kind: "oauth", verifierHash: "h1" })).toBeNull();
-    expect(await t.mutation(auth.verifiers.consume, { kind: "webauthn", verifierHash: "h1" })).toMatchObject({
+    await t.mutation(auth.verifiers.create, { kind: "oauth_flow", verifierHash: "h1", challenge: "c1", expirationTime });
+    await t.mutation(auth.verifiers.create, { kind: "oauth_flow", verifierHash: "h2", expirationTime });
+    await t.mutation(auth.verifiers.create, { kind: "webauthn", verifierHash: "h3", expirationTime });
+    expect(await t.mutation(auth.verifiers.consume, { kind: "oauth_flow", verifierHash: "h1" })).toMatchObject({
       challenge: "c1",
     });
-    expect(await t.mutation(auth.verifiers.consume, { kind: "webauthn", verifierHash: "h1" })).toBeNull();
+    expect(await t.mutation(auth.verifiers.consume, { kind: "oauth_flow", verifierHash: "h1" })).toBeNull();
+    // Only OAuth flows are taken here: another kind is neither returned nor deleted.
+    expect(await t.mutation(auth.verifiers.consume, { kind: "oauth_flow", verifierHash: "h3" })).toBeNull();
+    await expect(t.mutation(auth.verifiers.consume, { kind: "webauthn" as "oauth_flow", verifierHash: "h3" })).rejects.toThrow(
+      /Validator error/,
+    );
+    expect((await t.query(probe.rows, { table: "verifiers" })).map((row) => row.verifierHash)).toEqual(["h2", "h3"]);
     vi.setSystemTime(expirationTime + 1);
-    expect(await t.mutation(auth.verifiers.consume, { kind: "webauthn", verifierHash: "h2" })).toBeNull();
-    expect(await t.query(probe.rows, { table: "verifiers" })).toEqual([]);
+    expect(await t.mutation(auth.verifiers.consume, { kind: "oauth_flow", verifierHash: "h2" })).toBeNull();
+    expect((await t.query(probe.rows, { table: "verifiers" })).map((row) => row.verifierHash)).toEqual(["h3"]);
   });
 });
 

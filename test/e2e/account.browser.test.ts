@@ -1,7 +1,7 @@
 // @vitest-environment node
 /**
  * The Account page in Chromium against the embedded dev backend: password
- * sign-up, sign-out, sign-in, a reload that stays signed in, a rename every
+ * sign-up (a too-short password refused, the rule shown; the app's profile row its callback made), sign-out, sign-in, a reload that stays signed in, a rename every
  * open device shows live, "sign out other devices" signing out another
  * browser at once, a username to sign in with (set at sign-up, changed
  * while signed in), and a backend restart (data gone) that signs the
@@ -21,8 +21,14 @@ afterAll(async () => {
 
 test("password sign-up, sign-out, sign-in; a reload stays signed in", async () => {
   const { page, notFound } = await app.device();
+  // The form says the rule; a password shorter than 12 characters is refused by the server.
+  await signUpWithPassword(page, { email: "ann@example.com", password: "eleven char", name: "Ann" });
+  await expect.poll(() => page.getByRole("alert").first().innerText()).toContain("12 to 128 characters");
+  expect(await card(page, "Create an account").innerText()).toContain("12 to 128 characters");
   await signUpWithPassword(page, { email: "ann@example.com", password: "correct horse battery", name: "Ann" });
   await expect.poll(() => signedInCard(page).innerText()).toContain("ann@example.com");
+  // The app's own profile row, made by its afterUserCreated callback with the user.
+  await expect.poll(() => card(page, "Your app profile").innerText()).toMatch(/Signed up with\s+password/);
   await app.screenshot(page, "account-signed-in");
 
   await page.reload();

@@ -9,6 +9,12 @@
  * the unban they sign in. A non-admin sees "You are not an admin". Then the
  * admin marks the email verified and signs the user out everywhere, which
  * signs their device out live again.
+ *
+ * Impersonation: the admin impersonates another user from their detail,
+ * lands on the Account page as that user under the banner (the admin
+ * tools are refused meanwhile, the user's own device stays signed in),
+ * stops from the banner and is the admin again; the live event feed shows
+ * the impersonation starting and ending.
  */
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, expect, test } from "vitest";
@@ -115,6 +121,57 @@ test("an admin finds a user, bans them (signed out live, USER_BANNED), unbans th
   await expect.poll(() => zed.getByRole("status").innerText(), NETWORK).toContain("1 session ended");
   await user.page.getByRole("heading", { name: "Sign in first" }).waitFor(NETWORK);
   await expect.poll(() => zed.innerText(), NETWORK).toContain("No sessions");
+
+  await admin.close();
+  await user.close();
+}, 120_000);
+
+test("an admin impersonates a user: their data under a banner, stop, the admin again; the live feed shows it", async () => {
+  const yan = { email: "yan@example.com", password: "correct horse battery", name: "Yan Yak" };
+  const admin = await app.device("#/sign-in");
+  await signInWithEmailCode(admin.page, ADMIN);
+  const user = await app.device();
+  await signUpWithPassword(user.page, yan);
+  await expect.poll(() => signedInCard(user.page).innerText(), NETWORK).toContain(yan.email);
+
+  await admin.page.goto(new URL("#/admin", admin.page.url()).href);
+  await admin.page.getByRole("searchbox", { name: "Search" }).fill("yan@");
+  const table = usersTable(admin.page);
+  await expect.poll(() => table.getByRole("row").count(), NETWORK).toBe(2);
+  await table.getByRole("button", { name: yan.email }).click();
+  await detail(admin.page).getByRole("button", { name: "Impersonate" }).click();
+
+  // The user's data (the Account page, as they see it), under the banner.
+  const banner = admin.page.getByRole("region", { name: "Impersonation" });
+  await expect.poll(() => banner.innerText(), NETWORK).toContain(`impersonating ${yan.email}`);
+  expect(await banner.innerText()).toContain(ADMIN);
+  await expect.poll(() => signedInCard(admin.page).innerText(), NETWORK).toContain(yan.name);
+  expect(await signedInCard(admin.page).innerText()).toContain(yan.email);
+  await app.screenshot(admin.page, "admin-impersonating");
+  // The admin tools are refused meanwhile; the banner stays on every page.
+  await admin.page.goto(new URL("#/admin", admin.page.url()).href);
+  await expect.poll(() => admin.page.getByRole("note").innerText(), NETWORK).toContain("acting as another user");
+  expect(await usersTable(admin.page).count()).toBe(0);
+  expect(await banner.count()).toBe(1);
+  // The user's own device is untouched.
+  await user.page.reload();
+  await expect.poll(() => signedInCard(user.page).innerText(), NETWORK).toContain(yan.email);
+
+  // Stop: the admin's own session again, on the Admin page.
+  await banner.getByRole("button", { name: "Stop impersonating" }).click();
+  await banner.waitFor({ state: "detached", ...NETWORK });
+  await expect.poll(() => usersTable(admin.page).innerText(), NETWORK).toContain(ADMIN);
+  // The live feed shows the impersonation, with the admin as actor.
+  const feed = admin.page.getByRole("region", { name: "Live events" });
+  await expect.poll(() => feed.innerText(), NETWORK).toContain("impersonation_ended");
+  expect(await feed.innerText()).toContain("impersonation_started");
+  expect(await feed.innerText()).toContain(`${yan.email} · by ${ADMIN}`);
+  await app.screenshot(admin.page, "admin-live-events");
+  // A new event arrives in the feed by itself: the user signs out on their device.
+  await user.page.getByRole("button", { name: "Sign out", exact: true }).click();
+  await expect.poll(async () => (await feed.getByRole("listitem").first().innerText()).includes("session_revoked"), NETWORK).toBe(true);
+  await admin.page.goto(new URL("#/account", admin.page.url()).href);
+  await expect.poll(() => signedInCard(admin.page).innerText(), NETWORK).toContain(ADMIN);
 
   await admin.close();
   await user.close();

@@ -73,10 +73,15 @@ export async function verifiedAsConvex(t: Pick<AuthTest, "fetch" | "jwks">, toke
   return payload;
 }
 
-/** `t` acting as the holder of `token` (Convex would verify it; convex-test takes the claims). */
+/**
+ * `t` acting as the holder of `token` (Convex would verify it; convex-test
+ * takes the claims): its subject, issuer and custom claims (an
+ * impersonation's `act`), as a deployment passes them to functions.
+ */
 export function as(t: AuthTest, token: string) {
   const claims = claimsOf(token);
-  return t.withIdentity({ subject: String(claims.sub), issuer: String(claims.iss) });
+  const { act } = claims as { act?: { sub: string } };
+  return t.withIdentity({ subject: String(claims.sub), issuer: String(claims.iss), ...(act !== undefined ? { act } : {}) });
 }
 
 /** Asserts a `signIn` result carries tokens and returns them. */

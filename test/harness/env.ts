@@ -21,6 +21,9 @@ export const OWN_ISSUER_RUN = process.env.TEST_OWN_ISSUER === "1";
 
 await useTestEnvironment({ siteUrl: TEST_SITE_URL, cloudUrl: TEST_CLOUD_URL, ownIssuer: OWN_ISSUER_RUN });
 process.env.EXAMPLE_DEV_TOOLS = "1"; // the example's dev helpers (example/convex/devTools.ts)
+// The example's lifecycle callbacks stay off, so tests and benchmarks see the package alone;
+// test/server/exampleCallbacks.test.ts and the browser tests (the dev backend sets 1) run them.
+process.env.EXAMPLE_CALLBACKS = "0";
 
 /** The issuer of the access tokens of this run. */
 export const testIssuer = () => (process.env.JWT_PRIVATE_KEY ? TEST_SITE_URL : TEST_COMPONENT_ISSUER);

@@ -105,7 +105,7 @@ describe("hashPassword", () => {
     );
   });
 
-  test("refuses parameters outside the limits", async () => {
+  test("refuses parameters outside the limits (CONFIGURATION: they come from Password({ hash }))", async () => {
     const bad: Argon2idParams[] = [
       { memoryKiB: ARGON2ID_LIMITS.maxMemoryKiB + 1, iterations: 2, parallelism: 1 },
       { memoryKiB: 19456, iterations: 0, parallelism: 1 },
@@ -116,7 +116,7 @@ describe("hashPassword", () => {
       { memoryKiB: Number.NaN, iterations: 2, parallelism: 1 },
     ];
     for (const params of bad) {
-      await expect(hashPassword("pw", params), JSON.stringify(params)).rejects.toThrow(RangeError);
+      await expect(hashPassword("pw", params), JSON.stringify(params)).rejects.toMatchObject({ data: { code: "CONFIGURATION" } });
     }
   });
 });
@@ -251,7 +251,7 @@ describe("needsRehash", () => {
   });
 
   test("refuses invalid target params", () => {
-    expect(() => needsRehash("", { memoryKiB: 1, iterations: 1, parallelism: 1 })).toThrow(RangeError);
+    expect(() => needsRehash("", { memoryKiB: 1, iterations: 1, parallelism: 1 })).toThrow(/CONFIGURATION/);
   });
 });
 

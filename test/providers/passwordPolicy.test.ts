@@ -12,6 +12,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test, vi 
 import { isBreachedPassword } from "../../src/providers/password/breached.js";
 import { isCommonPassword } from "../../src/providers/password/common.js";
 import { checkNewPassword } from "../../src/providers/password/rules.js";
+import { Password } from "../../src/providers/Password.js";
 import { expectAuthError } from "../harness/errors.js";
 
 const EMAIL = "ada@example.com";
@@ -137,7 +138,7 @@ describe("breached passwords (opt-in, k-anonymity range API)", () => {
 
   test("a common password is refused without asking the service", async () => {
     const fetchSpy = vi.spyOn(globalThis, "fetch");
-    await expect(checkNewPassword("Password123", EMAIL, undefined, { breached: { baseUrl: api.baseUrl } })).rejects.toMatchObject({
+    await expect(checkNewPassword("Password1234", EMAIL, undefined, { breached: { baseUrl: api.baseUrl } })).rejects.toMatchObject({
       data: { code: "INVALID_PASSWORD", message: "This password is too common" },
     });
     expect(api.requests).toHaveLength(0);
@@ -146,7 +147,7 @@ describe("breached passwords (opt-in, k-anonymity range API)", () => {
 
   test("the app's validator runs after the common list and before the service", async () => {
     const validate = vi.fn((password: string) => (password.includes("horse") ? "No horses" : undefined));
-    await expectAuthError(checkNewPassword("qwertyuiop", EMAIL, validate), "INVALID_PASSWORD");
+    await expectAuthError(checkNewPassword("password1234", EMAIL, validate), "INVALID_PASSWORD");
     expect(validate).not.toHaveBeenCalled();
     await expect(checkNewPassword(BREACHED, EMAIL, validate, { breached: { baseUrl: api.baseUrl } })).rejects.toMatchObject({
       data: { message: "No horses" },
@@ -223,13 +224,66 @@ describe("local rules", () => {
       await expectAuthError(checkNewPassword(common, EMAIL), "INVALID_PASSWORD");
     }
     for (const short of ["123456", "qwerty", "letmein", "welcome", "admin"]) expect(isCommonPassword(short), short).toBe(true);
-    expect(await checkNewPassword("password123", EMAIL, undefined, { common: false })).toBe("password123");
+    expect(await checkNewPassword("password1234", EMAIL, undefined, { common: false })).toBe("password1234");
   });
 
   test("the passwords the rest of the suite signs up with stay accepted", async () => {
-    for (const ok of ["correct horse battery", "correct horse battery staple", "a brand new password", "another password", "another new password", "next password", "hunter22"]) {
+    for (const ok of ["correct horse battery", "correct horse battery staple", "a brand new password", "another password", "another new password", "next password", "long enough now", "a new password", "twelve chars"]) {
       expect(isCommonPassword(ok), ok).toBe(false);
       expect(await checkNewPassword(ok, EMAIL)).toBe(ok);
     }
+  });
+});
+
+describe("length (OWASP ASVS 4.0.3 2.1.1, 2.1.2)", () => {
+  test("by default 12 to 128 characters; a run of spaces counts as one toward the minimum", async () => {
+    await expectAuthError(checkNewPassword("a".repeat(11), EMAIL, undefined, { common: false }), "INVALID_PASSWORD");
+    await expect(checkNewPassword("eleven char", EMAIL)).rejects.toMatchObject({
+      data: { code: "INVALID_PASSWORD", message: "A password must be 12 to 128 characters long" },
+    });
+    await expectAuthError(checkNewPassword("ab  cd  ef  gh", EMAIL), "INVALID_PASSWORD"); // 11 once combined
+    await expectAuthError(checkNewPassword("a\t\t\tb\n\ncdefghi", EMAIL), "INVALID_PASSWORD");
+    expect(await checkNewPassword("ab cd ef ghij", EMAIL)).toBe("ab cd ef ghij");
+    expect(await checkNewPassword("z".repeat(64), EMAIL)).toBe("z".repeat(64));
+    expect(await checkNewPassword("z".repeat(128), EMAIL)).toBe("z".repeat(128));
+    await expectAuthError(checkNewPassword("z".repeat(129), EMAIL), "INVALID_PASSWORD");
+    await expectAuthError(checkNewPassword("z".repeat(200_000), EMAIL), "INVALID_PASSWORD");
+  });
+
+  test("the bounds are configurable: 8 for an app with a second factor, up to 256", async () => {
+    const nist = { minLength: 8 };
+    expect(await checkNewPassword("8 chars!", EMAIL, undefined, nist)).toBe("8 chars!");
+    await expectAuthError(checkNewPassword("7 chars", EMAIL, undefined, nist), "INVALID_PASSWORD");
+    const long = { minLength: 16, maxLength: 256 };
+    await expectAuthError(checkNewPassword("fifteen chars!!", EMAIL, undefined, long), "INVALID_PASSWORD");
+    expect(await checkNewPassword("y".repeat(256), EMAIL, undefined, long)).toBe("y".repeat(256));
+    await expectAuthError(checkNewPassword("y".repeat(257), EMAIL, undefined, long), "INVALID_PASSWORD");
+    await expect(checkNewPassword("7 chars", EMAIL, undefined, { minLength: 10, maxLength: 64 })).rejects.toMatchObject({
+      data: { message: "A password must be 10 to 64 characters long" },
+    });
+  });
+
+  test("bounds out of range are a CONFIGURATION error when Password() runs", () => {
+    for (const passwordPolicy of [
+      { minLength: 7 },
+      { minLength: 0 },
+      { minLength: 12.5 },
+      { minLength: Number.NaN },
+      { maxLength: 63 },
+      { maxLength: 257 },
+      { maxLength: Number.POSITIVE_INFINITY },
+      { minLength: 100, maxLength: 64 },
+      { minLength: 129 },
+    ]) {
+      let error: unknown;
+      try {
+        Password({ passwordPolicy });
+      } catch (e) {
+        error = e;
+      }
+      expect(error, JSON.stringify(passwordPolicy)).toMatchObject({ data: { code: "CONFIGURATION" } });
+    }
+    expect(Password({ passwordPolicy: { minLength: 8, maxLength: 64 } }).id).toBe("password");
+    expect(Password({ passwordPolicy: { minLength: 256, maxLength: 256 } }).id).toBe("password");
   });
 });

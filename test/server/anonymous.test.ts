@@ -1,8 +1,16 @@
-/** The Anonymous provider and upgrading a guest by signing in with another provider. */
+/**
+ * The Anonymous provider and upgrading a guest: by signing in with another
+ * provider (an email or phone code), and by signing up with a password or a
+ * passkey while signed in as the guest (the guest keeps its id and data).
+ */
 import { componentsGeneric, type AnyComponents, type FunctionReference } from "convex/server";
 import { expect, test } from "vitest";
 import { api } from "../../example/convex/_generated/api.js";
-import { as, claimsOf, makeAuthTest, probe, refresh, tokensOf, type AuthTest } from "../harness/auth.js";
+import { as, claimsOf, makeAuthTest, password, probe, refresh, tokensOf, type AuthTest } from "../harness/auth.js";
+import { useEnvVars } from "../harness/envVars.js";
+import { expectAuthError } from "../harness/errors.js";
+import { SoftAuthenticator } from "../fixtures/passkeyAuthenticator.js";
+import { finish, signInWithPasskey, start } from "../fixtures/passkeyFlows.js";
 
 const users = (componentsGeneric() as AnyComponents).auth.users;
 const createUser = users.create as FunctionReference<"mutation", "internal", Record<string, unknown>, string>;
@@ -70,3 +78,160 @@ test("a guest upgrades by a phone code too", async () => {
   expect(user).toMatchObject({ phone, phoneVerificationTime: expect.any(Number) });
   expect(user!.isAnonymous).toBeUndefined();
 });
+
+// ---------------------------------------------------------------------------
+// A guest who signs up with a password or a passkey keeps their user (and so their data).
+
+const ORIGIN = "https://app.example.test";
+const PW = "correct horse battery";
+useEnvVars({ SITE_URL: ORIGIN });
+
+const addNote = (t: AuthTest, token: string, text: string) => as(t, token).mutation(api.notes.add, { text });
+const notes = async (t: AuthTest, token: string) => (await as(t, token).query(api.notes.list, {})).map((n) => n.text);
+const signUp = (t: AuthTest, email: string, token?: string, extra: Record<string, unknown> = {}) =>
+  (token ? as(t, token) : t).action(api.auth.signIn, {
+    provider: "password",
+    params: { flow: "signUp", email, password: PW, ...extra },
+  });
+const authRows = async (t: AuthTest) => ({
+  users: await t.query(probe.rows, { table: "users" }),
+  accounts: await t.query(probe.rows, { table: "accounts" }),
+  passkeys: await t.query(probe.rows, { table: "passkeys" }),
+  events: await t.query(probe.rows, { table: "events" }),
+});
+
+test("a guest's password sign-up keeps their id, session and notes; the user is no guest any more", async () => {
+  const t = makeAuthTest();
+  const anon = await guest(t);
+  const { userId, sessionId } = claimsOf(anon.token);
+  await addNote(t, anon.token, "my first note");
+  const tokens = tokensOf(await signUp(t, EMAIL, anon.token, { name: "Ada", username: "ada" }));
+  expect(claimsOf(tokens.token)).toMatchObject({ userId, sessionId });
+  expect(await notes(t, tokens.token)).toEqual(["my first note"]);
+  const user = await t.query(getUser, { userId });
+  expect(user).toMatchObject({ email: EMAIL, name: "Ada", username: "ada" });
+  expect(user!.isAnonymous).toBeUndefined();
+  const { users: all, accounts, events } = await authRows(t);
+  expect(all).toHaveLength(1);
+  expect(accounts.map((a) => a.provider).sort()).toEqual(["anonymous", "password"]);
+  expect(events.filter((e) => e.type === "anonymous_upgraded")).toEqual([
+    expect.objectContaining({ userId, data: { provider: "password" } }),
+  ]);
+  expect(events.filter((e) => e.type === "sign_up").map((e) => e.userId)).toEqual([userId]); // the guest's own
+  // Signed out, the password signs in to the same user, notes and all.
+  const later = tokensOf(await password.signIn(t, EMAIL, PW));
+  expect(claimsOf(later.token).userId).toBe(userId);
+  expect(await notes(t, later.token)).toEqual(["my first note"]);
+});
+
+test("a guest signing up with a taken email gets the answer anyone gets (ACCOUNT_EXISTS), and stays a guest", async () => {
+  const t = makeAuthTest();
+  tokensOf(await signUp(t, EMAIL));
+  await expectAuthError(signUp(t, EMAIL), "ACCOUNT_EXISTS");
+  const anon = await guest(t);
+  await addNote(t, anon.token, "mine");
+  const before = await authRows(t);
+  await expectAuthError(signUp(t, EMAIL, anon.token), "ACCOUNT_EXISTS");
+  await expectAuthError(signUp(t, " ADA@example.com ", anon.token), "ACCOUNT_EXISTS");
+  expect(await authRows(t)).toEqual(before);
+  expect(await t.query(getUser, { userId: claimsOf(anon.token).userId })).toMatchObject({ isAnonymous: true });
+});
+
+test("a taken username is refused for a guest as for anyone, writing nothing", async () => {
+  const t = makeAuthTest();
+  tokensOf(await signUp(t, "first@example.com", undefined, { username: "taken" }));
+  const anon = await guest(t);
+  const before = await authRows(t);
+  await expectAuthError(signUp(t, EMAIL, anon.token, { username: "Taken" }), "USERNAME_TAKEN");
+  expect(await authRows(t)).toEqual(before);
+});
+
+test("a signed-in user who is no guest and signs up gets a new user; theirs is left alone", async () => {
+  const t = makeAuthTest();
+  const ada = tokensOf(await signUp(t, EMAIL));
+  await addNote(t, ada.token, "ada's");
+  const adaUser = await t.query(getUser, { userId: claimsOf(ada.token).userId });
+  const bob = tokensOf(await signUp(t, "bob@example.com", ada.token));
+  expect(claimsOf(bob.token).userId).not.toBe(claimsOf(ada.token).userId);
+  expect(await t.query(getUser, { userId: claimsOf(ada.token).userId })).toEqual(adaUser);
+  expect(await notes(t, bob.token)).toEqual([]);
+  expect((await authRows(t)).events.filter((e) => e.type === "anonymous_upgraded")).toEqual([]);
+});
+
+test("a guest token whose session ended cannot sign up as the guest (SESSION_ENDED), and nothing is written", async () => {
+  const t = makeAuthTest();
+  const anon = await guest(t);
+  await addNote(t, anon.token, "mine");
+  await as(t, anon.token).action(api.auth.signOut, {});
+  const before = await authRows(t);
+  // The access token still verifies; its session is gone.
+  await expectAuthError(signUp(t, EMAIL, anon.token), "SESSION_ENDED");
+  expect(await authRows(t)).toEqual(before);
+  // Straight to the component with a session id that is not the guest's: the same.
+  const other = await guest(t);
+  const mix = { userId: claimsOf(anon.token).userId!, sessionId: claimsOf(other.token).sessionId! };
+  await expectAuthError(
+    t.mutation(createUser, { email: EMAIL, account: { provider: "password", providerAccountId: EMAIL }, caller: mix }),
+    "SESSION_ENDED",
+  );
+  expect((await authRows(t)).users.filter((u) => u.email === EMAIL)).toEqual([]);
+});
+
+test("two sign-ups of one guest at once upgrade it once", async () => {
+  const t = makeAuthTest();
+  const anon = await guest(t);
+  const { userId } = claimsOf(anon.token);
+  const results = await Promise.allSettled([signUp(t, "one@example.com", anon.token), signUp(t, "two@example.com", anon.token)]);
+  expect(results.every((r) => r.status === "fulfilled")).toBe(true);
+  const { events, users: all } = await authRows(t);
+  expect(events.filter((e) => e.type === "anonymous_upgraded")).toHaveLength(1);
+  // The other found no guest any more: a user of its own, as for any signed-in caller.
+  expect(all).toHaveLength(2);
+  expect(all.find((u) => u._id === userId)!.email).toMatch(/^(one|two)@example\.com$/);
+});
+
+test("a guest's passkey sign-up keeps their id, session and notes; the passkey signs in to them", async () => {
+  const t = makeAuthTest();
+  const anon = await guest(t);
+  const { userId, sessionId } = claimsOf(anon.token);
+  await addNote(t, anon.token, "kept");
+  const key = new SoftAuthenticator(ORIGIN);
+  const tokens = tokensOf(await signUpAsCaller(t, key, anon.token, { email: EMAIL, name: "Ada" }));
+  expect(claimsOf(tokens.token)).toMatchObject({ userId, sessionId });
+  const user = await t.query(getUser, { userId });
+  expect(user).toMatchObject({ email: EMAIL, name: "Ada" });
+  expect(user!.isAnonymous).toBeUndefined();
+  const { users: all, passkeys, events } = await authRows(t);
+  expect(all).toHaveLength(1);
+  expect(passkeys.map((p) => p.userId)).toEqual([userId]);
+  expect(events.filter((e) => e.type === "anonymous_upgraded")).toEqual([expect.objectContaining({ userId, data: { provider: "passkey" } })]);
+  const later = tokensOf(await signInWithPasskey(t, key));
+  expect(claimsOf(later.token).userId).toBe(userId);
+  expect(await notes(t, later.token)).toEqual(["kept"]);
+});
+
+test("passkey sign-up: no merge for a signed-in user who is no guest; a taken email and an ended guest session are refused", async () => {
+  const t = makeAuthTest();
+  const ada = tokensOf(await signUp(t, EMAIL));
+  const made = tokensOf(await signUpAsCaller(t, new SoftAuthenticator(ORIGIN), ada.token, { email: "bob@example.com" }));
+  expect(claimsOf(made.token).userId).not.toBe(claimsOf(ada.token).userId);
+  expect((await authRows(t)).passkeys.map((p) => p.userId)).toEqual([claimsOf(made.token).userId]);
+
+  const anon = await guest(t);
+  await expectAuthError(startSignUp(t, anon.token, { email: EMAIL }), "ACCOUNT_EXISTS");
+  // The guest's session ends between the two calls: the passkey is not stored for it.
+  const step = await startSignUp(t, anon.token, { email: "gus@example.com" });
+  await as(t, anon.token).action(api.auth.signOut, {});
+  const before = await authRows(t);
+  const response = await new SoftAuthenticator(ORIGIN).create(step.options as never);
+  await expectAuthError(finish(t, response, step.verifier, anon.token), "SESSION_ENDED");
+  expect(await authRows(t)).toEqual(before);
+  await expectAuthError(startSignUp(t, anon.token, {}), "SESSION_ENDED");
+});
+
+const startSignUp = (t: AuthTest, token: string, params: Record<string, unknown>) => start(t, { flow: "signUp", ...params }, { token });
+
+async function signUpAsCaller(t: AuthTest, key: SoftAuthenticator, token: string, params: Record<string, unknown>) {
+  const step = await startSignUp(t, token, params);
+  return await finish(t, await key.create(step.options as never), step.verifier, token);
+}

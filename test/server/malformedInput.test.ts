@@ -10,9 +10,11 @@ import type { FunctionReference } from "convex/server";
 import { ConvexError } from "convex/values";
 import { beforeAll, describe, expect, test } from "vitest";
 import { api, components } from "../../example/convex/_generated/api.js";
+import * as accountsModule from "../../example/convex/accounts.js";
 import * as adminModule from "../../example/convex/admin.js";
 import * as apiKeysModule from "../../example/convex/apiKeys.js";
 import * as groupsModule from "../../example/convex/groups.js";
+import * as notesModule from "../../example/convex/notes.js";
 import * as outboxModule from "../../example/convex/outbox.js";
 import * as passkeysModule from "../../example/convex/passkeys.js";
 import * as sessionsModule from "../../example/convex/sessions.js";
@@ -88,6 +90,20 @@ async function snapshot(t: AuthTest, ignore: string[] = []): Promise<Record<stri
   return rows;
 }
 
+/**
+ * The audit events written since `before` (a snapshot's `events`): a
+ * refused attempt that counts also records a `code_refused` event (ASVS
+ * 2.8.5), and nothing else; none carries the value tried.
+ */
+async function refusalsSince(t: AuthTest, before: string, tried: string[]): Promise<Record<string, unknown>[]> {
+  const known = new Set((JSON.parse(before) as { _id: string }[]).map((e) => e._id));
+  const added = (await t.query(probe.rows, { table: "events" })).filter((e) => !known.has(String(e._id)));
+  expect(added.filter((e) => e.type !== "code_refused"), "events other than code_refused").toEqual([]);
+  const text = JSON.stringify(added);
+  for (const value of tried) if (value.length >= 4) expect(text, "the value tried is in the log").not.toContain(value);
+  return added;
+}
+
 function isEmpty(value: unknown): boolean {
   if (value === null || value === undefined || value === false) return true;
   if (Array.isArray(value)) return value.length === 0;
@@ -130,6 +146,21 @@ type Case = {
 const NOT_JUNK = ["", BIG]; // "junk" is a fine name: only the empty and oversized ones are refused.
 
 const CASES: Case[] = [
+  {
+    fn: "accounts:unlink",
+    arg: "accountId",
+    kind: "mutation",
+    ref: api.accounts.unlink,
+    args: (accountId) => ({ accountId }),
+  },
+  {
+    fn: "notes:add",
+    arg: "text",
+    kind: "mutation",
+    ref: api.notes.add,
+    args: (text) => ({ text }),
+    values: NOT_JUNK,
+  },
   {
     fn: "apiKeys:create",
     arg: "name",
@@ -399,9 +430,13 @@ const CASES: Case[] = [
 
 /** Public functions that take no string at all (nothing to feed them). */
 const NO_STRING_ARGS = [
+  "accounts:list",
+  "notes:list",
+  "admin:recentEvents",
   "apiKeys:scopeSet",
   "apiKeys:list",
   "passkeys:list",
+  "sessions:impersonation",
   "sessions:list",
   "sessions:revokeOthers",
   "totp:status",
@@ -419,9 +454,11 @@ const NO_STRING_ARGS = [
 const CURSOR_ONLY = ["groups:mine"];
 
 const MODULES: Record<string, Record<string, unknown>> = {
+  accounts: accountsModule,
   admin: adminModule,
   apiKeys: apiKeysModule,
   groups: groupsModule,
+  notes: notesModule,
   outbox: outboxModule,
   passkeys: passkeysModule,
   sessions: sessionsModule,
@@ -481,11 +518,14 @@ describe("example functions with malformed and oversized strings", () => {
     async (_name, c) => {
       for (const value of c.values ?? JUNK) {
         const label = `${c.fn}(${c.arg}: ${value.length > 20 ? `<${value.length} chars>` : JSON.stringify(value)})`;
-        const ignore = c.countsAttempts ? ["rateLimits"] : [];
+        // An attempt that counts leaves its bucket's change and, for a code, a code_refused event.
+        const ignore = c.countsAttempts ? ["rateLimits", "events"] : [];
         const before = await snapshot(w.t, ignore);
+        const eventsBefore = JSON.stringify(await w.t.query(probe.rows, { table: "events" }));
         await expectRefused(run(as(w.t, w.token), c, c.args(value, w)), `${label} signed in`);
         await expectRefused(run(w.t, c, c.args(value, w)), `${label} signed out`);
         expect(await snapshot(w.t, ignore), `${label} wrote`).toEqual(before);
+        if (c.countsAttempts) await refusalsSince(w.t, eventsBefore, [value]);
       }
     },
   );
@@ -616,7 +656,8 @@ describe("component functions with a string that is no id", () => {
   test("reads are empty, writes NOT_FOUND or a refusal status, and nothing is written", async () => {
     const { t, userId, sessionId, groupId } = await world();
     const limit = { key: "test:junk", max: 100, periodMs: 60_000 };
-    const before = await snapshot(t, ["rateLimits"]);
+    const before = await snapshot(t, ["rateLimits", "events"]);
+    const eventsBefore = JSON.stringify(await t.query(probe.rows, { table: "events" }));
     for (const junk of JUNK) {
       // Groups, members, invites: each key of get, each selection of members.list.
       expect(await t.query(components.auth.groups.get, { groupId: junk })).toBeNull();
@@ -735,7 +776,12 @@ describe("component functions with a string that is no id", () => {
         "NOT_FOUND",
       );
     }
-    expect(await snapshot(t, ["rateLimits"])).toEqual(before);
+    expect(await snapshot(t, ["rateLimits", "events"])).toEqual(before);
+    // A junk code for an address without an account is recorded (the address cut short); one
+    // for a string that is no user id names nobody and is not.
+    const refused = await refusalsSince(t, eventsBefore, []);
+    expect(refused.map((e) => (e.data as { method: string }).method)).toEqual(["code", "code", "code"]);
+    expect(refused.every((e) => String((e.data as { address: string }).address).length <= 320)).toBe(true);
     // A junk code / account id is a failed attempt like any other.
     const buckets = (await t.query(probe.rows, { table: "rateLimits" })).filter((r) => r.key === limit.key);
     expect(buckets).toHaveLength(1);

@@ -505,7 +505,8 @@ describe("managing passkeys", () => {
     const userId = claimsOf(guest.token).userId!;
     const key = device();
     const added = tokensOf(await addPasskey(t, guest.token, key));
-    expect((await rows(t, "users")).find((u) => u._id === userId)?.isAnonymous).toBe(false);
+    expect((await rows(t, "users")).find((u) => u._id === userId)?.isAnonymous).toBeUndefined();
+    expect((await rows(t, "events")).filter((e) => e.type === "anonymous_upgraded" && e.userId === userId)).toHaveLength(1);
     tokensOf(await signInWithPasskey(t, key));
     const [passkey] = await as(t, added.token).query(api.passkeys.list, {});
     await expectAuthError(

@@ -53,14 +53,30 @@ describe("sign up and sign in", () => {
     expect(await t.query(probe.rows, { table: "users" })).toHaveLength(1);
   });
 
-  test("passwords of 8..256 characters only, and the app's own rule", async () => {
+  test("new passwords of 12..128 characters only by default (ASVS 2.1.1, 2.1.2), counted in code points", async () => {
     const t = makeAuthTest();
-    await expectAuthError(password.signUp(t, EMAIL, "7 chars"), "INVALID_PASSWORD");
-    await expectAuthError(password.signUp(t, EMAIL, "x".repeat(257)), "INVALID_PASSWORD");
+    await expectAuthError(password.signUp(t, EMAIL, "eleven char"), "INVALID_PASSWORD");
+    // A run of spaces counts as one toward the minimum: 11 characters once combined.
+    await expectAuthError(password.signUp(t, EMAIL, "eleven    char"), "INVALID_PASSWORD");
+    await expectAuthError(password.signUp(t, EMAIL, "x".repeat(129)), "INVALID_PASSWORD");
+    await expectAuthError(password.signUp(t, EMAIL, "é".repeat(129)), "INVALID_PASSWORD");
     await expectAuthError(password.signUp(t, "not-an-email", PW), "INVALID_ARGUMENT");
-    tokensOf(await password.signUp(t, EMAIL, "8 chars!"));
-    tokensOf(await password.signUp(t, "long@example.com", "é".repeat(256)));
-    expect(await t.query(probe.rows, { table: "users" })).toHaveLength(2);
+    expect(await t.query(probe.rows, { table: "users" })).toEqual([]);
+    tokensOf(await password.signUp(t, EMAIL, "twelve chars"));
+    // 128 code points, 256 UTF-16 units: the bound counts characters, not units.
+    tokensOf(await password.signUp(t, "long@example.com", "é".repeat(128)));
+    tokensOf(await password.signUp(t, "emoji@example.com", "🔑".repeat(128)));
+    expect(await t.query(probe.rows, { table: "users" })).toHaveLength(3);
+  });
+
+  test("a password set under the earlier 256-character limit still signs in", async () => {
+    const t = makeAuthTest();
+    await password.signUp(t, EMAIL, PW);
+    const [account] = await t.query(probe.rows, { table: "accounts" });
+    const long = "p".repeat(256);
+    await t.mutation(probe.setAccountSecret, { accountId: String(account._id), secret: await hashPassword(long) });
+    tokensOf(await password.signIn(t, EMAIL, long));
+    await expectAuthError(password.signIn(t, EMAIL, "p".repeat(257)), "INVALID_CREDENTIALS");
   });
 
   test("unknown provider, missing provider and unknown flow are refused", async () => {
@@ -182,14 +198,19 @@ describe("password reset", () => {
     tokensOf(await password.signIn(t, EMAIL, "a brand new password"));
   });
 
-  test("an expired code fails", async () => {
+  test("a code works for 10 minutes (ASVS 2.7.2), then fails", async () => {
     vi.useFakeTimers({ now: new Date("2026-03-01T10:00:00Z"), toFake: ["Date"] });
     const t = makeAuthTest();
     await password.signUp(t, EMAIL, PW);
     await request(t, EMAIL);
     const code = await outboxCode(t, EMAIL);
-    vi.setSystemTime(new Date("2026-03-01T10:15:01Z"));
+    expect((await t.query(api.outbox.latest, { to: EMAIL }))!.expiresAt).toBe(Date.parse("2026-03-01T10:10:00Z"));
+    vi.setSystemTime(new Date("2026-03-01T10:10:00Z"));
     await expectAuthError(verify(t, EMAIL, code, "a brand new password"), "INVALID_CODE");
+    await request(t, EMAIL);
+    const fresh = await outboxCode(t, EMAIL);
+    vi.setSystemTime(new Date("2026-03-01T10:19:59Z"));
+    tokensOf(await verify(t, EMAIL, fresh, "a brand new password"));
   });
 
   test("a reset for an unknown email looks the same and sends nothing", async () => {
@@ -204,6 +225,7 @@ describe("password reset", () => {
     await request(t, EMAIL);
     const code = await outboxCode(t, EMAIL);
     await expectAuthError(verify(t, EMAIL, code, "short"), "INVALID_PASSWORD");
+    await expectAuthError(verify(t, EMAIL, code, "eleven char"), "INVALID_PASSWORD");
     tokensOf(await verify(t, EMAIL, code, "long enough now"));
   });
 

@@ -47,6 +47,7 @@ type ExpectedUser = {
   ban?: { reason: string; time: number; expirationTime?: number };
   nameKey?: string;
   hasSecondFactor?: boolean;
+  legacyId?: string;
 };
 
 const users = components.auth.users;
@@ -61,20 +62,30 @@ export const notAny: number = components.auth;
 // The app's `components.auth` is the component's own ComponentApi, named "auth".
 assertType<Equal<typeof components.auth, ComponentApi<"auth">>>();
 
+/** What every event-writing function takes as `audit`: the retention, and the app's callbacks (`Auth({ callbacks })`). */
+type ExpectedAudit = {
+  retentionMs: number;
+  hooks?: {
+    handle: string;
+    callbacks: Array<"afterUserCreated" | "afterSignIn" | "beforeSessionCreated" | "afterUserDeleted" | "onEvent">;
+  };
+};
+
 /** An intersection as one object type, for `Equal`. */
 type Flat<T> = { [K in keyof T]: T[K] };
 
 // Arguments and return types follow the validators.
-assertType<Equal<FunctionArgs<typeof users.get>, { userId?: string; email?: string; username?: string }>>();
+assertType<Equal<FunctionArgs<typeof users.get>, { userId?: string; email?: string; username?: string; legacyId?: string }>>();
 assertType<Equal<FunctionReturnType<typeof users.get>, ExpectedUser | null>>();
 assertType<
   Equal<
     FunctionArgs<typeof users.create>,
     Flat<
-      Omit<ExpectedUser, "_id" | "_creationTime" | "ban" | "nameKey" | "hasSecondFactor"> & {
+      Omit<ExpectedUser, "_id" | "_creationTime" | "ban" | "nameKey" | "hasSecondFactor" | "legacyId"> & {
         account?: { provider: string; providerAccountId: string; secret?: string; emailVerified?: boolean };
+        caller?: { userId: string; sessionId: string };
         actorUserId?: string;
-        audit?: { retentionMs: number };
+        audit?: ExpectedAudit;
       }
     >
   >
@@ -85,7 +96,7 @@ assertType<Equal<FunctionReturnType<typeof users.delete>, boolean>>();
 assertType<
   Equal<
     FunctionArgs<typeof users.delete>,
-    { userId: string; onlyUnusedSignUp?: boolean; actorUserId?: string; audit?: { retentionMs: number } }
+    { userId: string; onlyUnusedSignUp?: boolean; actorUserId?: string; audit?: ExpectedAudit }
   >
 >();
 

@@ -8,6 +8,7 @@
  * @module
  */
 
+import type * as accounts from "../accounts.js";
 import type * as admin from "../admin.js";
 import type * as apiKeyRoutes from "../apiKeyRoutes.js";
 import type * as apiKeys from "../apiKeys.js";
@@ -16,8 +17,10 @@ import type * as chaosProbe from "../chaosProbe.js";
 import type * as devTools from "../devTools.js";
 import type * as groups from "../groups.js";
 import type * as http from "../http.js";
+import type * as notes from "../notes.js";
 import type * as outbox from "../outbox.js";
 import type * as passkeys from "../passkeys.js";
+import type * as profiles from "../profiles.js";
 import type * as sessions from "../sessions.js";
 import type * as totp from "../totp.js";
 import type * as users from "../users.js";
@@ -29,6 +32,7 @@ import type {
 } from "convex/server";
 
 declare const fullApi: ApiFromModules<{
+  accounts: typeof accounts;
   admin: typeof admin;
   apiKeyRoutes: typeof apiKeyRoutes;
   apiKeys: typeof apiKeys;
@@ -37,8 +41,10 @@ declare const fullApi: ApiFromModules<{
   devTools: typeof devTools;
   groups: typeof groups;
   http: typeof http;
+  notes: typeof notes;
   outbox: typeof outbox;
   passkeys: typeof passkeys;
+  profiles: typeof profiles;
   sessions: typeof sessions;
   totp: typeof totp;
   users: typeof users;

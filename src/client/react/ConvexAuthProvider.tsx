@@ -1,5 +1,6 @@
 import { ConvexProvider, ConvexProviderWithAuth, type ConvexReactClient, type Watch } from "convex/react";
 import { createContext, useContext, useEffect, useMemo, useRef, useSyncExternalStore, type ReactNode } from "react";
+import { authError } from "../../shared/errors.js";
 import { AuthClient, loadSteps, type AuthState } from "../authClient.js";
 import { claimsOf } from "../jwt.js";
 import type { AuthTransport, PendingStep, SessionState, SignInOutcome } from "../protocol.js";
@@ -32,6 +33,15 @@ export type ConvexAuthProviderProps = {
    * `convex/auth.ts`. Default true.
    */
   watchSession?: boolean;
+  /**
+   * Moving off @convex-dev/auth (docs/migrating-from-convex-auth.md):
+   * `"convex-dev-auth"` exchanges the refresh token its React client left
+   * in `storage` (same `storageNamespace`, the deployment URL by default)
+   * once on load for one of our sessions, so nobody is signed out, and
+   * removes its keys. Needs the server's `exchange` mutation
+   * (`authMigration:exchange`, or `api.exchangeLegacy`).
+   */
+  migrateFrom?: "convex-dev-auth";
   /** How to reach the server; default HTTP to `client.url`. For tests and other transports. */
   transport?: AuthTransport;
   /** First delay before retrying a failed refresh (doubles up to 30 s). Default 1 s. */
@@ -77,6 +87,7 @@ export function ConvexAuthProvider(props: ConvexAuthProviderProps) {
         storage: storage ?? browserStorage(),
         namespace: storageNamespace ?? client.url,
         retryMs: props.refreshRetryMs,
+        migrateFrom: props.migrateFrom,
       }),
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [client, storage, storageNamespace, transport],
@@ -207,7 +218,7 @@ function useOAuthReturn(
 
 function useAuthClient(): AuthClient {
   const auth = useContext(AuthContext);
-  if (!auth) throw new Error("Wrap your app in <ConvexAuthProvider>");
+  if (!auth) throw authError("CONFIGURATION", "Wrap your app in <ConvexAuthProvider>");
   return auth;
 }
 
@@ -216,6 +227,8 @@ function useAuthClient(): AuthClient {
  * {@link SignInOutcome} to switch on. A second factor or a TOTP set-up stays
  * pending in the client (see `usePendingStep`), which sends its verifier
  * with the next `signIn` calls: pass a `verifier` only to override it.
+ * `impersonate(userId)` / `stopImpersonating()` are an admin's (they send
+ * the session's refresh token, which the app never handles).
  *
  * @example
  * ```tsx
@@ -237,6 +250,10 @@ export function useAuthActions() {
       confirmSignIn: () => auth.confirmRedirect(),
       /** Drops the sign-in waiting for the person: a link to confirm, a pending second factor or TOTP set-up. */
       cancelSignIn: () => auth.cancelSignIn(),
+      /** An admin acts as `userId` (at most an hour; the server's `Auth({ admin: { impersonation } })`). */
+      impersonate: (userId: string) => auth.impersonate(userId),
+      /** Ends the impersonation: the admin's own session again. */
+      stopImpersonating: () => auth.impersonate(null),
     }),
     [auth],
   );

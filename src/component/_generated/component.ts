@@ -51,7 +51,19 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "internal",
         {
           accountId: string;
-          audit?: { retentionMs: number };
+          audit?: {
+            hooks?: {
+              callbacks: Array<
+                | "afterUserCreated"
+                | "afterSignIn"
+                | "beforeSessionCreated"
+                | "afterUserDeleted"
+                | "onEvent"
+              >;
+              handle: string;
+            };
+            retentionMs: number;
+          };
           exceptSessionId?: string;
           secret: string;
         },
@@ -65,7 +77,19 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "internal",
         {
           actorUserId?: string;
-          audit?: { retentionMs: number };
+          audit?: {
+            hooks?: {
+              callbacks: Array<
+                | "afterUserCreated"
+                | "afterSignIn"
+                | "beforeSessionCreated"
+                | "afterUserDeleted"
+                | "onEvent"
+              >;
+              handle: string;
+            };
+            retentionMs: number;
+          };
           displayPrefix: string;
           expirationTime?: number | null;
           keyHash: string;
@@ -101,7 +125,19 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "internal",
         {
           actorUserId?: string;
-          audit?: { retentionMs: number };
+          audit?: {
+            hooks?: {
+              callbacks: Array<
+                | "afterUserCreated"
+                | "afterSignIn"
+                | "beforeSessionCreated"
+                | "afterUserDeleted"
+                | "onEvent"
+              >;
+              handle: string;
+            };
+            retentionMs: number;
+          };
           forget?: boolean;
           keyId: string;
           userId?: string;
@@ -114,7 +150,19 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "internal",
         {
           actorUserId?: string;
-          audit?: { retentionMs: number };
+          audit?: {
+            hooks?: {
+              callbacks: Array<
+                | "afterUserCreated"
+                | "afterSignIn"
+                | "beforeSessionCreated"
+                | "afterUserDeleted"
+                | "onEvent"
+              >;
+              handle: string;
+            };
+            retentionMs: number;
+          };
           keyId: string;
           patch: {
             expirationTime?: number | null;
@@ -181,7 +229,19 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "internal",
         {
           address: string;
-          audit?: { retentionMs: number };
+          audit?: {
+            hooks?: {
+              callbacks: Array<
+                | "afterUserCreated"
+                | "afterSignIn"
+                | "beforeSessionCreated"
+                | "afterUserDeleted"
+                | "onEvent"
+              >;
+              handle: string;
+            };
+            retentionMs: number;
+          };
           codeHash: string;
           identity?: {
             email?: string;
@@ -209,8 +269,17 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
       list: FunctionReference<
         "query",
         "internal",
-        { userId: string },
+        { userId: string; withAccounts?: boolean },
         {
+          accounts?: Array<{
+            _creationTime: number;
+            _id: string;
+            email?: string;
+            emailVerified?: boolean;
+            hasSecret: boolean;
+            provider: string;
+            providerAccountId: string;
+          }>;
           passkeys: Array<{
             _creationTime: number;
             _id: string;
@@ -240,8 +309,21 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "mutation",
         "internal",
         {
+          accountId?: string;
           actorUserId?: string;
-          audit?: { retentionMs: number };
+          audit?: {
+            hooks?: {
+              callbacks: Array<
+                | "afterUserCreated"
+                | "afterSignIn"
+                | "beforeSessionCreated"
+                | "afterUserDeleted"
+                | "onEvent"
+              >;
+              handle: string;
+            };
+            retentionMs: number;
+          };
           ignoreProviders?: Array<string>;
           keepSecondFactor?: boolean;
           passkeyId?: string;
@@ -256,7 +338,19 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "internal",
         {
           actorUserId?: string;
-          audit?: { retentionMs: number };
+          audit?: {
+            hooks?: {
+              callbacks: Array<
+                | "afterUserCreated"
+                | "afterSignIn"
+                | "beforeSessionCreated"
+                | "afterUserDeleted"
+                | "onEvent"
+              >;
+              handle: string;
+            };
+            retentionMs: number;
+          };
           keepSecondFactor?: boolean;
           name?: string;
           passkeyId: string;
@@ -273,6 +367,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "internal",
         {
           actorUserId?: string;
+          all?: boolean;
           paginationOpts: {
             cursor: string | null;
             endCursor?: string | null;
@@ -314,7 +409,19 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "internal",
         {
           actorUserId?: string;
-          audit?: { retentionMs: number };
+          audit?: {
+            hooks?: {
+              callbacks: Array<
+                | "afterUserCreated"
+                | "afterSignIn"
+                | "beforeSessionCreated"
+                | "afterUserDeleted"
+                | "onEvent"
+              >;
+              handle: string;
+            };
+            retentionMs: number;
+          };
           extend?: any;
           name: string;
           ownerUserId?: string;
@@ -329,7 +436,19 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "internal",
         {
           actorUserId?: string;
-          audit?: { retentionMs: number };
+          audit?: {
+            hooks?: {
+              callbacks: Array<
+                | "afterUserCreated"
+                | "afterSignIn"
+                | "beforeSessionCreated"
+                | "afterUserDeleted"
+                | "onEvent"
+              >;
+              handle: string;
+            };
+            retentionMs: number;
+          };
           groupId: string;
         },
         boolean,
@@ -384,7 +503,19 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "internal",
         {
           actorUserId?: string;
-          audit?: { retentionMs: number };
+          audit?: {
+            hooks?: {
+              callbacks: Array<
+                | "afterUserCreated"
+                | "afterSignIn"
+                | "beforeSessionCreated"
+                | "afterUserDeleted"
+                | "onEvent"
+              >;
+              handle: string;
+            };
+            retentionMs: number;
+          };
           groupId: string;
           patch: {
             extend?: any;
@@ -403,7 +534,19 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "internal",
         {
           actorUserId?: string;
-          audit?: { retentionMs: number };
+          audit?: {
+            hooks?: {
+              callbacks: Array<
+                | "afterUserCreated"
+                | "afterSignIn"
+                | "beforeSessionCreated"
+                | "afterUserDeleted"
+                | "onEvent"
+              >;
+              handle: string;
+            };
+            retentionMs: number;
+          };
           emailCheck?: "verified" | "match" | "none";
           tokenHash: string;
           userId: string;
@@ -423,7 +566,19 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "internal",
         {
           actorUserId?: string;
-          audit?: { retentionMs: number };
+          audit?: {
+            hooks?: {
+              callbacks: Array<
+                | "afterUserCreated"
+                | "afterSignIn"
+                | "beforeSessionCreated"
+                | "afterUserDeleted"
+                | "onEvent"
+              >;
+              handle: string;
+            };
+            retentionMs: number;
+          };
           email?: string;
           emailCheck?: "verified" | "match" | "none";
           expirationTime?: number;
@@ -498,7 +653,19 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "internal",
         {
           actorUserId?: string;
-          audit?: { retentionMs: number };
+          audit?: {
+            hooks?: {
+              callbacks: Array<
+                | "afterUserCreated"
+                | "afterSignIn"
+                | "beforeSessionCreated"
+                | "afterUserDeleted"
+                | "onEvent"
+              >;
+              handle: string;
+            };
+            retentionMs: number;
+          };
           inviteId: string;
         },
         { status: "revoked" | "expired" },
@@ -510,8 +677,26 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "mutation",
         "internal",
         {
+          audit?: {
+            hooks?: {
+              callbacks: Array<
+                | "afterUserCreated"
+                | "afterSignIn"
+                | "beforeSessionCreated"
+                | "afterUserDeleted"
+                | "onEvent"
+              >;
+              handle: string;
+            };
+            retentionMs: number;
+          };
           counts: boolean;
           limit: { key: string; max: number; periodMs: number };
+          refused?: {
+            method: "totp";
+            reason: "wrong" | "replayed";
+            userId: string;
+          };
         },
         null,
         Name
@@ -577,7 +762,19 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "internal",
         {
           actorUserId?: string;
-          audit?: { retentionMs: number };
+          audit?: {
+            hooks?: {
+              callbacks: Array<
+                | "afterUserCreated"
+                | "afterSignIn"
+                | "beforeSessionCreated"
+                | "afterUserDeleted"
+                | "onEvent"
+              >;
+              handle: string;
+            };
+            retentionMs: number;
+          };
           groupId: string;
           userId: string;
         },
@@ -589,7 +786,19 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "internal",
         {
           actorUserId?: string;
-          audit?: { retentionMs: number };
+          audit?: {
+            hooks?: {
+              callbacks: Array<
+                | "afterUserCreated"
+                | "afterSignIn"
+                | "beforeSessionCreated"
+                | "afterUserDeleted"
+                | "onEvent"
+              >;
+              handle: string;
+            };
+            retentionMs: number;
+          };
           extend?: any;
           groupId: string;
           onlyExisting?: boolean;
@@ -598,6 +807,58 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
           userId: string;
         },
         string,
+        Name
+      >;
+    };
+    migration: {
+      importUsers: FunctionReference<
+        "mutation",
+        "internal",
+        {
+          audit?: {
+            hooks?: {
+              callbacks: Array<
+                | "afterUserCreated"
+                | "afterSignIn"
+                | "beforeSessionCreated"
+                | "afterUserDeleted"
+                | "onEvent"
+              >;
+              handle: string;
+            };
+            retentionMs: number;
+          };
+          dryRun?: boolean;
+          source: string;
+          users: Array<{
+            accounts: Array<{
+              emailVerified?: boolean;
+              provider: string;
+              providerAccountId: string;
+              secret?: string;
+            }>;
+            email?: string;
+            emailVerificationTime?: number;
+            image?: string;
+            isAnonymous?: boolean;
+            legacyId: string;
+            name?: string;
+            phone?: string;
+            phoneVerificationTime?: number;
+          }>;
+        },
+        Array<{
+          accountsAdded: Array<number>;
+          legacyId: string;
+          passwordsUpdated: number;
+          reason?:
+            | "email_taken"
+            | "account_taken"
+            | "invalid_email"
+            | "invalid_profile";
+          status: "imported" | "updated" | "unchanged" | "skipped";
+          userId?: string;
+        }>,
         Name
       >;
     };
@@ -638,7 +899,12 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
           provider: string;
           secondFactor?: boolean;
           target:
-            | { email?: string; flow: "signUp"; name?: string }
+            | {
+                caller?: { sessionId: string; userId: string };
+                email?: string;
+                flow: "signUp";
+                name?: string;
+              }
             | {
                 flow: "register";
                 freshWithinMs?: number;
@@ -671,7 +937,19 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "mutation",
         "internal",
         {
-          audit?: { retentionMs: number };
+          audit?: {
+            hooks?: {
+              callbacks: Array<
+                | "afterUserCreated"
+                | "afterSignIn"
+                | "beforeSessionCreated"
+                | "afterUserDeleted"
+                | "onEvent"
+              >;
+              handle: string;
+            };
+            retentionMs: number;
+          };
           passkey: {
             algorithm: number;
             backedUp?: boolean;
@@ -686,7 +964,12 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
           };
           provider: string;
           target:
-            | { email?: string; flow: "signUp"; name?: string }
+            | {
+                caller?: { sessionId: string; userId: string };
+                email?: string;
+                flow: "signUp";
+                name?: string;
+              }
             | { flow: "register"; sessionId: string; userId: string };
         },
         { passkeyId: string; userId: string },
@@ -728,8 +1011,21 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "mutation",
         "internal",
         {
-          audit?: { retentionMs: number };
+          audit?: {
+            hooks?: {
+              callbacks: Array<
+                | "afterUserCreated"
+                | "afterSignIn"
+                | "beforeSessionCreated"
+                | "afterUserDeleted"
+                | "onEvent"
+              >;
+              handle: string;
+            };
+            retentionMs: number;
+          };
           codeHash: string;
+          earlierHashes?: Array<string>;
           limit: { key: string; max: number; periodMs: number };
           sessionId?: string;
           stepHash?: string;
@@ -746,7 +1042,19 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "mutation",
         "internal",
         {
-          audit?: { retentionMs: number };
+          audit?: {
+            hooks?: {
+              callbacks: Array<
+                | "afterUserCreated"
+                | "afterSignIn"
+                | "beforeSessionCreated"
+                | "afterUserDeleted"
+                | "onEvent"
+              >;
+              handle: string;
+            };
+            retentionMs: number;
+          };
           codeHashes: Array<string>;
           userId: string;
         },
@@ -766,15 +1074,38 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "mutation",
         "internal",
         {
-          audit?: { retentionMs: number };
+          audit?: {
+            hooks?: {
+              callbacks: Array<
+                | "afterUserCreated"
+                | "afterSignIn"
+                | "beforeSessionCreated"
+                | "afterUserDeleted"
+                | "onEvent"
+              >;
+              handle: string;
+            };
+            retentionMs: number;
+          };
           codeHash: string;
           confirmHash?: string;
+          linkSessionId?: string;
           linkUserId?: string;
           verifierHash?: string;
         },
         | { accountId: string; provider: string; status: "ok"; userId: string }
         | { status: "invalid" }
         | { status: "account_exists" }
+        | {
+            provider: string;
+            sessionId: string;
+            status: "linked";
+            userId: string;
+          }
+        | { status: "linked_elsewhere" }
+        | { status: "session_ended" }
+        | { status: "step_up_required" }
+        | { status: "too_many_accounts" }
         | { account: string; status: "confirm" },
         Name
       >;
@@ -787,13 +1118,17 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         {
           _creationTime: number;
           _id: string;
+          authTime?: number;
           expirationTime: number;
           factorVerifiedTime?: number;
+          impersonatorSessionId?: string;
+          impersonatorUserId?: string;
           ip?: string;
           ordinal: number;
           userAgent?: string;
           userHasSecondFactor?: boolean;
           userId: string;
+          userIsAnonymous?: boolean;
         } | null,
         Name
       >;
@@ -801,7 +1136,19 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "mutation",
         "internal",
         {
-          audit?: { retentionMs: number };
+          audit?: {
+            hooks?: {
+              callbacks: Array<
+                | "afterUserCreated"
+                | "afterSignIn"
+                | "beforeSessionCreated"
+                | "afterUserDeleted"
+                | "onEvent"
+              >;
+              handle: string;
+            };
+            retentionMs: number;
+          };
           mint?: { audience: string; expiresInSeconds: number };
           pendingStep?: { expirationTime: number; verifierHash: string };
           policy: {
@@ -817,6 +1164,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                 factorVerified?: boolean;
                 kind: "continue";
                 provider: string;
+                reauthenticated?: boolean;
                 sessionId: string;
               }
             | {
@@ -824,6 +1172,17 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                 kind: "replace";
                 provider: string;
                 sessionId: string;
+              }
+            | {
+                adminSessionId: string;
+                durationMs: number;
+                kind: "impersonate";
+                tokenHash: string;
+              }
+            | {
+                kind: "endImpersonation";
+                reuseWindowMs: number;
+                tokenHash: string;
               };
           refreshTokenHash: string;
           upgradedSecret?: { accountId: string; secret: string };
@@ -831,6 +1190,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         },
         | {
             expirationTime: number;
+            impersonatorUserId?: string;
             sessionId: string;
             status: "ok";
             token?: string;
@@ -848,7 +1208,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
               | "session_ended"
               | "banned"
               | "invalid"
-              | "reused";
+              | "reused"
+              | "impersonating";
             status: "refused";
           },
         Name
@@ -860,13 +1221,17 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         Array<{
           _creationTime: number;
           _id: string;
+          authTime?: number;
           expirationTime: number;
           factorVerifiedTime?: number;
+          impersonatorSessionId?: string;
+          impersonatorUserId?: string;
           ip?: string;
           ordinal: number;
           userAgent?: string;
           userHasSecondFactor?: boolean;
           userId: string;
+          userIsAnonymous?: boolean;
         }>,
         Name
       >;
@@ -875,7 +1240,19 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "internal",
         {
           actorUserId?: string;
-          audit?: { retentionMs: number };
+          audit?: {
+            hooks?: {
+              callbacks: Array<
+                | "afterUserCreated"
+                | "afterSignIn"
+                | "beforeSessionCreated"
+                | "afterUserDeleted"
+                | "onEvent"
+              >;
+              handle: string;
+            };
+            retentionMs: number;
+          };
           exceptSessionId?: string;
           reason:
             | "logout"
@@ -888,7 +1265,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
             | "banned"
             | "admin_revoke"
             | "replaced"
-            | "email_proven";
+            | "email_proven"
+            | "impersonation_ended";
           sessionId?: string;
           userId?: string;
         },
@@ -938,7 +1316,19 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "mutation",
         "internal",
         {
-          audit?: { retentionMs: number };
+          audit?: {
+            hooks?: {
+              callbacks: Array<
+                | "afterUserCreated"
+                | "afterSignIn"
+                | "beforeSessionCreated"
+                | "afterUserDeleted"
+                | "onEvent"
+              >;
+              handle: string;
+            };
+            retentionMs: number;
+          };
           sessionId?: string;
           setupHash?: string;
           step: number;
@@ -955,7 +1345,19 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "internal",
         {
           actorUserId?: string;
-          audit?: { retentionMs: number };
+          audit?: {
+            hooks?: {
+              callbacks: Array<
+                | "afterUserCreated"
+                | "afterSignIn"
+                | "beforeSessionCreated"
+                | "afterUserDeleted"
+                | "onEvent"
+              >;
+              handle: string;
+            };
+            retentionMs: number;
+          };
           expirationTime?: number;
           reason: string;
           userId: string;
@@ -974,7 +1376,20 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
             secret?: string;
           };
           actorUserId?: string;
-          audit?: { retentionMs: number };
+          audit?: {
+            hooks?: {
+              callbacks: Array<
+                | "afterUserCreated"
+                | "afterSignIn"
+                | "beforeSessionCreated"
+                | "afterUserDeleted"
+                | "onEvent"
+              >;
+              handle: string;
+            };
+            retentionMs: number;
+          };
+          caller?: { sessionId: string; userId: string };
           email?: string;
           emailVerificationTime?: number;
           extend?: any;
@@ -993,7 +1408,19 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "internal",
         {
           actorUserId?: string;
-          audit?: { retentionMs: number };
+          audit?: {
+            hooks?: {
+              callbacks: Array<
+                | "afterUserCreated"
+                | "afterSignIn"
+                | "beforeSessionCreated"
+                | "afterUserDeleted"
+                | "onEvent"
+              >;
+              handle: string;
+            };
+            retentionMs: number;
+          };
           onlyUnusedSignUp?: boolean;
           userId: string;
         },
@@ -1008,6 +1435,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
           accounts: Array<{
             _creationTime: number;
             _id: string;
+            email?: string;
             emailVerified?: boolean;
             hasSecret: boolean;
             provider: string;
@@ -1060,6 +1488,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
             _id: string;
             expirationTime: number;
             factorVerifiedTime?: number;
+            impersonatorUserId?: string;
             ip?: string;
             lastUsedTime: number;
             live: boolean;
@@ -1090,6 +1519,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
             hasSecondFactor?: boolean;
             image?: string;
             isAnonymous?: boolean;
+            legacyId?: string;
             name?: string;
             nameKey?: string;
             phone?: string;
@@ -1102,7 +1532,12 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
       get: FunctionReference<
         "query",
         "internal",
-        { email?: string; userId?: string; username?: string },
+        {
+          email?: string;
+          legacyId?: string;
+          userId?: string;
+          username?: string;
+        },
         {
           _creationTime: number;
           _id: string;
@@ -1113,6 +1548,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
           hasSecondFactor?: boolean;
           image?: string;
           isAnonymous?: boolean;
+          legacyId?: string;
           name?: string;
           nameKey?: string;
           phone?: string;
@@ -1149,6 +1585,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
             hasSecondFactor?: boolean;
             image?: string;
             isAnonymous?: boolean;
+            legacyId?: string;
             name?: string;
             nameKey?: string;
             phone?: string;
@@ -1163,7 +1600,19 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "internal",
         {
           actorUserId?: string;
-          audit?: { retentionMs: number };
+          audit?: {
+            hooks?: {
+              callbacks: Array<
+                | "afterUserCreated"
+                | "afterSignIn"
+                | "beforeSessionCreated"
+                | "afterUserDeleted"
+                | "onEvent"
+              >;
+              handle: string;
+            };
+            retentionMs: number;
+          };
           userId: string;
         },
         boolean,
@@ -1174,7 +1623,19 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "internal",
         {
           actorUserId?: string;
-          audit?: { retentionMs: number };
+          audit?: {
+            hooks?: {
+              callbacks: Array<
+                | "afterUserCreated"
+                | "afterSignIn"
+                | "beforeSessionCreated"
+                | "afterUserDeleted"
+                | "onEvent"
+              >;
+              handle: string;
+            };
+            retentionMs: number;
+          };
           factor: { id: string; kind: "totp" | "passkey" };
           ignoreProviders?: Array<string>;
           userId: string;
@@ -1187,7 +1648,19 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "internal",
         {
           actorUserId?: string;
-          audit?: { retentionMs: number };
+          audit?: {
+            hooks?: {
+              callbacks: Array<
+                | "afterUserCreated"
+                | "afterSignIn"
+                | "beforeSessionCreated"
+                | "afterUserDeleted"
+                | "onEvent"
+              >;
+              handle: string;
+            };
+            retentionMs: number;
+          };
           userId: string;
         },
         { continuing: boolean; ended: number },
@@ -1198,7 +1671,19 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "internal",
         {
           actorUserId?: string;
-          audit?: { retentionMs: number };
+          audit?: {
+            hooks?: {
+              callbacks: Array<
+                | "afterUserCreated"
+                | "afterSignIn"
+                | "beforeSessionCreated"
+                | "afterUserDeleted"
+                | "onEvent"
+              >;
+              handle: string;
+            };
+            retentionMs: number;
+          };
           userId: string;
         },
         null,
@@ -1209,7 +1694,19 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
         "internal",
         {
           actorUserId?: string;
-          audit?: { retentionMs: number };
+          audit?: {
+            hooks?: {
+              callbacks: Array<
+                | "afterUserCreated"
+                | "afterSignIn"
+                | "beforeSessionCreated"
+                | "afterUserDeleted"
+                | "onEvent"
+              >;
+              handle: string;
+            };
+            retentionMs: number;
+          };
           patch: {
             email?: string | null;
             emailVerificationTime?: number | null;
@@ -1231,7 +1728,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
       consume: FunctionReference<
         "mutation",
         "internal",
-        { kind: string; verifierHash: string },
+        { kind: "oauth_flow"; verifierHash: string },
         {
           _creationTime: number;
           _id: string;

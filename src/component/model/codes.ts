@@ -1,13 +1,16 @@
 /**
  * One-time codes sent to an address: one table, one way to store, one way to
  * check. A code is bound to (provider, address, purpose); only the newest
- * one sent works, once, until it expires.
+ * one sent works, once, until it expires. A refused code is recorded
+ * (`code_refused`: wrong, expired or replayed), never the code.
  */
 import type { Id } from "../_generated/dataModel.js";
 import type { MutationCtx } from "../_generated/server.js";
 import type { CodePurpose } from "../../shared/codePurposes.js";
+import type { Audit } from "./events.js";
 import { hashesEqual } from "./hashes.js";
 import { peekLimit, takeToken, type BucketConfig } from "./rateLimit.js";
+import { recordRefusal, type RefusalReason } from "./refusals.js";
 
 /** Where a code was sent and what for. */
 export type CodeTarget = { provider: string; address: string; purpose: CodePurpose };
@@ -35,39 +38,67 @@ export async function storeCode(
   await ctx.db.insert("verificationCodes", { ...target, ...code });
 }
 
+/** What a check of a code needs besides its target. */
+export type CodeAttempt = {
+  codeHash: string;
+  limit: BucketConfig;
+  /** For a code about an account: the account it must have been sent for. */
+  accountId?: Id<"accounts">;
+  /** That account's user, the subject of a refusal's event. */
+  userId?: Id<"users">;
+  /** How a refusal's event is written. */
+  audit?: Audit;
+};
+
 /**
  * Checks the target's live code against `codeHash` and, when it matches, has
- * not expired and (for a code about an account) was sent for `accountId`,
- * deletes it (single use). A miss takes a token from the
- * failed-attempt bucket `limit`; with none left nothing is checked. Never
- * throws for a wrong code, so the bucket's change commits.
+ * not expired, was not used and (for a code about an account) was sent for
+ * `accountId`, marks it used (single use; kept until it expires, so a replay
+ * is known as one). A miss takes a token from the failed-attempt bucket
+ * `limit` and records a `code_refused` event (`wrong`, `expired` or
+ * `replayed`); with no token left nothing is checked. Never throws for a
+ * wrong code, so the bucket's change and the event commit.
  */
-export async function takeCode(
-  ctx: MutationCtx,
-  target: CodeTarget,
-  { codeHash, limit, accountId }: { codeHash: string; limit: BucketConfig; accountId?: Id<"accounts"> },
-): Promise<CodeCheck> {
+export async function takeCode(ctx: MutationCtx, target: CodeTarget, attempt: CodeAttempt): Promise<CodeCheck> {
+  const { codeHash, limit, accountId } = attempt;
   const state = await peekLimit(ctx, limit);
   if (!state.ok) return { status: "rate_limited", retryAfterMs: state.retryAfterMs };
   const [code] = await codesFor(ctx, target);
-  const matches =
-    code !== undefined &&
-    hashesEqual(code.codeHash, codeHash) &&
-    code.expirationTime > Date.now() &&
-    // A code about an account works only for the account it was sent for.
-    code.accountId === accountId;
-  if (!matches) {
+  const now = Date.now();
+  let refused: RefusalReason | null = null;
+  // A code about an account works only for the account it was sent for.
+  if (code === undefined || !hashesEqual(code.codeHash, codeHash) || code.accountId !== accountId) refused = "wrong";
+  else if (code.usedTime !== undefined) refused = "replayed";
+  else if (code.expirationTime <= now) refused = "expired";
+  if (refused !== null) {
     await takeToken(ctx, limit);
+    await recordCodeRefusal(ctx, target, attempt, refused);
     return { status: "invalid" };
   }
-  await ctx.db.delete(code._id);
+  await ctx.db.patch(code!._id, { usedTime: now });
   return { status: "ok" };
 }
 
-/** Counts a miss without looking at any code (a code for an account that does not exist). */
-export async function missCode(ctx: MutationCtx, limit: BucketConfig): Promise<CodeCheck> {
-  const state = await peekLimit(ctx, limit);
+/** Counts a miss without looking at any code (a code for an account that does not exist), and records it. */
+export async function missCode(ctx: MutationCtx, target: CodeTarget, attempt: CodeAttempt): Promise<CodeCheck> {
+  const state = await peekLimit(ctx, attempt.limit);
   if (!state.ok) return { status: "rate_limited", retryAfterMs: state.retryAfterMs };
-  await takeToken(ctx, limit);
+  await takeToken(ctx, attempt.limit);
+  await recordCodeRefusal(ctx, target, attempt, "wrong");
   return { status: "invalid" };
+}
+
+async function recordCodeRefusal(ctx: MutationCtx, target: CodeTarget, attempt: CodeAttempt, reason: RefusalReason) {
+  await recordRefusal(
+    ctx,
+    {
+      method: "code",
+      reason,
+      provider: target.provider,
+      purpose: target.purpose,
+      address: target.address,
+      ...(attempt.userId !== undefined ? { userId: attempt.userId } : {}),
+    },
+    attempt.audit,
+  );
 }

@@ -1,13 +1,16 @@
 /**
- * Removing a passkey or a TOTP factor, for `credentials.remove` (the user's
- * own security page, or an app's tools) and `users.removeFactor` (an admin):
- * the same invariants either way. Throws roll the whole transaction back.
+ * Removing a passkey, a TOTP factor or a linked account, for
+ * `credentials.remove` (the user's own security page, or an app's tools)
+ * and `users.removeFactor` (an admin): the same invariants either way.
+ * Throws roll the whole transaction back.
  */
 import type { Doc, Id } from "../_generated/dataModel.js";
 import type { Audit } from "./events.js";
 import type { MutationCtx } from "../_generated/server.js";
 import { authError } from "../../shared/errors.js";
-import { canSignInWithout, recordPasskeyEvent } from "./passkeys.js";
+import { recordEvent } from "./events.js";
+import { recordPasskeyEvent } from "./passkeys.js";
+import { canSignInWithout } from "./waysIn.js";
 import { hasSecondFactor, keepLastSecondFactor, syncSecondFactorFlag } from "./secondFactors.js";
 import { deleteRecoveryCodes, isActive, recordTotpEvent } from "./totp.js";
 
@@ -38,7 +41,7 @@ async function afterSecondFactorRemoved(ctx: MutationCtx, userId: Id<"users">, k
  * or, with `keepSecondFactor`, their last second factor.
  */
 export async function removePasskey(ctx: MutationCtx, passkey: Doc<"passkeys">, options: RemovalOptions = {}): Promise<void> {
-  if (!(await canSignInWithout(ctx, passkey, options.ignoreProviders))) {
+  if (!(await canSignInWithout(ctx, passkey.userId, passkey._id, options.ignoreProviders))) {
     throw authError("LAST_FACTOR", "This is the only way to sign in to this account; add another first");
   }
   await ctx.db.delete(passkey._id);
@@ -56,4 +59,22 @@ export async function removeTotpFactor(ctx: MutationCtx, factor: Doc<"totpFactor
   if (!isActive(factor)) return;
   await afterSecondFactorRemoved(ctx, factor.userId, options.keepSecondFactor);
   await recordTotpEvent(ctx, { type: "totp_removed", userId: factor.userId, data: { totpId: factor._id } }, options.audit);
+}
+
+/**
+ * Unlinks `account` (a password, an OAuth identity, an email or phone
+ * login) from its user: it can no longer sign in. `LAST_FACTOR` when it is
+ * the user's last way to sign in (no other account of a provider outside
+ * `ignoreProviders`, no passkey). Recorded as `account_unlinked`.
+ */
+export async function removeAccount(ctx: MutationCtx, account: Doc<"accounts">, options: RemovalOptions = {}): Promise<void> {
+  if (!(await canSignInWithout(ctx, account.userId, account._id, options.ignoreProviders))) {
+    throw authError("LAST_FACTOR", "This is the only way to sign in to this account; add another first");
+  }
+  await ctx.db.delete(account._id);
+  await recordEvent(
+    ctx,
+    { type: "account_unlinked", userId: account.userId, data: { provider: account.provider, accountId: account._id } },
+    options.audit,
+  );
 }

@@ -1,59 +1,17 @@
 import { v, type Infer } from "convex/values";
-import type { Id } from "../_generated/dataModel.js";
+import type { Doc, Id } from "../_generated/dataModel.js";
 import type { MutationCtx, QueryCtx } from "../_generated/server.js";
 import { authError } from "../../shared/errors.js";
+import type { EventType } from "../../shared/eventTypes.js";
+import { hooksArg } from "../../shared/hooks.js";
+import { checkHooks, runEventHooks } from "./hooks.js";
 import type { revocationReason } from "./validators.js";
 
 /** Why a session ended. */
 export type RevocationReason = Infer<typeof revocationReason>;
 
-/**
- * Audit-log event types the component writes. Every event has `userId`
- * (the subject: the user it is about, when there is one) and, when someone
- * else did it, `actorUserId`; docs/sessions.md ("The audit log") lists the
- * `data` of each.
- */
-export type EventType =
-  | "sign_up"
-  | "sign_in"
-  | "session_revoked"
-  /** An admin ended all of a user's sessions (`users.revokeSessions`); each also has its `session_revoked`. */
-  | "sessions_revoked"
-  | "password_changed"
-  | "password_reset"
-  | "email_verified"
-  /** A user made without an account (`users.create` without `account`: an app's or admin's call). */
-  | "user_created"
-  /** Profile fields changed (`users.update`): the names of the fields, never their values. */
-  | "user_updated"
-  /** Recorded without `userId` (the user's own events go with them): the id is in `data.userId`. */
-  | "user_deleted"
-  | "user_banned"
-  | "user_unbanned"
-  | "api_key_created"
-  | "api_key_updated"
-  | "api_key_revoked"
-  | "api_key_removed"
-  | "api_key_rotated"
-  | "totp_added"
-  | "totp_removed"
-  | "recovery_codes_generated"
-  | "recovery_code_used"
-  | "account_linked"
-  | "anonymous_upgraded"
-  | "passkey_added"
-  | "passkey_removed"
-  | "passkey_updated"
-  | "credentials_cleared"
-  | "group_created"
-  | "group_updated"
-  | "group_deleted"
-  | "member_added"
-  | "member_role_changed"
-  | "member_removed"
-  | "invite_created"
-  | "invite_accepted"
-  | "invite_revoked";
+/** Audit-log event types the component writes (listed in src/shared/eventTypes.ts). */
+export type { EventType };
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** How long events are kept when the call that writes them passes no `audit` (the server passes `Auth({ audit })`'s). */
@@ -67,9 +25,12 @@ export const EVENT_USER_AGENT_MAX = 512;
  * What a call that writes audit events may pass as `audit`: how long its
  * events are kept (`retentionMs`, from `Auth({ audit: { retentionDays } })`).
  * Each event is stamped with `expirationTime` = its time + `retentionMs`,
- * and the hourly sweep deletes events past it.
+ * and the hourly sweep deletes events past it. With `hooks` (the app's
+ * lifecycle callbacks, `Auth({ callbacks })`: see model/hooks.ts), each
+ * event runs the callbacks that want it, and `sessions.issue` runs
+ * `beforeSessionCreated`, in the call's transaction.
  */
-export const auditPolicy = v.object({ retentionMs: v.number() });
+export const auditPolicy = v.object({ retentionMs: v.number(), hooks: v.optional(hooksArg) });
 export type AuditPolicy = Infer<typeof auditPolicy>;
 
 /** How the events of one call are written, built once per call by {@link auditOf}. */
@@ -80,6 +41,8 @@ export const auditContext = v.object({
   /** The request's IP address and user agent, when Convex knows them (not in scheduled functions). */
   ip: v.optional(v.string()),
   userAgent: v.optional(v.string()),
+  /** The app's lifecycle callbacks (from `audit.hooks`), also run by continuations in the background. */
+  hooks: v.optional(hooksArg),
 });
 export type Audit = Infer<typeof auditContext>;
 
@@ -89,7 +52,9 @@ export type Audit = Infer<typeof auditContext>;
  * without one), its actor (`actorUserId`, any string: `INVALID_ARGUMENT`
  * for one that is no user id; it is not read), and the request's IP and
  * user agent as Convex passes them to a mutation (the same for a component
- * called from the app's function; none in scheduled functions and crons).
+ * called from the app's function; none in scheduled functions and crons),
+ * and its callbacks (`audit.hooks`: `INVALID_ARGUMENT` for a handle that is
+ * none, see model/hooks.ts).
  */
 export async function auditOf(
   ctx: MutationCtx,
@@ -100,12 +65,14 @@ export async function auditOf(
     throw authError("INVALID_ARGUMENT", "audit.retentionMs is a positive number of milliseconds, at most 100 years");
   }
   const actorUserId = actorIdOf(ctx, args.actorUserId);
+  const hooks = checkHooks(args.audit?.hooks);
   const { ip, userAgent } = await ctx.meta.getRequestMetadata();
   return {
     retentionMs,
     ...(actorUserId !== undefined ? { actorUserId } : {}),
     ...(ip ? { ip } : {}),
     ...(userAgent ? { userAgent: userAgent.slice(0, EVENT_USER_AGENT_MAX) } : {}),
+    ...(hooks !== undefined ? { hooks } : {}),
   };
 }
 
@@ -130,7 +97,11 @@ export function withActor(audit: Audit, actorUserId: Id<"users"> | undefined): A
  * Appends one event to the audit log. Never carries a secret. With
  * `audit` (see {@link auditOf}): its actor, unless the event names one or
  * the actor is the event's subject; its IP and user agent; an expiry of
- * its retention from now. Without it: kept {@link DEFAULT_RETENTION_MS}.
+ * its retention from now; and, with `audit.hooks`, the app's callbacks
+ * that want the event, run here, after the insert, in this transaction
+ * (their throw rolls the whole change back). Without it: kept
+ * {@link DEFAULT_RETENTION_MS}. `subject` is the event's user document
+ * when the caller holds it (saves the callbacks a read).
  */
 export async function recordEvent(
   ctx: MutationCtx,
@@ -144,14 +115,17 @@ export async function recordEvent(
     actorUserId?: Id<"users">;
   },
   audit?: Audit,
+  subject?: Doc<"users">,
 ): Promise<void> {
   const { actorUserId: named, ...rest } = event;
   const actorUserId = named ?? audit?.actorUserId;
-  await ctx.db.insert("events", {
+  const stored = {
     ...rest,
     ...(actorUserId !== undefined && actorUserId !== event.userId ? { actorUserId } : {}),
     ...(audit?.ip !== undefined ? { ip: audit.ip } : {}),
     ...(audit?.userAgent !== undefined ? { userAgent: audit.userAgent } : {}),
-    expirationTime: Date.now() + (audit?.retentionMs ?? DEFAULT_RETENTION_MS),
-  });
+  };
+  const now = Date.now();
+  const eventId = await ctx.db.insert("events", { ...stored, expirationTime: now + (audit?.retentionMs ?? DEFAULT_RETENTION_MS) });
+  if (audit?.hooks !== undefined) await runEventHooks(ctx, audit.hooks, { eventId, time: now, ...stored }, subject);
 }

@@ -2,8 +2,13 @@ import { v, type Infer } from "convex/values";
 import type { Doc, Id } from "../_generated/dataModel.js";
 import type { MutationCtx } from "../_generated/server.js";
 import { normalizeEmail } from "../../shared/email.js";
+import { STEP_UP_WINDOW_MS } from "../../shared/windows.js";
+import { MAX_ACCOUNTS_LISTED, accountsOf } from "./accounts.js";
 import { recordEvent, type Audit } from "./events.js";
+import { upgradeGuest } from "./guests.js";
 import { checkProfile, nameKeyFields } from "./profile.js";
+import { hasSecondFactor } from "./secondFactors.js";
+import { liveSession } from "./sessions.js";
 
 /**
  * A provider identity the server has verified: an OAuth account, an email
@@ -93,16 +98,8 @@ export async function resolveIdentity(
   if (linkUserId !== undefined) {
     const caller = await ctx.db.get(linkUserId);
     if (caller !== null && caller.isAnonymous === true) {
-      const { profile } = identity;
-      await ctx.db.patch(caller._id, {
-        isAnonymous: undefined,
-        ...verifiedFields,
-        ...(caller.name === undefined && profile.name !== undefined ? { name: profile.name, ...nameKeyFields(profile.name) } : {}),
-        ...(caller.image === undefined && profile.image !== undefined ? { image: profile.image } : {}),
-        ...(caller.extend === undefined && profile.extend !== undefined ? { extend: profile.extend } : {}),
-      });
+      await upgradeGuest(ctx, caller, { set: verifiedFields, profile: identity.profile }, identity.provider, audit);
       const accountId = await insertAccount(ctx, caller._id, identity);
-      await recordEvent(ctx, { type: "anonymous_upgraded", userId: caller._id, data: { provider: identity.provider } }, audit);
       return { status: "ok", userId: caller._id, accountId };
     }
   }
@@ -119,13 +116,14 @@ async function insertAccount(ctx: MutationCtx, userId: Id<"users">, identity: Ve
     provider: identity.provider,
     providerAccountId: identity.providerAccountId,
     emailVerified: identity.emailVerified,
+    ...(identity.email !== undefined ? { email: normalizeEmail(identity.email) } : {}),
   });
 }
 
 /** Adds the identity's account to an existing user (who holds the same verified address). */
 async function link(ctx: MutationCtx, userId: Id<"users">, identity: VerifiedIdentity, audit?: Audit): Promise<Resolution> {
   const accountId = await insertAccount(ctx, userId, identity);
-  await recordEvent(ctx, { type: "account_linked", userId, data: { provider: identity.provider } }, audit);
+  await recordEvent(ctx, { type: "account_linked", userId, data: { provider: identity.provider, accountId } }, audit);
   return { status: "ok", userId, accountId };
 }
 
@@ -162,3 +160,55 @@ export const identitySignIn = v.union(
   v.object({ status: v.literal("invalid") }),
   v.object({ status: v.literal("account_exists") }),
 );
+
+/** What linking an identity to the signed-in caller gave (see {@link linkToCaller}). */
+export const callerLink = v.union(
+  v.object({ status: v.literal("linked"), userId: v.id("users"), sessionId: v.id("sessions"), provider: v.string() }),
+  v.object({ status: v.literal("linked_elsewhere") }),
+  v.object({ status: v.literal("session_ended") }),
+  v.object({ status: v.literal("step_up_required") }),
+  v.object({ status: v.literal("too_many_accounts") }),
+);
+export type CallerLink = Infer<typeof callerLink>;
+
+/**
+ * Attaches a verified identity to the signed-in caller (`userId` in
+ * `sessionId`): "connect GitHub" from an account page. Unlike a sign-in,
+ * nothing is resolved by email: the identity goes to the caller or nowhere.
+ * In this transaction:
+ * - the session must be the user's and live (`session_ended`);
+ * - a user with a second factor must have verified one in it within the
+ *   step-up window (`step_up_required`);
+ * - the identity's account must be the caller's already (then nothing is
+ *   written) or nobody's (`linked_elsewhere`: it signs in to another user);
+ * - a user holds at most {@link MAX_ACCOUNTS_LISTED} accounts (`too_many_accounts`).
+ * Then the account is added (`account_linked`, with `accountId`); a guest
+ * also stops being anonymous (`anonymous_upgraded`). The user's own email
+ * and profile are left as they are.
+ */
+export async function linkToCaller(
+  ctx: MutationCtx,
+  identity: VerifiedIdentity,
+  caller: { userId: Id<"users">; sessionId: Id<"sessions"> },
+  audit?: Audit,
+): Promise<CallerLink> {
+  const now = Date.now();
+  const session = liveSession(await ctx.db.get(caller.sessionId), now);
+  const user = await ctx.db.get(caller.userId);
+  if (session === null || user === null || session.userId !== user._id) return { status: "session_ended" };
+  const verifiedAt = session.factorVerifiedTime ?? 0;
+  if (verifiedAt < now - STEP_UP_WINDOW_MS && (await hasSecondFactor(ctx, user._id))) return { status: "step_up_required" };
+  const linked = { status: "linked" as const, userId: user._id, sessionId: session._id, provider: identity.provider };
+  const account = await ctx.db
+    .query("accounts")
+    .withIndex("by_provider_account", (q) =>
+      q.eq("provider", identity.provider).eq("providerAccountId", identity.providerAccountId),
+    )
+    .unique();
+  if (account !== null) return account.userId === user._id ? linked : { status: "linked_elsewhere" };
+  if ((await accountsOf(ctx, user._id, MAX_ACCOUNTS_LISTED)).length >= MAX_ACCOUNTS_LISTED) return { status: "too_many_accounts" };
+  const accountId = await insertAccount(ctx, user._id, identity);
+  await recordEvent(ctx, { type: "account_linked", userId: user._id, data: { provider: identity.provider, accountId } }, audit);
+  if (user.isAnonymous === true) await upgradeGuest(ctx, user, { set: {}, profile: {} }, identity.provider, audit);
+  return linked;
+}

@@ -127,31 +127,6 @@ export async function ownedPasskey(
   return passkey;
 }
 
-/** Accounts looked at for another way to sign in (users have a handful). */
-const ACCOUNTS_CHECKED = 20;
-
-/**
- * Whether the user can still sign in without `passkey`: another passkey, or
- * an account (a password, an OAuth identity, an email or phone login) of a
- * provider not in `ignoreProviders` (anonymous ones: they cannot sign in again).
- */
-export async function canSignInWithout(
-  ctx: QueryCtx,
-  passkey: Doc<"passkeys">,
-  ignoreProviders: string[] = [],
-): Promise<boolean> {
-  const accounts = await ctx.db
-    .query("accounts")
-    .withIndex("by_user_provider", (q) => q.eq("userId", passkey.userId))
-    .take(ignoreProviders.length === 0 ? 1 : ACCOUNTS_CHECKED);
-  if (accounts.some((account) => !ignoreProviders.includes(account.provider))) return true;
-  const two = await ctx.db
-    .query("passkeys")
-    .withIndex("by_user", (q) => q.eq("userId", passkey.userId))
-    .take(2);
-  return two.some((other) => other._id !== passkey._id);
-}
-
 /** Audit-log events about passkeys. */
 export type PasskeyEventType = Extract<EventType, `passkey_${string}`>;
 
@@ -166,11 +141,13 @@ export async function recordPasskeyEvent(
   await recordEvent(ctx, { type, userId, data }, audit);
 }
 
-/** A live session of `userId`, or `SESSION_ENDED`. */
+/** A live session of `userId`, or `SESSION_ENDED`; `IMPERSONATING` for an impersonation. */
 export async function requireLiveSession(ctx: QueryCtx, userId: Id<"users">, sessionId: Id<"sessions">) {
   const session = await ctx.db.get(sessionId);
   if (session === null || session.userId !== userId || session.expirationTime <= Date.now()) {
     throw authError("SESSION_ENDED", "The session has ended; sign in again");
   }
+  // Passkeys are the user's own: an admin impersonating them registers none, and passes no step-up.
+  if (session.impersonatorUserId !== undefined) throw authError("IMPERSONATING", "Not while impersonating: the user does this themself");
   return session;
 }

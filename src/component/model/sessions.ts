@@ -1,7 +1,7 @@
 import { v, type Infer } from "convex/values";
 import { internal } from "../_generated/api.js";
 import type { Doc, Id } from "../_generated/dataModel.js";
-import type { MutationCtx } from "../_generated/server.js";
+import type { MutationCtx, QueryCtx } from "../_generated/server.js";
 import { recordEvent, type Audit, type RevocationReason } from "./events.js";
 
 /** Session lifetimes, passed in by the server on every call (the component keeps no config). */
@@ -25,18 +25,43 @@ export function liveSession(session: Doc<"sessions"> | null, now = Date.now()): 
   return session !== null && session.expirationTime > now ? session : null;
 }
 
+/**
+ * `session` if it is live ({@link liveSession}) and, for an impersonation,
+ * while the admin session that started it is live too: ending the admin's
+ * session (signed out, revoked, banned) ends their impersonation at once.
+ * One more read, for impersonations only.
+ */
+export async function liveSessionOf(
+  ctx: QueryCtx,
+  session: Doc<"sessions"> | null,
+  now = Date.now(),
+): Promise<Doc<"sessions"> | null> {
+  const live = liveSession(session, now);
+  if (live?.impersonatorSessionId === undefined) return live;
+  const admin = liveSession(await ctx.db.get(live.impersonatorSessionId), now);
+  return admin !== null && admin.userId === live.impersonatorUserId ? live : null;
+}
+
 /** Exchanges of one refresh token allowed inside the reuse window (two racing tabs need 2). */
 export const MAX_EXCHANGES_PER_TOKEN = 3;
 
 /** What exchanging a refresh token gave. */
 export type Rotation =
-  | { status: "ok"; userId: Id<"users">; sessionId: Id<"sessions">; expirationTime: number }
+  | {
+      status: "ok";
+      userId: Id<"users">;
+      sessionId: Id<"sessions">;
+      expirationTime: number;
+      /** Set for an impersonation: the admin (the token's actor). */
+      impersonatorUserId?: Id<"users">;
+    }
   | { status: "reused" }
   | { status: "invalid" };
 
 /**
  * Exchanges `token` for a successor with hash `newTokenHash`:
- * - an expired token, or one whose session ended: `invalid`;
+ * - an expired token, or one whose session ended (for an impersonation,
+ *   also the admin's session: {@link liveSessionOf}): `invalid`;
  * - a token exchanged before, more than `reuseWindowMs` ago, or more than
  *   {@link MAX_EXCHANGES_PER_TOKEN} times, or whose sibling chain already
  *   won: `reused`, and the whole session ends (`refresh_reuse`), unless it
@@ -57,7 +82,7 @@ export async function rotate(
 ): Promise<Rotation> {
   const now = Date.now();
   if (token.expirationTime <= now) return { status: "invalid" };
-  const session = liveSession(await ctx.db.get(token.sessionId), now);
+  const session = await liveSessionOf(ctx, await ctx.db.get(token.sessionId), now);
   if (session === null) return { status: "invalid" };
   const exchanges = token.exchanges ?? (token.firstUsedTime !== undefined ? 1 : 0);
   const reused =
@@ -93,7 +118,13 @@ export async function rotate(
     parentId: token._id,
     expirationTime: refreshTokenExpiry(session.expirationTime, policy, now),
   });
-  return { status: "ok", userId: session.userId, sessionId: session._id, expirationTime: session.expirationTime };
+  return {
+    status: "ok",
+    userId: session.userId,
+    sessionId: session._id,
+    expirationTime: session.expirationTime,
+    ...(session.impersonatorUserId !== undefined ? { impersonatorUserId: session.impersonatorUserId } : {}),
+  };
 }
 
 /**

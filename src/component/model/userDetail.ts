@@ -7,6 +7,7 @@
 import { v } from "convex/values";
 import type { Doc } from "../_generated/dataModel.js";
 import type { QueryCtx } from "../_generated/server.js";
+import { accountSummary, publicAccount } from "./accounts.js";
 import { apiKeyDoc, publicKey } from "./apiKeys.js";
 import { memberWithGroupDoc } from "./groups.js";
 import { passkeyDoc, passkeysOf, publicPasskey } from "./passkeys.js";
@@ -22,17 +23,6 @@ export const DETAIL_CAPS = {
   groups: 50,
 } as const;
 
-/** An account without its secret. */
-export const accountSummary = v.object({
-  _id: v.id("accounts"),
-  _creationTime: v.number(),
-  provider: v.string(),
-  providerAccountId: v.string(),
-  emailVerified: v.optional(v.boolean()),
-  /** Whether it holds a password hash (the hash itself never leaves). */
-  hasSecret: v.boolean(),
-});
-
 /** A session as an admin sees it. */
 export const sessionSummary = v.object({
   _id: v.id("sessions"),
@@ -44,6 +34,8 @@ export const sessionSummary = v.object({
   /** The client's IP address, when the deployment passed one. */
   ip: v.optional(v.string()),
   factorVerifiedTime: v.optional(v.number()),
+  /** Set on an impersonation: the admin acting as the user in it. */
+  impersonatorUserId: v.optional(v.id("users")),
   /** When it was last used: its newest refresh token was issued (the sign-in or the last refresh). */
   lastUsedTime: v.number(),
   /** Not expired, and refreshed within the inactivity window. */
@@ -126,14 +118,7 @@ export async function userDetail(ctx: QueryCtx, user: Doc<"users">) {
     if (group !== null) groups.push({ ...member, group });
   }
   return {
-    accounts: accounts.rows.map(({ _id, _creationTime, provider, providerAccountId, emailVerified, secret }) => ({
-      _id,
-      _creationTime,
-      provider,
-      providerAccountId,
-      ...(emailVerified !== undefined ? { emailVerified } : {}),
-      hasSecret: secret !== undefined,
-    })),
+    accounts: accounts.rows.map(publicAccount),
     sessions: await Promise.all(sessions.rows.map((session) => sessionSummaryOf(ctx, session, now))),
     totpFactors: totp.rows.map(publicTotpFactor),
     passkeys: passkeys.map(publicPasskey),
@@ -164,6 +149,7 @@ async function sessionSummaryOf(ctx: QueryCtx, session: Doc<"sessions">, now: nu
     ...(session.userAgent !== undefined ? { userAgent: session.userAgent } : {}),
     ...(session.ip !== undefined ? { ip: session.ip } : {}),
     ...(session.factorVerifiedTime !== undefined ? { factorVerifiedTime: session.factorVerifiedTime } : {}),
+    ...(session.impersonatorUserId !== undefined ? { impersonatorUserId: session.impersonatorUserId } : {}),
     lastUsedTime: newest?._creationTime ?? session._creationTime,
     live: session.expirationTime > now && newest !== null && newest.expirationTime > now,
   };

@@ -16,13 +16,16 @@ export const revocationReason = v.union(
   v.literal("replaced"),
   /** The first proof of a mailbox never verified before: sessions from before it end. */
   v.literal("email_proven"),
+  /** The admin stopped impersonating the user (`sessions.issue`, proof `endImpersonation`). */
+  v.literal("impersonation_ended"),
 );
 
 /**
  * Why `sessions.issue` refused: the user is gone (`no_user`), the pending
  * second-factor step expired or was used (`step_expired`), the session to
  * continue or replace has ended (`session_ended`), a refresh token no
- * longer works (`invalid`, `reused`). Bans add `banned`.
+ * longer works (`invalid`, `reused`), the user is banned (`banned`), an
+ * impersonation was refused (`impersonating`).
  */
 export const issueRefusal = v.union(
   v.literal("no_user"),
@@ -33,6 +36,12 @@ export const issueRefusal = v.union(
   v.literal("invalid"),
   /** A refresh token reused outside its window: the session was revoked. */
   v.literal("reused"),
+  /**
+   * An impersonation may not do this (continue or replace its session: a
+   * new factor), or an admin session that already holds a live
+   * impersonation asked for another.
+   */
+  v.literal("impersonating"),
 );
 
 /** A failed-attempt bucket: `max` attempts per `periodMs`, under `key`. */

@@ -21,6 +21,7 @@
  *   confirms that account, and a confirmed link links to no one.
  */
 import type { ActionCtx, AuthProvider, ProviderType } from "../../server/provider.js";
+import { authError } from "../../server/errors.js";
 
 type Awaitable<T> = T | Promise<T>;
 
@@ -68,10 +69,10 @@ export function codeProvider<Code, Link>(
   const ttlMs = options.codeTtlMs ?? DEFAULT_TTL_MS;
   const profile = options.profile ?? defaultProfile;
   if (!Number.isInteger(codeLength) || codeLength < 6 || codeLength > 12) {
-    throw new Error(`${channel.label}(): codeLength must be an integer from 6 to 12`);
+    throw authError("CONFIGURATION", `${channel.label}(): codeLength must be an integer from 6 to 12`);
   }
-  if (!Number.isFinite(ttlMs) || ttlMs <= 0) throw new Error(`${channel.label}(): codeTtlMs must be positive`);
-  if (!options.sendCode && !options.sendLink) throw new Error(`${channel.label}(): give sendCode, sendLink or both`);
+  if (!Number.isFinite(ttlMs) || ttlMs <= 0) throw authError("CONFIGURATION", `${channel.label}(): codeTtlMs must be positive`);
+  if (!options.sendCode && !options.sendLink) throw authError("CONFIGURATION", `${channel.label}(): give sendCode, sendLink or both`);
   const settings = { id, codeLength, ttlMs, profile };
   return {
     id,

@@ -25,6 +25,15 @@
  * A failure at 2 or 3 redirects to `SITE_URL` (or `redirectTo`) with
  * `?authError=<code>` (`OAUTH_FAILED`) instead of `?code=`.
  *
+ * Link mode, `signIn(id, { link: true })` ("connect GitHub" on an account
+ * page): step 1 needs the caller's live session (`NOT_SIGNED_IN`,
+ * `SESSION_ENDED`) and, when the user has a second factor, a step-up
+ * (`STEP_UP_REQUIRED`), and the flow remembers that user and session; step
+ * 3 puts them on the one-time code; step 4 attaches the identity to that
+ * user, only when the same session redeems the code (see `redirects.redeem`
+ * and `linkToCaller`), and the session goes on with fresh tokens. Steps 2
+ * and 3 bind the browser as for a sign-in.
+ *
  * oauth4webapi is loaded (`import()`) by the steps that use it (1 and 3).
  */
 import { constantTimeEqual } from "@oslojs/crypto/subtle";
@@ -34,6 +43,7 @@ import { authError, isAuthError } from "../../server/errors.js";
 import { OAUTH_CODE, OAUTH_CODE_TTL_MS, OAUTH_FLOW, OAUTH_FLOW_TTL_MS, OAUTH_OPEN_TTL_MS } from "../../server/oauth/kinds.js";
 import { resolveRedirect, withQuery } from "../../server/oauth/redirect.js";
 import type { ActionCtx, SignInContext } from "../../server/provider.js";
+import { requireStepUp } from "../../server/stepUp.js";
 
 import { newOpaqueToken } from "../../server/tokens/opaqueToken.js";
 import { hashSecret } from "../../server/tokens/secretHash.js";
@@ -63,7 +73,23 @@ type FlowData = {
   authorizationUrl: string;
   /** The sign-in URL must be opened (and the flow bound to a browser) by then. */
   openBy: number;
+  /** Link mode: the signed-in user (and session) the identity is for. */
+  link?: { userId: string; sessionId: string };
 };
+
+/**
+ * `params.link`: `true` to link the identity to the signed-in caller, who
+ * must have a live session and, with a second factor, a fresh step-up.
+ * `INVALID_ARGUMENT` for anything but a boolean.
+ */
+async function linkTarget(sc: SignInContext, link: unknown): Promise<{ userId: string; sessionId: string } | undefined> {
+  if (link === undefined || link === false) return undefined;
+  if (link !== true) throw authError("INVALID_ARGUMENT", "link must be true or false");
+  const who = await sc.signedIn();
+  if (who === null) throw authError("NOT_SIGNED_IN", "Sign in to connect another account");
+  await requireStepUp(sc.ctx, sc.component, who, sc.options.reauthenticateWithinMs);
+  return { userId: who.userId, sessionId: who.sessionId };
+}
 
 /** Step 1: the `signIn(id, params)` action. */
 export async function startFlow(
@@ -72,6 +98,7 @@ export async function startFlow(
   params: Record<string, unknown>,
 ): Promise<{ redirect: string; verifier: string }> {
   const redirectTo = await resolveRedirect(params.redirectTo);
+  const link = await linkTarget(sc, params.link);
   const site = deploymentUrl();
   const as = await authorizationServer(settings);
   if (as.authorization_endpoint === undefined) {
@@ -103,6 +130,7 @@ export async function startFlow(
     verifierHash: verifier.hash,
     authorizationUrl: url.href,
     openBy: Date.now() + OAUTH_OPEN_TTL_MS,
+    ...(link !== undefined ? { link } : {}),
   };
   await sc.ctx.runMutation(sc.component.verifiers.create, {
     kind: OAUTH_FLOW,
@@ -165,6 +193,8 @@ export async function callback(
       kind: OAUTH_CODE,
       verifierHash: code.hash,
       challenge: data.verifierHash,
+      // Link mode: the code attaches the identity to this user, redeemed in this session only.
+      ...(data.link !== undefined ? { userId: data.link.userId, sessionId: data.link.sessionId } : {}),
       data: identity,
       expirationTime: Date.now() + OAUTH_CODE_TTL_MS,
     });
@@ -211,12 +241,12 @@ async function exchange(
     const provider = { ...settings.raw, userinfo: { ...settings.raw.userinfo, url: settings.userinfo.url } };
     // The config's own code: bounded like every outgoing request.
     const profile = await withTimeout(settings.userinfo.request({ tokens, provider }), OAUTH_REQUEST_TIMEOUT_MS);
-    if (profile === null || typeof profile !== "object") throw new Error("userinfo.request returned no profile");
+    if (profile === null || typeof profile !== "object") throw authError("OAUTH_FAILED", "userinfo.request returned no profile");
     return { profile, tokens: { ...tokens } };
   }
-  if (as.userinfo_endpoint === undefined) throw new Error("No userinfo endpoint configured");
+  if (as.userinfo_endpoint === undefined) throw authError("OAUTH_FAILED", "No userinfo endpoint configured");
   const info = await o.userInfoRequest(as, client, tokens.access_token, await requestOptions(as.userinfo_endpoint));
-  if (!info.ok) throw new Error(`userinfo responded ${info.status}`);
+  if (!info.ok) throw authError("OAUTH_FAILED", `userinfo responded ${info.status}`);
   return { profile: (await info.json()) as Record<string, any>, tokens: { ...tokens } };
 }
 
@@ -304,7 +334,7 @@ function failure(code: "OAUTH_FAILED" | "CONFIGURATION", redirectTo?: string, se
 async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`userinfo.request took longer than ${ms} ms`)), ms);
+    timer = setTimeout(() => reject(authError("OAUTH_FAILED", `userinfo.request took longer than ${ms} ms`)), ms);
   });
   try {
     return await Promise.race([promise, timeout]);

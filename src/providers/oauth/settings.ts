@@ -51,7 +51,7 @@ export type OAuthSettings = {
 export function configOf(config: AuthCoreOAuthConfig): Loose {
   const resolved = typeof config === "function" ? config() : config;
   if (resolved === null || typeof resolved !== "object" || (resolved.type !== "oauth" && resolved.type !== "oidc")) {
-    throw new Error("Auth(): an @auth/core provider must be an OAuth or OIDC provider config");
+    throw authError("CONFIGURATION", "Auth(): an @auth/core provider must be an OAuth or OIDC provider config");
   }
   const { options, ...defaults } = resolved as Loose;
   return merge(defaults, options ?? {});

@@ -2,6 +2,7 @@
  * The Passkey provider's options and their defaults (the relying party
  * they and `SITE_URL` give a ceremony is `relyingParty.ts`).
  */
+import { authError } from "../../server/errors.js";
 
 /** COSE algorithm identifiers: EdDSA (Ed25519), ES256 (P-256), RS256. */
 export const COSE = { EdDSA: -8, ES256: -7, RS256: -257 } as const;
@@ -82,24 +83,24 @@ export type ResolvedPasskeyOptions = {
 
 const SUPPORTED = new Set<number>([COSE.EdDSA, COSE.ES256, COSE.RS256]);
 
-/** Checks the options once, when `Passkey()` runs (at module load), so a bad setting fails the deploy. */
+/** Checks the options once, when `Passkey()` runs (at module load), so a bad setting fails the deploy (`CONFIGURATION`). */
 export function resolvePasskeyOptions(options: PasskeyOptions): ResolvedPasskeyOptions {
   const ttl = options.challengeTtlMs ?? 5 * 60 * 1000;
   if (!Number.isFinite(ttl) || ttl < 10_000 || ttl > 60 * 60 * 1000) {
-    throw new Error("Passkey(): challengeTtlMs must be between 10 s and 1 hour");
+    throw authError("CONFIGURATION", "Passkey(): challengeTtlMs must be between 10 s and 1 hour");
   }
   const algorithms = options.algorithms ?? [COSE.EdDSA, COSE.ES256, COSE.RS256];
   if (algorithms.length === 0 || algorithms.some((alg) => !SUPPORTED.has(alg))) {
-    throw new Error("Passkey(): algorithms must be a non-empty list of -8 (EdDSA), -7 (ES256), -257 (RS256)");
+    throw authError("CONFIGURATION", "Passkey(): algorithms must be a non-empty list of -8 (EdDSA), -7 (ES256), -257 (RS256)");
   }
   const origin =
     options.origin === undefined
       ? undefined
-      : [options.origin].flat().map((o) => checkOrigin(o, (message) => new Error(`Passkey(): ${message}`)));
-  if (origin !== undefined && origin.length === 0) throw new Error("Passkey(): origin must name at least one origin");
+      : [options.origin].flat().map((o) => checkOrigin(o, (message) => authError("CONFIGURATION", `Passkey(): ${message}`)));
+  if (origin !== undefined && origin.length === 0) throw authError("CONFIGURATION", "Passkey(): origin must name at least one origin");
   const fresh = options.freshSessionMs === null ? undefined : (options.freshSessionMs ?? DEFAULT_FRESH_SESSION_MS);
   if (fresh !== undefined && (!Number.isFinite(fresh) || fresh <= 0)) {
-    throw new Error("Passkey(): freshSessionMs must be a positive number");
+    throw authError("CONFIGURATION", "Passkey(): freshSessionMs must be a positive number");
   }
   return {
     id: options.id ?? "passkey",

@@ -52,10 +52,16 @@ export function passkeyFlows(config: ResolvedPasskeyOptions) {
     };
   }
 
+  /**
+   * `signedIn`: the signed-in user a `register` is for. `caller`: whoever is
+   * signed in during a `signUp` (a guest signs up as themself, keeping their
+   * id; anyone else gets a new user, as signed out).
+   */
   async function startRegistration(
     sc: SignInContext,
     params: Record<string, unknown>,
     signedIn: { userId: string; sessionId: string } | null,
+    caller: { userId: string; sessionId: string } | null = null,
   ): Promise<ProviderOutcome> {
     const rp = await relyingParty(config);
     const [{ generateRegistrationOptions }, { isoBase64URL }] = await webauthn();
@@ -67,6 +73,7 @@ export function passkeyFlows(config: ResolvedPasskeyOptions) {
             flow: "signUp" as const,
             ...(params.email !== undefined ? { email: String(params.email) } : {}),
             ...(params.name !== undefined ? { name: optionalText(params.name, "A name")! } : {}),
+            ...(caller !== null ? { caller } : {}),
           }
         : {
             flow: "register" as const,
@@ -136,12 +143,16 @@ export function passkeyFlows(config: ResolvedPasskeyOptions) {
     if (pending.credential !== null) throw invalid("This passkey is registered already");
     const credential = await verifyRegistration(config, rp, response, pending.challenge);
     const { data } = pending;
+    // A guest's sign-up names the guest and its session (checked again when the passkey is stored).
+    const guest =
+      pending.userId !== undefined && pending.sessionId !== undefined ? { userId: pending.userId, sessionId: pending.sessionId } : null;
     const target =
       data.flow === "signUp"
         ? {
             flow: "signUp" as const,
             ...(data.email !== undefined ? { email: data.email } : {}),
             ...(data.name !== undefined ? { name: data.name } : {}),
+            ...(guest !== null ? { caller: guest } : {}),
           }
         : { flow: "register" as const, userId: pending.userId!, sessionId: pending.sessionId! };
     const done = await sc.ctx.runMutation(sc.component.passkeyCeremonies.completeRegistration, {
@@ -155,9 +166,11 @@ export function passkeyFlows(config: ResolvedPasskeyOptions) {
         ...(data.secondFactor ? { secondFactor: true } : {}),
       },
     });
-    return target.flow === "signUp"
-      ? { verdict: "firstFactor", userId: done.userId, provider: id }
-      : { verdict: "continue", userId: done.userId, sessionId: target.sessionId, provider: id };
+    if (target.flow === "register") return { verdict: "continue", userId: done.userId, sessionId: target.sessionId, provider: id };
+    // An upgraded guest's session goes on; a new user's starts.
+    return guest !== null && done.userId === guest.userId
+      ? { verdict: "continue", userId: done.userId, sessionId: guest.sessionId, provider: id }
+      : { verdict: "firstFactor", userId: done.userId, provider: id };
   }
 
   async function finishAuthentication(
@@ -212,7 +225,7 @@ export function passkeyFlows(config: ResolvedPasskeyOptions) {
       switch (flow) {
         case "signUp":
           if (!config.allowSignUp) throw authError("INVALID_ARGUMENT", "Sign-up with a passkey is turned off");
-          return await startRegistration(sc, params, null);
+          return await startRegistration(sc, params, null, await sc.signedIn());
         case "register": {
           const who = await sc.signedIn();
           if (who === null) throw authError("NOT_SIGNED_IN", "Sign in to add a passkey");

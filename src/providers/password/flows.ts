@@ -10,7 +10,7 @@ import type { ActionCtx, ProviderOutcome, SignInContext } from "../../server/pro
 import { hashCode, newNumericCode } from "../../server/tokens/oneTimeCode.js";
 import { EMAIL_VERIFICATION, PASSWORD_RESET } from "../../shared/codePurposes.js";
 import type { CodeDelivery, PasswordOptions } from "../Password.js";
-import { requireStepUp } from "../../server/stepUp.js";
+import { requireSecondFactorStepUp } from "../../server/stepUp.js";
 import { deliver } from "../../server/delivery.js";
 import { DEFAULT_ARGON2ID, hashPassword, needsRehash, verifyPassword } from "./hash.js";
 import { checkNewPassword, isPlausiblePassword } from "./rules.js";
@@ -79,24 +79,32 @@ export function passwordFlows(options: PasswordOptions) {
     const password = await checkNewPassword(params.password, email, options.validatePassword, options.passwordPolicy, username);
     const secret = await hashPassword(password, hashParams);
     const verify = options.sendVerificationCode;
+    // Signed in as a guest: the sign-up attaches to the guest (its id and data stay); anyone
+    // else signed in gets a new user, as signed out. The component decides, in its transaction.
+    const caller = await sc.signedIn();
     // The username's uniqueness is decided in this transaction (USERNAME_TAKEN, nothing written).
     const userId = await sc.ctx.runMutation(sc.component.users.create, {
       email,
       ...profile(params),
       ...(username !== undefined ? { username } : {}),
       account: { provider: id, providerAccountId: email, secret, emailVerified: false },
+      ...(caller !== null ? { caller } : {}),
       audit: sc.options.audit,
     });
+    const upgraded = caller !== null && userId === caller.userId;
     if (verify) {
       try {
         await sendCode(sc, verify, email, EMAIL_VERIFICATION);
       } catch (error) {
-        // Nothing half-written: the person can sign up again.
+        // Nothing half-written: the person can sign up again. (An upgraded guest is no unused
+        // sign-up and stays: signing in with the password sends a new code.)
         await sc.ctx.runMutation(sc.component.users.delete, { userId, onlyUnusedSignUp: true, audit: sc.options.audit });
         throw error;
       }
       return { started: true };
     }
+    // The guest's session goes on, now a full user's.
+    if (upgraded) return { verdict: "continue", userId, sessionId: caller.sessionId, provider: id };
     return { verdict: "firstFactor", userId, provider: id };
   }
 
@@ -152,6 +160,37 @@ export function passwordFlows(options: PasswordOptions) {
       accountId: account.accountId,
       ...(upgraded ? { upgradedSecret: upgraded } : {}),
     };
+  }
+
+  /**
+   * Checks the signed-in user's current password: the attempt token (their
+   * own bucket, `user:<id>`) is taken first, in its own transaction.
+   * `NOT_FOUND` without a password, `INVALID_CREDENTIALS` when it is wrong.
+   */
+  async function checkOwnPassword(sc: SignInContext, userId: string, password: unknown) {
+    const limit = sc.attemptLimit("password", `user:${userId}`);
+    const { account, limit: state } = await sc.ctx.runMutation(sc.component.accounts.beginSignIn, { provider: id, userId, limit });
+    if (!state.ok) throw rateLimited(state.retryAfterMs);
+    if (account === null || account.secret === undefined) {
+      throw authError("NOT_FOUND", "This user has no password");
+    }
+    if (!isPlausiblePassword(password) || !(await verifyPassword(password, account.secret))) {
+      await sc.ctx.runMutation(sc.component.limits.settle, { limit, counts: true });
+      throw authError("INVALID_CREDENTIALS", "The current password is wrong");
+    }
+    return { ...account, secret: account.secret };
+  }
+
+  /**
+   * The signed-in user proves their password again (step-up for users
+   * without a second factor): their session goes on with fresh tokens and
+   * a re-authentication time. `NOT_SIGNED_IN` when signed out.
+   */
+  async function reauthenticate(sc: SignInContext, params: Record<string, unknown>): Promise<ProviderOutcome> {
+    const who = await sc.signedIn();
+    if (who === null) throw authError("NOT_SIGNED_IN", "Sign in first");
+    await checkOwnPassword(sc, who.userId, params.password);
+    return { verdict: "continue", userId: who.userId, sessionId: who.sessionId, provider: id, reauthenticated: true };
   }
 
   async function requestReset(sc: SignInContext, params: Record<string, unknown>): Promise<ProviderOutcome> {
@@ -211,10 +250,12 @@ export function passwordFlows(options: PasswordOptions) {
         }
         case "emailVerification":
           return await redeemCode(sc, params);
+        case "reauthenticate":
+          return await reauthenticate(sc, params);
         default:
           throw authError(
             "INVALID_ARGUMENT",
-            'flow must be one of "signUp", "signIn", "reset", "resetVerification", "emailVerification"',
+            'flow must be one of "signUp", "signIn", "reset", "resetVerification", "emailVerification", "reauthenticate"',
           );
       }
     },
@@ -224,23 +265,10 @@ export function passwordFlows(options: PasswordOptions) {
       { currentPassword, newPassword }: { currentPassword: string; newPassword: string },
     ): Promise<void> {
       // A user with a second factor must have verified it in this session
-      // within the last 10 minutes (STEP_UP_REQUIRED); the session must be live.
-      await requireStepUp(sc.ctx, sc.component, session);
-      // The attempt token is taken before the current password is checked.
-      const limit = sc.attemptLimit("password", `user:${session.userId}`);
-      const { account, limit: state } = await sc.ctx.runMutation(sc.component.accounts.beginSignIn, {
-        provider: id,
-        userId: session.userId,
-        limit,
-      });
-      if (!state.ok) throw rateLimited(state.retryAfterMs);
-      if (account === null || account.secret === undefined) {
-        throw authError("NOT_FOUND", "This user has no password");
-      }
-      if (!isPlausiblePassword(currentPassword) || !(await verifyPassword(currentPassword, account.secret))) {
-        await sc.ctx.runMutation(sc.component.limits.settle, { limit, counts: true });
-        throw authError("INVALID_CREDENTIALS", "The current password is wrong");
-      }
+      // within the last 10 minutes (STEP_UP_REQUIRED); the session must be
+      // live. The current password is this change's own first-factor proof.
+      await requireSecondFactorStepUp(sc.ctx, sc.component, session);
+      const account = await checkOwnPassword(sc, session.userId, currentPassword);
       const user = await sc.ctx.runQuery(sc.component.users.get, { userId: session.userId });
       const password = await checkNewPassword(
         newPassword,

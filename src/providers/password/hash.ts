@@ -13,14 +13,23 @@
  * does not bundle it.
  *
  * Error policy:
- * - a password that is not a string is a programming error: both functions throw `TypeError`;
- * - {@link hashPassword} throws `RangeError` for an empty password, one longer than
- *   {@link MAX_HASH_INPUT_LENGTH}, or parameters outside {@link ARGON2ID_LIMITS};
+ * - a password that is not a string is a programming error: both functions throw
+ *   `TypeError` (an internal assertion: the provider checks every password first);
+ * - {@link hashPassword} throws `RangeError` for an empty password or one longer than
+ *   {@link MAX_HASH_INPUT_LENGTH} (an internal assertion too), and `CONFIGURATION`
+ *   for parameters outside {@link ARGON2ID_LIMITS} (`Password({ hash })`);
  * - {@link verifyPassword} never throws for string inputs: a stored hash that is not a
- *   well-formed argon2id v=19 PHC string within {@link ARGON2ID_LIMITS}, an empty password
- *   or an over-long one all return `false`, exactly like a wrong password, so a
- *   corrupt or tampered row cannot be told apart from a failed sign-in (use
- *   {@link parsePasswordHash} to detect corrupt rows).
+ *   well-formed argon2id v=19 PHC string within {@link ARGON2ID_LIMITS} (nor a hash
+ *   imported from @convex-dev/auth, below), an empty password or an over-long one all
+ *   return `false`, exactly like a wrong password, so a corrupt or tampered row cannot
+ *   be told apart from a failed sign-in (use {@link parsePasswordHash} to detect corrupt rows).
+ *
+ * {@link verifyPassword} also recognises the hashes @convex-dev/auth stores by default
+ * (Lucia's scrypt, `<salt>:<key>`; see legacyScrypt.ts), which the migration imports
+ * as they are: a user moved over keeps their password, and {@link needsRehash} (true
+ * for anything but our argon2id) has the Password provider store argon2id in its place
+ * at that sign-in. It is the same function, so every password check (sign-in, the
+ * current password of a change) takes either format.
  *
  * Passwords are normalized to Unicode NFKC before UTF-8 encoding (NIST SP 800-63B
  * §5.1.1.2), so the same password typed on different keyboards matches.
@@ -30,6 +39,8 @@
 import { constantTimeEqual } from "@oslojs/crypto/subtle";
 import { decodeBase64IgnorePadding, encodeBase64NoPadding } from "@oslojs/encoding";
 import { DEFAULT_ARGON2ID, type Argon2idParams } from "./params.js";
+import { authError } from "../../server/errors.js";
+import { parseLegacyScrypt, verifyLegacyScrypt } from "./legacyScrypt.js";
 
 export { DEFAULT_ARGON2ID, type Argon2idParams } from "./params.js";
 
@@ -59,7 +70,7 @@ export const HASH_BYTES = 32;
 /**
  * The longest input the hash accepts, in UTF-16 code units: a defensive
  * bound on hashing work only. What a user may choose is the Password
- * provider's rule, `MAX_PASSWORD_LENGTH` in rules.ts, applied first.
+ * provider's rule, `MAX_PASSWORD_LENGTH` in length.ts, applied first.
  */
 export const MAX_HASH_INPUT_LENGTH = 1024;
 
@@ -80,9 +91,10 @@ const PHC_PATTERN =
  * Hashes `password` with argon2id under `params` and a fresh 16-byte random
  * salt, and returns the PHC string to store (about 100 characters).
  *
- * @throws TypeError if `password` is not a string.
- * @throws RangeError if `password` is empty or longer than {@link MAX_HASH_INPUT_LENGTH},
- *   or `params` are not integers within {@link ARGON2ID_LIMITS}.
+ * @throws TypeError if `password` is not a string, RangeError if it is
+ *   empty or longer than {@link MAX_HASH_INPUT_LENGTH}: internal assertions
+ *   (the provider checks every password first).
+ * @throws `CONFIGURATION` if `params` (`Password({ hash })`) are not integers within {@link ARGON2ID_LIMITS}.
  */
 export async function hashPassword(
   password: string,
@@ -90,28 +102,39 @@ export async function hashPassword(
 ): Promise<string> {
   assertString(password);
   if (password.length === 0 || password.length > MAX_HASH_INPUT_LENGTH) {
-    throw new RangeError(`Password must be 1 to ${MAX_HASH_INPUT_LENGTH} characters long`);
+    throw new RangeError(`Internal: a password to hash must be 1 to ${MAX_HASH_INPUT_LENGTH} characters long`);
   }
-  const error = paramsError(params);
-  if (error !== null) throw new RangeError(`Invalid argon2id parameters: ${error}`);
+  assertParams(params);
   const salt = crypto.getRandomValues(new Uint8Array(SALT_BYTES));
   const hash = await deriveArgon2id(encodePassword(password), salt, params, HASH_BYTES);
   return formatPasswordHash({ params: copyParams(params), salt, hash });
 }
 
 /**
- * Whether `password` matches the stored PHC string `phc`: recomputes argon2id
- * with the stored salt and parameters and compares in constant time.
- * Returns `false` (never throws) for a malformed, non-argon2id or out-of-bounds
- * stored hash, and for an empty or over-long password.
+ * Whether `password` matches the stored hash `phc`: recomputes argon2id with
+ * the stored salt and parameters (or, for a hash imported from
+ * @convex-dev/auth, its scrypt: legacyScrypt.ts) and compares in constant
+ * time. Returns `false` (never throws) for a malformed, unknown or
+ * out-of-bounds stored hash, and for an empty or over-long password.
  *
- * @throws TypeError if `password` is not a string.
+ * @throws TypeError if `password` is not a string (an internal assertion, as for {@link hashPassword}).
  */
 export async function verifyPassword(password: string, phc: string): Promise<boolean> {
   assertString(password);
   if (password.length === 0 || password.length > MAX_HASH_INPUT_LENGTH) return false;
   const stored = parsePasswordHash(phc);
-  if (stored === null) return false;
+  if (stored === null) {
+    const legacy = parseLegacyScrypt(phc);
+    if (legacy === null) return false;
+    const encoded = encodePassword(password);
+    return await queued(async () => {
+      try {
+        return await verifyLegacyScrypt(encoded, legacy);
+      } finally {
+        encoded.fill(0);
+      }
+    });
+  }
   const computed = await deriveArgon2id(
     encodePassword(password),
     stored.salt,
@@ -127,11 +150,10 @@ export async function verifyPassword(password: string, phc: string): Promise<boo
  * PHC string, or is weaker than `params` in memory, passes or lanes, or has a
  * salt or tag shorter than ours. A stored hash stronger than `params` is kept.
  *
- * @throws RangeError if `params` are not integers within {@link ARGON2ID_LIMITS}.
+ * @throws `CONFIGURATION` if `params` are not integers within {@link ARGON2ID_LIMITS}.
  */
 export function needsRehash(phc: string, params: Argon2idParams = DEFAULT_ARGON2ID): boolean {
-  const error = paramsError(params);
-  if (error !== null) throw new RangeError(`Invalid argon2id parameters: ${error}`);
+  assertParams(params);
   const stored = parsePasswordHash(phc);
   if (stored === null) return true;
   return (
@@ -178,10 +200,21 @@ export function formatPasswordHash({ params, salt, hash }: PasswordHash): string
 let lastDerivation: Promise<unknown> = Promise.resolve();
 
 /**
+ * Runs `derive` after the derivations queued before it: each holds a large
+ * block of memory (argon2id's `memoryKiB`, a legacy scrypt's 32 MiB), so
+ * concurrent hashes in one function (e.g. `Promise.all`) never hold more
+ * than one at a time.
+ */
+function queued<T>(derive: () => Promise<T>): Promise<T> {
+  const result = lastDerivation.then(derive);
+  lastDerivation = result.catch(() => undefined);
+  return result;
+}
+
+/**
  * argon2id version 0x13 of `password` and `salt`, `length` bytes long.
  * hash-wasm gives each call its own WebAssembly instance with `memoryKiB` of
- * memory, so calls are queued one after another: concurrent hashes in one
- * function (e.g. `Promise.all`) never hold more than one such block at a time.
+ * memory, so calls are queued one after another (see {@link queued}).
  */
 function deriveArgon2id(
   password: Uint8Array,
@@ -189,9 +222,7 @@ function deriveArgon2id(
   params: Argon2idParams,
   length: number,
 ): Promise<Uint8Array> {
-  const result = lastDerivation.then(() => runArgon2id(password, salt, params, length));
-  lastDerivation = result.catch(() => undefined);
-  return result;
+  return queued(() => runArgon2id(password, salt, params, length));
 }
 
 async function runArgon2id(
@@ -221,8 +252,15 @@ function encodePassword(password: string): Uint8Array {
   return new TextEncoder().encode(password.normalize("NFKC"));
 }
 
+/** An internal assertion: the provider hands only strings to the hash. */
 function assertString(password: unknown): asserts password is string {
-  if (typeof password !== "string") throw new TypeError("Password must be a string");
+  if (typeof password !== "string") throw new TypeError("Internal: a password to hash must be a string");
+}
+
+/** `CONFIGURATION` unless `params` (`Password({ hash })`) are usable. */
+function assertParams(params: Argon2idParams): void {
+  const error = paramsError(params);
+  if (error !== null) throw authError("CONFIGURATION", `Password(): invalid argon2id parameters (hash): ${error}`);
 }
 
 /** Why `params` are unusable, or null when they are fine. */

@@ -1,11 +1,7 @@
 import { authError } from "../../server/errors.js";
 import { isBreachedPassword, type BreachedPasswordOptions } from "./breached.js";
 import { isCommonPassword } from "./common.js";
-
-/** NIST 800-63B: at least 8 characters, no composition rules. */
-export const MIN_PASSWORD_LENGTH = 8;
-/** Long enough for any passphrase; short enough to bound hashing work. */
-export const MAX_PASSWORD_LENGTH = 256;
+import { hasAllowedLength, MAX_PASSWORD_LENGTH, resolvePasswordLength, type PasswordLengthOptions } from "./length.js";
 
 /** An app's own check: return a message to refuse the password, nothing to accept it. */
 export type PasswordValidator = (
@@ -14,10 +10,12 @@ export type PasswordValidator = (
 ) => string | void | undefined | Promise<string | void | undefined>;
 
 /**
- * Extra rules for new passwords (NIST 800-63B 5.1.1.2), the fourth argument
- * of {@link checkNewPassword}.
+ * Rules for new passwords (NIST 800-63B 5.1.1.2, OWASP ASVS 4.0.3 2.1), the
+ * fourth argument of {@link checkNewPassword}: the length bounds
+ * (`minLength`, default 12, at least 8; `maxLength`, default 128, from 64 to
+ * 256) and the checks against known passwords.
  */
-export type PasswordPolicy = {
+export type PasswordPolicy = PasswordLengthOptions & {
   /**
    * Refuse passwords found in the breached-password corpus (Have I Been
    * Pwned's k-anonymity range API; only 5 hex characters of the SHA-1 are
@@ -30,13 +28,14 @@ export type PasswordPolicy = {
 };
 
 /**
- * Checks a new password, in this order: a string of 8..256 characters
- * (counted as Unicode code points); not the account's email
+ * Checks a new password, in this order: a string of `policy.minLength` to
+ * `policy.maxLength` characters (12 to 128 by default; Unicode code points,
+ * a run of spaces counting as one toward the minimum); not the account's email
  * (case-insensitive) nor its username (`username`, normalised; compared as
  * usernames are); not on the common-password list (unless
  * `policy.common` is `false`); the app's validator if any; then, when
  * `policy.breached` is set, not in the breached-password corpus. Throws
- * `INVALID_PASSWORD`.
+ * `INVALID_PASSWORD`; `CONFIGURATION` for length bounds out of range.
  *
  * With `policy.breached` this calls `fetch`: call it from an action only.
  */
@@ -47,13 +46,10 @@ export async function checkNewPassword(
   policy?: PasswordPolicy,
   username?: string,
 ): Promise<string> {
+  const length = resolvePasswordLength(policy);
   if (typeof password !== "string") throw authError("INVALID_PASSWORD", "A password is required");
-  const length = [...password].length;
-  if (length < MIN_PASSWORD_LENGTH || length > MAX_PASSWORD_LENGTH) {
-    throw authError(
-      "INVALID_PASSWORD",
-      `A password must be ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters long`,
-    );
+  if (!hasAllowedLength(password, length)) {
+    throw authError("INVALID_PASSWORD", `A password must be ${length.min} to ${length.max} characters long`);
   }
   const trimmedEmail = email.trim();
   if (trimmedEmail !== "" && password.toLowerCase() === trimmedEmail.toLowerCase()) {
@@ -74,7 +70,11 @@ export async function checkNewPassword(
   return password;
 }
 
-/** A password given to sign in: any string up to the maximum (longer is simply wrong). */
+/**
+ * A password given to sign in: any string up to 256 characters (longer is
+ * simply wrong), whatever `maxLength` new passwords have, so passwords set
+ * under an earlier or higher limit still sign in.
+ */
 export function isPlausiblePassword(password: unknown): password is string {
   return typeof password === "string" && password.length > 0 && [...password].length <= MAX_PASSWORD_LENGTH;
 }

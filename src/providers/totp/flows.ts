@@ -38,7 +38,7 @@ export function totpFlows(config: ResolvedTotpOptions) {
       throw authError("INVALID_ARGUMENT", `An authenticator name has 1 to ${NAME_MAX} characters`);
     }
     const key = await encryptionKeyFromEnv();
-    await requireStepUp(sc.ctx, sc.component, who);
+    await requireStepUp(sc.ctx, sc.component, who, sc.options.reauthenticateWithinMs);
     const user = await sc.ctx.runQuery(sc.component.users.get, { userId: who.userId });
     if (user === null) throw authError("NOT_FOUND", "No such user");
     const secret = randomBytes(SECRET_BYTES);

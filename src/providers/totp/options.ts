@@ -1,6 +1,7 @@
 /**
  * `TOTP()`'s options, their defaults and the fixed parameters of the scheme.
  */
+import { authError } from "../../server/errors.js";
 
 /** Options of the TOTP provider. */
 export type TotpOptions = {
@@ -58,7 +59,8 @@ const defaultAccountName: ResolvedTotpOptions["accountName"] = (user) =>
 
 /**
  * Fills in defaults and checks the options once, when `TOTP()` runs (at
- * module load), so a bad setting fails the deploy instead of a sign-in.
+ * module load), so a bad setting fails the deploy instead of a sign-in
+ * (`CONFIGURATION`).
  */
 export function resolveTotpOptions(options: TotpOptions = {}): ResolvedTotpOptions {
   const resolved: ResolvedTotpOptions = {
@@ -70,13 +72,13 @@ export function resolveTotpOptions(options: TotpOptions = {}): ResolvedTotpOptio
     accountName: options.accountName ?? defaultAccountName,
   };
   if (resolved.issuer.trim() === "" || resolved.issuer.includes(":")) {
-    throw new Error(`TOTP(): issuer must be non-empty and have no colon, got ${JSON.stringify(resolved.issuer)}`);
+    throw authError("CONFIGURATION", `TOTP(): issuer must be non-empty and have no colon, got ${JSON.stringify(resolved.issuer)}`);
   }
   if (!Number.isInteger(resolved.digits) || resolved.digits < 6 || resolved.digits > 8) {
-    throw new Error(`TOTP(): digits must be 6, 7 or 8, got ${resolved.digits}`);
+    throw authError("CONFIGURATION", `TOTP(): digits must be 6, 7 or 8, got ${resolved.digits}`);
   }
   if (!Number.isInteger(resolved.period) || resolved.period < 15 || resolved.period > 300) {
-    throw new Error(`TOTP(): period must be a whole number of seconds from 15 to 300, got ${resolved.period}`);
+    throw authError("CONFIGURATION", `TOTP(): period must be a whole number of seconds from 15 to 300, got ${resolved.period}`);
   }
   return resolved;
 }

@@ -7,7 +7,8 @@
  * one mutation (`totp.beginCheck`, its own transaction, so concurrent
  * guesses cannot outnumber the bucket), decrypts and
  * compares here, then records the accepted step in a mutation that refuses it
- * if another request took it first. A wrong code is recorded (`limits.settle`);
+ * if another request took it first. A wrong or replayed code is recorded
+ * (`limits.settle`: the attempt counts, and a `code_refused` event);
  * a right one writes nothing more, and its lease returns by itself. Callers must
  * run in an action (where the taken token commits on its own), never in a
  * mutation.
@@ -15,9 +16,9 @@
 import type { ComponentApi } from "../../component/_generated/component.js";
 import { authError, rateLimited } from "../../server/errors.js";
 import type { RunMutationCtx } from "../../server/helpers/ctx.js";
-import type { AttemptLimit } from "../../server/provider.js";
+import type { AttemptLimit, SignInContext } from "../../server/provider.js";
 import { DRIFT_STEPS, type ResolvedTotpOptions } from "./options.js";
-import { hashRecoveryCode } from "./recovery.js";
+import { recoveryCodeHashes } from "./recovery.js";
 import { decryptSecret, encryptionKeyFromEnv } from "./secret.js";
 
 /** What a check needs from its caller. */
@@ -27,15 +28,23 @@ export type CheckDeps = {
   config: ResolvedTotpOptions;
   /** The user's failed-attempt bucket. */
   limit: AttemptLimit;
-  /** How long the audit events are kept (`Auth({ audit })`, resolved). */
-  audit?: { retentionMs: number };
+  /** What to pass as `audit`: the retention (`Auth({ audit })`, resolved) and the callbacks' handle. */
+  audit?: SignInContext["options"]["audit"];
 };
 
 export { rateLimited };
 
-/** A wrong code: its leased token stays taken. */
-async function fail(deps: CheckDeps): Promise<never> {
-  await deps.ctx.runMutation(deps.component.limits.settle, { limit: deps.limit, counts: true });
+/**
+ * A refused code: its leased token stays taken, and the refusal is recorded
+ * (`code_refused`, without the code) in that same transaction, which commits.
+ */
+async function fail(deps: CheckDeps, userId: string, reason: "wrong" | "replayed"): Promise<never> {
+  await deps.ctx.runMutation(deps.component.limits.settle, {
+    limit: deps.limit,
+    counts: true,
+    refused: { userId, method: "totp", reason },
+    ...(deps.audit !== undefined ? { audit: deps.audit } : {}),
+  });
   throw authError("INVALID_CODE", "The code is wrong or was already used");
 }
 
@@ -71,6 +80,8 @@ export async function acceptTotpCode(
   }
   const code = normalizeCode(args.code, deps.config.digits);
   let match: { totpId: string; step: number } | null = null;
+  // A code of a time step already accepted: a replay, refused and recorded as one.
+  let replayed = false;
   if (code !== null) {
     const now = Date.now();
     for (const factor of factors) {
@@ -84,9 +95,10 @@ export async function acceptTotpCode(
         match = { totpId: factor.totpId, step };
         break;
       }
+      replayed ||= factor.lastUsedStep !== undefined && matchStep(secret, code, deps.config, now, DRIFT_STEPS, undefined) !== null;
     }
   }
-  if (match === null) return await fail(deps);
+  if (match === null) return await fail(deps, args.userId, replayed ? "replayed" : "wrong");
   const { status } = await deps.ctx.runMutation(deps.component.totp.recordUse, {
     totpId: match.totpId,
     userId: args.userId,
@@ -96,7 +108,8 @@ export async function acceptTotpCode(
     ...(deps.audit !== undefined ? { audit: deps.audit } : {}),
   });
   if (status === "no_session") throw authError("SESSION_ENDED", "This session has ended; sign in again");
-  if (status !== "ok") return await fail(deps);
+  // Another request took this step first (`replayed`), or the factor went away meanwhile.
+  if (status !== "ok") return await fail(deps, args.userId, status === "replayed" ? "replayed" : "wrong");
   return match;
 }
 
@@ -112,7 +125,7 @@ export async function acceptRecoveryCode(
 ): Promise<void> {
   const outcome = await deps.ctx.runMutation(deps.component.recoveryCodes.consume, {
     userId: args.userId,
-    codeHash: hashRecoveryCode(typeof args.code === "string" ? args.code : "", args.userId),
+    ...recoveryCodeHashes(typeof args.code === "string" ? args.code : "", args.userId),
     limit: deps.limit,
     ...(args.sessionId !== undefined ? { sessionId: args.sessionId } : {}),
     ...(args.stepHash !== undefined ? { stepHash: args.stepHash } : {}),

@@ -1,3 +1,5 @@
+import { authError } from "../errors.js";
+
 /**
  * A per-key rate limit: `max` requests per `periodMs`, refilling
  * continuously (the shape of `failedAttempts` limits).
@@ -48,26 +50,26 @@ export function isValidRateLimit(limit: ApiKeyRateLimit): boolean {
 
 /**
  * Checks the options once, when `Auth()` runs (at module load), so a bad
- * setting fails the deploy instead of a request.
+ * setting fails the deploy instead of a request (`CONFIGURATION`).
  */
 export function resolveApiKeyOptions(options: ApiKeyOptions | undefined): ResolvedApiKeyOptions {
   const prefix = options?.prefix ?? DEFAULT_API_KEY_PREFIX;
   if (!PREFIX_SHAPE.test(prefix)) {
-    throw new Error(`Auth(): apiKeys.prefix must be up to 32 of A-Z a-z 0-9 _ - . , got "${prefix}"`);
+    throw authError("CONFIGURATION", `Auth(): apiKeys.prefix must be up to 32 of A-Z a-z 0-9 _ - . , got "${prefix}"`);
   }
   let scopes: Record<string, readonly string[]> | null = null;
   if (options?.scopes !== undefined) {
     scopes = {};
     for (const [resource, actions] of Object.entries(options.scopes)) {
       if (resource === "*" || !SCOPE_NAME_SHAPE.test(resource)) {
-        throw new Error(`Auth(): apiKeys.scopes has a malformed resource "${resource}"`);
+        throw authError("CONFIGURATION", `Auth(): apiKeys.scopes has a malformed resource "${resource}"`);
       }
       if (!Array.isArray(actions) || actions.length === 0) {
-        throw new Error(`Auth(): apiKeys.scopes.${resource} needs at least one action`);
+        throw authError("CONFIGURATION", `Auth(): apiKeys.scopes.${resource} needs at least one action`);
       }
       for (const action of actions) {
         if (typeof action !== "string" || !SCOPE_NAME_SHAPE.test(action)) {
-          throw new Error(`Auth(): apiKeys.scopes.${resource} has a malformed action "${String(action)}"`);
+          throw authError("CONFIGURATION", `Auth(): apiKeys.scopes.${resource} has a malformed action "${String(action)}"`);
         }
       }
       scopes[resource] = Object.freeze([...new Set(actions)]);
@@ -76,7 +78,7 @@ export function resolveApiKeyOptions(options: ApiKeyOptions | undefined): Resolv
   }
   const defaultRateLimit = options?.defaultRateLimit ?? null;
   if (defaultRateLimit !== null && !isValidRateLimit(defaultRateLimit)) {
-    throw new Error("Auth(): apiKeys.defaultRateLimit needs an integer max >= 1 and a positive periodMs");
+    throw authError("CONFIGURATION", "Auth(): apiKeys.defaultRateLimit needs an integer max >= 1 and a positive periodMs");
   }
   return {
     prefix,

@@ -4,7 +4,7 @@ import { authError } from "../errors.js";
 import type { RunQueryCtx } from "./ctx.js";
 import { paginationOptsOf, requireString } from "./user.js";
 
-/** What `auth.admin.audit.list` takes: `userId` or `actorUserId` or `type` leads (see docs/sessions.md, "The audit log"). */
+/** What `auth.admin.audit.list` takes: `userId` or `actorUserId` or `type` leads, or `all: true` (see docs/sessions.md, "The audit log"). */
 export type AuditListArgs = FunctionArgs<ComponentApi["events"]["list"]>;
 /** A page of the audit log. */
 export type AuditEventPage = FunctionReturnType<ComponentApi["events"]["list"]>;
@@ -28,9 +28,11 @@ export function auditAdminHelpers(component: ComponentApi) {
      * Audit events, newest first, a page at a time (for `usePaginatedQuery`):
      * about a user (`userId`), done by someone to others (`actorUserId`: an
      * admin's actions), or everyone's of one `type`; `type` also narrows the
-     * first two; `since` / `until` (ms, inclusive) bound the time. Each page
-     * is one index range. `INVALID_ARGUMENT` for `userId` with
-     * `actorUserId`, none of the three, or a malformed argument.
+     * first two; or every event (`all: true` alone: a live feed, as a
+     * query subscription is); `since` / `until` (ms, inclusive) bound the
+     * time. Each page is one index range. `INVALID_ARGUMENT` for `userId`
+     * with `actorUserId`, none of the three (nor `all`), `all` with one of
+     * them, or a malformed argument.
      *
      * @example
      * ```ts
@@ -50,10 +52,12 @@ export function auditAdminHelpers(component: ComponentApi) {
       const type = optionalString(args.type, "type");
       const since = optionalNumber(args.since, "since");
       const until = optionalNumber(args.until, "until");
+      if (args.all !== undefined && typeof args.all !== "boolean") throw authError("INVALID_ARGUMENT", "all must be a boolean");
       return await ctx.runQuery(component.events.list, {
         ...(userId !== undefined ? { userId } : {}),
         ...(actorUserId !== undefined ? { actorUserId } : {}),
         ...(type !== undefined ? { type } : {}),
+        ...(args.all !== undefined ? { all: args.all } : {}),
         ...(since !== undefined ? { since } : {}),
         ...(until !== undefined ? { until } : {}),
         paginationOpts: paginationOptsOf(args.paginationOpts),

@@ -1,5 +1,5 @@
 import type { ComponentApi } from "../../component/_generated/component.js";
-import type { AuditArg } from "./audit.js";
+import type { AuditSource } from "./audit.js";
 import { groupNamespace } from "./groups/groups.js";
 import { inviteNamespace } from "./groups/invites.js";
 import { memberNamespace } from "./groups/members.js";
@@ -24,7 +24,7 @@ export type {
  * call, made in its own functions before calling these. What they change
  * is audited, with the signed-in caller (if any) as the actor.
  */
-export function groupHelpers(component: ComponentApi, options: { audit?: AuditArg } = {}) {
+export function groupHelpers(component: ComponentApi, options: { audit?: AuditSource } = {}) {
   return {
     group: groupNamespace(component, options),
     member: memberNamespace(component, options),

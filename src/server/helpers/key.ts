@@ -1,5 +1,7 @@
 import type { FunctionReturnType } from "convex/server";
-import { requireLiveSession } from "../session/live.js";
+import { requireLiveSelf, requireLiveSession } from "../session/live.js";
+import { requireSignedIn } from "../identity.js";
+import { requireStepUp } from "../stepUp.js";
 import type { ReadCtx, RunMutationCtx, RunQueryCtx, WriteCtx } from "./ctx.js";
 import type { ComponentApi } from "../../component/_generated/component.js";
 import { authError } from "../errors.js";
@@ -13,7 +15,7 @@ import {
 } from "../apiKeys/options.js";
 import { ApiKeyScopes, validateScopes, type ApiKeyScope } from "../apiKeys/scopes.js";
 import { hashSecret } from "../tokens/secretHash.js";
-import { actorOf, auditArgs, type AuditArg } from "./audit.js";
+import { actorOf, auditArgs, type AuditSource } from "./audit.js";
 
 /** A context `auth.key.*` reads in: it has the caller's identity (`ctx.auth`). */
 export type KeyReadCtx = ReadCtx;
@@ -101,10 +103,10 @@ function ownerArg(owner: Owner): { userId?: string } {
  * owner is, is the caller's business. With `admin`, the caller (when it has
  * an identity) is recorded as the actor of each change.
  */
-function keyOperations(component: ComponentApi, options: ApiKeyOptions | undefined, extra: { audit?: AuditArg; admin?: boolean }) {
+function keyOperations(component: ComponentApi, options: ApiKeyOptions | undefined, extra: { audit?: AuditSource; admin?: boolean }) {
   const config = resolveApiKeyOptions(options);
   /** What every write passes for the audit log. */
-  const audited = async (ctx: KeyAdminWriteCtx) => ({ ...(extra.admin ? await actorOf(ctx) : {}), ...auditArgs(extra.audit) });
+  const audited = async (ctx: KeyAdminWriteCtx) => ({ ...(extra.admin ? await actorOf(ctx) : {}), ...(await auditArgs(extra.audit)) });
 
   return {
     config,
@@ -190,7 +192,9 @@ function keyOperations(component: ComponentApi, options: ApiKeyOptions | undefin
  * The management helpers act on the caller: each first reads the caller's
  * session (`NOT_SIGNED_IN` without our access token, `SESSION_ENDED` when
  * its session has ended), and someone else's key is `NOT_FOUND` (`null` for
- * `get`), like an unknown key or a string that is no key id. To manage any
+ * `get`), like an unknown key or a string that is no key id. Keys are
+ * credentials: an admin impersonating the user lists them but changes none
+ * (`IMPERSONATING`). To manage any
  * user's keys, see `auth.admin.key` ({@link keyAdminHelpers}).
  *
  * The raw key is drawn here, in your function (Web Crypto's CSPRNG), and
@@ -198,10 +202,22 @@ function keyOperations(component: ComponentApi, options: ApiKeyOptions | undefin
  * write (including `verify`, which records `lastUsedTime` and the rate limit)
  * need a mutation, action or HTTP action context.
  */
-export function keyHelpers(component: ComponentApi, options: ApiKeyOptions | undefined, extra: { audit?: AuditArg } = {}) {
+export function keyHelpers(
+  component: ComponentApi,
+  options: ApiKeyOptions | undefined,
+  extra: { audit?: AuditSource; reauthenticateWithinMs?: number | null } = {},
+) {
   const ops = keyOperations(component, options, extra);
   const { config } = ops;
   const caller = async (ctx: KeyReadCtx) => (await requireLiveSession(ctx, component)).userId;
+  // Keys are credentials: an admin impersonating the user reads them, changes none.
+  const owner = async (ctx: KeyReadCtx) => (await requireLiveSelf(ctx, component)).userId;
+  /** The caller, with a recent proof in their session (a new key is a lasting way in): `STEP_UP_REQUIRED` otherwise, `IMPERSONATING` in an impersonation. */
+  const provenCaller = async (ctx: KeyReadCtx) => {
+    const who = await requireSignedIn(ctx);
+    await requireStepUp(ctx, component, who, extra.reauthenticateWithinMs);
+    return who.userId;
+  };
 
   async function verify(ctx: Pick<KeyWriteCtx, "runMutation">, raw: string): Promise<VerifiedApiKey> {
     if (!isApiKeyShaped(raw)) throw authError("INVALID_API_KEY", "Invalid API key");
@@ -256,7 +272,7 @@ export function keyHelpers(component: ComponentApi, options: ApiKeyOptions | und
      * ```
      */
     async create(ctx: KeyWriteCtx, args: CreateApiKeyArgs): Promise<{ keyId: string; raw: string }> {
-      return await ops.create(ctx, await caller(ctx), args);
+      return await ops.create(ctx, await provenCaller(ctx), args);
     },
 
     /**
@@ -347,7 +363,7 @@ export function keyHelpers(component: ComponentApi, options: ApiKeyOptions | und
      * ```
      */
     async update(ctx: KeyWriteCtx, keyId: string, patch: ApiKeyPatch): Promise<void> {
-      await ops.update(ctx, await caller(ctx), keyId, patch);
+      await ops.update(ctx, await owner(ctx), keyId, patch);
     },
 
     /**
@@ -361,7 +377,7 @@ export function keyHelpers(component: ComponentApi, options: ApiKeyOptions | und
      * ```
      */
     async revoke(ctx: KeyWriteCtx, keyId: string): Promise<boolean> {
-      return await ops.revoke(ctx, await caller(ctx), keyId);
+      return await ops.revoke(ctx, await owner(ctx), keyId);
     },
 
     /**
@@ -374,7 +390,7 @@ export function keyHelpers(component: ComponentApi, options: ApiKeyOptions | und
      * ```
      */
     async remove(ctx: KeyWriteCtx, keyId: string): Promise<void> {
-      await ops.remove(ctx, await caller(ctx), keyId);
+      await ops.remove(ctx, await owner(ctx), keyId);
     },
 
     /**
@@ -391,7 +407,7 @@ export function keyHelpers(component: ComponentApi, options: ApiKeyOptions | und
      * ```
      */
     async rotate(ctx: KeyWriteCtx, keyId: string, opts: RotateApiKeyOptions = {}): Promise<{ keyId: string; raw: string }> {
-      return await ops.rotate(ctx, await caller(ctx), keyId, opts);
+      return await ops.rotate(ctx, await provenCaller(ctx), keyId, opts);
     },
   };
 }
@@ -410,7 +426,7 @@ export function keyHelpers(component: ComponentApi, options: ApiKeyOptions | und
  * });
  * ```
  */
-export function keyAdminHelpers(component: ComponentApi, options: ApiKeyOptions | undefined, extra: { audit?: AuditArg } = {}) {
+export function keyAdminHelpers(component: ComponentApi, options: ApiKeyOptions | undefined, extra: { audit?: AuditSource } = {}) {
   const ops = keyOperations(component, options, { ...extra, admin: true });
   return {
     /**

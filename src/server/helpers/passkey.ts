@@ -1,10 +1,10 @@
 import type { FunctionReturnType } from "convex/server";
-import { requireLiveCaller, requireLiveSession } from "../session/live.js";
+import { requireLiveCaller, requireLiveSelf } from "../session/live.js";
 import type { ComponentApi } from "../../component/_generated/component.js";
 import { authError } from "../errors.js";
 import { requireSignedIn } from "../identity.js";
 import type { ReadCtx, RunMutationCtx, RunQueryCtx, WriteCtx } from "./ctx.js";
-import { actorOf, auditArgs, type AuditArg } from "./audit.js";
+import { actorOf, auditArgs, type AuditSource } from "./audit.js";
 
 /** A passkey as helpers return it: no key material, counter or user handle. */
 export type Passkey = FunctionReturnType<ComponentApi["credentials"]["list"]>["passkeys"][number];
@@ -16,7 +16,7 @@ export type PasskeyHelperOptions = {
   /** The app requires two-factor authentication (`TOTP({ required: true })`): a user's last second factor stays. */
   secondFactorRequired?: boolean;
   /** What to pass as `audit` (`Auth({ audit })`, resolved). */
-  audit?: AuditArg;
+  audit?: AuditSource;
 };
 
 const NAME_MAX = 100;
@@ -39,7 +39,7 @@ function passkeyOperations(component: ComponentApi, options: PasskeyHelperOption
   const scope = (userId: string | undefined) => (userId !== undefined ? { userId } : {});
   const audited = async (ctx: RunMutationCtx, userId: string | undefined) => ({
     ...(userId === undefined ? await actorOf(ctx) : {}),
-    ...auditArgs(options.audit),
+    ...(await auditArgs(options.audit)),
   });
   return {
     async list(ctx: RunQueryCtx, userId: string): Promise<Passkey[]> {
@@ -74,7 +74,8 @@ function passkeyOperations(component: ComponentApi, options: PasskeyHelperOption
  * in go through `signIn("passkey", ...)` (the Passkey provider); these
  * manage what is registered. Someone else's passkey is `NOT_FOUND`. Reads
  * trust the access token (`NOT_SIGNED_IN` without one); writes need a live
- * session (`SESSION_ENDED` once it ended). For another user's passkeys (an
+ * session (`SESSION_ENDED` once it ended) that is no impersonation
+ * (`IMPERSONATING`). For another user's passkeys (an
  * admin tool) use `auth.admin.passkey`.
  */
 export function passkeyHelpers(component: ComponentApi, options: PasskeyHelperOptions = {}) {
@@ -94,7 +95,7 @@ export function passkeyHelpers(component: ComponentApi, options: PasskeyHelperOp
 
     /** Renames one of the user's passkeys (1 to 100 characters). `NOT_FOUND` for an unknown (or someone else's) passkey. */
     async rename(ctx: WriteCtx, passkeyId: string, name: string): Promise<void> {
-      await ops.rename(ctx, passkeyId, name, (await requireLiveSession(ctx, component)).userId);
+      await ops.rename(ctx, passkeyId, name, (await requireLiveSelf(ctx, component)).userId);
     },
 
     /**
@@ -105,7 +106,7 @@ export function passkeyHelpers(component: ComponentApi, options: PasskeyHelperOp
      * second factor fails with `LAST_FACTOR`. Returns whether it changed.
      */
     async setSecondFactor(ctx: WriteCtx, passkeyId: string, enabled: boolean): Promise<boolean> {
-      return await ops.setSecondFactor(ctx, passkeyId, enabled, (await requireLiveSession(ctx, component)).userId);
+      return await ops.setSecondFactor(ctx, passkeyId, enabled, (await requireLiveSelf(ctx, component)).userId);
     },
 
     /**
@@ -115,7 +116,7 @@ export function passkeyHelpers(component: ComponentApi, options: PasskeyHelperOp
      * else's) passkey, also for a string that is no passkey id.
      */
     async remove(ctx: WriteCtx, passkeyId: string): Promise<void> {
-      await ops.remove(ctx, passkeyId, (await requireLiveSession(ctx, component)).userId);
+      await ops.remove(ctx, passkeyId, (await requireLiveSelf(ctx, component)).userId);
     },
   };
 }

@@ -2,13 +2,13 @@ import type { FunctionReturnType } from "convex/server";
 import type { ComponentApi } from "../../component/_generated/component.js";
 import { authError } from "../errors.js";
 import { signedIn } from "../identity.js";
-import { requireLiveSession } from "../session/live.js";
+import { requireLiveSelf, requireLiveSession } from "../session/live.js";
 import type { ReadCtx, WriteCtx } from "./ctx.js";
-import { auditArgs, type AuditArg } from "./audit.js";
+import { auditArgs, type AuditSource } from "./audit.js";
 
 /** `auth.session.*`: the signed-in user's devices. */
-export function sessionHelpers(component: ComponentApi, options: { audit?: AuditArg } = {}) {
-  const audit = auditArgs(options.audit);
+export function sessionHelpers(component: ComponentApi, options: { audit?: AuditSource } = {}) {
+  const audit = () => auditArgs(options.audit);
   type Session = NonNullable<FunctionReturnType<ComponentApi["sessions"]["get"]>>;
   return {
     /**
@@ -17,12 +17,18 @@ export function sessionHelpers(component: ComponentApi, options: { audit?: Audit
      * Throws `NOT_SIGNED_IN` without an access token, `SESSION_ENDED` when
      * the token's session was signed out, revoked or has expired. Use it
      * where a still-valid token of an ended session must not work.
+     * `impersonatorUserId` is set while an admin impersonates the user: the
+     * app's own records of what happens can name them.
      */
-    async require(ctx: ReadCtx): Promise<{ userId: string; sessionId: string }> {
+    async require(ctx: ReadCtx): Promise<{ userId: string; sessionId: string; impersonatorUserId?: string }> {
       return await requireLiveSession(ctx, component);
     },
 
-    /** The caller's session, or `null` when signed out or the session has ended. */
+    /**
+     * The caller's session, or `null` when signed out or the session has
+     * ended. An impersonation's has `impersonatorUserId` (the admin) and its
+     * `expirationTime` (at most an hour after it started).
+     */
     async current(ctx: ReadCtx): Promise<Session | null> {
       const who = await signedIn(ctx);
       if (who === null) return null;
@@ -37,30 +43,32 @@ export function sessionHelpers(component: ComponentApi, options: { audit?: Audit
 
     /**
      * Ends one of the signed-in user's sessions (a device in their list).
-     * `NOT_FOUND` when it is not theirs or already ended.
+     * `NOT_FOUND` when it is not theirs or already ended. `IMPERSONATING`
+     * for an admin impersonating the user: their sessions are theirs.
      */
     async revoke(ctx: WriteCtx, sessionId: string): Promise<void> {
-      const who = await requireLiveSession(ctx, component);
+      const who = await requireLiveSelf(ctx, component);
       const session = await ctx.runQuery(component.sessions.get, { sessionId });
       if (session === null || session.userId !== who.userId) {
         throw authError("NOT_FOUND", "No such session");
       }
-      await ctx.runMutation(component.sessions.revoke, { sessionId, reason: "user_revoke", ...audit });
+      await ctx.runMutation(component.sessions.revoke, { sessionId, reason: "user_revoke", ...(await audit()) });
     },
 
     /**
      * Ends all the signed-in user's sessions, or all but one:
      * `{ except: "current" }` keeps the caller's, `{ except: sessionId }` keeps that one.
      * Returns how many ended now (the rest of a very long list continues in the background).
+     * `IMPERSONATING` for an admin impersonating the user.
      */
     async revokeAll(ctx: WriteCtx, options: { except?: "current" | string } = {}): Promise<number> {
-      const who = await requireLiveSession(ctx, component);
+      const who = await requireLiveSelf(ctx, component);
       const exceptSessionId = options.except === "current" ? who.sessionId : options.except;
       const { ended } = await ctx.runMutation(component.sessions.revoke, {
         userId: who.userId,
         reason: "revoke_all",
         ...(exceptSessionId !== undefined ? { exceptSessionId } : {}),
-        ...audit,
+        ...(await audit()),
       });
       return ended;
     },

@@ -7,7 +7,7 @@ import { requireSignedIn } from "../identity.js";
 import { attemptLimitOf, type CodeCheckDeps } from "../provider.js";
 import { requireStepUp, stepUpStatus, type StepUpStatus } from "../stepUp.js";
 import type { ReadCtx, WriteCtx } from "./ctx.js";
-import { codesOf, type TotpHelperDeps } from "./totp.js";
+import { auditOfDeps, codesOf, type TotpHelperDeps } from "./totp.js";
 
 export type { StepUpStatus } from "../stepUp.js";
 
@@ -25,12 +25,12 @@ export function stepUpHelpers(component: ComponentApi, deps: TotpHelperDeps = {}
   const failedAttempts = (deps.options ?? DEFAULT_OPTIONS).failedAttempts;
 
   /** The same buckets `signIn` uses for the user's TOTP and recovery codes. */
-  function checkDeps(ctx: WriteCtx, userId: string, kind: "totp" | "recovery"): CodeCheckDeps {
+  async function checkDeps(ctx: WriteCtx, userId: string, kind: "totp" | "recovery"): Promise<CodeCheckDeps> {
     return {
       ctx,
       component,
       limit: attemptLimitOf(failedAttempts, kind, `user:${userId}`),
-      ...(deps.options ? { audit: deps.options.audit } : {}),
+      ...(await auditOfDeps(deps)),
     };
   }
 
@@ -42,7 +42,7 @@ export function stepUpHelpers(component: ComponentApi, deps: TotpHelperDeps = {}
      * session ended.
      */
     async status(ctx: ReadCtx): Promise<StepUpStatus> {
-      return await stepUpStatus(ctx, component, await requireSignedIn(ctx));
+      return await stepUpStatus(ctx, component, await requireSignedIn(ctx), deps.options?.reauthenticateWithinMs);
     },
 
     /**
@@ -51,7 +51,7 @@ export function stepUpHelpers(component: ComponentApi, deps: TotpHelperDeps = {}
      * Guard your own sensitive functions with it.
      */
     async require(ctx: ReadCtx): Promise<void> {
-      await requireStepUp(ctx, component, await requireSignedIn(ctx));
+      await requireStepUp(ctx, component, await requireSignedIn(ctx), deps.options?.reauthenticateWithinMs);
     },
 
     /**
@@ -64,7 +64,7 @@ export function stepUpHelpers(component: ComponentApi, deps: TotpHelperDeps = {}
      */
     async verify(ctx: VerifyCtx, args: { code?: string; recoveryCode?: string }): Promise<{ verifiedUntil: number }> {
       if (typeof (ctx as Partial<VerifyCtx>).runAction !== "function") {
-        throw new Error("auth.stepUp.verify runs in an action (a mutation would undo its failed-attempt count)");
+        throw authError("CONFIGURATION", "auth.stepUp.verify runs in an action (a mutation would undo its failed-attempt count)");
       }
       const who = await requireSignedIn(ctx);
       if ((args.code === undefined) === (args.recoveryCode === undefined)) {
@@ -72,10 +72,10 @@ export function stepUpHelpers(component: ComponentApi, deps: TotpHelperDeps = {}
       }
       if (codes === null) throw authError("CONFIGURATION", "Add the TOTP provider to Auth({ providers }) to check codes");
       if (args.code !== undefined) {
-        await codes.acceptCode(checkDeps(ctx, who.userId, "totp"), { ...who, code: args.code });
+        await codes.acceptCode(await checkDeps(ctx, who.userId, "totp"), { ...who, code: args.code });
       } else {
         await stepUpStatus(ctx, component, who);
-        await codes.acceptRecoveryCode(checkDeps(ctx, who.userId, "recovery"), { ...who, code: args.recoveryCode });
+        await codes.acceptRecoveryCode(await checkDeps(ctx, who.userId, "recovery"), { ...who, code: args.recoveryCode });
       }
       return { verifiedUntil: Date.now() + STEP_UP_WINDOW_MS };
     },

@@ -5,6 +5,7 @@ import { requireSignedIn } from "../identity.js";
 import type { AuthProvider } from "../provider.js";
 import type { SecondFactorCodes } from "../provider.js";
 import { requireStepUp } from "../stepUp.js";
+import { auditArgs, type AuditArg, type AuditSource } from "./audit.js";
 import type { ReadCtx, WriteCtx } from "./ctx.js";
 
 
@@ -20,11 +21,18 @@ export type TotpFactor = {
   lastUsedTime: number | null;
 };
 
-/** What `auth.totp` needs from `Auth()`: the providers (for `TOTP()`'s options) and the resolved options. */
+/** What `auth.totp` needs from `Auth()`: the providers (for `TOTP()`'s options), the resolved options, and the `audit` to pass. */
 export type TotpHelperDeps = {
   providers?: readonly AuthProvider[];
   options?: ResolvedOptions;
+  /** What to pass as `audit` (per call, with the callbacks' handle); `options.audit` without it. */
+  audit?: AuditSource;
 };
+
+/** The `audit` the TOTP and step-up helpers pass. */
+export async function auditOfDeps(deps: TotpHelperDeps): Promise<{ audit?: AuditArg }> {
+  return await auditArgs(deps.audit ?? deps.options?.audit);
+}
 
 /** The TOTP provider's settings and checks, or `null` when the app has none. */
 export function codesOf(providers: readonly AuthProvider[]): SecondFactorCodes | null {
@@ -83,12 +91,12 @@ export function totpHelpers(component: ComponentApi, deps: TotpHelperDeps = {}) 
      */
     async remove(ctx: WriteCtx, totpId: string): Promise<void> {
       const who = await requireSignedIn(ctx);
-      await requireStepUp(ctx, component, who);
+      await requireStepUp(ctx, component, who, deps.options?.reauthenticateWithinMs);
       await ctx.runMutation(component.credentials.remove, {
         userId: who.userId,
         totpId,
         ...(config.required ? { keepSecondFactor: true } : {}),
-        ...(deps.options ? { audit: deps.options.audit } : {}),
+        ...(await auditOfDeps(deps)),
       });
     },
 
@@ -99,13 +107,13 @@ export function totpHelpers(component: ComponentApi, deps: TotpHelperDeps = {}) 
      */
     async regenerateRecoveryCodes(ctx: WriteCtx): Promise<string[]> {
       const who = await requireSignedIn(ctx);
-      const status = await requireStepUp(ctx, component, who);
+      const status = await requireStepUp(ctx, component, who, deps.options?.reauthenticateWithinMs);
       if (!status.hasSecondFactor) throw authError("NOT_FOUND", "Set up an authenticator first");
       const fresh = await requireCodes().newRecoveryCodes(who.userId);
       await ctx.runMutation(component.recoveryCodes.replace, {
         userId: who.userId,
         codeHashes: fresh.hashes,
-        ...(deps.options ? { audit: deps.options.audit } : {}),
+        ...(await auditOfDeps(deps)),
       });
       return fresh.codes;
     },

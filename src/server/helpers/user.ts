@@ -1,16 +1,33 @@
 import type { FunctionArgs, FunctionReturnType, PaginationOptions } from "convex/server";
-import { requireLiveCaller, requireLiveSession } from "../session/live.js";
+import { requireLiveCaller, requireLiveSelf, requireLiveSession } from "../session/live.js";
 import type { ComponentApi } from "../../component/_generated/component.js";
 import { requireSignedIn, signedIn, type AuthCtx } from "../identity.js";
 import { authError } from "../errors.js";
 import type { ReadCtx, RunMutationCtx, RunQueryCtx, WriteCtx } from "./ctx.js";
-import { actorOf, auditArgs, type AuditArg } from "./audit.js";
+import { actorOf, auditArgs, type AuditSource } from "./audit.js";
+import { requireStepUp } from "../stepUp.js";
+
+/** Fields of `auth.user.update` that change how the user signs in or is reached: they need a recent proof. */
+const SIGN_IN_FIELDS = ["email", "username", "phone", "emailVerificationTime", "phoneVerificationTime"] as const;
+
+/**
+ * The profile fields an admin impersonating a user may change for them:
+ * what the user shows, not how they sign in (email, phone, username,
+ * verification, guest status are theirs to change).
+ */
+const IMPERSONATION_PROFILE_FIELDS: readonly string[] = ["name", "image", "extend"];
 
 /** `auth.user.*`: who is signed in, and their user record. */
-export function userHelpers(component: ComponentApi, options: { audit?: AuditArg } = {}) {
-  const audit = auditArgs(options.audit);
+export function userHelpers(component: ComponentApi, options: { audit?: AuditSource; reauthenticateWithinMs?: number | null } = {}) {
+  const audit = () => auditArgs(options.audit);
   type User = NonNullable<FunctionReturnType<ComponentApi["users"]["get"]>>;
   type Patch = FunctionArgs<ComponentApi["users"]["update"]>["patch"];
+  /** The caller, whose session holds a recent proof (`STEP_UP_REQUIRED` otherwise; `SESSION_ENDED` once it ended). */
+  async function requireProof(ctx: ReadCtx) {
+    const who = await requireSignedIn(ctx);
+    await requireStepUp(ctx, component, who, options.reauthenticateWithinMs);
+    return who;
+  }
   return {
     /**
      * The signed-in user's id, or `null`. Reads no document: it comes from
@@ -34,12 +51,36 @@ export function userHelpers(component: ComponentApi, options: { audit?: AuditArg
     /**
      * A user record: `userId`'s, or the signed-in user's when omitted. `null`
      * if none, also for a string that is no user id (and for a user being
-     * deleted: the record goes first).
+     * deleted: the record goes first). `userId` may also be the id a user
+     * imported from @convex-dev/auth had there (their `users` document in
+     * the app's tables, `legacyId`): an id that is none of ours is looked
+     * up as that (a second read).
      */
     async get(ctx: ReadCtx, userId?: string): Promise<User | null> {
       const id = userId ?? (await signedIn(ctx))?.userId;
       if (id === undefined) return null;
-      return await ctx.runQuery(component.users.get, { userId: id });
+      const user = await ctx.runQuery(component.users.get, { userId: id });
+      if (user !== null || userId === undefined) return user;
+      return await ctx.runQuery(component.users.get, { legacyId: userId });
+    },
+
+    /**
+     * The signed-in user's id in @convex-dev/auth, for a user imported from
+     * it (docs/migrating-from-convex-auth.md): the `users` document id the
+     * app's own tables still point at. `null` when nobody is signed in or
+     * the user was not imported (signed up since). One read.
+     *
+     * @example
+     * ```ts
+     * const legacyId = await auth.user.legacyId(ctx);
+     * const owner = legacyId === null ? null : ctx.db.normalizeId("users", legacyId);
+     * ```
+     */
+    async legacyId(ctx: ReadCtx): Promise<string | null> {
+      const who = await signedIn(ctx);
+      if (who === null) return null;
+      const user = await ctx.runQuery(component.users.get, { userId: who.userId });
+      return user?.legacyId ?? null;
     },
 
     /**
@@ -53,7 +94,11 @@ export function userHelpers(component: ComponentApi, options: { audit?: AuditArg
      * decided in the transaction: of two users taking one at once, one gets
      * it); `null` removes it. `INVALID_ARGUMENT`
      * for a `name` over 200 characters, an `image` over 2,048 or an `extend`
-     * whose JSON is over 8 KiB. Needs a live session (`NOT_SIGNED_IN`,
+     * whose JSON is over 8 KiB. Changing `email`, `username` or `phone`
+     * (or their verification) needs a recent proof in the session
+     * (`STEP_UP_REQUIRED`, see `auth.stepUp`). An admin impersonating the
+     * user may change `name`, `image` and `extend` only (`IMPERSONATING` for
+     * the rest), recorded with the admin as actor. Needs a live session (`NOT_SIGNED_IN`,
      * `SESSION_ENDED`). Nothing is written when it throws. Another user's
      * record: `auth.admin.user.update`.
      *
@@ -64,8 +109,20 @@ export function userHelpers(component: ComponentApi, options: { audit?: AuditArg
      * ```
      */
     async update(ctx: WriteCtx, patch: Patch): Promise<void> {
-      const { userId } = await requireLiveSession(ctx, component);
-      await ctx.runMutation(component.users.update, { userId, patch, ...audit });
+      const { userId, impersonatorUserId } = await requireLiveSession(ctx, component);
+      if (impersonatorUserId !== undefined && typeof patch === "object" && patch !== null) {
+        const theirs = Object.keys(patch).filter((field) => !IMPERSONATION_PROFILE_FIELDS.includes(field));
+        if (theirs.length > 0) throw authError("IMPERSONATING", `Not while impersonating: ${theirs.join(", ")} is the user's own to change`);
+      }
+      const touchesSignIn =
+        typeof patch === "object" && patch !== null && SIGN_IN_FIELDS.some((field) => (patch as Record<string, unknown>)[field] !== undefined);
+      if (touchesSignIn) await requireProof(ctx);
+      await ctx.runMutation(component.users.update, {
+        userId,
+        patch,
+        ...(impersonatorUserId !== undefined ? { actorUserId: impersonatorUserId } : {}),
+        ...(await audit()),
+      });
     },
 
     /**
@@ -77,7 +134,9 @@ export function userHelpers(component: ComponentApi, options: { audit?: AuditArg
      * Refuses with `LAST_OWNER`, deleting nothing, when the user is the only
      * `"owner"` of a group: first make another member owner
      * (`auth.member.updateRole`) or delete the group (`auth.group.delete`).
-     * Another user: `auth.admin.user.delete`.
+     * Another user: `auth.admin.user.delete`. Needs a recent proof in the
+     * session (`STEP_UP_REQUIRED`, see `auth.stepUp`).
+     * `IMPERSONATING` for an admin impersonating the user.
      *
      * @example
      * ```ts
@@ -85,9 +144,9 @@ export function userHelpers(component: ComponentApi, options: { audit?: AuditArg
      * ```
      */
     async delete(ctx: WriteCtx): Promise<void> {
-      const { userId } = await requireLiveSession(ctx, component);
+      const { userId } = await requireProof(ctx);
       // The user is the actor: `user_deleted` is kept under no user, so it says who did it.
-      await ctx.runMutation(component.users.delete, { userId, actorUserId: userId, ...audit });
+      await ctx.runMutation(component.users.delete, { userId, actorUserId: userId, ...(await audit()) });
     },
   };
 }
@@ -146,15 +205,15 @@ export function paginationOptsOf(value: unknown): PaginationOptions {
  * caller must be an admin, checked by `Auth()` (see helpers/admin.ts). What
  * an admin does to a user is recorded with the admin as `actorUserId`.
  */
-export function userAdminHelpers(component: ComponentApi, options: { anonymousProviders?: string[]; audit?: AuditArg } = {}) {
+export function userAdminHelpers(component: ComponentApi, options: { anonymousProviders?: string[]; audit?: AuditSource } = {}) {
   type Patch = FunctionArgs<ComponentApi["users"]["update"]>["patch"];
   const ignoreProviders = options.anonymousProviders ?? [];
-  const audit = auditArgs(options.audit);
+  const audit = () => auditArgs(options.audit);
   return {
     /** Updates `userId`'s profile fields, as `auth.user.update` does; `NOT_FOUND` for an unknown user (or a string that is no user id). */
     async update(ctx: RunMutationCtx & Partial<AuthCtx>, userId: string, patch: Patch): Promise<void> {
       await requireLiveCaller(ctx, component);
-      await ctx.runMutation(component.users.update, { userId, patch, ...(await actorOf(ctx)), ...audit });
+      await ctx.runMutation(component.users.update, { userId, patch, ...(await actorOf(ctx)), ...(await audit()) });
     },
 
     /**
@@ -166,19 +225,19 @@ export function userAdminHelpers(component: ComponentApi, options: { anonymousPr
      */
     async ban(ctx: RunMutationCtx & Partial<AuthCtx>, userId: string, ban: { reason: string; expirationTime?: number }): Promise<void> {
       const who = await requireLiveCaller(ctx, component);
-      await ctx.runMutation(component.users.ban, { userId, ...ban, ...(who !== null ? { actorUserId: who.userId } : {}), ...audit });
+      await ctx.runMutation(component.users.ban, { userId, ...ban, ...(who !== null ? { actorUserId: who.userId } : {}), ...(await audit()) });
     },
 
     /** Lifts `userId`'s ban: they may sign in again, their API keys work again. */
     async unban(ctx: RunMutationCtx & Partial<AuthCtx>, userId: string): Promise<void> {
       const who = await requireLiveCaller(ctx, component);
-      await ctx.runMutation(component.users.unban, { userId, ...(who !== null ? { actorUserId: who.userId } : {}), ...audit });
+      await ctx.runMutation(component.users.unban, { userId, ...(who !== null ? { actorUserId: who.userId } : {}), ...(await audit()) });
     },
 
     /** Deletes `userId` and everything of theirs, as `auth.user.delete` does; `NOT_FOUND` for an unknown user. */
     async delete(ctx: RunMutationCtx & Partial<AuthCtx>, userId: string): Promise<void> {
       await requireLiveCaller(ctx, component);
-      await ctx.runMutation(component.users.delete, { userId, ...(await actorOf(ctx)), ...audit });
+      await ctx.runMutation(component.users.delete, { userId, ...(await actorOf(ctx)), ...(await audit()) });
     },
 
     /**
@@ -251,7 +310,7 @@ export function userAdminHelpers(component: ComponentApi, options: { anonymousPr
      */
     async revokeSessions(ctx: RunMutationCtx & Partial<AuthCtx>, args: { userId: string }): Promise<{ ended: number; continuing: boolean }> {
       const userId = userIdOf(args);
-      return await ctx.runMutation(component.users.revokeSessions, { userId, ...(await actorOf(ctx)), ...audit });
+      return await ctx.runMutation(component.users.revokeSessions, { userId, ...(await actorOf(ctx)), ...(await audit()) });
     },
 
     /**
@@ -264,7 +323,7 @@ export function userAdminHelpers(component: ComponentApi, options: { anonymousPr
      */
     async markEmailVerified(ctx: RunMutationCtx & Partial<AuthCtx>, args: { userId: string }): Promise<boolean> {
       const userId = userIdOf(args);
-      return await ctx.runMutation(component.users.markEmailVerified, { userId, ...(await actorOf(ctx)), ...audit });
+      return await ctx.runMutation(component.users.markEmailVerified, { userId, ...(await actorOf(ctx)), ...(await audit()) });
     },
 
     /**
@@ -289,7 +348,7 @@ export function userAdminHelpers(component: ComponentApi, options: { anonymousPr
         factor: { kind, id: requireString(id, "factor.id") },
         ...(ignoreProviders.length > 0 ? { ignoreProviders } : {}),
         ...(await actorOf(ctx)),
-        ...audit,
+        ...(await audit()),
       });
     },
   };

@@ -18,6 +18,9 @@
  *    with the app's own key loaded in 1.
  * 5. A refresh goes through the same mutation, as one more proof: from the
  *    public `refresh` mutation (one transaction), or `signIn({ refreshToken })`.
+ * 6. So do an admin's impersonation of a user and its end, two more proofs
+ *    (`impersonate`, `endImpersonation`), once `Auth()` has checked the
+ *    admin (src/server/impersonation/).
  */
 import type { ComponentApi } from "../../component/_generated/component.js";
 import type { ResolvedOptions } from "../config.js";
@@ -34,7 +37,7 @@ import { ACCESS_TOKEN_AUDIENCE, DEPLOYMENT_TOKEN_MAX_TTL_MS, cloudUrl, ownIssuer
 import { deploymentUrl } from "../env.js";
 
 /** What `sessions.issue` has signed, or what it returns for us to sign. */
-type Issued = { userId: string; sessionId: string; token?: string };
+type Issued = { userId: string; sessionId: string; expirationTime: number; impersonatorUserId?: string; token?: string };
 
 /** What minting needs, loaded before any write. */
 export type Minter = {
@@ -56,7 +59,15 @@ export async function loadMinter(options: ResolvedOptions): Promise<Minter> {
     const issuer = deploymentUrl();
     return {
       tokens: async (session, refreshToken) => ({
-        token: await signAccessToken(key, { ...session, issuer, now: Date.now(), ttlMs: options.accessTokenTtlMs }),
+        token: await signAccessToken(key, {
+          userId: session.userId,
+          sessionId: session.sessionId,
+          issuer,
+          now: Date.now(),
+          ttlMs: options.accessTokenTtlMs,
+          sessionExpirationTime: session.expirationTime,
+          ...(session.impersonatorUserId !== undefined ? { actorUserId: session.impersonatorUserId } : {}),
+        }),
         refreshToken,
       }),
     };
@@ -122,6 +133,8 @@ export async function issueSession(
  * loaded before the rotation commits, so a deployment outage fails without
  * using the token up (the retry then works). Run from a mutation (the
  * public `refresh`), the rotation and the minting are one transaction.
+ * With tokens comes the session they are for (`impersonatorUserId`: an
+ * impersonation's admin).
  */
 export async function refreshSession(
   ctx: Pick<ActionCtx, "runMutation">,
@@ -129,7 +142,7 @@ export async function refreshSession(
   options: ResolvedOptions,
   refreshToken: string,
   minter: Minter,
-): Promise<{ tokens: Tokens | null }> {
+): Promise<{ tokens: null } | { tokens: Tokens; session: { sessionId: string; impersonatorUserId?: string } }> {
   const next = newRefreshToken();
   const outcome = await ctx.runMutation(component.sessions.issue, {
     refreshTokenHash: next.hash,
@@ -139,7 +152,71 @@ export async function refreshSession(
     ...(minter.mint !== undefined ? { mint: minter.mint } : {}),
   });
   if (outcome.status !== "ok") return { tokens: null };
-  return { tokens: await minter.tokens(outcome, next.raw) };
+  const { sessionId, impersonatorUserId } = outcome;
+  return {
+    tokens: await minter.tokens(outcome, next.raw),
+    session: { sessionId, ...(impersonatorUserId !== undefined ? { impersonatorUserId } : {}) },
+  };
+}
+
+/**
+ * Starts an impersonation: a session for `userId` acting for the admin
+ * whose live session is `adminSessionId`, proven by that session's current
+ * refresh token `refreshToken` (which the client alone holds), lasting
+ * `durationMs` (the caller, src/server/impersonation/, checked the admin
+ * and the user). The admin's session is parked for
+ * {@link endImpersonation}. Refusals: `SESSION_ENDED` (the admin's session
+ * ended), `INVALID_ARGUMENT` (not its current refresh token),
+ * `IMPERSONATING` (it already holds an impersonation), `USER_BANNED`,
+ * `NOT_FOUND`.
+ */
+export async function startImpersonation(
+  ctx: Pick<ActionCtx, "runMutation">,
+  component: ComponentApi,
+  options: ResolvedOptions,
+  args: { userId: string; adminSessionId: string; refreshToken: string; durationMs: number },
+  minter: Minter,
+): Promise<Tokens> {
+  const refresh = newRefreshToken();
+  const outcome = await ctx.runMutation(component.sessions.issue, {
+    userId: args.userId,
+    refreshTokenHash: refresh.hash,
+    policy: options.session,
+    audit: options.audit,
+    proof: { kind: "impersonate", adminSessionId: args.adminSessionId, tokenHash: hashSecret(args.refreshToken), durationMs: args.durationMs },
+    ...(minter.mint !== undefined ? { mint: minter.mint } : {}),
+  });
+  if (outcome.status === "refused" && outcome.reason === "invalid") {
+    throw authError("INVALID_ARGUMENT", "refreshToken is not the current refresh token of this session");
+  }
+  if (outcome.status !== "ok") throw refusal(outcome.status === "refused" ? outcome.reason : "invalid");
+  return await minter.tokens(outcome, refresh.raw);
+}
+
+/**
+ * Ends the impersonation whose current refresh token is `refreshToken` and
+ * hands back the admin's own session (fresh tokens for it).
+ * `SESSION_ENDED` for a token that is no live impersonation's current one,
+ * and when the admin's session has ended meanwhile (the impersonation
+ * ends all the same).
+ */
+export async function endImpersonation(
+  ctx: Pick<ActionCtx, "runMutation">,
+  component: ComponentApi,
+  options: ResolvedOptions,
+  refreshToken: string,
+  minter: Minter,
+): Promise<Tokens> {
+  const refresh = newRefreshToken();
+  const outcome = await ctx.runMutation(component.sessions.issue, {
+    refreshTokenHash: refresh.hash,
+    policy: options.session,
+    audit: options.audit,
+    proof: { kind: "endImpersonation", tokenHash: hashSecret(refreshToken), reuseWindowMs: options.refreshReuseWindowMs },
+    ...(minter.mint !== undefined ? { mint: minter.mint } : {}),
+  });
+  if (outcome.status !== "ok") throw refusal(outcome.status === "refused" ? outcome.reason : "invalid");
+  return await minter.tokens(outcome, refresh.raw);
 }
 
 function proofOf(verdict: Verdict) {
@@ -154,13 +231,14 @@ function proofOf(verdict: Verdict) {
         provider: verdict.provider,
         sessionId: verdict.sessionId,
         ...(verdict.factorVerified ? { factorVerified: true } : {}),
+        ...(verdict.reauthenticated ? { reauthenticated: true } : {}),
       };
     case "replace":
       return { kind: "replace" as const, provider: verdict.provider, sessionId: verdict.sessionId, factorVerified: verdict.factorVerified };
   }
 }
 
-function refusal(reason: "no_user" | "step_expired" | "session_ended" | "banned" | "invalid" | "reused") {
+function refusal(reason: "no_user" | "step_expired" | "session_ended" | "banned" | "invalid" | "reused" | "impersonating") {
   switch (reason) {
     case "invalid":
     case "reused":
@@ -174,5 +252,7 @@ function refusal(reason: "no_user" | "step_expired" | "session_ended" | "banned"
       return authError("SESSION_ENDED", "This session has ended; sign in again");
     case "banned":
       return authError("USER_BANNED", "This user is banned");
+    case "impersonating":
+      return authError("IMPERSONATING", "Not while impersonating: the user does this themself, and an admin impersonates one user at a time");
   }
 }

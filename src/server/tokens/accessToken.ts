@@ -6,7 +6,8 @@
  * so `ctx.auth.getUserIdentity()` works in the host app.
  *
  * Claims: `iss` = the deployment's site URL, `aud` = "convex",
- * `sub` = `userId|sessionId`, `iat`, `exp`. Header: `alg: RS256`, `kid`,
+ * `sub` = `userId|sessionId`, `iat`, `exp`; an impersonation's token also
+ * `act: { sub: adminUserId }` (RFC 8693's actor). Header: `alg: RS256`, `kid`,
  * `typ: JWT`. Signing uses only Web Crypto RS256 `sign` with an imported key
  * (no RNG), which Convex allows in every function type.
  *
@@ -14,6 +15,7 @@
  */
 import { authError } from "../errors.js";
 import { subjectOf } from "../../shared/subject.js";
+import { tokenLifetimeSeconds } from "../../shared/tokenLifetime.js";
 import { ACCESS_TOKEN_AUDIENCE } from "./issuer.js";
 import type { SigningKey } from "./signingKey.js";
 
@@ -28,7 +30,9 @@ export const DEFAULT_ACCESS_TOKEN_TTL_MS = 60 * 60 * 1000;
  * Signs an access token for `userId`'s session.
  *
  * `now` and `ttlMs` are milliseconds; `iat` is `now` in whole seconds and
- * `exp` is `iat` plus the whole seconds of `ttlMs`.
+ * `exp` is `iat` plus the whole seconds of `ttlMs`, cut to the session's
+ * end (`sessionExpirationTime`, when given; at least 1 s).
+ * `actorUserId` adds the `act` claim (the admin of an impersonation).
  *
  * @throws `CONFIGURATION` for a ttl under one second or an empty issuer,
  *   `INVALID_ARGUMENT` for ids that cannot form a subject.
@@ -41,9 +45,11 @@ export async function signAccessToken(
     issuer: string;
     now: number;
     ttlMs: number;
+    sessionExpirationTime?: number;
+    actorUserId?: string;
   },
 ): Promise<string> {
-  const { userId, sessionId, issuer, now, ttlMs } = claims;
+  const { userId, sessionId, issuer, now, ttlMs, sessionExpirationTime, actorUserId } = claims;
   if (!Number.isFinite(ttlMs) || ttlMs < 1000) {
     throw authError(
       "CONFIGURATION",
@@ -57,10 +63,11 @@ export async function signAccessToken(
     throw authError("INVALID_ARGUMENT", "now must be a finite number.");
   }
   const iat = Math.floor(now / 1000);
-  const exp = iat + Math.floor(ttlMs / 1000);
+  const seconds = Math.floor(ttlMs / 1000);
+  const exp = iat + (sessionExpirationTime === undefined ? seconds : tokenLifetimeSeconds(seconds, sessionExpirationTime, now));
   // Loaded on first use: app modules that only read the user id stay light.
   const { SignJWT } = await import("jose");
-  return await new SignJWT({})
+  return await new SignJWT(actorUserId !== undefined ? { act: { sub: actorUserId } } : {})
     .setProtectedHeader({ alg: "RS256", kid: key.kid, typ: "JWT" })
     .setSubject(subjectOf(userId, sessionId))
     .setIssuer(issuer)

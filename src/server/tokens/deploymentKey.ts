@@ -6,6 +6,24 @@ import { processEnv } from "../env.js";
 
 const encoder = new TextEncoder();
 
+/** The deployment secrets keys are derived from, in order of preference: `AUTH_CODE_SECRET`, then `JWT_PRIVATE_KEY` (each when set). */
+function deploymentSecrets(): string[] {
+  const env = processEnv();
+  const secrets = [env.AUTH_CODE_SECRET?.trim(), env.JWT_PRIVATE_KEY?.trim()].filter((s): s is string => !!s);
+  if (secrets.length === 0) {
+    throw authError(
+      "CONFIGURATION",
+      "AUTH_CODE_SECRET is not set: one-time codes and sign-in steps are keyed with it. Set it once to 32 random " +
+        'bytes: npx convex env set AUTH_CODE_SECRET "$(openssl rand -base64 32)"',
+    );
+  }
+  return secrets;
+}
+
+function derive(secret: string, label: string): Uint8Array {
+  return hmac(SHA256, encoder.encode(secret), encoder.encode(`convex-auth-kit ${label}`));
+}
+
 /**
  * The deployment secret: `AUTH_CODE_SECRET`, else `JWT_PRIVATE_KEY` (an app
  * that signs with its own key needs nothing more).
@@ -13,16 +31,7 @@ const encoder = new TextEncoder();
  * @throws `CONFIGURATION` naming `AUTH_CODE_SECRET` when neither is set.
  */
 export function requireDeploymentSecret(): string {
-  const env = processEnv();
-  const secret = env.AUTH_CODE_SECRET?.trim() || env.JWT_PRIVATE_KEY?.trim();
-  if (!secret) {
-    throw authError(
-      "CONFIGURATION",
-      "AUTH_CODE_SECRET is not set: one-time codes and sign-in steps are keyed with it. Set it once to 32 random " +
-        'bytes: npx convex env set AUTH_CODE_SECRET "$(openssl rand -base64 32)"',
-    );
-  }
-  return secret;
+  return deploymentSecrets()[0]!;
 }
 
 /**
@@ -32,5 +41,15 @@ export function requireDeploymentSecret(): string {
  * Rotating the secret voids what is in flight.
  */
 export function deploymentKey(label: string): Uint8Array {
-  return hmac(SHA256, encoder.encode(requireDeploymentSecret()), encoder.encode(`convex-auth-kit ${label}`));
+  return derive(requireDeploymentSecret(), label);
+}
+
+/**
+ * The key for `label` from each deployment secret that is set: first the one
+ * {@link deploymentKey} uses, then the one from `JWT_PRIVATE_KEY` when
+ * `AUTH_CODE_SECRET` is set too. For long-lived values (recovery codes),
+ * so that setting `AUTH_CODE_SECRET` later does not void those keyed before.
+ */
+export function deploymentKeys(label: string): Uint8Array[] {
+  return deploymentSecrets().map((secret) => derive(secret, label));
 }

@@ -84,7 +84,7 @@ export function groupNamespace(component: ComponentApi, options: GroupHelperOpti
       const who = await requireLiveCaller(ctx, component);
       checkName(args.name);
       checkSlug(args.slug);
-      return await ctx.runMutation(component.groups.create, { ...args, ...audited(options, who) });
+      return await ctx.runMutation(component.groups.create, { ...args, ...(await audited(options, who)) });
     },
 
     /**
@@ -148,7 +148,7 @@ export function groupNamespace(component: ComponentApi, options: GroupHelperOpti
       const who = await requireLiveCaller(ctx, component);
       checkName(patch.name);
       checkSlug(patch.slug);
-      await ctx.runMutation(component.groups.update, { groupId, patch, ...audited(options, who) });
+      await ctx.runMutation(component.groups.update, { groupId, patch, ...(await audited(options, who)) });
     },
 
     /**
@@ -166,7 +166,7 @@ export function groupNamespace(component: ComponentApi, options: GroupHelperOpti
      */
     async delete(ctx: WriteCtx, groupId: string): Promise<void> {
       const who = await requireLiveCaller(ctx, component);
-      await ctx.runMutation(component.groups.delete, { groupId, ...audited(options, who) });
+      await ctx.runMutation(component.groups.delete, { groupId, ...(await audited(options, who)) });
     },
   };
 }

@@ -93,7 +93,7 @@ export function inviteNamespace(component: ComponentApi, options: GroupHelperOpt
         throw authError("INVALID_ARGUMENT", "expirationTime must be in the future");
       }
       const token = newInviteToken();
-      const inviteId = await ctx.runMutation(component.invites.create, { ...args, tokenHash: token.hash, ...audited(options, who) });
+      const inviteId = await ctx.runMutation(component.invites.create, { ...args, tokenHash: token.hash, ...(await audited(options, who)) });
       return { inviteId, token: token.raw };
     },
 
@@ -192,7 +192,7 @@ export function inviteNamespace(component: ComponentApi, options: GroupHelperOpt
       const outcome = await ctx.runMutation(component.invites.accept, {
         tokenHash: hashSecret(token),
         ...accepting,
-        ...audited(options, who),
+        ...(await audited(options, who)),
       });
       if (outcome.status === "expired") throw authError("INVITE_EXPIRED", "This invite has expired");
       const { status: _status, ...accepted } = outcome;
@@ -212,7 +212,7 @@ export function inviteNamespace(component: ComponentApi, options: GroupHelperOpt
      */
     async revoke(ctx: WriteCtx, inviteId: string): Promise<void> {
       const who = await requireLiveCaller(ctx, component);
-      const { status } = await ctx.runMutation(component.invites.revoke, { inviteId, ...audited(options, who) });
+      const { status } = await ctx.runMutation(component.invites.revoke, { inviteId, ...(await audited(options, who)) });
       if (status === "expired") throw authError("INVITE_EXPIRED", "This invite has expired");
     },
   };

@@ -30,7 +30,7 @@ export function memberNamespace(component: ComponentApi, options: GroupHelperOpt
     ): Promise<string> {
       const who = await requireLiveCaller(ctx, component);
       checkRole(args.role);
-      return await ctx.runMutation(component.members.set, { ...args, onlyNew: true, ...audited(options, who) });
+      return await ctx.runMutation(component.members.set, { ...args, onlyNew: true, ...(await audited(options, who)) });
     },
 
     /**
@@ -93,7 +93,7 @@ export function memberNamespace(component: ComponentApi, options: GroupHelperOpt
       const who = await requireLiveCaller(ctx, component);
       checkRole(args.role);
       const { groupId, userId, role } = args;
-      await ctx.runMutation(component.members.set, { groupId, userId, role, onlyExisting: true, ...audited(options, who) });
+      await ctx.runMutation(component.members.set, { groupId, userId, role, onlyExisting: true, ...(await audited(options, who)) });
     },
 
     /**
@@ -109,7 +109,7 @@ export function memberNamespace(component: ComponentApi, options: GroupHelperOpt
      */
     async remove(ctx: WriteCtx, args: { groupId: string; userId: string }): Promise<void> {
       const who = await requireLiveCaller(ctx, component);
-      await ctx.runMutation(component.members.remove, { ...args, ...audited(options, who) });
+      await ctx.runMutation(component.members.remove, { ...args, ...(await audited(options, who)) });
     },
   };
 }

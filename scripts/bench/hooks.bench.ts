@@ -1,0 +1,67 @@
+/**
+ * A lifecycle hook's overhead (`Auth({ callbacks })`, docs/hooks.md): the
+ * example app with its callbacks on (EXAMPLE_CALLBACKS=1: a profile row
+ * made by `afterUserCreated` at sign-up, the device check of `afterSignIn`
+ * at every sign-in), against the same operations in signIn.bench.ts, which
+ * runs the example without them (the harness sets EXAMPLE_CALLBACKS=0).
+ *
+ * - `password.signUp.withHooks`: `password.signUp` with the callbacks.
+ * - `password.signIn.withHooks`: `password.signIn` from a device seen before.
+ *
+ * `auditEventsWritten` counts the audit-log rows among `documentsWritten`.
+ */
+import { test } from "vitest";
+import { makeAuthTest, password, probe } from "../../test/harness/auth.js";
+import { Meter } from "./meter.js";
+import { RUNS, saveResult } from "./results.js";
+
+// Set before the example's modules load (at the first call): its callbacks on.
+process.env.EXAMPLE_CALLBACKS = "1";
+
+const PW = "correct horse battery staple";
+
+test("lifecycle hooks", { timeout: 600_000 }, async () => {
+  const meter = new Meter();
+  const t = makeAuthTest({ around: meter.around });
+  const events = async () => (await t.query(probe.rows, { table: "events" })).length;
+  let n = 0;
+  const freshEmail = () => `hooked${++n}@bench.test`;
+  const ops: Record<string, Awaited<ReturnType<Meter["measure"]>> & { auditEventsWritten: number; note?: string }> = {};
+
+  async function measure(name: string, setup: () => Promise<string>, run: (email: string) => Promise<unknown>, note: string) {
+    const written: number[] = [];
+    let before = 0;
+    const figures = await meter.measure(
+      RUNS,
+      async () => {
+        const email = await setup();
+        before = await events();
+        return email;
+      },
+      run,
+      async () => void written.push((await events()) - before),
+    );
+    if (new Set(written).size > 1) throw new Error(`audit events differ between runs: ${written}`);
+    ops[name] = { ...figures, auditEventsWritten: written[0] ?? 0, note };
+  }
+
+  await measure(
+    "password.signUp.withHooks",
+    async () => freshEmail(),
+    (email) => password.signUp(t, email, PW),
+    "password.signUp with the example's callbacks: afterUserCreated (one call of auth:hooks, the new user read, " +
+      "the profile row written) and afterSignIn (one call, the profile read, the first device written)",
+  );
+  await measure(
+    "password.signIn.withHooks",
+    async () => {
+      const email = freshEmail();
+      await password.signUp(t, email, PW);
+      return email;
+    },
+    (email) => password.signIn(t, email, PW),
+    "password.signIn with the example's callbacks, from a device seen before: afterSignIn (one call, the profile read)",
+  );
+
+  saveResult("hooks", { ops });
+});
