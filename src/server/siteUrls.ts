@@ -5,7 +5,7 @@
  * starts and returns, magic links, passkey origins, redirects. The Public
  * Suffix List (tldts) is loaded (`import()`) only when a pattern is set.
  */
-import { hasPattern, parseSiteUrls, sitesOfOrigin, type RegistrableDomain, type SiteEntry, type SiteUrls } from "../shared/siteUrls.js";
+import { hasPattern, parseSiteUrls, siteUrlsMessage, sitesOfOrigin, type RegistrableDomain, type SiteEntry, type SiteUrls } from "../shared/siteUrls.js";
 import { processEnv } from "./env.js";
 import { authError } from "./errors.js";
 
@@ -37,7 +37,7 @@ export async function siteUrls(env: Record<string, string | undefined> = process
   try {
     sites = parseSiteUrls(raw, registrable);
   } catch (error) {
-    throw authError("CONFIGURATION", `SITE_URL: ${(error as Error).message}`);
+    throw authError("CONFIGURATION", `SITE_URL: ${siteUrlsMessage(error)}`);
   }
   return { ...sites, match: (url) => sitesOfOrigin(sites, url, registrable) };
 }

@@ -22,6 +22,7 @@
  * The Public Suffix List is passed in ({@link RegistrableDomain}): the
  * callers load it only when a pattern is configured.
  */
+import { authError, isAuthError } from "./errors.js";
 
 /** The registrable domain of a host by the Public Suffix List (private domains included), or `null` (a public suffix, an IP, `localhost`). */
 export type RegistrableDomain = (host: string) => string | null;
@@ -65,27 +66,27 @@ export function parseSiteEntry(source: string, registrable?: RegistrableDomain):
   try {
     url = new URL(source);
   } catch {
-    throw new Error(`${JSON.stringify(source)} is not a URL`);
+    throw invalidSites(`${JSON.stringify(source)} is not a URL`);
   }
-  if (url.protocol !== "https:" && url.protocol !== "http:") throw new Error(`${source} is not an http(s) URL`);
-  if (url.username !== "" || url.password !== "") throw new Error(`${source} has credentials`);
+  if (url.protocol !== "https:" && url.protocol !== "http:") throw invalidSites(`${source} is not an http(s) URL`);
+  if (url.username !== "" || url.password !== "") throw invalidSites(`${source} has credentials`);
   const host = url.hostname;
   const entry: SiteEntry = { source, protocol: url.protocol, port: url.port, path: url.pathname.replace(/\/+$/, ""), host };
   if (!host.includes("*")) return entry;
   const [first, ...rest] = host.split(".");
   if (rest.some((label) => label.includes("*")) || first!.split("*").length !== 2) {
-    throw new Error(`${source}: a pattern has one * and only in the leftmost label of the host`);
+    throw invalidSites(`${source}: a pattern has one * and only in the leftmost label of the host`);
   }
   if (rest.length < 2 || !rest.every((label) => LABEL.test(label))) {
-    throw new Error(`${source}: a pattern needs at least two literal labels after its * label (e.g. https://*.preview.example.com)`);
+    throw invalidSites(`${source}: a pattern needs at least two literal labels after its * label (e.g. https://*.preview.example.com)`);
   }
   const [prefix, suffix] = first!.split("*") as [string, string];
-  if (!/^[a-z0-9-]*$/.test(prefix + suffix)) throw new Error(`${source}: the * label may hold only a-z 0-9 - besides the *`);
-  if (registrable === undefined) throw new Error(`${source}: matching a pattern needs the Public Suffix List`);
+  if (!/^[a-z0-9-]*$/.test(prefix + suffix)) throw invalidSites(`${source}: the * label may hold only a-z 0-9 - besides the *`);
+  if (registrable === undefined) throw invalidSites(`${source}: matching a pattern needs the Public Suffix List`);
   const parent = rest.join(".");
   const domain = registrable(`${prefix}x${suffix}.${parent}`);
   if (domain === null || !(parent === domain || parent.endsWith(`.${domain}`))) {
-    throw new Error(
+    throw invalidSites(
       `${source}: the * would stand in a registrable domain (each match another site, e.g. anyone's on a shared host); ` +
         "use a pattern under your own domain, such as https://*.preview.example.com, or list the URL exactly",
     );
@@ -93,17 +94,27 @@ export function parseSiteEntry(source: string, registrable?: RegistrableDomain):
   return { ...entry, pattern: { before: prefix, after: `${suffix}.${parent}`, domain } };
 }
 
+/** A bad `SITE_URL` (or `allowedOrigins`) entry: `CONFIGURATION`, which the caller prefixes with where the list came from. */
+function invalidSites(message: string) {
+  return authError("CONFIGURATION", message);
+}
+
+/** The message of an error {@link parseSiteUrls} threw, without its code (for a caller's own `CONFIGURATION`). */
+export function siteUrlsMessage(error: unknown): string {
+  return isAuthError(error) ? error.data.message : String(error);
+}
+
 /**
  * Parses a comma-separated list (whitespace around entries is ignored).
- * The first entry is the main URL and may not be a pattern. Throws an
- * `Error` for an empty list, more than 50 entries, or a bad entry.
+ * The first entry is the main URL and may not be a pattern. Throws
+ * `CONFIGURATION` for an empty list, more than 50 entries, or a bad entry.
  */
 export function parseSiteUrls(raw: string, registrable?: RegistrableDomain): SiteUrls {
   const sources = raw.split(",").map((part) => part.trim()).filter((part) => part !== "");
-  if (sources.length === 0) throw new Error("no URL is given");
-  if (sources.length > MAX_ENTRIES) throw new Error(`at most ${MAX_ENTRIES} URLs`);
+  if (sources.length === 0) throw invalidSites("no URL is given");
+  if (sources.length > MAX_ENTRIES) throw invalidSites(`at most ${MAX_ENTRIES} URLs`);
   const entries = sources.map((source) => parseSiteEntry(source, registrable));
-  if (entries[0]!.pattern !== undefined) throw new Error(`the first URL is the app's main URL and cannot be a pattern (${entries[0]!.source})`);
+  if (entries[0]!.pattern !== undefined) throw invalidSites(`the first URL is the app's main URL and cannot be a pattern (${entries[0]!.source})`);
   return { main: entries[0]!, entries };
 }
 

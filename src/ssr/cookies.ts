@@ -7,6 +7,7 @@
  * loopback address), where browsers would refuse it; names then lose their
  * `__Host-` prefix, which requires it.
  */
+import { authError } from "../shared/errors.js";
 import type { Tokens } from "../client/protocol.js";
 import { browserOrigin } from "./requestOrigin.js";
 
@@ -54,7 +55,7 @@ export function secureFor(request: Request, options: CookieOptions = {}): boolea
 /** The cookies' names: `__Host-convexAuth.token` / `.refresh` when `secure`, else without the prefix. */
 export function cookieNames(secure: boolean, options: CookieOptions = {}): CookieNames {
   const stem = options.cookieName ?? "convexAuth";
-  if (!NAME.test(stem)) throw new Error(`cookieName must be 1 to 64 of A-Z a-z 0-9 _ -, not ${JSON.stringify(stem)}`);
+  if (!NAME.test(stem)) throw authError("CONFIGURATION", `cookieName must be 1 to 64 of A-Z a-z 0-9 _ -, not ${JSON.stringify(stem)}`);
   const prefix = secure ? "__Host-" : "";
   return { token: `${prefix}${stem}.token`, refresh: `${prefix}${stem}.refresh` };
 }
@@ -106,10 +107,10 @@ const record = (name: string, value: string, maxAge: number, secure: boolean): A
 export function authCookieRecords(tokens: Tokens, secure: boolean, options: CookieOptions = {}): AuthCookie[] {
   const names = cookieNames(secure, options);
   const maxAge = options.maxAgeSeconds ?? DEFAULT_COOKIE_MAX_AGE_SECONDS;
-  if (!Number.isInteger(maxAge) || maxAge <= 0) throw new Error("maxAgeSeconds must be a positive integer");
+  if (!Number.isInteger(maxAge) || maxAge <= 0) throw authError("CONFIGURATION", "maxAgeSeconds must be a positive integer");
   for (const value of [tokens.token, tokens.refreshToken]) {
     // Our tokens always fit; anything else would break the header.
-    if (!VALUE.test(value)) throw new Error("A token is not cookie-safe");
+    if (!VALUE.test(value)) throw authError("INVALID_ARGUMENT", "A token is not cookie-safe");
   }
   return [record(names.token, tokens.token, maxAge, secure), record(names.refresh, tokens.refreshToken, maxAge, secure)];
 }

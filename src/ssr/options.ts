@@ -3,6 +3,7 @@
  * backend it reaches: the app's Convex functions over HTTP
  * (`ConvexHttpClient`), as the browser's default transport would.
  */
+import { authError } from "../shared/errors.js";
 import { ConvexHttpClient } from "convex/browser";
 import type { AuthTransport, SessionState } from "../client/protocol.js";
 import { convexTransport, makeFunctionReference, type AuthActionNames } from "../client/transport.js";
@@ -51,7 +52,7 @@ export function convexUrlOf(options: AuthServerOptions): string {
   const e = env();
   const url = options.convexUrl ?? e.CONVEX_URL ?? e.NEXT_PUBLIC_CONVEX_URL ?? e.VITE_CONVEX_URL;
   if (!url) {
-    throw new Error("convex-auth-kit/ssr: pass convexUrl, or set CONVEX_URL (or NEXT_PUBLIC_CONVEX_URL) to the deployment's URL");
+    throw authError("CONFIGURATION", "convex-auth-kit/ssr: pass convexUrl, or set CONVEX_URL (or NEXT_PUBLIC_CONVEX_URL) to the deployment's URL");
   }
   return url;
 }

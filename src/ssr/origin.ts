@@ -7,7 +7,8 @@
  * (not from a browser page) is refused too. The Public Suffix List (tldts)
  * is loaded only when a pattern is allowed.
  */
-import { hasPattern, parseSiteUrls, sitesOfOrigin, type RegistrableDomain } from "../shared/siteUrls.js";
+import { authError } from "../shared/errors.js";
+import { hasPattern, parseSiteUrls, siteUrlsMessage, sitesOfOrigin, type RegistrableDomain } from "../shared/siteUrls.js";
 import { ownOrigins } from "./requestOrigin.js";
 
 let registrableDomain: Promise<RegistrableDomain> | undefined;
@@ -32,7 +33,7 @@ export async function fromAllowedOrigin(request: Request, allowed?: string | rea
   try {
     sites = parseSiteUrls(raw, registrable);
   } catch (error) {
-    throw new Error(`convex-auth-kit/ssr allowedOrigins: ${(error as Error).message}`);
+    throw authError("CONFIGURATION", `convex-auth-kit/ssr allowedOrigins: ${siteUrlsMessage(error)}`);
   }
   // The header is a bare origin: anything else (a path, credentials) is not a browser's.
   let parsed: URL;

@@ -31,6 +31,8 @@ const PLAIN = new Set(["Error", "TypeError", "RangeError", "SyntaxError", "Refer
 const ALLOWED = [
   "cli/keys.ts: Internal: unexpected public key export from jose.",
   "client/authClient.ts: refresh timed out",
+  // A transient failure of the auth route (no code): the client retries it, as it does a network error.
+  "client/ssr/cookieSession.ts: `The auth route answered ${response.status}`",
   "providers/password/hash.ts: Internal: a password to hash must be a string",
   "providers/password/hash.ts: `Internal: a password to hash must be 1 to ${MAX_HASH_INPUT_LENGTH} characters long`",
 ];
