@@ -1,4 +1,4 @@
-import { Auth, type AuthCallbacks } from "convex-auth-kit/server";
+import { Auth, type AuthCallbacks, type SecurityNoticeArgs } from "convex-auth-kit/server";
 import { Password } from "convex-auth-kit/providers";
 import { Passkey } from "convex-auth-kit/providers";
 import { TOTP } from "convex-auth-kit/providers";
@@ -19,6 +19,10 @@ const DEVICES_KEPT = 10;
  * - `afterSignIn`: a sign-in from a device (user agent) the user never
  *   signed in from sends a "new device" notice to their email through the
  *   scheduler (here: the dev outbox), once they have a device on record;
+ * - `onSecurityNotice`: a password changed or reset, an email or phone
+ *   changed, a factor added or removed, recovery codes generated: a notice
+ *   to the user's email (and, for a changed email, to the old address too),
+ *   kept in `notices` for the account page;
  * - `afterUserDeleted`: the profile goes with the user.
  */
 const callbacks: AuthCallbacks<DataModel> = {
@@ -43,14 +47,58 @@ const callbacks: AuthCallbacks<DataModel> = {
       });
     }
   },
+  onSecurityNotice: async (ctx, notice) => {
+    const text = noticeText(notice);
+    const sentTo = [notice.user.email, notice.previousEmail].filter((to): to is string => to !== undefined);
+    await ctx.db.insert("notices", { userId: notice.userId, kind: notice.kind, text, sentTo });
+    for (const to of sentTo) {
+      await ctx.scheduler.runAfter(0, internal.outbox.deliver, {
+        to,
+        subject: "Security notice",
+        code: text,
+        expiresAt: notice.time + 7 * 24 * 60 * 60 * 1000,
+      });
+    }
+  },
   afterUserDeleted: async (ctx, { userId }) => {
     const profile = await ctx.db
       .query("profiles")
       .withIndex("by_user", (q) => q.eq("userId", userId))
       .unique();
     if (profile !== null) await ctx.db.delete(profile._id);
+    const notices = await ctx.db
+      .query("notices")
+      .withIndex("by_user", (q) => q.eq("userId", userId))
+      .take(NOTICES_DELETED);
+    for (const notice of notices) await ctx.db.delete(notice._id);
   },
 };
+
+/** The most notices deleted with their user in the deletion's transaction (older ones stay orphaned: a real app sweeps them). */
+const NOTICES_DELETED = 500;
+
+/** What a security notice says: what changed, and by whom when not the user. */
+function noticeText(notice: SecurityNoticeArgs): string {
+  const by = notice.actorUserId !== undefined ? " by an administrator" : "";
+  switch (notice.kind) {
+    case "password_changed":
+      return `Your password was changed${by}.`;
+    case "password_reset":
+      return "Your password was reset with a code sent to your email.";
+    case "email_changed":
+      return `Your email was changed${by} to ${notice.user.email ?? "none"}.`;
+    case "phone_changed":
+      return `Your phone number was changed${by}.`;
+    case "factor_added":
+      return `A way to sign in was added${by}: ${notice.factor ?? "unknown"}.`;
+    case "factor_removed":
+      return `A way to sign in was removed${by}: ${notice.factor ?? "unknown"}.`;
+    case "credentials_cleared":
+      return "Your email was proven: ways to sign in added before that were removed.";
+    case "recovery_codes_generated":
+      return "New recovery codes were generated; the old ones no longer work.";
+  }
+}
 
 /** The example's auth: email + password, with reset codes "sent" to the outbox table. */
 export const auth = Auth<DataModel>({

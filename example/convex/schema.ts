@@ -34,4 +34,18 @@ export default defineSchema({
     signedUpWith: v.string(),
     devices: v.array(v.string()),
   }).index("by_user", ["userId"]),
+  /**
+   * What the app told a user about changes to how they sign in (the
+   * `onSecurityNotice` callback, convex/auth.ts): the account page's
+   * "Security notices"; each is also emailed (the dev outbox here).
+   */
+  notices: defineTable({
+    userId: v.string(),
+    /** The notice's kind (`password_changed`, `factor_added`, ...). */
+    kind: v.string(),
+    /** The text the email carried. */
+    text: v.string(),
+    /** Where it was sent. */
+    sentTo: v.array(v.string()),
+  }).index("by_user", ["userId"]),
 });

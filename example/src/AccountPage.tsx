@@ -324,6 +324,7 @@ function SignedIn() {
       {!viewer.isGuest && <UsernameForm current={viewer.username} />}
       {!viewer.isGuest && <ChangePasswordForm />}
       <LinkedAccounts />
+      {!viewer.isGuest && <SecurityNotices />}
       <Devices />
       <DeleteAccount />
     </div>
@@ -388,6 +389,33 @@ function AppProfile() {
           <dt>Devices seen</dt>
           <dd>{profile.devices.length === 0 ? "—" : profile.devices.map(describeUserAgent).join(", ")}</dd>
         </dl>
+      )}
+    </section>
+  );
+}
+
+/** What the app told the user about changes to how they sign in (the `onSecurityNotice` callback, convex/auth.ts). */
+function SecurityNotices() {
+  const notices = useQuery(api.notices.mine);
+  return (
+    <section className="card" aria-label="Security notices">
+      <h2>Security notices</h2>
+      <p className="muted small">
+        Sent by the app's <code>onSecurityNotice</code> callback when your password, email or ways to sign in change,
+        in the transaction of the change (emailed to the dev outbox here).
+      </p>
+      {notices === undefined ? (
+        <p className="muted">Loading…</p>
+      ) : notices.length === 0 ? (
+        <p className="muted">No notices yet.</p>
+      ) : (
+        <ul className="event-feed">
+          {notices.map((notice) => (
+            <li key={notice.id} data-kind={notice.kind}>
+              <span>{notice.text}</span> <span className="muted small">{formatTime(notice.time)}</span>
+            </li>
+          ))}
+        </ul>
       )}
     </section>
   );

@@ -7,11 +7,15 @@
  *
  * - `password.signUp.withHooks`: `password.signUp` with the callbacks.
  * - `password.signIn.withHooks`: `password.signIn` from a device seen before.
+ * - `password.change.withNotice`: `auth.password.change` with the example's
+ *   `onSecurityNotice` (a `notices` row, the email scheduled), against
+ *   `password.change` in signIn.bench.ts.
  *
  * `auditEventsWritten` counts the audit-log rows among `documentsWritten`.
  */
 import { test } from "vitest";
-import { makeAuthTest, password, probe } from "../../test/harness/auth.js";
+import { api } from "../../example/convex/_generated/api.js";
+import { as, makeAuthTest, password, probe, tokensOf } from "../../test/harness/auth.js";
 import { Meter } from "./meter.js";
 import { RUNS, saveResult } from "./results.js";
 
@@ -28,15 +32,15 @@ test("lifecycle hooks", { timeout: 600_000 }, async () => {
   const freshEmail = () => `hooked${++n}@bench.test`;
   const ops: Record<string, Awaited<ReturnType<Meter["measure"]>> & { auditEventsWritten: number; note?: string }> = {};
 
-  async function measure(name: string, setup: () => Promise<string>, run: (email: string) => Promise<unknown>, note: string) {
+  async function measure<S>(name: string, setup: () => Promise<S>, run: (state: S) => Promise<unknown>, note: string) {
     const written: number[] = [];
     let before = 0;
     const figures = await meter.measure(
       RUNS,
       async () => {
-        const email = await setup();
+        const state = await setup();
         before = await events();
-        return email;
+        return state;
       },
       run,
       async () => void written.push((await events()) - before),
@@ -63,5 +67,15 @@ test("lifecycle hooks", { timeout: 600_000 }, async () => {
     "password.signIn with the example's callbacks, from a device seen before: afterSignIn (one call, the profile read)",
   );
 
+  const change = (token: string) =>
+    as(t, token).action(api.users.changePassword, { currentPassword: PW, newPassword: "another correct horse battery" });
+  const signedUp = async () => tokensOf(await password.signUp(t, freshEmail(), PW)).token;
+  await measure(
+    "password.change.withNotice",
+    signedUp,
+    change,
+    "auth.password.change with the example's onSecurityNotice: one call of auth:hooks, the user read, " +
+      "a notices row written and the email scheduled",
+  );
   saveResult("hooks", { ops });
 });

@@ -113,6 +113,15 @@ test("core sign-in", { timeout: 600_000 }, async () => {
     run: (tokens) => as(t, tokens.token).action(api.auth.signOut, {}),
   });
 
+  await measure({
+    name: "password.change",
+    setup: async () => (await signedUp()).token,
+    run: (token) => as(t, token).action(api.users.changePassword, { currentPassword: PW, newPassword: "another correct horse battery" }),
+  });
+  ops["password.change"]!.note =
+    "auth.password.change without callbacks: the current password checked, the new hash stored, other sessions ended " +
+    "(hooks.bench.ts has it with the example's onSecurityNotice)";
+
   saveResult("signIn", { ops });
 });
 

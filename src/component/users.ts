@@ -309,7 +309,10 @@ export const update = mutation({
       (field) => field !== "nameKey" && JSON.stringify(update[field]) !== JSON.stringify(user[field as keyof typeof user]),
     );
     // The names of the fields only: the audit log keeps no profile values.
-    if (changed.length > 0) await recordEvent(ctx, { type: "user_updated", userId: user._id, data: { fields: changed.join(",") } }, audit);
+    if (changed.length > 0) {
+      const previous = { ...(user.email !== undefined ? { email: user.email } : {}), ...(user.phone !== undefined ? { phone: user.phone } : {}) };
+      await recordEvent(ctx, { type: "user_updated", userId: user._id, data: { fields: changed.join(",") } }, audit, undefined, previous);
+    }
     return null;
   },
 });

@@ -46,6 +46,8 @@ export type {
   AuthUser,
   BeforeSessionCreatedArgs,
   Callback,
+  SecurityNoticeArgs,
+  SecurityNoticeKind,
 } from "./hooks/types.js";
 export type { EventType } from "../shared/eventTypes.js";
 export type { ComponentApi } from "../component/_generated/component.js";

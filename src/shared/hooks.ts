@@ -7,7 +7,14 @@ import { v, type Infer } from "convex/values";
 import type { EventType } from "./eventTypes.js";
 
 /** The callbacks an app can configure, by name. */
-export const HOOK_NAMES = ["afterUserCreated", "afterSignIn", "beforeSessionCreated", "afterUserDeleted", "onEvent"] as const;
+export const HOOK_NAMES = [
+  "afterUserCreated",
+  "afterSignIn",
+  "beforeSessionCreated",
+  "afterUserDeleted",
+  "onSecurityNotice",
+  "onEvent",
+] as const;
 /** One of {@link HOOK_NAMES}. */
 export type HookName = (typeof HOOK_NAMES)[number];
 
@@ -41,6 +48,10 @@ export const hookEvent = v.object({
 });
 export type HookEvent = Infer<typeof hookEvent>;
 
+/** A user's email and phone before a change (what an `email_changed` notice goes to). */
+export const previousContact = v.object({ email: v.optional(v.string()), phone: v.optional(v.string()) });
+export type PreviousContact = Infer<typeof previousContact>;
+
 /**
  * One call of the app's `hooks` mutation:
  * - `event`: an event was recorded; `user` (the user document as the
@@ -51,7 +62,13 @@ export type HookEvent = Infer<typeof hookEvent>;
  *   every factor passed; a throw refuses it.
  */
 export const hookCall = v.union(
-  v.object({ kind: v.literal("event"), event: hookEvent, user: v.optional(v.any()) }),
+  v.object({
+    kind: v.literal("event"),
+    event: hookEvent,
+    user: v.optional(v.any()),
+    /** For a `user_updated` that changed the email or phone: the values before (never kept in the audit log). */
+    previous: v.optional(previousContact),
+  }),
   v.object({
     kind: v.literal("beforeSession"),
     userId: v.string(),
@@ -68,13 +85,46 @@ export const hookCall = v.union(
 );
 export type HookCall = Infer<typeof hookCall>;
 
-/** The callback an event type runs besides `onEvent`, if any. */
-export const HOOK_OF_EVENT: Partial<Record<EventType, HookName>> = {
+/** The callback an event type runs besides `onEvent`, if any (`user_updated`: see {@link hookOfEvent}). */
+const HOOK_OF_EVENT: Partial<Record<EventType, HookName>> = {
   sign_up: "afterUserCreated",
   user_created: "afterUserCreated",
   sign_in: "afterSignIn",
   user_deleted: "afterUserDeleted",
+  // What the user should hear about (OWASP ASVS 2.2.3, 2.5.5): `onSecurityNotice`.
+  password_changed: "onSecurityNotice",
+  password_reset: "onSecurityNotice",
+  totp_added: "onSecurityNotice",
+  totp_removed: "onSecurityNotice",
+  passkey_added: "onSecurityNotice",
+  passkey_removed: "onSecurityNotice",
+  account_linked: "onSecurityNotice",
+  account_unlinked: "onSecurityNotice",
+  recovery_codes_generated: "onSecurityNotice",
+  credentials_cleared: "onSecurityNotice",
 };
 
+/** The user fields whose change is a security notice (`email_changed`, `phone_changed`). */
+export const NOTICE_FIELDS = ["email", "phone"] as const;
+
+/** The names of the fields a `user_updated` event changed (its `data.fields`). */
+export function changedFields(data: HookEvent["data"]): string[] {
+  const fields = data?.fields;
+  return typeof fields === "string" && fields !== "" ? fields.split(",") : [];
+}
+
+/**
+ * The callback an event runs besides `onEvent`, if any: by its type, and
+ * for `user_updated` `onSecurityNotice` only when the email or phone
+ * changed (not for a name).
+ */
+export function hookOfEvent(event: { type: EventType; data?: HookEvent["data"] }): HookName | undefined {
+  if (event.type === "user_updated") {
+    const fields = changedFields(event.data);
+    return NOTICE_FIELDS.some((field) => fields.includes(field)) ? "onSecurityNotice" : undefined;
+  }
+  return HOOK_OF_EVENT[event.type];
+}
+
 /** The callbacks whose calls carry the user document. */
-export const HOOKS_WITH_USER: readonly HookName[] = ["afterUserCreated", "afterSignIn"];
+export const HOOKS_WITH_USER: readonly HookName[] = ["afterUserCreated", "afterSignIn", "onSecurityNotice"];

@@ -67,7 +67,7 @@ type ExpectedAudit = {
   retentionMs: number;
   hooks?: {
     handle: string;
-    callbacks: Array<"afterUserCreated" | "afterSignIn" | "beforeSessionCreated" | "afterUserDeleted" | "onEvent">;
+    callbacks: Array<"afterUserCreated" | "afterSignIn" | "beforeSessionCreated" | "afterUserDeleted" | "onSecurityNotice" | "onEvent">;
   };
 };
 

@@ -18,6 +18,7 @@ import type * as devTools from "../devTools.js";
 import type * as groups from "../groups.js";
 import type * as http from "../http.js";
 import type * as notes from "../notes.js";
+import type * as notices from "../notices.js";
 import type * as outbox from "../outbox.js";
 import type * as passkeys from "../passkeys.js";
 import type * as profiles from "../profiles.js";
@@ -42,6 +43,7 @@ declare const fullApi: ApiFromModules<{
   groups: typeof groups;
   http: typeof http;
   notes: typeof notes;
+  notices: typeof notices;
   outbox: typeof outbox;
   passkeys: typeof passkeys;
   profiles: typeof profiles;

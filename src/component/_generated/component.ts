@@ -58,6 +58,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                 | "afterSignIn"
                 | "beforeSessionCreated"
                 | "afterUserDeleted"
+                | "onSecurityNotice"
                 | "onEvent"
               >;
               handle: string;
@@ -84,6 +85,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                 | "afterSignIn"
                 | "beforeSessionCreated"
                 | "afterUserDeleted"
+                | "onSecurityNotice"
                 | "onEvent"
               >;
               handle: string;
@@ -132,6 +134,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                 | "afterSignIn"
                 | "beforeSessionCreated"
                 | "afterUserDeleted"
+                | "onSecurityNotice"
                 | "onEvent"
               >;
               handle: string;
@@ -157,6 +160,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                 | "afterSignIn"
                 | "beforeSessionCreated"
                 | "afterUserDeleted"
+                | "onSecurityNotice"
                 | "onEvent"
               >;
               handle: string;
@@ -236,6 +240,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                 | "afterSignIn"
                 | "beforeSessionCreated"
                 | "afterUserDeleted"
+                | "onSecurityNotice"
                 | "onEvent"
               >;
               handle: string;
@@ -318,6 +323,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                 | "afterSignIn"
                 | "beforeSessionCreated"
                 | "afterUserDeleted"
+                | "onSecurityNotice"
                 | "onEvent"
               >;
               handle: string;
@@ -345,6 +351,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                 | "afterSignIn"
                 | "beforeSessionCreated"
                 | "afterUserDeleted"
+                | "onSecurityNotice"
                 | "onEvent"
               >;
               handle: string;
@@ -416,6 +423,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                 | "afterSignIn"
                 | "beforeSessionCreated"
                 | "afterUserDeleted"
+                | "onSecurityNotice"
                 | "onEvent"
               >;
               handle: string;
@@ -443,6 +451,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                 | "afterSignIn"
                 | "beforeSessionCreated"
                 | "afterUserDeleted"
+                | "onSecurityNotice"
                 | "onEvent"
               >;
               handle: string;
@@ -510,6 +519,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                 | "afterSignIn"
                 | "beforeSessionCreated"
                 | "afterUserDeleted"
+                | "onSecurityNotice"
                 | "onEvent"
               >;
               handle: string;
@@ -541,6 +551,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                 | "afterSignIn"
                 | "beforeSessionCreated"
                 | "afterUserDeleted"
+                | "onSecurityNotice"
                 | "onEvent"
               >;
               handle: string;
@@ -573,6 +584,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                 | "afterSignIn"
                 | "beforeSessionCreated"
                 | "afterUserDeleted"
+                | "onSecurityNotice"
                 | "onEvent"
               >;
               handle: string;
@@ -660,6 +672,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                 | "afterSignIn"
                 | "beforeSessionCreated"
                 | "afterUserDeleted"
+                | "onSecurityNotice"
                 | "onEvent"
               >;
               handle: string;
@@ -684,6 +697,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                 | "afterSignIn"
                 | "beforeSessionCreated"
                 | "afterUserDeleted"
+                | "onSecurityNotice"
                 | "onEvent"
               >;
               handle: string;
@@ -769,6 +783,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                 | "afterSignIn"
                 | "beforeSessionCreated"
                 | "afterUserDeleted"
+                | "onSecurityNotice"
                 | "onEvent"
               >;
               handle: string;
@@ -793,6 +808,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                 | "afterSignIn"
                 | "beforeSessionCreated"
                 | "afterUserDeleted"
+                | "onSecurityNotice"
                 | "onEvent"
               >;
               handle: string;
@@ -822,6 +838,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                 | "afterSignIn"
                 | "beforeSessionCreated"
                 | "afterUserDeleted"
+                | "onSecurityNotice"
                 | "onEvent"
               >;
               handle: string;
@@ -944,6 +961,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                 | "afterSignIn"
                 | "beforeSessionCreated"
                 | "afterUserDeleted"
+                | "onSecurityNotice"
                 | "onEvent"
               >;
               handle: string;
@@ -1018,6 +1036,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                 | "afterSignIn"
                 | "beforeSessionCreated"
                 | "afterUserDeleted"
+                | "onSecurityNotice"
                 | "onEvent"
               >;
               handle: string;
@@ -1049,6 +1068,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                 | "afterSignIn"
                 | "beforeSessionCreated"
                 | "afterUserDeleted"
+                | "onSecurityNotice"
                 | "onEvent"
               >;
               handle: string;
@@ -1081,6 +1101,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                 | "afterSignIn"
                 | "beforeSessionCreated"
                 | "afterUserDeleted"
+                | "onSecurityNotice"
                 | "onEvent"
               >;
               handle: string;
@@ -1143,6 +1164,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                 | "afterSignIn"
                 | "beforeSessionCreated"
                 | "afterUserDeleted"
+                | "onSecurityNotice"
                 | "onEvent"
               >;
               handle: string;
@@ -1247,6 +1269,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                 | "afterSignIn"
                 | "beforeSessionCreated"
                 | "afterUserDeleted"
+                | "onSecurityNotice"
                 | "onEvent"
               >;
               handle: string;
@@ -1323,6 +1346,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                 | "afterSignIn"
                 | "beforeSessionCreated"
                 | "afterUserDeleted"
+                | "onSecurityNotice"
                 | "onEvent"
               >;
               handle: string;
@@ -1352,6 +1376,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                 | "afterSignIn"
                 | "beforeSessionCreated"
                 | "afterUserDeleted"
+                | "onSecurityNotice"
                 | "onEvent"
               >;
               handle: string;
@@ -1383,6 +1408,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                 | "afterSignIn"
                 | "beforeSessionCreated"
                 | "afterUserDeleted"
+                | "onSecurityNotice"
                 | "onEvent"
               >;
               handle: string;
@@ -1415,6 +1441,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                 | "afterSignIn"
                 | "beforeSessionCreated"
                 | "afterUserDeleted"
+                | "onSecurityNotice"
                 | "onEvent"
               >;
               handle: string;
@@ -1607,6 +1634,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                 | "afterSignIn"
                 | "beforeSessionCreated"
                 | "afterUserDeleted"
+                | "onSecurityNotice"
                 | "onEvent"
               >;
               handle: string;
@@ -1630,6 +1658,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                 | "afterSignIn"
                 | "beforeSessionCreated"
                 | "afterUserDeleted"
+                | "onSecurityNotice"
                 | "onEvent"
               >;
               handle: string;
@@ -1655,6 +1684,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                 | "afterSignIn"
                 | "beforeSessionCreated"
                 | "afterUserDeleted"
+                | "onSecurityNotice"
                 | "onEvent"
               >;
               handle: string;
@@ -1678,6 +1708,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                 | "afterSignIn"
                 | "beforeSessionCreated"
                 | "afterUserDeleted"
+                | "onSecurityNotice"
                 | "onEvent"
               >;
               handle: string;
@@ -1701,6 +1732,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
                 | "afterSignIn"
                 | "beforeSessionCreated"
                 | "afterUserDeleted"
+                | "onSecurityNotice"
                 | "onEvent"
               >;
               handle: string;

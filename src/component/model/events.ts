@@ -3,7 +3,7 @@ import type { Doc, Id } from "../_generated/dataModel.js";
 import type { MutationCtx, QueryCtx } from "../_generated/server.js";
 import { authError } from "../../shared/errors.js";
 import type { EventType } from "../../shared/eventTypes.js";
-import { hooksArg } from "../../shared/hooks.js";
+import { hooksArg, type PreviousContact } from "../../shared/hooks.js";
 import { checkHooks, runEventHooks } from "./hooks.js";
 import type { revocationReason } from "./validators.js";
 
@@ -101,7 +101,8 @@ export function withActor(audit: Audit, actorUserId: Id<"users"> | undefined): A
  * that want the event, run here, after the insert, in this transaction
  * (their throw rolls the whole change back). Without it: kept
  * {@link DEFAULT_RETENTION_MS}. `subject` is the event's user document
- * when the caller holds it (saves the callbacks a read).
+ * when the caller holds it (saves the callbacks a read); `previous` the
+ * email and phone before a `user_updated`, for the callbacks only.
  */
 export async function recordEvent(
   ctx: MutationCtx,
@@ -116,6 +117,7 @@ export async function recordEvent(
   },
   audit?: Audit,
   subject?: Doc<"users">,
+  previous?: PreviousContact,
 ): Promise<void> {
   const { actorUserId: named, ...rest } = event;
   const actorUserId = named ?? audit?.actorUserId;
@@ -127,5 +129,5 @@ export async function recordEvent(
   };
   const now = Date.now();
   const eventId = await ctx.db.insert("events", { ...stored, expirationTime: now + (audit?.retentionMs ?? DEFAULT_RETENTION_MS) });
-  if (audit?.hooks !== undefined) await runEventHooks(ctx, audit.hooks, { eventId, time: now, ...stored }, subject);
+  if (audit?.hooks !== undefined) await runEventHooks(ctx, audit.hooks, { eventId, time: now, ...stored }, subject, previous);
 }

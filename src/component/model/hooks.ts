@@ -3,7 +3,7 @@ import type { Doc, Id } from "../_generated/dataModel.js";
 import type { MutationCtx } from "../_generated/server.js";
 import { authError } from "../../shared/errors.js";
 import type { EventType } from "../../shared/eventTypes.js";
-import { HOOK_OF_EVENT, HOOKS_WITH_USER, type HookCall, type HookEvent, type HooksArg } from "../../shared/hooks.js";
+import { hookOfEvent, HOOKS_WITH_USER, type HookCall, type HookEvent, type HooksArg, type PreviousContact } from "../../shared/hooks.js";
 
 /**
  * The app's lifecycle callbacks (`Auth({ callbacks })`), run from here in
@@ -33,25 +33,33 @@ async function callApp(ctx: MutationCtx, hooks: HooksArg, call: HookCall): Promi
 }
 
 /**
- * Runs the callbacks an event calls for (see `HOOK_OF_EVENT`; `onEvent`
+ * Runs the callbacks an event calls for (see `hookOfEvent`; `onEvent`
  * for every event): one nested call of the app's `hooks` mutation, none
  * when no configured callback wants the event. `subject`, the user
  * document when the caller has it, saves the read the callbacks that get
- * the user need.
+ * the user need; `previous`, the email and phone before a `user_updated`,
+ * goes only to the callbacks (an `email_changed` notice is sent to the old
+ * address), never into the audit log.
  */
 export async function runEventHooks(
   ctx: MutationCtx,
   hooks: HooksArg | undefined,
   event: HookEvent & { type: EventType },
   subject?: Doc<"users">,
+  previous?: PreviousContact,
 ): Promise<void> {
   if (hooks === undefined) return;
-  const named = HOOK_OF_EVENT[event.type];
+  const named = hookOfEvent(event);
   const wanted = named !== undefined && hooks.callbacks.includes(named);
   if (!wanted && !hooks.callbacks.includes("onEvent")) return;
   const withUser = wanted && HOOKS_WITH_USER.includes(named) && event.userId !== undefined;
   const user = withUser ? (subject ?? (await ctx.db.get(event.userId as Id<"users">))) : null;
-  await callApp(ctx, hooks, { kind: "event", event, ...(user !== null ? { user } : {}) });
+  await callApp(ctx, hooks, {
+    kind: "event",
+    event,
+    ...(user !== null ? { user } : {}),
+    ...(wanted && previous !== undefined ? { previous } : {}),
+  });
 }
 
 /**

@@ -4,7 +4,8 @@
  * `auth` does not carry it).
  */
 import type { GenericDataModel, GenericMutationCtx } from "convex/server";
-import type { HookCall } from "../../shared/hooks.js";
+import { hookOfEvent, type HookCall } from "../../shared/hooks.js";
+import { securityNotices } from "./notices.js";
 import type { AuthCallbacks, AuthEvent, AuthUser } from "./types.js";
 
 const optional = <K extends string>(key: K, value: string | undefined) =>
@@ -14,7 +15,8 @@ const optional = <K extends string>(key: K, value: string | undefined) =>
  * Runs what `call` asks for: `beforeSessionCreated`; or, for an event, the
  * callback its type runs (`afterUserCreated` for `sign_up` and
  * `user_created`, `afterSignIn` for `sign_in`, `afterUserDeleted` for
- * `user_deleted`), then `onEvent`.
+ * `user_deleted`, `onSecurityNotice` for a change the user should hear
+ * of: see `hookOfEvent`), then `onEvent`.
  */
 export async function dispatch<DataModel extends GenericDataModel>(
   callbacks: AuthCallbacks<DataModel>,
@@ -67,6 +69,10 @@ export async function dispatch<DataModel extends GenericDataModel>(
         });
       }
       break;
+    default:
+      if (user !== undefined && callbacks.onSecurityNotice && hookOfEvent(event) === "onSecurityNotice") {
+        for (const notice of securityNotices(event, user, call.previous)) await callbacks.onSecurityNotice(ctx, notice);
+      }
   }
   await callbacks.onEvent?.(ctx, event);
 }

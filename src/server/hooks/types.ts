@@ -81,6 +81,57 @@ export type AfterUserDeletedArgs = {
   event: AuthEvent;
 };
 
+/** What a security notice is about (`onSecurityNotice`). */
+export type SecurityNoticeKind =
+  | "password_changed"
+  | "password_reset"
+  | "email_changed"
+  | "phone_changed"
+  | "factor_added"
+  | "factor_removed"
+  | "credentials_cleared"
+  | "recovery_codes_generated";
+
+/**
+ * What `onSecurityNotice` gets: a change to how the user signs in, which
+ * the user should hear about (OWASP ASVS 4.0.3, 2.2.3 and 2.5.5), in the
+ * transaction of the change. Schedule the message from it: it is sent only
+ * if the change commits.
+ */
+export type SecurityNoticeArgs = {
+  kind: SecurityNoticeKind;
+  userId: string;
+  /** The user as stored after the change: where to send it (`user.email`, `user.phone`). */
+  user: AuthUser;
+  /**
+   * `email_changed`: the address before, when there was one. Tell it too:
+   * after a takeover it is the owner's only way to hear of it.
+   */
+  previousEmail?: string;
+  /** `phone_changed`: the number before, when there was one. */
+  previousPhone?: string;
+  /**
+   * `factor_added` / `factor_removed`: which one: `"totp"`, `"passkey"`, or
+   * the provider of a linked or unlinked account (`"github"`).
+   */
+  factor?: string;
+  /**
+   * `credentials_cleared` (the first proof of an email nobody had proven:
+   * what anyone had added before it went): how many of each kind went
+   * (`passkeys`, `apiKeys`, `totpFactors`, `recoveryCodes`, `verifiers`, `accounts`).
+   */
+  cleared?: Record<string, number>;
+  /** Who did it, when not the user (an admin removing a factor). */
+  actorUserId?: string;
+  /** When it happened (ms since the epoch). */
+  time: number;
+  /** The request's IP address and user agent, when Convex knows them. */
+  ip?: string;
+  userAgent?: string;
+  /** The audit event it comes from. */
+  event: AuthEvent;
+};
+
 /** A callback: the app's mutation context, and what happened. A throw rolls the change back. */
 export type Callback<DataModel extends GenericDataModel, Args> = (
   ctx: GenericMutationCtx<DataModel>,
@@ -102,6 +153,14 @@ export type AuthCallbacks<DataModel extends GenericDataModel = GenericDataModel>
   beforeSessionCreated?: Callback<DataModel, BeforeSessionCreatedArgs>;
   /** After a user is deleted. */
   afterUserDeleted?: Callback<DataModel, AfterUserDeletedArgs>;
+  /**
+   * After a change the user should be told of: a password changed or reset,
+   * the email or phone changed, a factor added or removed (TOTP, passkey, a
+   * linked account), credentials cleared, recovery codes generated. A
+   * sign-in from a new device is `afterSignIn`'s (the app decides what is
+   * new to it).
+   */
+  onSecurityNotice?: Callback<DataModel, SecurityNoticeArgs>;
   /** On every audit event (after the callback above that the event runs, if any). */
   onEvent?: Callback<DataModel, AuthEvent>;
 };
