@@ -5,7 +5,8 @@
  * open device shows live, "sign out other devices" signing out another
  * browser at once, a username to sign in with (set at sign-up, changed
  * while signed in), and a backend restart (data gone) that signs the
- * browser out instead of leaving it stuck.
+ * browser out instead of leaving it stuck; a password change shows as a
+ * security notice (the app's `onSecurityNotice` callback) on the page.
  */
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { startDevApp, type DevApp } from "./app/devApp.js";
@@ -98,6 +99,19 @@ test("a username: given at sign-up, signs in through the 'Email or username' fie
   await signedInCard(page).getByRole("button", { name: "Sign out" }).click();
   await signInWithPassword(page, { email: "deirdre", password: "correct horse battery" });
   await expect.poll(() => signedInCard(page).innerText()).toContain("dee@example.com");
+});
+
+test("a password change: a security notice shows on the account page", async () => {
+  const { page } = await app.device();
+  await signUpWithPassword(page, { email: "eve@example.com", password: "correct horse battery" });
+  const notices = card(page, "Security notices");
+  await expect.poll(() => notices.innerText()).toContain("No notices yet.");
+  const form = card(page, "Change password");
+  await form.getByLabel("Current password").fill("correct horse battery");
+  await form.getByLabel("New password").fill("another correct horse battery");
+  await form.getByRole("button", { name: "Change password" }).click();
+  await expect.poll(() => form.getByRole("status").innerText()).toContain("Password changed");
+  await expect.poll(() => notices.innerText()).toContain("Your password was changed.");
 });
 
 test("a backend restart (data gone) signs the browser out instead of leaving it stuck", async () => {
