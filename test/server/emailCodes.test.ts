@@ -8,6 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from "vite
 import { api } from "../../example/convex/_generated/api.js";
 import { expectAuthError } from "../harness/errors.js";
 import { as, claimsOf, makeAuthTest, password, probe, tokensOf, type AuthTest } from "../harness/auth.js";
+import { useEnvVars } from "../harness/envVars.js";
 
 const EMAIL = "ada@example.com";
 const SITE = "https://app.example.test";
@@ -15,15 +16,7 @@ const users = (componentsGeneric() as AnyComponents).auth.users;
 const createUser = users.create as FunctionReference<"mutation", "internal", Record<string, unknown>, string>;
 const getUser = users.get as FunctionReference<"query", "internal", { userId: string }, Record<string, any> | null>;
 
-let savedSiteUrl: string | undefined;
-beforeAll(() => {
-  savedSiteUrl = process.env.SITE_URL;
-  process.env.SITE_URL = SITE;
-});
-afterAll(() => {
-  if (savedSiteUrl === undefined) delete process.env.SITE_URL;
-  else process.env.SITE_URL = savedSiteUrl;
-});
+useEnvVars({ SITE_URL: SITE });
 afterEach(() => {
   vi.useRealTimers();
 });

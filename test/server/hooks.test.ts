@@ -23,6 +23,7 @@ import { Meter } from "../../scripts/bench/meter.js";
 import { Password } from "../../src/providers/index.js";
 import { Auth } from "../../src/server/index.js";
 import type { ComponentApi } from "../../src/component/_generated/component.js";
+import { useEnvVars } from "../harness/envVars.js";
 
 const modules = import.meta.glob(["../fixtures/hooks/**/*.ts", "!../fixtures/hooks/**/*.*.ts"]);
 const unexported = import.meta.glob(["../fixtures/hooksUnexported/**/*.ts", "!../fixtures/hooksUnexported/**/*.*.ts"]);
@@ -43,15 +44,7 @@ const componentCreate = component.users.create as FunctionReference<"mutation", 
 const PW = "correct horse battery";
 const SITE = "https://app.example.test";
 
-let savedSiteUrl: string | undefined;
-beforeAll(() => {
-  savedSiteUrl = process.env.SITE_URL;
-  process.env.SITE_URL = SITE;
-});
-afterAll(() => {
-  if (savedSiteUrl === undefined) delete process.env.SITE_URL;
-  else process.env.SITE_URL = savedSiteUrl;
-});
+useEnvVars({ SITE_URL: SITE });
 afterEach(() => {
   behaviour.reset();
   sent.length = 0;

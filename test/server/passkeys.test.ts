@@ -22,19 +22,14 @@ import {
   signUpWithPasskey,
   start,
 } from "../fixtures/passkeyFlows.js";
+import { useEnvVars } from "../harness/envVars.js";
 
 const ORIGIN = "https://app.example.test";
 const RP_ID = "app.example.test";
 const PW = "correct horse battery";
 
-let savedSiteUrl: string | undefined;
-beforeEach(() => {
-  savedSiteUrl = process.env.SITE_URL;
-  process.env.SITE_URL = ORIGIN;
-});
+useEnvVars({ SITE_URL: ORIGIN }, { each: true });
 afterEach(() => {
-  if (savedSiteUrl === undefined) delete process.env.SITE_URL;
-  else process.env.SITE_URL = savedSiteUrl;
   vi.useRealTimers();
 });
 

@@ -13,6 +13,7 @@ import { advance, dbNow, useClock } from "../harness/clock.js";
 import { expectAuthError } from "../harness/errors.js";
 import { enrollTotp } from "../harness/totp.js";
 import { as, claimsOf, makeAuthTest, password, probe, tokensOf, type AuthTest } from "../harness/auth.js";
+import { useEnvVars } from "../harness/envVars.js";
 
 const EMAIL = "ada@example.com";
 const PW = "correct horse battery";
@@ -20,15 +21,7 @@ const MINUTE = 60_000;
 const WINDOW = 10 * MINUTE;
 
 // Passkey ceremonies check the site's origin.
-let savedSiteUrl: string | undefined;
-beforeEach(() => {
-  savedSiteUrl = process.env.SITE_URL;
-  process.env.SITE_URL = "https://app.example.test";
-});
-afterEach(() => {
-  if (savedSiteUrl === undefined) delete process.env.SITE_URL;
-  else process.env.SITE_URL = savedSiteUrl;
-});
+useEnvVars({ SITE_URL: "https://app.example.test" }, { each: true });
 
 const reauthenticate = (t: AuthTest, token: string, pw: string) =>
   as(t, token).action(api.auth.signIn, { provider: "password", params: { flow: "reauthenticate", password: pw } });

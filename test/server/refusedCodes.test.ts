@@ -12,21 +12,14 @@ import { advance, useClock } from "../harness/clock.js";
 import { expectAuthError } from "../harness/errors.js";
 import { as, claimsOf, makeAuthTest, password, probe, tokensOf, type AuthTest } from "../harness/auth.js";
 import { enrollTotp } from "../harness/totp.js";
+import { useEnvVars } from "../harness/envVars.js";
 
 const EMAIL = "ada@example.com";
 const PW = "correct horse battery";
 const STEP = 30_000;
 const SITE = "https://app.example.test";
 
-let savedSiteUrl: string | undefined;
-beforeAll(() => {
-  savedSiteUrl = process.env.SITE_URL;
-  process.env.SITE_URL = SITE;
-});
-afterAll(() => {
-  if (savedSiteUrl === undefined) delete process.env.SITE_URL;
-  else process.env.SITE_URL = savedSiteUrl;
-});
+useEnvVars({ SITE_URL: SITE });
 
 type Row = Record<string, unknown> & { type?: string; userId?: string; data?: Record<string, unknown> };
 

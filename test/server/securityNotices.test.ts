@@ -31,14 +31,8 @@ const EMAIL = "ada@example.com";
 const PW = "correct horse battery";
 const SITE = "https://app.example.test";
 
-let savedSiteUrl: string | undefined;
-beforeEach(() => {
-  savedSiteUrl = process.env.SITE_URL;
-  process.env.SITE_URL = SITE;
-});
+useEnvVars({ SITE_URL: SITE }, { each: true });
 afterEach(() => {
-  if (savedSiteUrl === undefined) delete process.env.SITE_URL;
-  else process.env.SITE_URL = savedSiteUrl;
   vi.useRealTimers();
 });
 
