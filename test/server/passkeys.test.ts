@@ -113,6 +113,23 @@ describe("sign up and sign in", () => {
     expect(verifier!.expirationTime as number).toBeLessThanOrEqual(Date.now() + 300_000);
   });
 
+  test("every ceremony gets its own challenge of 32 random bytes", async () => {
+    const t = makeAuthTest();
+    const steps = [
+      await start(t, { flow: "signUp" }),
+      await start(t, { flow: "signUp" }),
+      await start(t, { flow: "signIn" }),
+      await start(t, { flow: "signIn" }),
+    ];
+    const challenges = steps.map((step) => step.options.challenge as string);
+    for (const challenge of challenges) {
+      expect(challenge).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect(atob(challenge.replace(/-/g, "+").replace(/_/g, "/") + "=")).toHaveLength(32);
+    }
+    expect(new Set(challenges).size).toBe(challenges.length);
+    expect((await rows(t, "verifiers")).map((row) => row.challenge).sort()).toEqual([...challenges].sort());
+  });
+
   test("an email hint allows only that user's passkeys and binds the challenge to them", async () => {
     const t = makeAuthTest();
     const ada = device();

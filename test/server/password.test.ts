@@ -79,6 +79,32 @@ describe("sign up and sign in", () => {
     await expectAuthError(password.signIn(t, EMAIL, "p".repeat(257)), "INVALID_CREDENTIALS");
   });
 
+  test("no truncation: two 128-character passwords differing only in the last character are different passwords", async () => {
+    const t = makeAuthTest();
+    const stem = "a long passphrase, ".repeat(7).slice(0, 127);
+    tokensOf(await password.signUp(t, EMAIL, `${stem}x`));
+    await expectAuthError(password.signIn(t, EMAIL, `${stem}y`), "INVALID_CREDENTIALS");
+    await expectAuthError(password.signIn(t, EMAIL, stem), "INVALID_CREDENTIALS");
+    tokensOf(await password.signIn(t, EMAIL, `${stem}x`));
+  });
+
+  test("no default or shared account: a new deployment has no user, and admin, root or sa sign in as nobody", async () => {
+    const t = makeAuthTest();
+    expect(await t.query(probe.rows, { table: "users" })).toEqual([]);
+    expect(await t.query(probe.rows, { table: "accounts" })).toEqual([]);
+    for (const name of ["admin", "root", "sa"]) {
+      await expectAuthError(password.signIn(t, `${name}@example.com`, name), "INVALID_CREDENTIALS");
+      await expectAuthError(password.signIn(t, `${name}@example.com`, `${name}${name}${name}${name}`), "INVALID_CREDENTIALS");
+    }
+    for (const username of ["admin", "root"]) {
+      await expectAuthError(
+        t.action(api.auth.signIn, { provider: "password", params: { flow: "signIn", username, password: username } }),
+        "INVALID_CREDENTIALS",
+      );
+    }
+    expect(await t.query(probe.rows, { table: "sessions" })).toEqual([]);
+  });
+
   test("unknown provider, missing provider and unknown flow are refused", async () => {
     const t = makeAuthTest();
     await expectAuthError(t.action(api.auth.signIn, { provider: "nope", params: {} }), "UNKNOWN_PROVIDER");
@@ -261,6 +287,16 @@ describe("changing the password", () => {
     tokensOf(await refresh(t, mine.refreshToken));
     tokensOf(await password.signIn(t, EMAIL, "next password"));
     await expectAuthError(password.signIn(t, EMAIL, PW), "INVALID_CREDENTIALS");
+  });
+
+  test("no rotation or history: an earlier password may be chosen again, and a year-old password still signs in", async () => {
+    vi.useFakeTimers({ now: new Date("2026-03-01T10:00:00Z"), toFake: ["Date"] });
+    const t = makeAuthTest();
+    const mine = tokensOf(await password.signUp(t, EMAIL, PW));
+    await as(t, mine.token).action(api.users.changePassword, { currentPassword: PW, newPassword: "next password" });
+    await as(t, mine.token).action(api.users.changePassword, { currentPassword: "next password", newPassword: PW });
+    vi.setSystemTime(new Date("2027-03-02T10:00:00Z"));
+    tokensOf(await password.signIn(t, EMAIL, PW));
   });
 
   test("signed out, it is refused", async () => {

@@ -122,6 +122,20 @@ describe.each([
     const rows = JSON.stringify(await t.query(probe.rows, { table: "refreshTokens" }));
     expect(rows).not.toContain(refreshToken);
   });
+
+  test("a refresh token is 256 random bits, new at every sign-in and every refresh", async () => {
+    const t = makeAuthTest();
+    const signedUp = tokensOf(await password.signUp(t, EMAIL, PW));
+    const signedIn = tokensOf(await password.signIn(t, EMAIL, PW));
+    const refreshed = tokensOf(await refresh(t, signedIn.refreshToken));
+    const all = [signedUp, signedIn, refreshed].map((tokens) => tokens.refreshToken);
+    for (const token of all) {
+      // 43 base64url characters without padding: 32 bytes from the CSPRNG.
+      expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect(atob(token.replace(/-/g, "+").replace(/_/g, "/") + "=")).toHaveLength(32);
+    }
+    expect(new Set(all).size).toBe(3);
+  });
 });
 
 describe("expiry", () => {
