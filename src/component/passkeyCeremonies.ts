@@ -287,6 +287,7 @@ const newPasskeyArgs = v.object({
  * - `register`: adds it to the signed-in user, whose session (`sessionId`)
  *   must still be live (else `NOT_SIGNED_IN`). An anonymous user stops being
  *   anonymous (`anonymous_upgraded`).
+ * An upgraded guest's sessions end (`upgraded`: the sign-in gets a new one).
  * `PASSKEY_INVALID` when the credential ID is registered already (to anyone).
  * A passkey without a name is called "Passkey <n>".
  */
@@ -305,7 +306,7 @@ export const completeRegistration = mutation({
     passkey: newPasskeyArgs,
     audit: v.optional(auditPolicy),
   },
-  returns: v.object({ userId: v.id("users"), passkeyId: v.id("passkeys") }),
+  returns: v.object({ userId: v.id("users"), passkeyId: v.id("passkeys"), upgraded: v.optional(v.boolean()) }),
   handler: async (ctx, { provider, target, passkey, audit: policy }) => {
     const audit = await auditOf(ctx, { audit: policy });
     if ((await passkeyByCredential(ctx, passkey.credentialId)) !== null) {
@@ -314,6 +315,7 @@ export const completeRegistration = mutation({
     let userId: Id<"users">;
     let count = 0;
     let created = false;
+    let upgraded = false;
     if (target.flow === "signUp") {
       const guest = (await guestOf(ctx, target.caller))?.user ?? null;
       const email = target.email === undefined ? undefined : normalizeEmail(target.email);
@@ -321,6 +323,7 @@ export const completeRegistration = mutation({
       if (guest !== null) {
         userId = guest._id;
         await upgradeGuest(ctx, guest, { set: email !== undefined ? { email } : {}, profile: { name: target.name } }, provider, audit);
+        upgraded = true;
         count = (await passkeysOf(ctx, userId)).length;
       } else {
         userId = await ctx.db.insert("users", {
@@ -335,7 +338,10 @@ export const completeRegistration = mutation({
       if (user === null) throw authError("NOT_FOUND", "No such user");
       await requireLiveSession(ctx, userId, target.sessionId);
       // A guest with a passkey can come back: no longer anonymous.
-      if (user.isAnonymous) await upgradeGuest(ctx, user, { set: {}, profile: {} }, provider, audit);
+      if (user.isAnonymous) {
+        await upgradeGuest(ctx, user, { set: {}, profile: {} }, provider, audit);
+        upgraded = true;
+      }
       count = (await passkeysOf(ctx, userId)).length;
       if (count >= MAX_PASSKEYS_PER_USER) {
         throw authError("INVALID_ARGUMENT", `A user may have at most ${MAX_PASSKEYS_PER_USER} passkeys`);
@@ -352,7 +358,7 @@ export const completeRegistration = mutation({
     // Recorded once the passkey is stored: the app's `afterUserCreated` sees the whole new user.
     if (created) await recordEvent(ctx, { type: "sign_up", userId, data: { provider } }, audit);
     await recordPasskeyEvent(ctx, "passkey_added", userId, { passkeyId, secondFactor: secondFactor === true }, audit);
-    return { userId, passkeyId };
+    return { userId, passkeyId, ...(upgraded ? { upgraded: true } : {}) };
   },
 });
 

@@ -2,7 +2,7 @@
 /**
  * Linking on the Account page in Chromium against the embedded dev
  * backend: a guest with a note creates an account with a password and
- * keeps the note (same user id); a signed-in user connects GitHub (the
+ * keeps the note (same user id, a new session); a signed-in user connects GitHub (the
  * local GitHub look-alike, test/e2e/app/oauthMock.ts), sees it in "Linked
  * accounts", disconnects it; disconnecting the last way in is refused
  * (LAST_FACTOR) in the page.
@@ -71,7 +71,8 @@ test("a guest with a note creates an account with a password and keeps the note"
   expect(await userId(page)).toBe(guestId);
   expect(await signedInCard(page).innerText()).not.toContain("A guest");
   await expect.poll(() => card(page, "Create an account").count()).toBe(0);
-  expect(await notes(page).getByRole("listitem").allInnerTexts()).toEqual(["bought milk"]);
+  // The account's new session renders afresh (the guest's ended): the note loads again.
+  await expect.poll(() => notes(page).getByRole("listitem").allInnerTexts(), NETWORK).toEqual(["bought milk"]);
   await expect.poll(() => linkedRows(page), NETWORK).toEqual(["Password · gwen@example.com"]);
 
   // Signed out and back in with the password: the same user, the note still there.

@@ -4,7 +4,7 @@
  * passkey while signed in as the guest (the guest keeps its id and data).
  */
 import { componentsGeneric, type AnyComponents, type FunctionReference } from "convex/server";
-import { expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { api } from "../../example/convex/_generated/api.js";
 import { as, claimsOf, makeAuthTest, password, probe, refresh, tokensOf, type AuthTest } from "../harness/auth.js";
 import { useEnvVars } from "../harness/envVars.js";
@@ -100,13 +100,14 @@ const authRows = async (t: AuthTest) => ({
   events: await t.query(probe.rows, { table: "events" }),
 });
 
-test("a guest's password sign-up keeps their id, session and notes; the user is no guest any more", async () => {
+test("a guest's password sign-up keeps their id and notes, in a new session; the user is no guest any more", async () => {
   const t = makeAuthTest();
   const anon = await guest(t);
   const { userId, sessionId } = claimsOf(anon.token);
   await addNote(t, anon.token, "my first note");
   const tokens = tokensOf(await signUp(t, EMAIL, anon.token, { name: "Ada", username: "ada" }));
-  expect(claimsOf(tokens.token)).toMatchObject({ userId, sessionId });
+  expect(claimsOf(tokens.token).userId).toBe(userId);
+  expect(claimsOf(tokens.token).sessionId).not.toBe(sessionId);
   expect(await notes(t, tokens.token)).toEqual(["my first note"]);
   const user = await t.query(getUser, { userId });
   expect(user).toMatchObject({ email: EMAIL, name: "Ada", username: "ada" });
@@ -190,14 +191,15 @@ test("two sign-ups of one guest at once upgrade it once", async () => {
   expect(all.find((u) => u._id === userId)!.email).toMatch(/^(one|two)@example\.com$/);
 });
 
-test("a guest's passkey sign-up keeps their id, session and notes; the passkey signs in to them", async () => {
+test("a guest's passkey sign-up keeps their id and notes, in a new session; the passkey signs in to them", async () => {
   const t = makeAuthTest();
   const anon = await guest(t);
   const { userId, sessionId } = claimsOf(anon.token);
   await addNote(t, anon.token, "kept");
   const key = new SoftAuthenticator(ORIGIN);
   const tokens = tokensOf(await signUpAsCaller(t, key, anon.token, { email: EMAIL, name: "Ada" }));
-  expect(claimsOf(tokens.token)).toMatchObject({ userId, sessionId });
+  expect(claimsOf(tokens.token).userId).toBe(userId);
+  expect(claimsOf(tokens.token).sessionId).not.toBe(sessionId);
   const user = await t.query(getUser, { userId });
   expect(user).toMatchObject({ email: EMAIL, name: "Ada" });
   expect(user!.isAnonymous).toBeUndefined();
@@ -235,3 +237,58 @@ async function signUpAsCaller(t: AuthTest, key: SoftAuthenticator, token: string
   const step = await startSignUp(t, token, params);
   return await finish(t, await key.create(step.options as never), step.verifier, token);
 }
+
+describe("session fixation (ASVS 3.2.1): a guest's tokens do not become the account's", () => {
+  /** The guest's tokens are dead: the refresh token gets nothing, the access token fails a live check, the session ended. */
+  async function expectDead(t: AuthTest, held: { token: string; refreshToken: string }) {
+    expect(await refresh(t, held.refreshToken)).toEqual({ tokens: null });
+    await expectAuthError(as(t, held.token).mutation(api.users.rename, { name: "Mallory was here" }), "SESSION_ENDED");
+    const ended = (await t.query(probe.rows, { table: "events" })).filter(
+      (e) => e.type === "session_revoked" && e.sessionId === claimsOf(held.token).sessionId,
+    );
+    expect(ended).toEqual([expect.objectContaining({ reason: "guest_upgraded" })]);
+  }
+
+  test("a password sign-up: the guest's refresh and access tokens (an attacker's copy) stop working; the new session works", async () => {
+    const t = makeAuthTest();
+    const anon = await guest(t);
+    const fresh = tokensOf(await signUp(t, EMAIL, anon.token));
+    await expectDead(t, anon);
+    tokensOf(await refresh(t, fresh.refreshToken));
+    expect((await t.query(getUser, { userId: claimsOf(fresh.token).userId! }))!.name).toBeUndefined();
+  });
+
+  test("a passkey sign-up and an email code: the same", async () => {
+    const t = makeAuthTest();
+    const first = await guest(t);
+    tokensOf(await signUpAsCaller(t, new SoftAuthenticator(ORIGIN), first.token, { email: EMAIL }));
+    await expectDead(t, first);
+
+    const second = await guest(t);
+    const code = await emailCode(t, "bob@example.com");
+    tokensOf(await as(t, second.token).action(api.auth.signIn, { provider: "email", params: { email: "bob@example.com", code } }));
+    await expectDead(t, second);
+  });
+
+  test("refreshes of the guest's token racing the upgrade: whatever they got is dead afterwards", async () => {
+    const t = makeAuthTest();
+    const anon = await guest(t);
+    const [upgrade, ...raced] = await Promise.allSettled([
+      signUp(t, EMAIL, anon.token),
+      // Two: within the reuse window's allowance (more would be taken for theft and end the guest's session anyway).
+      ...Array.from({ length: 2 }, () => refresh(t, anon.refreshToken)),
+    ]);
+    expect(upgrade.status, String((upgrade as PromiseRejectedResult).reason)).toBe("fulfilled");
+    const upgradedSession = claimsOf(tokensOf((upgrade as PromiseFulfilledResult<unknown>).value).token).sessionId;
+    for (const result of raced) {
+      if (result.status !== "fulfilled") continue;
+      const got = (result.value as { tokens: { token: string; refreshToken: string } | null }).tokens;
+      if (got === null) continue;
+      expect(claimsOf(got.token).sessionId).not.toBe(upgradedSession);
+      expect(await refresh(t, got.refreshToken)).toEqual({ tokens: null });
+      await expectAuthError(as(t, got.token).mutation(api.users.rename, { name: "Mallory" }), "SESSION_ENDED");
+    }
+    // Ended sessions are deleted: only the upgrade's is left.
+    expect((await t.query(probe.rows, { table: "sessions" })).map((row) => row._id)).toEqual([upgradedSession]);
+  });
+});

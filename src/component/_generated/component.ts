@@ -990,7 +990,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
               }
             | { flow: "register"; sessionId: string; userId: string };
         },
-        { passkeyId: string; userId: string },
+        { passkeyId: string; upgraded?: boolean; userId: string },
         Name
       >;
       takeChallenge: FunctionReference<
@@ -1121,6 +1121,7 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
             provider: string;
             sessionId: string;
             status: "linked";
+            upgraded?: boolean;
             userId: string;
           }
         | { status: "linked_elsewhere" }
@@ -1289,7 +1290,8 @@ export type ComponentApi<Name extends string | undefined = string | undefined> =
             | "admin_revoke"
             | "replaced"
             | "email_proven"
-            | "impersonation_ended";
+            | "impersonation_ended"
+            | "guest_upgraded";
           sessionId?: string;
           userId?: string;
         },

@@ -9,7 +9,7 @@ import type { MutationCtx } from "../_generated/server.js";
 import { authError } from "../../shared/errors.js";
 import { recordEvent, type Audit } from "./events.js";
 import { nameKeyFields } from "./profile.js";
-import { liveSession } from "./sessions.js";
+import { endSessionsOfUser, liveSession } from "./sessions.js";
 
 /** The signed-in caller of a sign-up, as the server read them from the access token. */
 export const signedInCaller = v.object({ userId: v.string(), sessionId: v.string() });
@@ -49,8 +49,12 @@ export type GuestUpgrade = {
 
 /**
  * Makes `guest` a full user in the caller's transaction: `set` is written,
- * `profile` fills what the guest lacks, `isAnonymous` is cleared. Recorded
- * as `anonymous_upgraded` with the provider of the sign-up.
+ * `profile` fills what the guest lacks, `isAnonymous` is cleared, and every
+ * session of the guest ends (`guest_upgraded`): a guest's tokens may have
+ * been planted or shared (a kiosk, a link), and must not become the
+ * account's (session fixation, OWASP ASVS 3.2.1). The sign-in that follows
+ * gets a new session through `sessions.issue`. Recorded as
+ * `anonymous_upgraded` with the provider of the sign-up.
  */
 export async function upgradeGuest(
   ctx: MutationCtx,
@@ -67,5 +71,6 @@ export async function upgradeGuest(
     ...(guest.image === undefined && profile.image !== undefined ? { image: profile.image } : {}),
     ...(guest.extend === undefined && profile.extend !== undefined ? { extend: profile.extend } : {}),
   });
+  await endSessionsOfUser(ctx, guest._id, "guest_upgraded", undefined, audit);
   await recordEvent(ctx, { type: "anonymous_upgraded", userId: guest._id, data: { provider } }, audit);
 }

@@ -163,7 +163,14 @@ export const identitySignIn = v.union(
 
 /** What linking an identity to the signed-in caller gave (see {@link linkToCaller}). */
 export const callerLink = v.union(
-  v.object({ status: v.literal("linked"), userId: v.id("users"), sessionId: v.id("sessions"), provider: v.string() }),
+  v.object({
+    status: v.literal("linked"),
+    userId: v.id("users"),
+    sessionId: v.id("sessions"),
+    provider: v.string(),
+    /** The caller was a guest, now a full user: its sessions ended, the sign-in needs a new one. */
+    upgraded: v.optional(v.boolean()),
+  }),
   v.object({ status: v.literal("linked_elsewhere") }),
   v.object({ status: v.literal("session_ended") }),
   v.object({ status: v.literal("step_up_required") }),
@@ -183,8 +190,8 @@ export type CallerLink = Infer<typeof callerLink>;
  *   written) or nobody's (`linked_elsewhere`: it signs in to another user);
  * - a user holds at most {@link MAX_ACCOUNTS_LISTED} accounts (`too_many_accounts`).
  * Then the account is added (`account_linked`, with `accountId`); a guest
- * also stops being anonymous (`anonymous_upgraded`). The user's own email
- * and profile are left as they are.
+ * also stops being anonymous (`anonymous_upgraded`; its sessions end:
+ * `upgraded`). The user's own email and profile are left as they are.
  */
 export async function linkToCaller(
   ctx: MutationCtx,
@@ -209,6 +216,7 @@ export async function linkToCaller(
   if ((await accountsOf(ctx, user._id, MAX_ACCOUNTS_LISTED)).length >= MAX_ACCOUNTS_LISTED) return { status: "too_many_accounts" };
   const accountId = await insertAccount(ctx, user._id, identity);
   await recordEvent(ctx, { type: "account_linked", userId: user._id, data: { provider: identity.provider, accountId } }, audit);
-  if (user.isAnonymous === true) await upgradeGuest(ctx, user, { set: {}, profile: {} }, identity.provider, audit);
-  return linked;
+  if (user.isAnonymous !== true) return linked;
+  await upgradeGuest(ctx, user, { set: {}, profile: {} }, identity.provider, audit);
+  return { ...linked, upgraded: true };
 }

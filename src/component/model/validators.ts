@@ -18,6 +18,12 @@ export const revocationReason = v.union(
   v.literal("email_proven"),
   /** The admin stopped impersonating the user (`sessions.issue`, proof `endImpersonation`). */
   v.literal("impersonation_ended"),
+  /**
+   * The guest became a full user (a sign-up, a passkey, a linked account):
+   * every guest session ends, so whoever held a guest's tokens does not
+   * hold the account; the sign-up's sign-in gets a new session.
+   */
+  v.literal("guest_upgraded"),
 );
 
 /**

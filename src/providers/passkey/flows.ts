@@ -166,11 +166,11 @@ export function passkeyFlows(config: ResolvedPasskeyOptions) {
         ...(data.secondFactor ? { secondFactor: true } : {}),
       },
     });
-    if (target.flow === "register") return { verdict: "continue", userId: done.userId, sessionId: target.sessionId, provider: id };
-    // An upgraded guest's session goes on; a new user's starts.
-    return guest !== null && done.userId === guest.userId
-      ? { verdict: "continue", userId: done.userId, sessionId: guest.sessionId, provider: id }
-      : { verdict: "firstFactor", userId: done.userId, provider: id };
+    // An upgraded guest's sessions ended with the upgrade: it gets a new one, as a new user does.
+    if (target.flow === "register" && done.upgraded !== true) {
+      return { verdict: "continue", userId: done.userId, sessionId: target.sessionId, provider: id };
+    }
+    return { verdict: "firstFactor", userId: done.userId, provider: id };
   }
 
   async function finishAuthentication(

@@ -91,7 +91,6 @@ export function passwordFlows(options: PasswordOptions) {
       ...(caller !== null ? { caller } : {}),
       audit: sc.options.audit,
     });
-    const upgraded = caller !== null && userId === caller.userId;
     if (verify) {
       try {
         await sendCode(sc, verify, email, EMAIL_VERIFICATION);
@@ -103,8 +102,7 @@ export function passwordFlows(options: PasswordOptions) {
       }
       return { started: true };
     }
-    // The guest's session goes on, now a full user's.
-    if (upgraded) return { verdict: "continue", userId, sessionId: caller.sessionId, provider: id };
+    // An upgraded guest's sessions ended with the upgrade: a new one, as for a new user.
     return { verdict: "firstFactor", userId, provider: id };
   }
 

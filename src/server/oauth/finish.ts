@@ -50,6 +50,8 @@ export async function finishRedirectSignIn(sc: SignInContext, code: string, conf
     );
   }
   if (outcome.status === "linked") {
+    // A guest that linked an account is a full user now: its sessions ended, a new one starts.
+    if (outcome.upgraded === true) return { verdict: "firstFactor", userId: outcome.userId, provider: outcome.provider };
     return { verdict: "continue", userId: outcome.userId, sessionId: outcome.sessionId, provider: outcome.provider };
   }
   if (outcome.status !== "ok") throw linkRefusal(outcome.status);
