@@ -30,6 +30,7 @@
  */
 import type { ActionCtx, ChangesPassword } from "../server/provider.js";
 import type { Argon2idParams } from "./password/params.js";
+import { resolveCodeOptions } from "./codes/codeOptions.js";
 import { resolvePasswordLength } from "./password/length.js";
 import type { PasswordPolicy, PasswordValidator } from "./password/rules.js";
 
@@ -61,9 +62,9 @@ export type PasswordOptions = {
   sendResetCode?: (ctx: ActionCtx, delivery: CodeDelivery) => Promise<void>;
   /** Delivers an email verification code. When set, an email must be verified before sign-in. */
   sendVerificationCode?: (ctx: ActionCtx, delivery: CodeDelivery) => Promise<void>;
-  /** Digits in a code. Default 8. */
+  /** Digits in a code: 6 to 12, default 8 (`CONFIGURATION` otherwise, when `Password()` runs). */
   codeLength?: number;
-  /** How long a code works. Default 10 minutes. */
+  /** How long a code works, in ms: positive, default 10 minutes. */
   codeTtlMs?: number;
   /**
    * Usernames beside the email (docs/password.md, "Usernames"). By default
@@ -84,6 +85,7 @@ export type PasswordProvider = ChangesPassword;
 export function Password(options: PasswordOptions = {}): PasswordProvider {
   // A length bound out of range fails here, at module load, not at a sign-up.
   resolvePasswordLength(options.passwordPolicy);
+  resolveCodeOptions("Password", options);
   const flows = async () => (await import("./password/flows.js")).passwordFlows(options);
   return {
     id: options.id ?? "password",

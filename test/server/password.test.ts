@@ -1,6 +1,7 @@
 /** The Password provider's flows, end to end through the example app's signIn action. */
 import { afterEach, describe, expect, test, vi } from "vitest";
 import { api } from "../../example/convex/_generated/api.js";
+import { Email, Password } from "../../src/providers/index.js";
 import { hashPassword } from "../../src/providers/password/hash.js";
 import { expectAuthError } from "../harness/errors.js";
 import { as, claimsOf, makeAuthTest, password, probe, refresh, tokensOf, type AuthTest } from "../harness/auth.js";
@@ -305,5 +306,24 @@ describe("changing the password", () => {
       t.action(api.users.changePassword, { currentPassword: PW, newPassword: "next password" }),
       "NOT_SIGNED_IN",
     );
+  });
+});
+
+describe("options", () => {
+  const configurationError = (make: () => unknown) => {
+    try {
+      make();
+    } catch (error) {
+      return (error as { data?: { code?: string } }).data?.code;
+    }
+    return "no error";
+  };
+
+  test("a code length outside 6 to 12 digits, or a lifetime that is not positive, fails when the provider is made", () => {
+    for (const options of [{ codeLength: 4 }, { codeLength: 13 }, { codeLength: 7.5 }, { codeTtlMs: 0 }, { codeTtlMs: Number.NaN }]) {
+      expect(configurationError(() => Password(options)), JSON.stringify(options)).toBe("CONFIGURATION");
+      expect(configurationError(() => Email({ ...options, sendCode: async () => undefined })), JSON.stringify(options)).toBe("CONFIGURATION");
+    }
+    expect(configurationError(() => Password({ codeLength: 6, codeTtlMs: 5 * 60 * 1000 }))).toBe("no error");
   });
 });

@@ -22,6 +22,7 @@
  */
 import type { ActionCtx, AuthProvider, ProviderType } from "../../server/provider.js";
 import { authError } from "../../server/errors.js";
+import { resolveCodeOptions } from "./codeOptions.js";
 
 type Awaitable<T> = T | Promise<T>;
 
@@ -54,7 +55,6 @@ export type Channel = {
   label: string;
 };
 
-const DEFAULT_TTL_MS = 10 * 60 * 1000;
 
 const defaultProfile: ProfileFromParams = (params) =>
   typeof params.name === "string" && params.name.trim() !== "" ? { name: params.name.trim() } : {};
@@ -65,13 +65,8 @@ export function codeProvider<Code, Link>(
   options: CodeProviderOptions<Code, Link>,
 ): AuthProvider {
   const id = options.id ?? channel.defaultId;
-  const codeLength = options.codeLength ?? 8;
-  const ttlMs = options.codeTtlMs ?? DEFAULT_TTL_MS;
+  const { codeLength, ttlMs } = resolveCodeOptions(channel.label, options);
   const profile = options.profile ?? defaultProfile;
-  if (!Number.isInteger(codeLength) || codeLength < 6 || codeLength > 12) {
-    throw authError("CONFIGURATION", `${channel.label}(): codeLength must be an integer from 6 to 12`);
-  }
-  if (!Number.isFinite(ttlMs) || ttlMs <= 0) throw authError("CONFIGURATION", `${channel.label}(): codeTtlMs must be positive`);
   if (!options.sendCode && !options.sendLink) throw authError("CONFIGURATION", `${channel.label}(): give sendCode, sendLink or both`);
   const settings = { id, codeLength, ttlMs, profile };
   return {

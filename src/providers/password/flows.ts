@@ -14,14 +14,14 @@ import { requireSecondFactorStepUp } from "../../server/stepUp.js";
 import { deliver } from "../../server/delivery.js";
 import { DEFAULT_ARGON2ID, hashPassword, needsRehash, verifyPassword } from "./hash.js";
 import { checkNewPassword, isPlausiblePassword } from "./rules.js";
+import { resolveCodeOptions } from "../codes/codeOptions.js";
 
 
 /** The password flows for `options`. */
 export function passwordFlows(options: PasswordOptions) {
   const id = options.id ?? "password";
   const hashParams = options.hash ?? DEFAULT_ARGON2ID;
-  const codeLength = options.codeLength ?? 8;
-  const codeTtlMs = options.codeTtlMs ?? 10 * 60 * 1000;
+  const { codeLength, ttlMs: codeTtlMs } = resolveCodeOptions("Password", options);
   const profile =
     options.profile ??
     ((params: Record<string, unknown>) => (typeof params.name === "string" ? { name: params.name } : {}));
