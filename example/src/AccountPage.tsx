@@ -7,6 +7,7 @@ import { useAuthActions } from "convex-auth-kit/react";
 import { unexpectedOutcome } from "./outcomes";
 import { useSession } from "./session";
 import { EmailField, PasswordField, type EmailProps } from "./fields";
+import { ConfirmPassword, needsProof } from "./ConfirmPassword";
 import { TaskResult, useTask } from "./useTask";
 import { LinkedAccounts } from "./LinkedAccounts";
 import { Notes } from "./Notes";
@@ -598,6 +599,8 @@ function Devices() {
         </button>
       </div>
       <TaskResult status={task.status} />
+      {/* Signing out another device needs a recent proof (a stolen token cannot sign you out everywhere). */}
+      {needsProof(task.status) && <ConfirmPassword />}
     </section>
   );
 }

@@ -309,7 +309,7 @@ export function Auth<DataModel extends GenericDataModel = GenericDataModel>(conf
     refresh,
     sessionState,
     user: userHelpers(component, { audit, reauthenticateWithinMs: options.reauthenticateWithinMs }),
-    session: sessionHelpers(component, { audit }),
+    session: sessionHelpers(component, { audit, reauthenticateWithinMs: options.reauthenticateWithinMs }),
     password,
     account: accountHelpers(component, { providers: [...providers.values()], audit, reauthenticateWithinMs: options.reauthenticateWithinMs }),
     key: keyHelpers(component, config.apiKeys, { audit, reauthenticateWithinMs: options.reauthenticateWithinMs }),

@@ -12,7 +12,7 @@ import { proofValidUntil } from "../../src/server/stepUp.js";
 import { advance, dbNow, useClock } from "../harness/clock.js";
 import { expectAuthError } from "../harness/errors.js";
 import { enrollTotp } from "../harness/totp.js";
-import { as, claimsOf, makeAuthTest, password, probe, tokensOf, type AuthTest } from "../harness/auth.js";
+import { as, claimsOf, makeAuthTest, password, probe, refresh, tokensOf, type AuthTest } from "../harness/auth.js";
 import { useEnvVars } from "../harness/envVars.js";
 
 const EMAIL = "ada@example.com";
@@ -195,3 +195,31 @@ describe("the rule and its option", () => {
     }
   });
 });
+
+describe("signing out other devices (ASVS 3.3.4)", () => {
+  test("a session older than the window may not end another device's session, nor all others; its own it may", async () => {
+    useClock();
+    const t = makeAuthTest();
+    const ada = await signedUp(t);
+    const phone = tokensOf(await password.signIn(t, EMAIL, PW));
+    advance(WINDOW + MINUTE);
+    const phoneSession = claimsOf(phone.token).sessionId!;
+
+    await expectAuthError(as(t, ada.token).mutation(api.sessions.revoke, { sessionId: phoneSession }), "STEP_UP_REQUIRED");
+    await expectAuthError(as(t, ada.token).mutation(api.sessions.revokeOthers, {}), "STEP_UP_REQUIRED");
+    expect(await rows(t, "sessions")).toHaveLength(2);
+    // The phone is still signed in.
+    tokensOf(await refresh(t, phone.refreshToken));
+
+    // The password again opens the window: now the laptop may sign the phone out.
+    const again = tokensOf(await reauthenticate(t, ada.token, PW));
+    expect(await as(t, again.token).mutation(api.sessions.revokeOthers, {})).toBe(1);
+    expect((await rows(t, "sessions")).map((row) => row._id)).toEqual([claimsOf(ada.token).sessionId]);
+
+    // Signing out of its own session needs nothing.
+    advance(WINDOW + MINUTE);
+    await as(t, again.token).mutation(api.sessions.revoke, { sessionId: claimsOf(ada.token).sessionId! });
+    expect(await rows(t, "sessions")).toHaveLength(0);
+  });
+});
+

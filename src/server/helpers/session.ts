@@ -3,12 +3,19 @@ import type { ComponentApi } from "../../component/_generated/component.js";
 import { authError } from "../errors.js";
 import { signedIn } from "../identity.js";
 import { requireLiveSelf, requireLiveSession } from "../session/live.js";
+import { requireStepUp } from "../stepUp.js";
 import type { ReadCtx, WriteCtx } from "./ctx.js";
 import { auditArgs, type AuditSource } from "./audit.js";
 
 /** `auth.session.*`: the signed-in user's devices. */
-export function sessionHelpers(component: ComponentApi, options: { audit?: AuditSource } = {}) {
+export function sessionHelpers(component: ComponentApi, options: { audit?: AuditSource; reauthenticateWithinMs?: number | null } = {}) {
   const audit = () => auditArgs(options.audit);
+  /**
+   * Ending another device's session needs a recent proof (OWASP ASVS 3.3.4):
+   * a stolen access token cannot sign the owner out of their other devices.
+   */
+  const requireProof = async (ctx: WriteCtx, who: { userId: string; sessionId: string }) =>
+    await requireStepUp(ctx, component, who, options.reauthenticateWithinMs);
   type Session = NonNullable<FunctionReturnType<ComponentApi["sessions"]["get"]>>;
   return {
     /**
@@ -43,8 +50,12 @@ export function sessionHelpers(component: ComponentApi, options: { audit?: Audit
 
     /**
      * Ends one of the signed-in user's sessions (a device in their list).
-     * `NOT_FOUND` when it is not theirs or already ended. `IMPERSONATING`
-     * for an admin impersonating the user: their sessions are theirs.
+     * `NOT_FOUND` when it is not theirs or already ended. Another device's
+     * needs a recent proof in this session (`STEP_UP_REQUIRED`: a sign-in,
+     * the password again, a passkey or the second factor within
+     * `reauthenticateWithinMs`); the caller's own does not (that is signing
+     * out). `IMPERSONATING` for an admin impersonating the user: their
+     * sessions are theirs.
      */
     async revoke(ctx: WriteCtx, sessionId: string): Promise<void> {
       const who = await requireLiveSelf(ctx, component);
@@ -52,6 +63,7 @@ export function sessionHelpers(component: ComponentApi, options: { audit?: Audit
       if (session === null || session.userId !== who.userId) {
         throw authError("NOT_FOUND", "No such session");
       }
+      if (sessionId !== who.sessionId) await requireProof(ctx, who);
       await ctx.runMutation(component.sessions.revoke, { sessionId, reason: "user_revoke", ...(await audit()) });
     },
 
@@ -59,10 +71,12 @@ export function sessionHelpers(component: ComponentApi, options: { audit?: Audit
      * Ends all the signed-in user's sessions, or all but one:
      * `{ except: "current" }` keeps the caller's, `{ except: sessionId }` keeps that one.
      * Returns how many ended now (the rest of a very long list continues in the background).
-     * `IMPERSONATING` for an admin impersonating the user.
+     * Needs a recent proof in this session, as ending another device does
+     * (`STEP_UP_REQUIRED`). `IMPERSONATING` for an admin impersonating the user.
      */
     async revokeAll(ctx: WriteCtx, options: { except?: "current" | string } = {}): Promise<number> {
       const who = await requireLiveSelf(ctx, component);
+      await requireProof(ctx, who);
       const exceptSessionId = options.except === "current" ? who.sessionId : options.except;
       const { ended } = await ctx.runMutation(component.sessions.revoke, {
         userId: who.userId,
