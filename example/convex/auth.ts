@@ -97,6 +97,8 @@ function noticeText(notice: SecurityNoticeArgs): string {
       return "Your email was proven: ways to sign in added before that were removed.";
     case "recovery_codes_generated":
       return "New recovery codes were generated; the old ones no longer work.";
+    case "totp_code_replayed":
+      return "A code from your authenticator app was used a second time and refused. If that was not you, someone may know your password: change it.";
   }
 }
 

@@ -113,16 +113,23 @@ export function changedFields(data: HookEvent["data"]): string[] {
   return typeof fields === "string" && fields !== "" ? fields.split(",") : [];
 }
 
+/** Whether a `code_refused` event's `data` is a TOTP code refused as already used. */
+export function isReplayedTotp(data: HookEvent["data"]): boolean {
+  return data?.method === "totp" && data.reason === "replayed";
+}
+
 /**
- * The callback an event runs besides `onEvent`, if any: by its type, and
- * for `user_updated` `onSecurityNotice` only when the email or phone
- * changed (not for a name).
+ * The callback an event runs besides `onEvent`, if any: by its type; for
+ * `user_updated` `onSecurityNotice` only when the email or phone changed
+ * (not for a name); for `code_refused` only for a replayed TOTP code.
  */
 export function hookOfEvent(event: { type: EventType; data?: HookEvent["data"] }): HookName | undefined {
   if (event.type === "user_updated") {
     const fields = changedFields(event.data);
     return NOTICE_FIELDS.some((field) => fields.includes(field)) ? "onSecurityNotice" : undefined;
   }
+  // A TOTP code used twice: someone else may have seen it (ASVS 2.8.5). Other refusals are no notice.
+  if (event.type === "code_refused") return isReplayedTotp(event.data) ? "onSecurityNotice" : undefined;
   return HOOK_OF_EVENT[event.type];
 }
 

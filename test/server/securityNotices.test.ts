@@ -22,6 +22,7 @@ import { as, claimsOf, makeAuthTest, password, probe, tokensOf, type AuthTest } 
 import { useEnvVars } from "../harness/envVars.js";
 import { expectAuthError } from "../harness/errors.js";
 import { makeTestOf, type TestApp } from "../harness/setup.js";
+import { advance, useClock } from "../harness/clock.js";
 import { enrollTotp } from "../harness/totp.js";
 
 // Before the example's modules load (at the first call): its callbacks on.
@@ -107,6 +108,22 @@ describe("the example's onSecurityNotice", () => {
     ]);
   });
 
+  test("a TOTP code used a second time: refused, and the holder is told (ASVS 2.8.5); a wrong code is no notice", async () => {
+    useClock();
+    const t = makeAuthTest();
+    const ada = await signedUp(t);
+    const { otp } = await enrollTotp(t, ada.token);
+    advance(5 * 30_000);
+    const passwordStep = async () => ((await password.signIn(t, EMAIL, PW)) as { verifier: string }).verifier;
+    const code = otp.generate();
+    tokensOf(await t.action(api.auth.signIn, { provider: "totp", params: { code }, verifier: await passwordStep() }));
+    await expectAuthError(t.action(api.auth.signIn, { provider: "totp", params: { code }, verifier: await passwordStep() }), "INVALID_CODE");
+    const wrong = String((Number(code) + 500_000) % 1_000_000).padStart(6, "0");
+    await expectAuthError(t.action(api.auth.signIn, { provider: "totp", params: { code: wrong }, verifier: await passwordStep() }), "INVALID_CODE");
+    expect(await kinds(t)).toEqual(["factor_added", "totp_code_replayed"]);
+    expect((await notices(t))[1]!.text).toContain("used a second time");
+  });
+
   test("a passkey added and removed: a notice each", async () => {
     const t = makeAuthTest();
     const ada = await signedUp(t);
@@ -173,6 +190,19 @@ describe("securityNotices (what an event makes)", () => {
     expect(securityNotices(event("credentials_cleared", { passkeys: 2, apiKeys: 1 }), user)).toEqual([
       expect.objectContaining({ kind: "credentials_cleared", cleared: { passkeys: 2, apiKeys: 1 } }),
     ]);
+  });
+
+  test("a refused code: only a replayed TOTP code is a notice", () => {
+    expect(securityNotices(event("code_refused", { method: "totp", reason: "replayed" }), user)).toEqual([
+      expect.objectContaining({ kind: "totp_code_replayed", factor: "totp" }),
+    ]);
+    for (const data of [
+      { method: "totp", reason: "wrong" },
+      { method: "code", reason: "replayed" },
+      { method: "recovery_code", reason: "replayed" },
+    ]) {
+      expect(securityNotices(event("code_refused", data), user)).toEqual([]);
+    }
   });
 
   test("other events make none", () => {

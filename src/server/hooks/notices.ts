@@ -3,7 +3,7 @@
  * kind, and what the app needs to tell the user. Pure: the event, the user
  * after the change and, for a `user_updated`, the email and phone before.
  */
-import { changedFields, type PreviousContact } from "../../shared/hooks.js";
+import { changedFields, isReplayedTotp, type PreviousContact } from "../../shared/hooks.js";
 import type { AuthEvent, AuthUser, SecurityNoticeArgs, SecurityNoticeKind } from "./types.js";
 
 const KIND_OF_EVENT: Partial<Record<AuthEvent["type"], SecurityNoticeKind>> = {
@@ -59,6 +59,7 @@ export function securityNotices(event: AuthEvent, user: AuthUser, previous?: Pre
     if (fields.includes("phone")) notices.push({ kind: "phone_changed", ...base, ...optional("previousPhone", previous?.phone) });
     return notices;
   }
+  if (event.type === "code_refused") return isReplayedTotp(event.data) ? [{ kind: "totp_code_replayed", ...base, factor: "totp" }] : [];
   const kind = KIND_OF_EVENT[event.type];
   if (kind === undefined) return [];
   if (kind === "factor_added" || kind === "factor_removed") return [{ kind, ...base, ...optional("factor", factorOf(event)) }];

@@ -90,7 +90,8 @@ export type SecurityNoticeKind =
   | "factor_added"
   | "factor_removed"
   | "credentials_cleared"
-  | "recovery_codes_generated";
+  | "recovery_codes_generated"
+  | "totp_code_replayed";
 
 /**
  * What `onSecurityNotice` gets: a change to how the user signs in, which
@@ -156,7 +157,8 @@ export type AuthCallbacks<DataModel extends GenericDataModel = GenericDataModel>
   /**
    * After a change the user should be told of: a password changed or reset,
    * the email or phone changed, a factor added or removed (TOTP, passkey, a
-   * linked account), credentials cleared, recovery codes generated. A
+   * linked account), credentials cleared, recovery codes generated, a TOTP
+   * code used a second time (someone else may have seen it). A
    * sign-in from a new device is `afterSignIn`'s (the app decides what is
    * new to it).
    */
