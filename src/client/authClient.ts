@@ -24,13 +24,17 @@
  * storage with its verifier (`pendingStep()`), which every `signIn` without
  * a verifier of its own sends, so the UI never handles a verifier.
  */
-import { msLeft, refreshAheadOf, sessionIdOf } from "./jwt.js";
-import { crossTabLock, sleep, type Lock } from "./lock.js";
+import { msLeft, refreshDue, sessionIdOf } from "./jwt.js";
+import { crossTabLock, type Lock } from "./lock.js";
 import type { AuthTransport, PendingStep, SignInOutcome, Tokens } from "./protocol.js";
 import { memoryStorage, type TokenStorage } from "./storage.js";
 
 /** The sign-in code (`steps.ts`), fetched when needed (also by the React binding): one place names its chunk. */
 export const loadSteps = () => import("./steps.js");
+
+/** The functions of `steps.ts` that `AuthClient` methods hand their arguments to (after the core). */
+type StepName = "signIn" | "impersonate" | "finishRedirect" | "confirmRedirect";
+type StepArgs<Name extends StepName> = Parameters<Awaited<ReturnType<typeof loadSteps>>[Name]> extends [Core, ...infer Rest] ? Rest : never;
 
 /** Where the client stands. */
 export type AuthState = { status: "loading" | "signedIn" | "signedOut"; token: string | null };
@@ -65,7 +69,8 @@ export type AuthClientOptions = {
   /**
    * `"convex-dev-auth"`: on load, a refresh token @convex-dev/auth's React
    * client left in `storage` (under this `namespace`) is exchanged once for
-   * one of our sessions and its keys removed (`migrate.ts`, loaded only then).
+   * one of our sessions and its keys removed (`migrate.ts`, fetched on each
+   * load with this option, before the stored tokens are read).
    */
   migrateFrom?: "convex-dev-auth";
 };
@@ -106,89 +111,26 @@ export type Core = {
   replacing?: Promise<unknown>;
 };
 
+/**
+ * The client. Its state lives in the constructor, as plain variables that
+ * the methods (assigned there too) close over: a minified bundle names them
+ * in a letter each, where private fields keep their names.
+ */
 export class AuthClient {
+  /** Where the client stands; {@link subscribe}'s listeners hear when it changes. */
   state: AuthState = { status: "loading", token: null };
-  #tokens?: Tokens | null;
-  #inflight?: Promise<string | null> | null;
-  #listeners = new Set<() => void>();
-  readonly #storage: TokenStorage;
-  readonly #lock: Lock;
-  readonly #key: string;
-  #unsubscribe?: () => void;
-  #ready: Promise<void>;
-  #retryTimer?: ReturnType<typeof setTimeout>;
-  /** Ends the wait between refresh attempts early: back online, or another tab stored tokens. */
-  #wake = (): void => {};
-  /**
-   * The sign-in code, once `finishRedirect` has loaded it: a link waits for
-   * confirmation only after that, so `confirmRedirect`/`cancelRedirect` find it here.
-   */
-  #redirects?: typeof import("./steps.js");
-  /** The pending step as stored (raw JSON) and as shown, kept in step so `pendingStep()` is stable. */
-  #stepRaw: string | null = null;
-  #step: PendingStep | null = null;
-  /** Token writes and `sessionEnded` checks, one at a time: each sees what the one before wrote. */
-  #queue: Promise<unknown> = Promise.resolve();
-  /** Sessions reported ended here: tokens for them (a refresh that was in flight) are not taken back. */
-  readonly #ended = new Set<string>();
-  readonly #options: AuthClientOptions;
-  readonly #core: Core;
-
-  constructor(options: AuthClientOptions) {
-    this.#options = options;
-    const storage = (this.#storage = options.storage ?? memoryStorage());
-    this.#lock = options.lock ?? crossTabLock(storage);
-    const key = (this.#key = `convexAuth:${options.namespace}`);
-    this.#core = {
-      options,
-      storage,
-      key,
-      client: this,
-      msLeft,
-      save: this.#save,
-      refreshToken: () => this.#tokens?.refreshToken,
-      readStep: this.#readStep,
-      setStep: this.#setStep,
-      notify: this.#notify,
-      lock: this.#lock,
-    };
-    this.#ready = options.migrateFrom ? this.#migrate().then(() => this.#load()) : this.#load();
-    void this.#readStep();
-    const online = () => this.#wake();
-    globalThis.addEventListener?.("online", online);
-    const unsubscribe = storage.subscribe?.((changed) => {
-      if (changed === null || changed === `${key}:tokens`) void this.#load().then(online);
-      if (changed === null || changed === `${key}:step`) void this.#readStep();
-    });
-    this.#unsubscribe = () => {
-      unsubscribe?.();
-      globalThis.removeEventListener?.("online", online);
-    };
-  }
 
   /** Calls `listener` on every state change; returns the unsubscriber. */
-  subscribe = (listener: () => void): (() => void) => {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
-  };
+  declare subscribe: (listener: () => void) => () => void;
 
   /** Stops watching storage and pending retries. */
-  stop(): void {
-    this.#unsubscribe?.();
-    clearTimeout(this.#retryTimer);
-  }
+  declare stop: () => void;
 
   /**
    * The access token for Convex (`ConvexReactClient.setAuth`'s fetcher):
    * the current one, or a refreshed one when asked or close to expiry.
    */
-  fetchAccessToken = async ({ forceRefreshToken }: { forceRefreshToken: boolean }): Promise<string | null> => {
-    await this.#ready;
-    const tokens = this.#tokens;
-    if (!tokens) return null;
-    if (!forceRefreshToken && !this.#expiresSoon(tokens.token)) return tokens.token;
-    return await this.#refresh(tokens);
-  };
+  declare fetchAccessToken: (args: { forceRefreshToken: boolean }) => Promise<string | null>;
 
   /**
    * Signs in with `provider`, running any browser step (WebAuthn ceremony,
@@ -197,9 +139,7 @@ export class AuthClient {
    * `secondFactorRequired`, `signIn("totp", { code })` finishes the sign-in;
    * after `totpSetup`, `signIn("totp", { flow: "confirm", code })`.
    */
-  signIn(provider: string | undefined, params?: Record<string, unknown>, verifier?: string): Promise<SignInOutcome> {
-    return loadSteps().then((steps) => steps.signIn(this.#core, provider, params, verifier));
-  }
+  declare signIn: (provider: string | undefined, params?: Record<string, unknown>, verifier?: string) => Promise<SignInOutcome>;
 
   /**
    * The sign-in step waiting for the user, or `null`: a second factor (one
@@ -209,9 +149,7 @@ export class AuthClient {
    * `signIn` signs in or starts another step, on {@link signOut} and
    * {@link cancelSignIn}, and when the server answers `NOT_FOUND` (expired).
    */
-  pendingStep(): PendingStep | null {
-    return this.#step;
-  }
+  declare pendingStep: () => PendingStep | null;
 
   /**
    * An admin starts impersonating `userId` (`signIn("impersonate")` with
@@ -220,52 +158,33 @@ export class AuthClient {
    * and brings the admin's own session back. Needs
    * `Auth({ admin: { impersonation } })` on the server.
    */
-  impersonate(userId: string | null): Promise<SignInOutcome> {
-    return loadSteps().then((steps) => steps.impersonate(this.#core, userId));
-  }
+  declare impersonate: (userId: string | null) => Promise<SignInOutcome>;
 
   /** Drops any sign-in waiting for the user: the pending step and a link waiting for confirmation. */
-  async cancelSignIn(): Promise<void> {
-    this.cancelRedirect();
-    await this.#setStep(null);
-  }
+  declare cancelSignIn: () => Promise<void>;
 
   /**
    * Finishes a redirect sign-in (an OAuth return, a magic link) with the
    * `code` it brought back. A link opened in a browser that did not ask for
    * it resolves to `confirmationRequired`: see {@link confirmRedirect}.
    */
-  finishRedirect(code: string): Promise<SignInOutcome> {
-    return loadSteps().then((steps) => (this.#redirects = steps).finishRedirect(this.#core, code));
-  }
+  declare finishRedirect: (code: string) => Promise<SignInOutcome>;
 
   /** The sign-in link waiting for the person's confirmation, if any: the account it signs in to. */
-  pendingConfirmation(): { account: string } | null {
-    return this.#core.confirmation?.shown ?? null;
-  }
+  declare pendingConfirmation: () => { account: string } | null;
 
-  /** Signs in with the link waiting for confirmation (the person agreed to its account). */
-  async confirmRedirect(): Promise<SignInOutcome> {
-    return this.#redirects?.confirmRedirect(this.#core) ?? { status: "failed" };
-  }
+  /**
+   * Signs in with the link waiting for confirmation (the person agreed to its
+   * account); `failed` without one. (Only `finishRedirect`, which has loaded
+   * the sign-in code, leaves a link waiting.)
+   */
+  declare confirmRedirect: () => Promise<SignInOutcome>;
 
   /** Drops the link waiting for confirmation. */
-  cancelRedirect(): void {
-    this.#redirects?.cancelRedirect(this.#core);
-  }
+  declare cancelRedirect: () => void;
 
   /** Ends the session on the server (best effort) and here, and in other tabs. */
-  async signOut(): Promise<void> {
-    const token = this.#tokens?.token;
-    try {
-      if (token) await this.#options.transport.signOut(token);
-    } catch {
-      // Offline: the session ends on the server when it expires.
-    } finally {
-      await this.#setStep(null);
-      await this.#save(null);
-    }
-  }
+  declare signOut: () => Promise<void>;
 
   /**
    * The server reports `sessionId` ended (revoked, signed out elsewhere,
@@ -281,178 +200,245 @@ export class AuthClient {
    * the report can arrive first): the report waits for it (at most 15 s),
    * then decides. Resolves to whether it signed out.
    */
-  async sessionEnded(sessionId: string): Promise<boolean> {
-    await this.#core.replacing;
-    // Queued behind any sign-in or refresh being written, which decides first.
-    return this.#run(async () => {
-      await this.#ready;
-      // Another tab may have signed in again since we last loaded: storage decides.
-      const stored = await this.#read();
-      if (sessionIdOf(this.#tokens?.token) !== sessionId) return false;
-      if (stored && sessionIdOf(stored.token) !== sessionId) {
-        await this.#apply(stored);
-        return false;
+  declare sessionEnded: (sessionId: string) => Promise<boolean>;
+
+  constructor(options: AuthClientOptions) {
+    const client = this;
+    const storage = options.storage ?? memoryStorage();
+    const lock = options.lock ?? crossTabLock(storage);
+    const key = `convexAuth:${options.namespace}`;
+    let tokens: Tokens | null | undefined;
+    let inflight: Promise<string | null> | null | undefined;
+    const listeners = new Set<() => void>();
+    let retryTimer: ReturnType<typeof setTimeout> | undefined;
+    /** Ends the wait between refresh attempts early: back online, or another tab stored tokens. */
+    let wake = (): void => {};
+    /** The pending step as stored (raw JSON) and as shown, kept in step so `pendingStep()` is stable. */
+    let stepRaw: string | null = null;
+    let step: PendingStep | null = null;
+    /** Token writes and `sessionEnded` checks, one at a time: each sees what the one before wrote. */
+    let queue: Promise<unknown> = Promise.resolve();
+    /** Sessions reported ended here: tokens for them (a refresh that was in flight) are not taken back. */
+    const ended = new Set<string>();
+
+    const notify = (): void => {
+      for (const listener of [...listeners]) listener();
+    };
+
+    /** Shows the stored step `raw` without its verifier (a new object only when it changed); returns it parsed. */
+    const showStep = (raw: string | null = null): StoredStep | null => {
+      let parsed = parseJSON(raw) as StoredStep | null;
+      // Anything unreadable is no step.
+      if (typeof parsed?.verifier !== "string") parsed = null;
+      if (raw !== stepRaw) {
+        stepRaw = raw;
+        const { verifier: _, ...shown } = parsed ?? {};
+        step = parsed && (shown as PendingStep);
+        notify();
       }
-      this.#ended.add(sessionId);
-      clearTimeout(this.#retryTimer);
-      await this.#write(null);
-      return true;
-    });
-  }
+      return parsed;
+    };
 
-  /** `migrateFrom`: exchanges @convex-dev/auth's stored refresh token, if there is one (its chunk loads only then). */
-  async #migrate(): Promise<void> {
-    const key = `__convexAuthRefreshToken_${this.#options.namespace.replace(/[^a-zA-Z0-9]/g, "")}`;
-    try {
-      if (await this.#storage.getItem(key)) await (await import("./migrate.js")).migrateFromConvexAuth(this.#core, key);
-    } catch {
-      // Whatever is stored of ours is loaded next; the legacy token waits for the next load.
-    }
-  }
+    /** The stored step (read afresh: another tab may have changed it), also shown. */
+    const readStep = async (): Promise<StoredStep | null> => showStep(await storage.getItem(`${key}:step`));
 
-  #notify = (): void => {
-    for (const listener of [...this.#listeners]) listener();
-  };
+    /** Keeps the step `raw` (`JSON.stringify`'d), or none, in storage, where a reload and other tabs find it. */
+    const setStep = async (raw: string | null): Promise<void> => {
+      await (raw ? storage.setItem(`${key}:step`, raw) : storage.removeItem(`${key}:step`));
+      showStep(raw);
+    };
 
-  /** The stored step (read afresh: another tab may have changed it), also shown. */
-  #readStep = async (): Promise<StoredStep | null> => this.#showStep(await this.#storage.getItem(`${this.#key}:step`));
+    const read = async (): Promise<Tokens | null> => parseJSON(await storage.getItem(`${key}:tokens`));
 
-  /** Keeps the step `raw` (`JSON.stringify`'d), or none, in storage, where a reload and other tabs find it. */
-  #setStep = async (raw: string | null): Promise<void> => {
-    await (raw ? this.#storage.setItem(`${this.#key}:step`, raw) : this.#storage.removeItem(`${this.#key}:step`));
-    this.#showStep(raw);
-  };
+    /** `t`, unless they belong to a session reported ended here. */
+    const live = (t: Tokens | null): Tokens | null => (ended.has(sessionIdOf(t?.token)!) ? null : t);
 
-  /** Shows the stored step `raw` without its verifier (a new object only when it changed); returns it parsed. */
-  #showStep(raw: string | null = null): StoredStep | null {
-    const step = parseStep(raw);
-    if (raw !== this.#stepRaw) {
-      this.#stepRaw = raw;
-      const { verifier: _, ...shown } = step ?? {};
-      this.#step = step && (shown as PendingStep);
-      this.#notify();
-    }
-    return step;
-  }
-
-  #expiresSoon(token: string): boolean {
-    return msLeft(token) < (this.#options.refreshAheadMs ?? refreshAheadOf(token));
-  }
-
-  /**
-   * One refresh at a time in this tab, each attempt under the cross-tab
-   * lock; the wait between attempts is outside it, so an offline tab never
-   * holds up the others.
-   */
-  #refresh(seen: Tokens): Promise<string | null> {
-    this.#inflight ??= (async () => {
-      let delay = this.#options.retryMs ?? 1000;
-      for (;;) {
-        const attempt = await this.#lock(`${this.#key}:refresh`, () => this.#exchange(seen));
-        if (!("retry" in attempt)) return attempt.token;
-        await Promise.race([sleep(delay), new Promise<void>((wake) => (this.#wake = wake))]);
-        delay = Math.min(delay * 2, this.#options.maxRetryMs ?? 30_000);
-        seen = attempt.retry;
+    const apply = async (t: Tokens | null): Promise<void> => {
+      tokens = t = live(t);
+      const status = t ? "signedIn" : "signedOut";
+      const token = t?.token ?? null;
+      if (status !== client.state.status || token !== client.state.token) {
+        client.state = { status, token };
+        // Signed out: a sign-in may follow, so fetch its steps now (from the
+        // deployment this page came from, not a later one).
+        if (!t) loadSteps().catch(() => undefined);
+        notify();
       }
-    })().finally(() => {
-      this.#inflight = null;
-    });
-    return this.#inflight;
-  }
+    };
 
-  /** One attempt: the token to use, or (offline, with an expired token) what to retry with. */
-  async #exchange(seen: Tokens): Promise<{ token: string | null } | { retry: Tokens }> {
-    const stored = await this.#read();
-    if (!stored) {
-      await this.#apply(null);
-      return { token: null };
-    }
-    if (stored.refreshToken !== seen.refreshToken && !this.#expiresSoon(stored.token)) {
-      // Another tab refreshed while we waited for the lock.
-      await this.#apply(stored);
-      return { token: stored.token };
-    }
-    try {
-      const result = await Promise.race([
-        this.#options.transport.signIn({ refreshToken: stored.refreshToken }),
-        sleep(this.#options.refreshTimeoutMs ?? 8000) as Promise<undefined>,
-      ]);
-      // Never leaves this method: the catch below takes it as a failed attempt.
-      if (!result) throw new Error("refresh timed out");
-      const tokens = await this.#run(async () => {
-        // Another tab stored tokens while the request was out (its lock may
-        // have expired): theirs are newer than this answer, which is dropped.
-        const now = await this.#read();
-        if (now?.refreshToken !== stored.refreshToken) {
-          await this.#apply(now);
-          return this.#tokens;
+    const load = async (): Promise<void> => apply(await read());
+
+    /** Runs `task` after the queued ones. */
+    const run = <T>(task: () => Promise<T>): Promise<T> => {
+      const done = queue.then(task);
+      queue = done.catch(() => undefined);
+      return done;
+    };
+
+    /** Writes the tokens (or their absence) to storage, where other tabs see them; returns what it kept. */
+    const write = async (t: Tokens | null): Promise<Tokens | null> => {
+      t = live(t);
+      if (t) await storage.setItem(`${key}:tokens`, JSON.stringify(t));
+      else await storage.removeItem(`${key}:tokens`);
+      await apply(t);
+      return t;
+    };
+
+    /** `write`, in turn with the other token writes. */
+    const save = (t: Tokens | null): Promise<Tokens | null> => run(() => write(t));
+
+    const retryMs = options.retryMs ?? 1000;
+
+    /**
+     * One attempt: the token to use (a string, or `null` signed out), or
+     * (offline, with an expired token) the tokens to retry with.
+     */
+    const exchange = async (seen: Tokens): Promise<string | null | Tokens> => {
+      const stored = await read();
+      if (!stored || (stored.refreshToken !== seen.refreshToken && !refreshDue(stored.token, options.refreshAheadMs))) {
+        // Signed out, or another tab refreshed while we waited for the lock.
+        await apply(stored);
+        return stored?.token ?? null;
+      }
+      try {
+        const result = await Promise.race([
+          options.transport.signIn({ refreshToken: stored.refreshToken }),
+          // No answer in time: the catch below takes it as a failed attempt (the rejection never leaves here).
+          new Promise<never>((_, reject) => setTimeout(reject, options.refreshTimeoutMs ?? 8000)),
+        ]);
+        const kept = await run(async () => {
+          // Another tab stored tokens while the request was out (its lock may
+          // have expired): theirs are newer than this answer, which is dropped.
+          const now = await read();
+          if (now?.refreshToken !== stored.refreshToken) {
+            await apply(now);
+            return tokens;
+          }
+          return await write("tokens" in result ? result.tokens : null);
+        });
+        return kept?.token ?? null;
+      } catch {
+        // Transient: keep the tokens. While the access token still works,
+        // hand it out and retry in the background; once it has expired,
+        // keep the caller waiting until a retry gets through.
+        if (msLeft(stored.token) > 0) {
+          clearTimeout(retryTimer);
+          retryTimer = setTimeout(() => {
+            if (tokens?.refreshToken === stored.refreshToken) void refresh(stored).catch(() => undefined);
+          }, retryMs);
+          return stored.token;
         }
-        return await this.#write("tokens" in result ? result.tokens : null);
-      });
-      return { token: tokens?.token ?? null };
-    } catch {
-      // Transient: keep the tokens. While the access token still works,
-      // hand it out and retry in the background; once it has expired,
-      // keep the caller waiting until a retry gets through.
-      if (msLeft(stored.token) > 0) {
-        this.#retryLater(stored, this.#options.retryMs ?? 1000);
-        return { token: stored.token };
+        return stored;
       }
-      return { retry: stored };
-    }
-  }
+    };
 
-  #retryLater(seen: Tokens, delay: number): void {
-    clearTimeout(this.#retryTimer);
-    this.#retryTimer = setTimeout(() => {
-      if (this.#tokens?.refreshToken === seen.refreshToken) {
-        void this.#refresh(seen).catch(() => undefined);
+    /**
+     * One refresh at a time in this tab, each attempt under the cross-tab
+     * lock; the wait between attempts is outside it, so an offline tab never
+     * holds up the others.
+     */
+    const refresh = (seen: Tokens): Promise<string | null> =>
+      (inflight ??= (async () => {
+        let delay = retryMs;
+        for (;;) {
+          const attempt = await lock(`${key}:refresh`, () => exchange(seen));
+          if (typeof attempt !== "object" || !attempt) return attempt;
+          await new Promise<void>((resolve) => {
+            wake = resolve;
+            setTimeout(resolve, delay);
+          });
+          delay = Math.min(delay * 2, options.maxRetryMs ?? 30_000);
+          seen = attempt;
+        }
+      })().finally(() => {
+        inflight = null;
+      }));
+
+    const core: Core = { options, storage, key, client, msLeft, save, refreshToken: () => tokens?.refreshToken, readStep, setStep, notify, lock };
+
+    const ready = options.migrateFrom
+      ? // Whatever goes wrong, what is stored of ours is loaded next; a legacy token waits for the next load.
+        import("./migrate.js")
+          .then((module) => module.migrateFromConvexAuth(core))
+          .catch(() => undefined)
+          .then(load)
+      : load();
+    void readStep();
+    const online = () => wake();
+    globalThis.addEventListener?.("online", online);
+    const unsubscribe = storage.subscribe?.((changed) => {
+      if (changed === null || changed === `${key}:tokens`) void load().then(online);
+      if (changed === null || changed === `${key}:step`) void readStep();
+    });
+
+    /** A method that calls `steps.ts`'s function `name` with the core and its own arguments. */
+    const later =
+      <Name extends StepName>(name: Name) =>
+      (...args: StepArgs<Name>) =>
+        loadSteps().then((steps) => (steps[name] as unknown as (core: Core, ...rest: StepArgs<Name>) => Promise<SignInOutcome>)(core, ...args));
+    const cancelRedirect = (): void => {
+      if (core.confirmation) {
+        core.confirmation = null;
+        notify();
       }
-    }, delay);
-  }
+    };
 
-  async #read(): Promise<Tokens | null> {
-    return parseJSON(await this.#storage.getItem(`${this.#key}:tokens`));
-  }
-
-  async #load(): Promise<void> {
-    await this.#apply(await this.#read());
-  }
-
-  /** Runs `task` after the queued ones. */
-  #run<T>(task: () => Promise<T>): Promise<T> {
-    const done = this.#queue.then(task);
-    this.#queue = done.catch(() => undefined);
-    return done;
-  }
-
-  /** Writes the tokens (or their absence) to storage, where other tabs see them; returns what it kept. */
-  #save = (tokens: Tokens | null): Promise<Tokens | null> => this.#run(() => this.#write(tokens));
-
-  async #write(tokens: Tokens | null): Promise<Tokens | null> {
-    tokens = this.#live(tokens);
-    if (tokens) await this.#storage.setItem(`${this.#key}:tokens`, JSON.stringify(tokens));
-    else await this.#storage.removeItem(`${this.#key}:tokens`);
-    await this.#apply(tokens);
-    return tokens;
-  }
-
-  /** `tokens`, unless they belong to a session reported ended here. */
-  #live(tokens: Tokens | null): Tokens | null {
-    return this.#ended.has(sessionIdOf(tokens?.token)!) ? null : tokens;
-  }
-
-  async #apply(tokens: Tokens | null): Promise<void> {
-    this.#tokens = tokens = this.#live(tokens);
-    const status = tokens ? "signedIn" : "signedOut";
-    const token = tokens?.token ?? null;
-    if (status !== this.state.status || token !== this.state.token) {
-      this.state = { status, token };
-      // Signed out: a sign-in may follow, so fetch its steps now (from the
-      // deployment this page came from, not a later one).
-      if (!tokens) loadSteps().catch(() => undefined);
-      this.#notify();
-    }
+    Object.assign(this, {
+      subscribe: (listener) => {
+        listeners.add(listener);
+        return () => listeners.delete(listener);
+      },
+      stop() {
+        unsubscribe?.();
+        globalThis.removeEventListener?.("online", online);
+        clearTimeout(retryTimer);
+      },
+      fetchAccessToken: async ({ forceRefreshToken }) => {
+        await ready;
+        const current = tokens;
+        if (!current) return null;
+        if (!forceRefreshToken && !refreshDue(current.token, options.refreshAheadMs)) return current.token;
+        return await refresh(current);
+      },
+      signIn: later("signIn"),
+      pendingStep: () => step,
+      impersonate: later("impersonate"),
+      async cancelSignIn() {
+        cancelRedirect();
+        await setStep(null);
+      },
+      finishRedirect: later("finishRedirect"),
+      pendingConfirmation: () => core.confirmation?.shown ?? null,
+      confirmRedirect: later("confirmRedirect"),
+      cancelRedirect,
+      async signOut() {
+        try {
+          if (tokens) await options.transport.signOut(tokens.token);
+        } catch {
+          // Offline: the session ends on the server when it expires.
+        }
+        await setStep(null);
+        await save(null);
+      },
+      async sessionEnded(sessionId) {
+        await core.replacing;
+        // Queued behind any sign-in or refresh being written, which decides first.
+        return run(async () => {
+          await ready;
+          // Another tab may have signed in again since we last loaded: storage decides.
+          const stored = await read();
+          if (sessionIdOf(tokens?.token) !== sessionId) return false;
+          if (stored && sessionIdOf(stored.token) !== sessionId) {
+            await apply(stored);
+            return false;
+          }
+          ended.add(sessionId);
+          clearTimeout(retryTimer);
+          await write(null);
+          return true;
+        });
+      },
+    } satisfies Omit<AuthClient, "state">);
   }
 }
 
@@ -463,10 +449,4 @@ function parseJSON(raw: string | null | undefined) {
   } catch {
     return null;
   }
-}
-
-/** A stored step, or `null` for none (or anything unreadable). */
-function parseStep(raw: string | null): StoredStep | null {
-  const step = parseJSON(raw) as StoredStep | null;
-  return typeof step?.verifier === "string" ? step : null;
 }

@@ -18,14 +18,15 @@ export function msLeft(token: string): number {
 }
 
 /**
- * How long before a JWT's `exp` to refresh it: a quarter of its lifetime
- * (`exp - iat`), at most 60 s, so a token of 15 s is refreshed with about 4 s
- * left and a tab can still adopt another tab's fresh token. Does not verify.
+ * Whether a JWT is due for a refresh: less than `aheadMs` left before its
+ * `exp`, by default a quarter of its lifetime (`exp - iat`), at most 60 s,
+ * so a token of 15 s is refreshed with about 4 s left and a tab can still
+ * adopt another tab's fresh token. Does not verify.
  */
-export function refreshAheadOf(token: string): number {
+export function refreshDue(token: string, aheadMs?: number): boolean {
   const claims = claimsOf(token);
   const lifetime = typeof claims?.exp === "number" && typeof claims.iat === "number" ? (claims.exp - claims.iat) * 1000 : 0;
-  return lifetime > 0 ? Math.min(60_000, lifetime / 4) : 60_000;
+  return msLeft(token) < (aheadMs ?? (lifetime > 0 ? Math.min(60_000, lifetime / 4) : 60_000));
 }
 
 /** The session id of our access token (`sub` = `userId|sessionId`), or `null`. Does not verify. */

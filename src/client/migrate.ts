@@ -6,7 +6,8 @@
  * under the refresh lock (so of two tabs loading at once one exchanges),
  * the token is exchanged once for a session of ours (the server's
  * `exchange` mutation, migrateFromConvexAuth), our tokens are kept,
- * and the library's keys are removed. Loaded only when such a token is there.
+ * and the library's keys are removed. Loaded on each load of a client with
+ * `migrateFrom` (and only then), before it reads its tokens.
  *
  * A refusal (a token that no longer works, a banned user) removes the keys
  * too: the person signs in again. A network failure keeps them for the
@@ -18,10 +19,13 @@ import type { Core } from "./authClient.js";
 /** What @convex-dev/auth's React client stored, besides the refresh token. */
 const OTHER_KEYS = ["__convexAuthJWT", "__convexAuthOAuthVerifier", "__convexAuthServerStateFetchTime"];
 
-/** Exchanges @convex-dev/auth's refresh token stored under `refreshKey`, if still there, and removes its keys. */
-export async function migrateFromConvexAuth(core: Core, refreshKey: string): Promise<void> {
+/** Exchanges @convex-dev/auth's refresh token stored for `core`'s namespace, if there is one, and removes its keys. */
+export async function migrateFromConvexAuth(core: Core): Promise<void> {
   const { storage, options } = core;
-  const suffix = refreshKey.slice("__convexAuthRefreshToken".length);
+  const suffix = `_${options.namespace.replace(/[^a-zA-Z0-9]/g, "")}`;
+  const refreshKey = `__convexAuthRefreshToken${suffix}`;
+  // Nothing to move (most loads): no lock.
+  if (!(await storage.getItem(refreshKey))) return;
   await core.lock(`${core.key}:refresh`, async () => {
     const legacy = await storage.getItem(refreshKey);
     // Another tab did it while we waited for the lock.

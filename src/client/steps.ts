@@ -61,7 +61,9 @@ export async function impersonate(core: Core, userId: string | null): Promise<Si
 
 /**
  * Finishes a sign-in from the URL (the React provider calls it when the URL
- * has one): removes `?code=` and `?authError=` from it, then reports
+ * has one), unless `should` (its `shouldHandleCode`: a boolean, default
+ * true, or a function asked now) says not to: removes `?code=` and
+ * `?authError=` from it, then reports
  * `?authError=CODE` (a failed OAuth callback) to `onError` as a
  * `ConvexError({ code })`, or finishes the sign-in with `?code=` (an OAuth
  * return, a magic link) and hands its outcome to `onResult` (a failure to
@@ -70,10 +72,12 @@ export async function impersonate(core: Core, userId: string | null): Promise<Si
  */
 export function finishFromURL(
   auth: AuthClient,
+  should: boolean | (() => boolean) | undefined,
   replaceURL: ((url: string) => void) | undefined,
   onError: (error: unknown) => void,
   onResult?: (outcome: SignInOutcome) => void,
 ): void {
+  if (!(typeof should === "function" ? should() : should !== false)) return;
   const url = new URL(window.location.href);
   const code = url.searchParams.get("code");
   const failed = url.searchParams.get("authError");
@@ -102,16 +106,8 @@ export async function finishRedirect(core: Core, code: string): Promise<SignInOu
 export async function confirmRedirect(core: Core): Promise<SignInOutcome> {
   const pending = core.confirmation;
   if (!pending) return { status: "failed" };
-  cancelRedirect(core);
+  core.client.cancelRedirect();
   return await signIn(core, undefined, { code: pending.code, confirm: true }, pending.verifier);
-}
-
-/** `AuthClient.cancelRedirect`: drops the link waiting for confirmation. */
-export function cancelRedirect(core: Core): void {
-  if (core.confirmation) {
-    core.confirmation = null;
-    core.notify();
-  }
 }
 
 function send(

@@ -20,25 +20,25 @@ export interface TokenStorage {
  * none (then `AuthClient` keeps tokens in memory).
  */
 export function browserStorage(): TokenStorage | undefined {
-  let store: Storage;
   try {
-    store = window.localStorage;
-    if (!store) return;
-  } catch {
-    return;
-  }
-  return {
-    getItem: (key) => store.getItem(key),
-    setItem: (key, value) => store.setItem(key, value),
-    removeItem: (key) => store.removeItem(key),
-    subscribe(listener) {
-      const onStorage = (event: StorageEvent) => {
-        if (event.storageArea === store || event.storageArea === null) listener(event.key);
+    const store = window.localStorage;
+    if (store) {
+      return {
+        getItem: (key) => store.getItem(key),
+        setItem: (key, value) => store.setItem(key, value),
+        removeItem: (key) => store.removeItem(key),
+        subscribe(listener) {
+          const onStorage = (event: StorageEvent) => {
+            if (event.storageArea === store || event.storageArea === null) listener(event.key);
+          };
+          window.addEventListener("storage", onStorage);
+          return () => window.removeEventListener("storage", onStorage);
+        },
       };
-      window.addEventListener("storage", onStorage);
-      return () => window.removeEventListener("storage", onStorage);
-    },
-  };
+    }
+  } catch {
+    // No page, or storage refused (a privacy setting): none.
+  }
 }
 
 /**

@@ -5,14 +5,15 @@
 import type { Lock } from "./lock.js";
 import type { TokenStorage } from "./storage.js";
 
-// Not shared with lock.ts, so that this chunk stands alone.
+/** Resolves after `ms`. */
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * A lock kept in `storage`: an owner id with an expiry, re-checked after
- * writing. Best effort: the server's refresh reuse window covers a rare race.
+ * A lock kept in `storage`: an owner id with an expiry (`ttlMs` from taking
+ * it, 10 s by default), re-checked after writing. Best effort: the server's
+ * refresh reuse window covers a rare race.
  */
-export function storageLock(storage: TokenStorage, ttlMs: number): Lock {
+export function storageLock(storage: TokenStorage, ttlMs = 10_000): Lock {
   return async (name, task) => {
     const key = `${name}:lock`;
     const me = Math.random().toString(36).slice(2);

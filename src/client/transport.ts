@@ -1,9 +1,14 @@
 import { ConvexHttpClient } from "convex/browser";
-import { makeFunctionReference } from "convex/server";
+import type { DefaultFunctionArgs, FunctionReference, FunctionType } from "convex/server";
 import type { AuthTransport, SignInArgs, SignInResult } from "./protocol.js";
 
-/** For the React binding, so that the bundle imports `convex/server` once. */
-export { makeFunctionReference };
+/**
+ * An app's public function, by its name: Convex's clients take the name
+ * itself where they take a reference (their `getFunctionName` passes a
+ * string through), so the bundle needs nothing of `convex/server` at run
+ * time. `name as unknown as Named<...>` (a cast, no code).
+ */
+export type Named<Type extends FunctionType, Args extends DefaultFunctionArgs, Result> = FunctionReference<Type, "public", Args, Result>;
 
 /**
  * Names of the app's public auth functions, as `convex/auth.ts` exports them
@@ -27,30 +32,25 @@ export type AuthActionNames = {
  * for itself.
  */
 export function convexTransport(url: string, names: AuthActionNames = {}): AuthTransport {
-  const signIn = makeFunctionReference<"action", SignInArgs, SignInResult>(names.signIn ?? "auth:signIn");
-  const signOut = makeFunctionReference<"action", Record<string, never>, null>(names.signOut ?? "auth:signOut");
-  const refresh = makeFunctionReference<"mutation", { refreshToken: string }, SignInResult>(names.refresh ?? "auth:refresh");
   /** Set once the server turned out to have no `refresh` mutation. */
   let noRefresh: unknown;
-  const client = (token?: string) => {
-    const http = new ConvexHttpClient(url);
-    if (token) http.setAuth(token);
-    return http;
-  };
+  const client = (token?: string) => new ConvexHttpClient(url, { auth: token });
+  const signIn = (args: SignInArgs, token?: string) =>
+    client(token).action((names.signIn ?? "auth:signIn") as unknown as Named<"action", SignInArgs, SignInResult>, args);
+  /** A mutation of `{ refreshToken }` (`refresh`, `exchange`), called signed out. */
+  const withRefreshToken = (name: string, refreshToken: string) =>
+    client().mutation(name as unknown as Named<"mutation", { refreshToken: string }, SignInResult>, { refreshToken });
   return {
     signIn: (args, token) =>
       args.refreshToken && !noRefresh
         ? // A server without the mutation is refreshed through signIn; any other failure is the caller's to retry.
-          client()
-            .mutation(refresh, { refreshToken: args.refreshToken })
-            .catch((error) => (/find public/.test(error) ? (noRefresh = client().action(signIn, args)) : Promise.reject(error)))
-        : client(token).action(signIn, args),
+          withRefreshToken(names.refresh ?? "auth:refresh", args.refreshToken).catch((error) =>
+            /find public/.test(error) ? (noRefresh = signIn(args)) : Promise.reject(error),
+          )
+        : signIn(args, token),
     async signOut(token) {
-      await client(token).action(signOut, {});
+      await client(token).action((names.signOut ?? "auth:signOut") as unknown as Named<"action", Record<string, never>, null>, {});
     },
-    exchangeLegacy: (refreshToken) =>
-      client().mutation(makeFunctionReference<"mutation", { refreshToken: string }, SignInResult>(names.exchangeLegacy ?? "authMigration:exchange"), {
-        refreshToken,
-      }),
+    exchangeLegacy: (refreshToken) => withRefreshToken(names.exchangeLegacy ?? "authMigration:exchange", refreshToken),
   };
 }

@@ -5,8 +5,9 @@
  */
 import { authError } from "../shared/errors.js";
 import { ConvexHttpClient } from "convex/browser";
+import { makeFunctionReference } from "convex/server";
 import type { AuthTransport, SessionState } from "../client/protocol.js";
-import { convexTransport, makeFunctionReference, type AuthActionNames } from "../client/transport.js";
+import { convexTransport, type AuthActionNames } from "../client/transport.js";
 import type { CookieOptions } from "./cookies.js";
 
 /** Options of `handleAuthRequest` and `authenticateRequest`. */

@@ -5,7 +5,7 @@
  * expire, returning the cookies to send back. Neither verifies the token:
  * Convex does, on every call made with it.
  */
-import { msLeft, refreshAheadOf } from "../client/jwt.js";
+import { msLeft, refreshDue } from "../client/jwt.js";
 import type { AuthTransport, Tokens } from "../client/protocol.js";
 import {
   authCookieRecords,
@@ -55,7 +55,7 @@ export function tokenFromRequest(request: Request, options: CookieOptions = {}):
 
 /** True when `token` is about to expire: less than a quarter of its lifetime (at most 60 s) left, as the browser's client judges. */
 export function expiresSoon(token: string): boolean {
-  return msLeft(token) < refreshAheadOf(token);
+  return refreshDue(token);
 }
 
 /**

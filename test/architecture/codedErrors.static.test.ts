@@ -23,14 +23,11 @@ const PLAIN = new Set(["Error", "TypeError", "RangeError", "SyntaxError", "Refer
  * The plain errors allowed, as `file: message` (file relative to src/), and why:
  * - the argon2id hash's input checks: internal assertions (the Password
  *   provider checks every password's type and length before hashing);
- * - the client's refresh timeout: thrown and caught in the same method, the
- *   catch below it treats it as a failed attempt; it never reaches the app;
  * - the keys CLI: an internal assertion about jose's output, in a Node
  *   process, never in Convex.
  */
 const ALLOWED = [
   "cli/keys.ts: Internal: unexpected public key export from jose.",
-  "client/authClient.ts: refresh timed out",
   // A transient failure of the auth route (no code): the client retries it, as it does a network error.
   "client/ssr/cookieSession.ts: `The auth route answered ${response.status}`",
   "providers/password/hash.ts: Internal: a password to hash must be a string",

@@ -1,11 +1,12 @@
-import { ConvexProvider, ConvexProviderWithAuth, type ConvexReactClient, type Watch } from "convex/react";
-import { createContext, useContext, useEffect, useMemo, useRef, useSyncExternalStore, type ReactNode } from "react";
-import { authError } from "../../shared/errors.js";
+import { ConvexProvider, ConvexProviderWithAuth, type ConvexReactClient } from "convex/react";
+import { createContext, createElement, useContext, useEffect, useMemo, useSyncExternalStore, type ReactNode } from "react";
+import type { AuthErrorCode } from "../../shared/errors.js";
 import { AuthClient, loadSteps, type AuthState } from "../authClient.js";
+import { ConvexError } from "../errors.js";
 import { claimsOf } from "../jwt.js";
-import type { AuthTransport, PendingStep, SessionState, SignInOutcome } from "../protocol.js";
+import type { AuthTransport, PendingStep, SignInOutcome } from "../protocol.js";
 import { browserStorage, type TokenStorage } from "../storage.js";
-import { convexTransport, makeFunctionReference, type AuthActionNames } from "../transport.js";
+import { convexTransport, type AuthActionNames } from "../transport.js";
 
 const AuthContext = createContext<AuthClient | null>(null);
 
@@ -94,17 +95,16 @@ export function ConvexAuthProvider(props: ConvexAuthProviderProps) {
   );
   useEffect(() => () => auth.stop(), [auth]);
   useOAuthReturn(auth, props.shouldHandleCode, props.replaceURL, props.onSignInError, props.onRedirectResult);
-  useSessionWatch(auth, client, api?.sessionState ?? "auth:sessionState", props.watchSession !== false);
+  useSessionWatch(auth, client, api?.sessionState, props.watchSession !== false);
   const useAuth = useMemo(() => () => useConvexAuthAdapter(auth), [auth]);
   const bridge = useMemo(() => authBridge(auth, client), [auth, client]);
   useEffect(() => auth.subscribe(bridge.tokenChanged), [auth, bridge]);
-  return (
-    <AuthContext.Provider value={auth}>
-      <ConvexProviderWithAuth client={bridge} useAuth={useAuth}>
-        {/* The app's components get the client itself, not the bridge. */}
-        <ConvexProvider client={client}>{props.children}</ConvexProvider>
-      </ConvexProviderWithAuth>
-    </AuthContext.Provider>
+  // The app's components get the client itself, not the bridge. (`createElement`, not JSX: the bundle
+  // then imports nothing of `react/jsx-runtime`.)
+  return createElement(
+    AuthContext.Provider,
+    { value: auth },
+    createElement(ConvexProviderWithAuth, { client: bridge, useAuth }, createElement(ConvexProvider, { client }, props.children)),
   );
 }
 
@@ -122,7 +122,7 @@ export function ConvexAuthProvider(props: ConvexAuthProviderProps) {
 function authBridge(auth: AuthClient, client: ConvexReactClient) {
   let config: Parameters<ConvexReactClient["setAuth"]> | null = null;
   let owner: unknown;
-  return {
+  const bridge = {
     setAuth(...args: Parameters<ConvexReactClient["setAuth"]>) {
       config = args;
       owner = claimsOf(auth.state.token)?.sub;
@@ -133,13 +133,10 @@ function authBridge(auth: AuthClient, client: ConvexReactClient) {
       client.clearAuth();
     },
     tokenChanged() {
-      const sub = claimsOf(auth.state.token)?.sub;
-      if (config && auth.state.status === "signedIn" && sub !== owner) {
-        owner = sub;
-        client.setAuth(...config);
-      }
+      if (config && auth.state.status === "signedIn" && claimsOf(auth.state.token)?.sub !== owner) bridge.setAuth(...config);
     },
   };
+  return bridge;
 }
 
 function useAuthState(auth: AuthClient): AuthState {
@@ -163,41 +160,35 @@ function useConvexAuthAdapter(auth: AuthClient) {
 }
 
 /**
- * While signed in, subscribes to the `sessionState` query `name` and reports
- * `{ live: false }` to `auth.sessionEnded`, which ignores any session but the
- * current one. A failing query (most likely not exported) warns once
- * (`sessionWarning.ts`, loaded then).
+ * While signed in, watches the session (`sessionWatch.ts`, fetched then,
+ * after the first render): reports `{ live: false }` from the
+ * `sessionState` query `name` (default `auth:sessionState`, named in that
+ * chunk) to `auth.sessionEnded`. Warns once per client if the query fails.
+ * Should the chunk not load (offline, a redeployed app), a revoked session
+ * signs out at the next refresh instead.
  */
-function useSessionWatch(auth: AuthClient, client: ConvexReactClient, name: string, enabled: boolean) {
-  const warned = useRef(false);
+function useSessionWatch(auth: AuthClient, client: ConvexReactClient, name: string | undefined, enabled: boolean) {
   const watching = useAuthState(auth).status === "signedIn" && enabled;
   useEffect(() => {
     if (!watching) return;
-    let watch: Watch<SessionState> | undefined;
-    const check = () => {
-      try {
-        watch ??= client.watchQuery(makeFunctionReference<"query", Record<string, never>, SessionState>(name), {});
-        const state = watch.localQueryResult();
-        if (state?.live === false && typeof state.sessionId === "string") {
-          auth.sessionEnded(state.sessionId).catch(() => undefined);
-        }
-      } catch (error) {
-        // Most likely the app does not export the query (the warning's text is fetched only then).
-        if (!warned.current) {
-          import("./sessionWarning.js").then((module) => module.warnSessionWatch(name, error), () => undefined);
-        }
-        warned.current = true;
-      }
+    let stop: (() => void) | undefined | null;
+    import("./sessionWatch.js").then(
+      // Not if the effect was cleaned up (`null`) while the chunk loaded.
+      (module) => stop !== null && (stop = module.watchSession(auth, client, name)),
+      () => undefined,
+    );
+    return () => {
+      stop?.();
+      stop = null;
     };
-    check();
-    return watch?.onUpdate(check);
   }, [auth, client, name, watching]);
 }
 
 /**
- * Finishes a sign-in from the URL (`?code=`, `?authError=`): only the check
- * is here; the rest (`finishFromURL` in `steps.ts`, with the sign-in code it
- * needs) is fetched when the URL has one.
+ * Finishes a sign-in from the URL (`?code=`, `?authError=`): only a look at
+ * the URL is here; the rest (`finishFromURL` in `steps.ts`, with the sign-in
+ * code it needs, and the `shouldHandleCode` check) is fetched when the URL
+ * has one.
  */
 function useOAuthReturn(
   auth: AuthClient,
@@ -207,18 +198,17 @@ function useOAuthReturn(
   onResult?: (outcome: SignInOutcome) => void,
 ) {
   useEffect(() => {
-    if (typeof window === "undefined") return;
-    const enabled = typeof should === "function" ? should() : should !== false;
-    const params = new URL(window.location.href).searchParams;
-    if (enabled && (params.get("code") || params.get("authError"))) {
-      loadSteps().then((steps) => steps.finishFromURL(auth, replaceURL, onError, onResult), onError);
+    // A `code` or `authError` with a value (`finishFromURL` reads them properly, and asks `should`); no `location` in React Native.
+    if (/[?&](code|authError)=[^&]/.test(globalThis.location?.search ?? "")) {
+      loadSteps().then((steps) => steps.finishFromURL(auth, should, replaceURL, onError, onResult), onError);
     }
   }, [auth, should, replaceURL, onError, onResult]);
 }
 
 function useAuthClient(): AuthClient {
   const auth = useContext(AuthContext);
-  if (!auth) throw authError("CONFIGURATION", "Wrap your app in <ConvexAuthProvider>");
+  // `authError` (src/shared/errors.ts) would import `convex/values` a second time into the bundle.
+  if (!auth) throw new ConvexError({ code: "CONFIGURATION" satisfies AuthErrorCode, message: "Wrap your app in <ConvexAuthProvider>" });
   return auth;
 }
 
@@ -239,20 +229,27 @@ function useAuthClient(): AuthClient {
  * await signIn("totp", { code });
  * ```
  */
-export function useAuthActions() {
+export function useAuthActions(): {
+  signIn: (provider: string, params?: Record<string, unknown>, verifier?: string) => Promise<SignInOutcome>;
+  signOut: () => Promise<void>;
+  /** Signs in with the sign-in link waiting for confirmation (see `usePendingSignIn`). */
+  confirmSignIn: () => Promise<SignInOutcome>;
+  /** Drops the sign-in waiting for the person: a link to confirm, a pending second factor or TOTP set-up. */
+  cancelSignIn: () => Promise<void>;
+  /** An admin acts as `userId` (at most an hour; the server's `Auth({ admin: { impersonation } })`). */
+  impersonate: (userId: string) => Promise<SignInOutcome>;
+  /** Ends the impersonation: the admin's own session again. */
+  stopImpersonating: () => Promise<SignInOutcome>;
+} {
   const auth = useAuthClient();
+  // The client's own functions (they need no `this`).
   return useMemo(
     () => ({
-      signIn: (provider: string, params?: Record<string, unknown>, verifier?: string) =>
-        auth.signIn(provider, params, verifier),
-      signOut: () => auth.signOut(),
-      /** Signs in with the sign-in link waiting for confirmation (see `usePendingSignIn`). */
-      confirmSignIn: () => auth.confirmRedirect(),
-      /** Drops the sign-in waiting for the person: a link to confirm, a pending second factor or TOTP set-up. */
-      cancelSignIn: () => auth.cancelSignIn(),
-      /** An admin acts as `userId` (at most an hour; the server's `Auth({ admin: { impersonation } })`). */
-      impersonate: (userId: string) => auth.impersonate(userId),
-      /** Ends the impersonation: the admin's own session again. */
+      signIn: auth.signIn,
+      signOut: auth.signOut,
+      confirmSignIn: auth.confirmRedirect,
+      cancelSignIn: auth.cancelSignIn,
+      impersonate: auth.impersonate,
       stopImpersonating: () => auth.impersonate(null),
     }),
     [auth],
