@@ -6,6 +6,7 @@ import { api } from "../convex/_generated/api";
 import { AuthGate } from "./AuthGate";
 import { ErrorBoundary } from "./ErrorBoundary";
 import { ErrorMessage } from "./ErrorMessage";
+import { ConfirmPassword, needsProof } from "./ConfirmPassword";
 import { TaskResult, useTask } from "./useTask";
 
 export function AdminPage() {
@@ -406,6 +407,8 @@ function Actions({ detail }: { detail: Detail }) {
         )}
       </div>
       <TaskResult status={task.status} />
+      {/* Impersonating needs a recent proof of the admin (STEP_UP_REQUIRED). */}
+      {needsProof(task.status) && <ConfirmPassword />}
     </div>
   );
 }

@@ -169,6 +169,22 @@ describe("attacks: refused with a coded error, nothing written", () => {
     await expectAuthError(stop(t, tokens), "SESSION_ENDED");
   });
 
+  test("an admin session older than the re-authentication window starts nothing; the password again lets it", async () => {
+    useClock();
+    const t = makeAuthTest();
+    const admin = await adminOf(t);
+    const zed = await signedUp(t, "zed@example.com", "Zed");
+    advance(10 * 60 * 1000 + 60_000);
+    const before = await snapshot(t);
+    await expectAuthError(impersonate(t, admin.tokens, { userId: zed.userId }), "STEP_UP_REQUIRED");
+    expect(await snapshot(t)).toBe(before);
+    const again = tokensOf(
+      await as(t, admin.tokens.token).action(api.auth.signIn, { provider: "password", params: { flow: "reauthenticate", password: PW } }),
+    );
+    const tokens = tokensOf(await impersonate(t, again, { userId: zed.userId }));
+    expect(claimsOf(tokens.token).userId).toBe(zed.userId);
+  });
+
   test("a banned user is not impersonated", async () => {
     const t = makeAuthTest();
     const admin = await adminOf(t);

@@ -17,6 +17,7 @@ import type { AdminOptions } from "../helpers/admin.js";
 import type { ActionCtx, SignInResult } from "../provider.js";
 import { endImpersonation, startImpersonation, type Minter } from "../session/issue.js";
 import { refuseImpersonation, requireLiveSession } from "../session/live.js";
+import { requireStepUp } from "../stepUp.js";
 import { isRefreshTokenShaped } from "../tokens/refreshToken.js";
 import type { ResolvedImpersonation } from "./options.js";
 
@@ -39,7 +40,11 @@ const USER_ID_MAX = 128;
  *   not an impersonation (`IMPERSONATING`), hold no other live one
  *   (`IMPERSONATING`), and `refreshToken` must be its current one
  *   (`INVALID_ARGUMENT`); the user must exist (`NOT_FOUND`), not be an
- *   admin (`FORBIDDEN`) nor banned (`USER_BANNED`). Tokens for a new
+ *   admin (`FORBIDDEN`) nor banned (`USER_BANNED`). The admin's session
+ *   needs a recent proof (`STEP_UP_REQUIRED`: a sign-in, the password
+ *   again, a passkey or their second factor within
+ *   `reauthenticateWithinMs`), so an admin's session left open on a desk
+ *   does not become every user's. Tokens for a new
  *   session as the user, lasting the configured duration (at most 1 hour).
  * - `{ flow: "stop", refreshToken }`: the impersonation's current refresh
  *   token (`SESSION_ENDED` for any other): it ends, and the tokens are the
@@ -73,6 +78,8 @@ async function start(ctx: ActionCtx, deps: ImpersonationDeps, rawUserId: unknown
     throw authError("FORBIDDEN", "Impersonation is off: Auth({ admin: { isAdmin, impersonation: true } }) turns it on");
   }
   if (!(await admin.isAdmin(ctx, caller.userId))) throw authError("FORBIDDEN", "Only an admin may impersonate");
+  // Acting as someone else is the most sensitive thing an admin does: a recent proof, as for a new factor.
+  await requireStepUp(ctx, component, caller, deps.options.reauthenticateWithinMs);
   const user = await ctx.runQuery(component.users.get, { userId: rawUserId });
   if (user === null) throw authError("NOT_FOUND", "No such user");
   if (await admin.isAdmin(ctx, user._id)) throw authError("FORBIDDEN", "An admin cannot be impersonated");
