@@ -22,6 +22,7 @@
  *    (`impersonate`, `endImpersonation`), once `Auth()` has checked the
  *    admin (src/server/impersonation/).
  */
+import type { FunctionArgs } from "convex/server";
 import type { ComponentApi } from "../../component/_generated/component.js";
 import type { ResolvedOptions } from "../config.js";
 import { authError } from "../errors.js";
@@ -90,6 +91,26 @@ export async function loadMinter(options: ResolvedOptions): Promise<Minter> {
   };
 }
 
+/** What a call of `sessions.issue` names besides what every call sends (the new refresh token's hash, the policy, the audit, the minting). */
+type IssueCall = Omit<FunctionArgs<ComponentApi["sessions"]["issue"]>, "refreshTokenHash" | "policy" | "audit" | "mint">;
+
+/**
+ * The one call of the component's issuing mutation: a new refresh token
+ * (its hash goes to the mutation, the raw value comes back for the
+ * client), `Auth()`'s session policy and audit, and `minter`'s minting.
+ */
+async function callIssue(ctx: Pick<ActionCtx, "runMutation">, component: ComponentApi, options: ResolvedOptions, minter: Minter, call: IssueCall) {
+  const refresh = newRefreshToken();
+  const outcome = await ctx.runMutation(component.sessions.issue, {
+    ...call,
+    refreshTokenHash: refresh.hash,
+    policy: options.session,
+    audit: options.audit,
+    ...(minter.mint !== undefined ? { mint: minter.mint } : {}),
+  });
+  return { outcome, refreshToken: refresh.raw };
+}
+
 /**
  * Turns a verdict into tokens or a pending second-factor step, minting with
  * `mint` (from {@link loadMinter}, loaded before the provider wrote anything).
@@ -101,13 +122,9 @@ export async function issueSession(
   verdict: Verdict,
   minter: Minter,
 ): Promise<SignInResult> {
-  const refresh = newRefreshToken();
   const pending = verdict.verdict === "firstFactor" ? newStepVerifier(verdict.userId) : undefined;
-  const outcome = await ctx.runMutation(component.sessions.issue, {
+  const { outcome, refreshToken } = await callIssue(ctx, component, options, minter, {
     userId: verdict.userId,
-    refreshTokenHash: refresh.hash,
-    policy: options.session,
-    audit: options.audit,
     proof: proofOf(verdict),
     ...(pending !== undefined
       ? { pendingStep: { verifierHash: pending.hash, expirationTime: Date.now() + SECOND_FACTOR_STEP_TTL_MS } }
@@ -115,11 +132,10 @@ export async function issueSession(
     ...(verdict.verdict === "firstFactor" && verdict.upgradedSecret !== undefined && verdict.accountId !== undefined
       ? { upgradedSecret: { accountId: verdict.accountId, secret: verdict.upgradedSecret } }
       : {}),
-    ...(minter.mint !== undefined ? { mint: minter.mint } : {}),
   });
   switch (outcome.status) {
     case "ok":
-      return { tokens: await minter.tokens(outcome, refresh.raw) };
+      return { tokens: await minter.tokens(outcome, refreshToken) };
     case "second_factor_required":
       return { secondFactor: { methods: outcome.methods }, verifier: pending!.raw };
     case "refused":
@@ -143,18 +159,13 @@ export async function refreshSession(
   refreshToken: string,
   minter: Minter,
 ): Promise<{ tokens: null } | { tokens: Tokens; session: { sessionId: string; impersonatorUserId?: string } }> {
-  const next = newRefreshToken();
-  const outcome = await ctx.runMutation(component.sessions.issue, {
-    refreshTokenHash: next.hash,
-    policy: options.session,
-    audit: options.audit,
+  const { outcome, refreshToken: next } = await callIssue(ctx, component, options, minter, {
     proof: { kind: "refresh", tokenHash: hashSecret(refreshToken), reuseWindowMs: options.refreshReuseWindowMs },
-    ...(minter.mint !== undefined ? { mint: minter.mint } : {}),
   });
   if (outcome.status !== "ok") return { tokens: null };
   const { sessionId, impersonatorUserId } = outcome;
   return {
-    tokens: await minter.tokens(outcome, next.raw),
+    tokens: await minter.tokens(outcome, next),
     session: { sessionId, ...(impersonatorUserId !== undefined ? { impersonatorUserId } : {}) },
   };
 }
@@ -177,20 +188,15 @@ export async function startImpersonation(
   args: { userId: string; adminSessionId: string; refreshToken: string; durationMs: number },
   minter: Minter,
 ): Promise<Tokens> {
-  const refresh = newRefreshToken();
-  const outcome = await ctx.runMutation(component.sessions.issue, {
+  const { outcome, refreshToken } = await callIssue(ctx, component, options, minter, {
     userId: args.userId,
-    refreshTokenHash: refresh.hash,
-    policy: options.session,
-    audit: options.audit,
     proof: { kind: "impersonate", adminSessionId: args.adminSessionId, tokenHash: hashSecret(args.refreshToken), durationMs: args.durationMs },
-    ...(minter.mint !== undefined ? { mint: minter.mint } : {}),
   });
   if (outcome.status === "refused" && outcome.reason === "invalid") {
     throw authError("INVALID_ARGUMENT", "refreshToken is not the current refresh token of this session");
   }
   if (outcome.status !== "ok") throw refusal(outcome.status === "refused" ? outcome.reason : "invalid");
-  return await minter.tokens(outcome, refresh.raw);
+  return await minter.tokens(outcome, refreshToken);
 }
 
 /**
@@ -207,16 +213,11 @@ export async function endImpersonation(
   refreshToken: string,
   minter: Minter,
 ): Promise<Tokens> {
-  const refresh = newRefreshToken();
-  const outcome = await ctx.runMutation(component.sessions.issue, {
-    refreshTokenHash: refresh.hash,
-    policy: options.session,
-    audit: options.audit,
+  const { outcome, refreshToken: next } = await callIssue(ctx, component, options, minter, {
     proof: { kind: "endImpersonation", tokenHash: hashSecret(refreshToken), reuseWindowMs: options.refreshReuseWindowMs },
-    ...(minter.mint !== undefined ? { mint: minter.mint } : {}),
   });
   if (outcome.status !== "ok") throw refusal(outcome.status === "refused" ? outcome.reason : "invalid");
-  return await minter.tokens(outcome, refresh.raw);
+  return await minter.tokens(outcome, next);
 }
 
 function proofOf(verdict: Verdict) {
