@@ -8,7 +8,7 @@
  * searches, bad pages) are coded errors and write nothing.
  */
 import type { FunctionReference } from "convex/server";
-import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { api, components } from "../../example/convex/_generated/api.js";
 import { auth } from "../../example/convex/auth.js";
 import { advance, useClock } from "../harness/clock.js";
@@ -17,23 +17,13 @@ import { enrollTotp } from "../harness/totp.js";
 import { as, claimsOf, makeAuthTest, password, probe, refresh, tokensOf, type AuthTest } from "../harness/auth.js";
 import { SoftAuthenticator } from "../fixtures/passkeyAuthenticator.js";
 import { addPasskey, signUpWithPasskey } from "../fixtures/passkeyFlows.js";
+import { useEnvVars } from "../harness/envVars.js";
 
 const PW = "correct horse battery staple";
 const ADMIN = "admin@example.com";
 const ORIGIN = "https://app.example.test";
 
-let saved: { admins?: string; site?: string };
-beforeEach(() => {
-  saved = { admins: process.env.ADMIN_EMAILS, site: process.env.SITE_URL };
-  process.env.ADMIN_EMAILS = ADMIN;
-  process.env.SITE_URL = ORIGIN;
-});
-afterEach(() => {
-  for (const [name, value] of [["ADMIN_EMAILS", saved.admins], ["SITE_URL", saved.site]] as const) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
-});
+useEnvVars({ ADMIN_EMAILS: ADMIN, SITE_URL: ORIGIN }, { each: true });
 
 /** The component's tables (src/component/schema.ts), for "nothing was written". */
 const TABLES = [

@@ -5,7 +5,7 @@
  * request's IP and user agent where Convex passes them; `events.list`
  * finds them by user, by actor, by type and by time.
  */
-import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { api, components } from "../../example/convex/_generated/api.js";
 import { auth } from "../../example/convex/auth.js";
 import { EVENT_USER_AGENT_MAX } from "../../src/component/model/events.js";
@@ -14,24 +14,14 @@ import { as, claimsOf, makeAuthTest, password, probe, tokensOf, type AuthTest } 
 import { expectAuthError } from "../harness/errors.js";
 import { SoftAuthenticator } from "../fixtures/passkeyAuthenticator.js";
 import { addPasskey } from "../fixtures/passkeyFlows.js";
+import { useEnvVars } from "../harness/envVars.js";
 
 const PW = "correct horse battery staple";
 const ADMIN = "admin@example.com";
 const ORIGIN = "https://app.example.test";
 const META = { ip: "203.0.113.7", userAgent: "AuditTest/1.0 (X11; Linux x86_64)" };
 
-let saved: { admins?: string; site?: string };
-beforeEach(() => {
-  saved = { admins: process.env.ADMIN_EMAILS, site: process.env.SITE_URL };
-  process.env.ADMIN_EMAILS = ADMIN;
-  process.env.SITE_URL = ORIGIN;
-});
-afterEach(() => {
-  for (const [name, value] of [["ADMIN_EMAILS", saved.admins], ["SITE_URL", saved.site]] as const) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
-});
+useEnvVars({ ADMIN_EMAILS: ADMIN, SITE_URL: ORIGIN }, { each: true });
 
 type Event = {
   _creationTime: number;

@@ -4,7 +4,7 @@
  * address, the failed-attempt limiter.
  */
 import { componentsGeneric, type AnyComponents, type FunctionReference } from "convex/server";
-import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from "vitest";
+import { afterEach, describe, expect, test, vi } from "vitest";
 import { api } from "../../example/convex/_generated/api.js";
 import { expectAuthError } from "../harness/errors.js";
 import { as, claimsOf, makeAuthTest, password, probe, tokensOf, type AuthTest } from "../harness/auth.js";

@@ -10,7 +10,7 @@
  */
 import { componentsGeneric, makeFunctionReference, type AnyComponents, type FunctionReference } from "convex/server";
 import { ConvexError } from "convex/values";
-import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from "vitest";
+import { afterEach, describe, expect, test, vi } from "vitest";
 import { behaviour, sent } from "../fixtures/hooks/auth.js";
 import hooksSchema from "../fixtures/hooks/schema.js";
 import { SoftAuthenticator } from "../fixtures/passkeyAuthenticator.js";

@@ -11,7 +11,7 @@
  * their own session back), by the admin's session ending, a ban, or the
  * admin losing their role.
  */
-import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { api, components } from "../../example/convex/_generated/api.js";
 import { auth } from "../../example/convex/auth.js";
 import { advance, useClock } from "../harness/clock.js";
@@ -19,6 +19,7 @@ import { useOwnIssuer } from "../harness/env.js";
 import { expectAuthError } from "../harness/errors.js";
 import { as, claimsOf, makeAuthTest, password, probe, refresh, tokensOf, verifiedAsConvex, type AuthTest, type Tokens } from "../harness/auth.js";
 import { start as startPasskey } from "../fixtures/passkeyFlows.js";
+import { useEnvVars } from "../harness/envVars.js";
 
 const PW = "correct horse battery staple";
 const ADMIN = "admin@example.com";
@@ -26,18 +27,7 @@ const OTHER_ADMIN = "root@example.com";
 const ORIGIN = "https://app.example.test";
 const HOUR = 60 * 60 * 1000;
 
-let saved: { admins?: string; site?: string };
-beforeEach(() => {
-  saved = { admins: process.env.ADMIN_EMAILS, site: process.env.SITE_URL };
-  process.env.ADMIN_EMAILS = `${ADMIN},${OTHER_ADMIN}`;
-  process.env.SITE_URL = ORIGIN;
-});
-afterEach(() => {
-  for (const [name, value] of [["ADMIN_EMAILS", saved.admins], ["SITE_URL", saved.site]] as const) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
-});
+useEnvVars({ ADMIN_EMAILS: `${ADMIN},${OTHER_ADMIN}`, SITE_URL: ORIGIN }, { each: true });
 
 /** The component's tables (src/component/schema.ts), for "nothing was written". */
 const TABLES = [

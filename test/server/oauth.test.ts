@@ -13,11 +13,11 @@ import {
   type FunctionReference,
 } from "convex/server";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { startGitHub, startOidc } from "../fixtures/oauthServers.js";
 import { as, claimsOf, probe, tokensOf } from "../harness/auth.js";
 import { TEST_SITE_URL } from "../harness/env.js";
 import { expectAuthError } from "../harness/errors.js";
 import { makeTestOf } from "../harness/setup.js";
+import { useOAuthMocks } from "../harness/oauthMocks.js";
 
 const modules = import.meta.glob(["../fixtures/oauth/**/*.ts", "!../fixtures/oauth/**/*.*.ts"]);
 const signIn = makeFunctionReference<"action">("auth:signIn");
@@ -26,39 +26,8 @@ const createUser = users.create as FunctionReference<"mutation", "internal", Rec
 const getUser = users.get as FunctionReference<"query", "internal", { userId: string }, Record<string, any> | null>;
 
 const SITE = "https://app.example.test";
-type Oidc = Awaited<ReturnType<typeof startOidc>>;
-type GitHubMock = Awaited<ReturnType<typeof startGitHub>>;
-let oidc: Oidc;
-let github: GitHubMock;
-const saved: Record<string, string | undefined> = {};
+const mocks = useOAuthMocks(SITE);
 
-function setEnv(values: Record<string, string>) {
-  for (const [name, value] of Object.entries(values)) {
-    if (!(name in saved)) saved[name] = process.env[name];
-    process.env[name] = value;
-  }
-}
-
-beforeAll(async () => {
-  oidc = await startOidc();
-  github = await startGitHub();
-  setEnv({
-    SITE_URL: SITE,
-    AUTH_MOCK_ISSUER: oidc.issuer,
-    AUTH_MOCK_ID: "mock-client",
-    AUTH_MOCK_SECRET: "mock-secret",
-    OAUTH_TEST_GITHUB: github.base,
-  });
-});
-
-afterAll(async () => {
-  await oidc?.stop();
-  await github?.stop();
-  for (const [name, value] of Object.entries(saved)) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
-});
 
 type App = ReturnType<typeof makeTestOf>;
 const app = () => makeTestOf(modules, {
@@ -123,12 +92,12 @@ const rows = (t: App, table: string) => t.query(probe.rows, { table });
 describe("OIDC end to end", () => {
   test("the redirect carries PKCE S256, state and nonce; the callback returns to SITE_URL with a code the client exchanges", async () => {
     const t = app();
-    oidc.who({ sub: "oidc-ada", email: "Ada@Example.com", emailVerified: true, name: "Ada" });
+    mocks.oidc.who({ sub: "oidc-ada", email: "Ada@Example.com", emailVerified: true, name: "Ada" });
     const { redirect, verifier } = await start(t, "mock", { redirectTo: "/welcome" });
     expect(redirect).toMatch(new RegExp(`^${TEST_SITE_URL}/api/auth/signin/mock\\?state=[\\w-]{43}$`));
 
     const { authorize: authorizeUrl, cookie, setCookie } = await open(t, redirect);
-    expect(authorizeUrl.origin + authorizeUrl.pathname).toBe(`${oidc.issuer}/authorize`);
+    expect(authorizeUrl.origin + authorizeUrl.pathname).toBe(`${mocks.oidc.issuer}/authorize`);
     const q = authorizeUrl.searchParams;
     expect(q.get("response_type")).toBe("code");
     expect(q.get("client_id")).toBe("mock-client");
@@ -170,7 +139,7 @@ describe("OIDC end to end", () => {
 
   test("a replayed callback is refused", async () => {
     const t = app();
-    oidc.who({ sub: "oidc-replay" });
+    mocks.oidc.who({ sub: "oidc-replay" });
     const { landed, back, cookie } = await throughCallback(t, "mock");
     expect(landed.searchParams.get("code")).not.toBeNull();
     const replay = await callback(t, back, cookie);
@@ -180,7 +149,7 @@ describe("OIDC end to end", () => {
 
   test("a tampered state is refused", async () => {
     const t = app();
-    oidc.who({ sub: "oidc-tamper" });
+    mocks.oidc.who({ sub: "oidc-tamper" });
     const { redirect } = await start(t, "mock");
     const { authorize: authorizeUrl, cookie } = await open(t, redirect);
     const back = await authorize(authorizeUrl);
@@ -193,14 +162,14 @@ describe("OIDC end to end", () => {
 
   test("an ID token with the wrong nonce is refused", async () => {
     const t = app();
-    oidc.who({ sub: "oidc-nonce", email: "n@example.com", emailVerified: true });
-    oidc.forgeNonce("not-the-nonce-we-sent");
+    mocks.oidc.who({ sub: "oidc-nonce", email: "n@example.com", emailVerified: true });
+    mocks.oidc.forgeNonce("not-the-nonce-we-sent");
     try {
       const { landed } = await throughCallback(t, "mock");
       expect(landed.searchParams.get("code")).toBeNull();
       expect(landed.searchParams.get("authError")).toBe("OAUTH_FAILED");
     } finally {
-      oidc.forgeNonce(undefined);
+      mocks.oidc.forgeNonce(undefined);
     }
     expect(await rows(t, "users")).toEqual([]);
     expect(await rows(t, "verifiers")).toEqual([]);
@@ -223,7 +192,7 @@ describe("OIDC end to end", () => {
 
   test("a callback from another browser (no binding cookie) is refused", async () => {
     const t = app();
-    oidc.who({ sub: "oidc-cookie" });
+    mocks.oidc.who({ sub: "oidc-cookie" });
     const { redirect } = await start(t, "mock");
     const { authorize: authorizeUrl, cookie } = await open(t, redirect);
     const back = await authorize(authorizeUrl);
@@ -243,7 +212,7 @@ describe("OIDC end to end", () => {
 
   test("the code works only once and only with the verifier of the client that started", async () => {
     const t = app();
-    oidc.who({ sub: "oidc-verifier" });
+    mocks.oidc.who({ sub: "oidc-verifier" });
     const first = await throughCallback(t, "mock");
     const code = first.landed.searchParams.get("code")!;
     const other = await start(t, "mock");
@@ -276,7 +245,7 @@ describe("account linking", () => {
   test("a verified email links to the user who verified it", async () => {
     const t = app();
     const userId = await t.mutation(createUser, { email: "grace@example.com", emailVerificationTime: Date.now() });
-    oidc.who({ sub: "oidc-grace", email: "grace@example.com", emailVerified: true });
+    mocks.oidc.who({ sub: "oidc-grace", email: "grace@example.com", emailVerified: true });
     const tokens = await signInWith(t, "mock");
     expect(claimsOf(tokens.token).userId).toBe(userId);
     expect(await rows(t, "users")).toHaveLength(1);
@@ -285,7 +254,7 @@ describe("account linking", () => {
   test("an unverified email never links: ACCOUNT_EXISTS when a user holds it", async () => {
     const t = app();
     await t.mutation(createUser, { email: "linus@example.com", emailVerificationTime: Date.now() });
-    oidc.who({ sub: "oidc-linus", email: "linus@example.com", emailVerified: false });
+    mocks.oidc.who({ sub: "oidc-linus", email: "linus@example.com", emailVerified: false });
     const { landed, verifier } = await throughCallback(t, "mock");
     await expectAuthError(exchange(t, landed.searchParams.get("code")!, verifier), "ACCOUNT_EXISTS");
     expect(await rows(t, "accounts")).toEqual([]);
@@ -294,14 +263,14 @@ describe("account linking", () => {
   test("a verified email does not link to a user whose email is unverified", async () => {
     const t = app();
     await t.mutation(createUser, { email: "mallory@example.com" });
-    oidc.who({ sub: "oidc-victim", email: "mallory@example.com", emailVerified: true });
+    mocks.oidc.who({ sub: "oidc-victim", email: "mallory@example.com", emailVerified: true });
     const { landed, verifier } = await throughCallback(t, "mock");
     await expectAuthError(exchange(t, landed.searchParams.get("code")!, verifier), "ACCOUNT_EXISTS");
   });
 
   test("an unverified email nobody holds makes a new user whose email is unverified", async () => {
     const t = app();
-    oidc.who({ sub: "oidc-new", email: "new@example.com", emailVerified: false });
+    mocks.oidc.who({ sub: "oidc-new", email: "new@example.com", emailVerified: false });
     const tokens = await signInWith(t, "mock");
     const user = await t.query(getUser, { userId: claimsOf(tokens.token).userId });
     expect(user).toMatchObject({ email: "new@example.com" });
@@ -312,7 +281,7 @@ describe("account linking", () => {
     const t = app();
     const guest = tokensOf(await t.action(signIn, { provider: "anonymous" }));
     const { userId } = claimsOf(guest.token);
-    oidc.who({ sub: "oidc-guest", email: "guest@example.com", emailVerified: true, name: "Guest" });
+    mocks.oidc.who({ sub: "oidc-guest", email: "guest@example.com", emailVerified: true, name: "Guest" });
     const tokens = await signInWith(t, "mock", {}, guest.token);
     expect(claimsOf(tokens.token).userId).toBe(userId);
     const user = await t.query(getUser, { userId });
@@ -324,10 +293,10 @@ describe("account linking", () => {
 describe("GitHub (@auth/core's provider against a GitHub look-alike)", () => {
   test("signs in with the profile from /user and a verified email from /user/emails", async () => {
     const t = app();
-    github.who({ sub: "4242", name: "Octo Cat", email: "octo@example.com", emailVerified: true, publicEmail: null });
+    mocks.github.who({ sub: "4242", name: "Octo Cat", email: "octo@example.com", emailVerified: true, publicEmail: null });
     const { redirect, verifier } = await start(t, "github");
     const { authorize: authorizeUrl, cookie } = await open(t, redirect);
-    expect(authorizeUrl.origin + authorizeUrl.pathname).toBe(`${github.base}/login/oauth/authorize`);
+    expect(authorizeUrl.origin + authorizeUrl.pathname).toBe(`${mocks.github.base}/login/oauth/authorize`);
     expect(authorizeUrl.searchParams.get("scope")).toBe("read:user user:email");
     expect(authorizeUrl.searchParams.get("code_challenge_method")).toBe("S256");
     expect(authorizeUrl.searchParams.get("nonce")).toBeNull();
@@ -348,7 +317,7 @@ describe("GitHub (@auth/core's provider against a GitHub look-alike)", () => {
   test("an email GitHub does not list as verified never links", async () => {
     const t = app();
     await t.mutation(createUser, { email: "ghost@example.com", emailVerificationTime: Date.now() });
-    github.who({ sub: "77", email: "ghost@example.com", emailVerified: false });
+    mocks.github.who({ sub: "77", email: "ghost@example.com", emailVerified: false });
     const { landed, verifier } = await throughCallback(t, "github");
     await expectAuthError(exchange(t, landed.searchParams.get("code")!, verifier), "ACCOUNT_EXISTS");
   });
@@ -376,7 +345,7 @@ describe("attack: a start link forwarded to another browser", () => {
     expect(await bound(t)).toEqual([]);
     // The app's own page still can.
     const { authorize: authorizeUrl } = await open(t, redirect);
-    expect(authorizeUrl.origin).toBe(new URL(oidc.issuer).origin);
+    expect(authorizeUrl.origin).toBe(new URL(mocks.oidc.issuer).origin);
     expect(await bound(t)).toHaveLength(1);
   });
 

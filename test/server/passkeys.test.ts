@@ -4,7 +4,7 @@
  * standing in for the browser; the real browser is test/e2e. Responses are
  * verified by `@simplewebauthn/server` in the action, under the edge runtime.
  */
-import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
+import { afterEach, describe, expect, test, vi } from "vitest";
 import { api, components } from "../../example/convex/_generated/api.js";
 import { resolvePasskeyOptions } from "../../src/providers/passkey/config.js";
 import { relyingParty } from "../../src/providers/passkey/relyingParty.js";

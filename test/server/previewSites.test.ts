@@ -9,12 +9,12 @@
 import { makeFunctionReference } from "convex/server";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { api } from "../../example/convex/_generated/api.js";
-import { startGitHub, startOidc } from "../fixtures/oauthServers.js";
 import { SoftAuthenticator } from "../fixtures/passkeyAuthenticator.js";
 import { finish, start } from "../fixtures/passkeyFlows.js";
 import { claimsOf, makeAuthTest, probe, tokensOf, type AuthTest } from "../harness/auth.js";
 import { expectAuthError } from "../harness/errors.js";
 import { makeTestOf } from "../harness/setup.js";
+import { useOAuthMocks } from "../harness/oauthMocks.js";
 
 const MAIN = "https://app.example.test";
 const PREVIEW = "https://pr-7.preview.example.test";
@@ -25,36 +25,8 @@ const LOOK_ALIKES = [
   "https://pr-7-preview.example.test",
   "http://pr-7.preview.example.test",
 ];
-const saved: Record<string, string | undefined> = {};
-let oidc: Awaited<ReturnType<typeof startOidc>>;
-let github: Awaited<ReturnType<typeof startGitHub>>;
+const mocks = useOAuthMocks(`${MAIN}, https://*.preview.example.test`);
 
-function setEnv(values: Record<string, string>) {
-  for (const [name, value] of Object.entries(values)) {
-    if (!(name in saved)) saved[name] = process.env[name];
-    process.env[name] = value;
-  }
-}
-
-beforeAll(async () => {
-  oidc = await startOidc();
-  github = await startGitHub();
-  setEnv({
-    SITE_URL: `${MAIN}, https://*.preview.example.test`,
-    AUTH_MOCK_ISSUER: oidc.issuer,
-    AUTH_MOCK_ID: "mock-client",
-    AUTH_MOCK_SECRET: "mock-secret",
-    OAUTH_TEST_GITHUB: github.base,
-  });
-});
-afterAll(async () => {
-  await oidc?.stop();
-  await github?.stop();
-  for (const [name, value] of Object.entries(saved)) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
-});
 
 const probeModules = { "./component/testProbe.ts": () => import("../fixtures/componentProbe.js") };
 const oauthApp = () => makeTestOf(import.meta.glob(["../fixtures/oauth/**/*.ts", "!../fixtures/oauth/**/*.*.ts"]), { componentModules: probeModules }) as unknown as AuthTest;
@@ -74,11 +46,11 @@ describe("OAuth on a preview", () => {
 
   test("started on the preview, the sign-in returns there with a code that signs in", async () => {
     const t = oauthApp();
-    oidc.who({ sub: "preview-ada", email: "ada@example.com", emailVerified: true, name: "Ada" });
+    mocks.oidc.who({ sub: "preview-ada", email: "ada@example.com", emailVerified: true, name: "Ada" });
     const { opened, verifier } = await startAndOpen(t, `${PREVIEW}/after`, PREVIEW);
     expect(opened.status).toBe(302);
     const authorize = new URL(opened.headers.get("location")!);
-    expect(authorize.origin).toBe(new URL(oidc.issuer).origin);
+    expect(authorize.origin).toBe(new URL(mocks.oidc.issuer).origin);
     const back = new URL((await fetch(authorize, { redirect: "manual" })).headers.get("location")!);
     const cookie = (opened.headers.get("set-cookie") ?? "").split(";")[0]!;
     const landed = new URL((await t.fetch(back.pathname + back.search, { headers: { cookie } })).headers.get("location")!);

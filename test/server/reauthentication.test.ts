@@ -5,7 +5,7 @@
  * authenticator, add a passkey, change the username or delete the account;
  * the password again (`flow: "reauthenticate"`) opens the window once more.
  */
-import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { api } from "../../example/convex/_generated/api.js";
 import { DEFAULT_OPTIONS, resolveOptions } from "../../src/server/config.js";
 import { proofValidUntil } from "../../src/server/stepUp.js";

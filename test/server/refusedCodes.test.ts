@@ -6,7 +6,7 @@
  * nor its hash.
  */
 import * as OTPAuth from "otpauth";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { api } from "../../example/convex/_generated/api.js";
 import { advance, useClock } from "../harness/clock.js";
 import { expectAuthError } from "../harness/errors.js";

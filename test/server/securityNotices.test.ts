@@ -10,7 +10,7 @@
  * kept in the audit log), and a notifier that throws undoes the change.
  */
 import { makeFunctionReference } from "convex/server";
-import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
+import { afterEach, describe, expect, test, vi } from "vitest";
 import { api } from "../../example/convex/_generated/api.js";
 import type { AuthEvent, AuthUser } from "../../src/server/index.js";
 import { securityNotices } from "../../src/server/hooks/notices.js";
