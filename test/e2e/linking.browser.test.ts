@@ -9,23 +9,20 @@
  */
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { startDevApp, type DevApp } from "./app/devApp.js";
-import { startGitHubOnLocalhost } from "./app/oauthMock.js";
+import type { DevApp } from "./app/devApp.js";
+import { startDevAppWithGitHub, type GitHubOnLocalhost } from "./app/oauthMock.js";
 import { card, signInWithPassword, signUpWithPassword, signedInCard } from "./app/pages.js";
 
 let app: DevApp;
-let github: Awaited<ReturnType<typeof startGitHubOnLocalhost>>;
+/** The GitHub look-alike (test/fixtures/oauthServers.ts) on localhost. */
+let github: GitHubOnLocalhost;
+let stop: () => Promise<void>;
 
 beforeAll(async () => {
-  // The mock first: its URL goes into the backend's environment.
-  github = await startGitHubOnLocalhost();
-  app = await startDevApp({
-    env: { AUTH_GITHUB_ID: "gh-client", AUTH_GITHUB_SECRET: "gh-secret", AUTH_GITHUB_ENTERPRISE_URL: github.url },
-  });
+  ({ app, github, stop } = await startDevAppWithGitHub());
 });
 afterAll(async () => {
-  await app?.stop();
-  await github?.stop();
+  await stop?.();
 });
 
 const NETWORK = { timeout: 20_000 };

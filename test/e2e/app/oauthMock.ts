@@ -15,6 +15,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { startGitHub } from "../../fixtures/oauthServers.js";
+import { startDevApp, type DevApp } from "./devApp.js";
 
 export type GitHubMode = "approve" | "deny" | "hold";
 
@@ -87,6 +88,29 @@ export async function startGitHubOnLocalhost() {
         await new Promise<void>((resolve) => server.close(() => resolve()));
       }
       await upstream.stop();
+    },
+  };
+}
+
+/** The GitHub look-alike on localhost for the browser, before the dev app whose environment points at it. */
+export type GitHubOnLocalhost = Awaited<ReturnType<typeof startGitHubOnLocalhost>>;
+
+/**
+ * Starts the GitHub look-alike, then the example app with GitHub
+ * configured against it (its URL goes into the backend's environment, so
+ * the mock comes first); `stop` ends both.
+ */
+export async function startDevAppWithGitHub(): Promise<{ app: DevApp; github: GitHubOnLocalhost; stop: () => Promise<void> }> {
+  const github = await startGitHubOnLocalhost();
+  const app = await startDevApp({
+    env: { AUTH_GITHUB_ID: "gh-client", AUTH_GITHUB_SECRET: "gh-secret", AUTH_GITHUB_ENTERPRISE_URL: github.url },
+  });
+  return {
+    app,
+    github,
+    stop: async () => {
+      await app.stop();
+      await github.stop();
     },
   };
 }
